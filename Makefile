@@ -1,0 +1,68 @@
+# ingress-drift — the two set-up commands are `make demo` and `make test`.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+BIN := bin/ingress-drift
+CLUSTER_DIR := .cache/cluster
+KUBE_BIN_DIR = $(shell hack/kube/build.sh print-dir)
+# Tests start their own API server through envtest from these binaries.
+TEST_ENV = KUBEBUILDER_ASSETS=$(KUBE_BIN_DIR)
+GOTEST_FLAGS ?= -count=1 -timeout 20m
+FUZZTIME ?= 10s
+
+.PHONY: build
+build: ## build bin/ingress-drift
+	$(GO) build -o $(BIN) ./cmd/ingress-drift
+
+.PHONY: kube-bin
+kube-bin: ## build kube-apiserver, etcd and kubectl from module source (cached outside the checkout)
+	@hack/kube/build.sh
+
+.PHONY: kube-bin-dir
+kube-bin-dir: ## print the directory holding the Kubernetes binaries
+	@echo $(KUBE_BIN_DIR)
+
+.PHONY: vet
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+.PHONY: fuzz
+fuzz: ## run the diff fuzz target briefly (FUZZTIME=10s)
+	$(GO) test ./diffengine -run '^$$' -fuzz '^FuzzDiff$$' -fuzztime $(FUZZTIME)
+
+.PHONY: test
+test: kube-bin vet fuzz build ## everything: vet, fuzz smoke, unit, integration (real API server), TUI golden and end-to-end
+	$(TEST_ENV) $(GO) test $(GOTEST_FLAGS) ./...
+
+.PHONY: test-unit
+test-unit: ## unit tests only (no API server)
+	$(GO) test -short $(GOTEST_FLAGS) ./...
+
+.PHONY: bench
+bench: kube-bin build ## benchmarks: diff, inventory, TUI frame, and the end-to-end comparison (writes bench/RESULTS.md)
+	$(TEST_ENV) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: cluster-up
+cluster-up: kube-bin ## start a local kube-apiserver + etcd; prints the kubeconfig path
+	@$(GO) build -o bin/localcluster ./internal/cmd/localcluster
+	@$(TEST_ENV) bin/localcluster up --dir $(CLUSTER_DIR)
+
+.PHONY: cluster-down
+cluster-down: ## stop the local cluster
+	@$(GO) build -o bin/localcluster ./internal/cmd/localcluster
+	@bin/localcluster down --dir $(CLUSTER_DIR)
+
+.PHONY: demo
+demo: kube-bin build ## local cluster + seeded drift + temp git repo, then the TUI; quitting stops the cluster
+	@hack/demo.sh
+
+.PHONY: clean
+clean:
+	rm -rf bin .cache
+
+.PHONY: help
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'

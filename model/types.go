@@ -1,0 +1,386 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+)
+
+// Key identifies an Ingress: namespace and name.
+type Key struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// String renders the key as namespace/name.
+func (k Key) String() string { return k.Namespace + "/" + k.Name }
+
+// ParseKey parses "namespace/name".
+func ParseKey(s string) (Key, error) {
+	ns, name, ok := strings.Cut(s, "/")
+	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+		return Key{}, fmt.Errorf("%q is not NAMESPACE/NAME", s)
+	}
+	return Key{Namespace: ns, Name: name}, nil
+}
+
+// KeyOf returns the key of an Ingress, with defaultNS for an empty namespace.
+func KeyOf(ing *networkingv1.Ingress, defaultNS string) Key {
+	ns := ing.Namespace
+	if ns == "" {
+		ns = defaultNS
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	return Key{Namespace: ns, Name: ing.Name}
+}
+
+// Status is the drift status of one entry. The words are part of the JSON
+// output of `ingress-drift check` and must not change.
+type Status string
+
+// The statuses an entry can have.
+const (
+	StatusInSync      Status = "in-sync"
+	StatusDrifted     Status = "drifted"
+	StatusMissingLive Status = "missing-live" // in Git, not in the cluster
+	StatusMissingGit  Status = "missing-git"  // in the cluster, not in Git
+	StatusConflict    Status = "conflict"     // defined more than once in Git
+	StatusError       Status = "error"        // a manifest could not be read
+)
+
+// Statuses lists every status in the order summaries show them.
+var Statuses = []Status{StatusInSync, StatusDrifted, StatusMissingLive, StatusMissingGit, StatusConflict, StatusError}
+
+// Aliases for the diff types, so that callers of model need not import
+// diffengine. diffengine defines them because model depends on diffengine.
+type (
+	// Change is one field-level difference.
+	Change = diffengine.Change
+	// IgnoredChange is a difference hidden by an ignore rule.
+	IgnoredChange = diffengine.IgnoredChange
+	// Category is routing, tls, controller or metadata.
+	Category = diffengine.Category
+	// Severity is none, low, medium, high or critical.
+	Severity = diffengine.Severity
+	// Op is added, removed or changed.
+	Op = diffengine.Op
+)
+
+// Origin says where a desired document came from.
+type Origin struct {
+	// File is the manifest file, relative to the repo root, slash-separated.
+	// For kustomize output it is the kustomization file of the root.
+	File string `json:"file"`
+	// Line is the 1-based line where the document starts in File.
+	Line int `json:"line"`
+	// Doc is the 0-based index of the document in the file (or the item
+	// index inside a List document).
+	Doc int `json:"doc"`
+	// Item is the 0-based index inside a List document, -1 otherwise.
+	Item int `json:"item,omitempty"`
+	// Kustomization is the root directory (relative) when the object was
+	// rendered by kustomize; such objects cannot be written back directly.
+	Kustomization string `json:"kustomization,omitempty"`
+}
+
+// String renders the origin as file:line, or "kustomize DIR" when rendered.
+func (o Origin) String() string {
+	if o.Kustomization != "" {
+		return "kustomize " + o.Kustomization
+	}
+	return fmt.Sprintf("%s:%d", o.File, o.Line)
+}
+
+// Manager is one managedFields writer of a live object.
+type Manager struct {
+	Manager     string    `json:"manager"`
+	Operation   string    `json:"operation"`
+	Time        time.Time `json:"time"`
+	Subresource string    `json:"subresource,omitempty"`
+}
+
+// String renders "manager, Operation, 15:04:05Z".
+func (m Manager) String() string {
+	s := m.Manager + ", " + m.Operation
+	if m.Subresource != "" {
+		s += " (" + m.Subresource + ")"
+	}
+	if !m.Time.IsZero() {
+		s += ", " + m.Time.UTC().Format(time.RFC3339)
+	}
+	return s
+}
+
+// FieldOwner records that a manager owns one leaf field of a live object.
+// model/cluster derives these from managedFields when an object arrives and
+// then drops the raw managedFields to save memory.
+type FieldOwner struct {
+	// Field is the plain object path (see diffengine.Change.Field).
+	Field []string
+	Manager
+}
+
+// LiveObject is an Ingress as the cluster has it.
+type LiveObject struct {
+	// Ingress has ManagedFields cleared; everything else is as served.
+	Ingress *networkingv1.Ingress
+	// Owners are the leaf fields and who owns them.
+	Owners []FieldOwner
+	// Managers are the managedFields entries (without their field sets),
+	// newest first.
+	Managers []Manager
+}
+
+// Key returns the object's key.
+func (l *LiveObject) Key() Key { return KeyOf(l.Ingress, "") }
+
+// LastChange is the most recent managedFields entry (zero if none).
+func (l *LiveObject) LastChange() Manager {
+	if l == nil || len(l.Managers) == 0 {
+		return Manager{}
+	}
+	return l.Managers[0]
+}
+
+// ManagersFor returns who owns field or anything below or above it, newest
+// first, one entry per manager and operation. A field nobody owns (for
+// example one removed live) yields nil.
+func (l *LiveObject) ManagersFor(field []string) []Manager {
+	if l == nil || len(field) == 0 {
+		return nil
+	}
+	var out []Manager
+	for _, o := range l.Owners {
+		if !isPrefix(o.Field, field) && !isPrefix(field, o.Field) {
+			continue
+		}
+		dup := false
+		for _, m := range out {
+			if m.Manager == o.Manager.Manager && m.Operation == o.Operation && m.Subresource == o.Subresource {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, o.Manager)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Manager) int { return b.Time.Compare(a.Time) })
+	return out
+}
+
+func isPrefix(p, of []string) bool {
+	if len(p) > len(of) {
+		return false
+	}
+	for i := range p {
+		if p[i] != of[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Desired is one Ingress document from the repo.
+type Desired struct {
+	// Ingress is the decoded manifest, exactly as written (namespace may be
+	// empty).
+	Ingress *networkingv1.Ingress
+	// Namespace is the effective namespace: the manifest's own, else the
+	// kustomization's, else --default-namespace.
+	Namespace string
+	// Origin is where the document is.
+	Origin Origin
+}
+
+// Key returns the document's effective key.
+func (d Desired) Key() Key { return KeyOf(d.Ingress, d.Namespace) }
+
+// RepoError is a manifest that could not be read. It never stops the rest of
+// the repo from being read.
+type RepoError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+	// Key is set when the object's namespace/name could still be read (for
+	// example an extensions/v1beta1 Ingress).
+	Key *Key `json:"key,omitempty"`
+}
+
+// Error renders "file:line: message".
+func (e RepoError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	}
+	return e.File + ": " + e.Message
+}
+
+// FileStatus is a manifest file's state in the git work tree.
+type FileStatus string
+
+// File states.
+const (
+	FileClean     FileStatus = "clean"
+	FileModified  FileStatus = "modified"
+	FileUntracked FileStatus = "untracked"
+	FileStaged    FileStatus = "staged"
+	FileUnknown   FileStatus = "" // not a git repo, or not known yet
+)
+
+// Commit is the summary of one git commit.
+type Commit struct {
+	Hash    string    `json:"hash"`
+	Author  string    `json:"author"`
+	Time    time.Time `json:"time"`
+	Subject string    `json:"subject"`
+}
+
+// FileInfo is what git says about one manifest file.
+type FileInfo struct {
+	Status     FileStatus `json:"status,omitempty"`
+	LastCommit *Commit    `json:"lastCommit,omitempty"`
+}
+
+// AttributedChange is a Change with the managers that own the field live.
+type AttributedChange struct {
+	Change
+	Managers []Manager `json:"managers"`
+}
+
+// Entry is the joined state of one key.
+type Entry struct {
+	Key    Key    `json:"key"`
+	Status Status `json:"status"`
+	// Live is nil when the object is not in the cluster.
+	Live *LiveObject `json:"-"`
+	// Desired holds every document that defines the key (more than one
+	// means conflict).
+	Desired []Desired `json:"-"`
+	// Changes are the counted differences with attribution.
+	Changes []AttributedChange `json:"changes"`
+	// Ignored are differences hidden by ignore rules.
+	Ignored []IgnoredChange `json:"ignored"`
+	// Severity is the highest change severity.
+	Severity Severity `json:"severity"`
+	// Categories are the categories the changes hit.
+	Categories []Category `json:"categories"`
+	// Errors are the read errors for this key (status error).
+	Errors []RepoError `json:"errors,omitempty"`
+	// Git describes the origin file of Desired[0].
+	Git FileInfo `json:"git"`
+	// Version increases every time the entry is recomputed.
+	Version uint64 `json:"-"`
+}
+
+// Origin returns the first desired document's origin, or nil.
+func (e *Entry) Origin() *Origin {
+	if len(e.Desired) == 0 {
+		return nil
+	}
+	return &e.Desired[0].Origin
+}
+
+// Hosts lists the hosts the object serves (live if present, else Git),
+// without duplicates, in spec order.
+func (e *Entry) Hosts() []string {
+	var ing *networkingv1.Ingress
+	switch {
+	case e.Live != nil:
+		ing = e.Live.Ingress
+	case len(e.Desired) > 0:
+		ing = e.Desired[0].Ingress
+	default:
+		return nil
+	}
+	var out []string
+	for _, r := range ing.Spec.Rules {
+		if r.Host != "" && !slices.Contains(out, r.Host) {
+			out = append(out, r.Host)
+		}
+	}
+	return out
+}
+
+// ConnPhase is the state of the cluster connection.
+type ConnPhase string
+
+// Connection phases.
+const (
+	ConnSyncing ConnPhase = "syncing" // first list not done yet
+	ConnLive    ConnPhase = "live"    // watching
+	ConnStale   ConnPhase = "stale"   // watch broken since Since; showing last known state
+	ConnOffline ConnPhase = "offline" // live side read from a file
+)
+
+// ConnState is the cluster side's connection state.
+type ConnState struct {
+	Phase ConnPhase `json:"phase"`
+	// Since is when the phase began.
+	Since time.Time `json:"since"`
+	// Err is the last error, in words (stale only).
+	Err string `json:"error,omitempty"`
+	// Context, Server and Namespace describe the target ("" namespace =
+	// all namespaces).
+	Context   string `json:"context,omitempty"`
+	Server    string `json:"server,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// RepoState is the repo side's state.
+type RepoState struct {
+	// Root is the absolute repo root (the --repo directory).
+	Root string `json:"root"`
+	// GitRoot is the enclosing git work tree ("" if not a git repo).
+	GitRoot string `json:"gitRoot,omitempty"`
+	// Head is the short HEAD hash; Branch the branch name.
+	Head   string `json:"head,omitempty"`
+	Branch string `json:"branch,omitempty"`
+	// Dirty is true when any manifest file is modified or untracked.
+	Dirty bool `json:"dirty"`
+	// Rev is the --rev being compared against ("" = work tree).
+	Rev string `json:"rev,omitempty"`
+	// Scanning is true until the first full scan has been reported.
+	Scanning bool `json:"scanning"`
+	// Err is the last repo-level error (unreadable root, bad config).
+	Err string `json:"error,omitempty"`
+}
+
+// Batch is one coalesced update for subscribers.
+type Batch struct {
+	// Changed entries, in no particular order.
+	Changed []Entry
+	// Removed keys no longer have any state.
+	Removed []Key
+	// Cluster and Repo are set when the respective state changed.
+	Cluster *ConnState
+	Repo    *RepoState
+}
+
+// LiveSink receives the cluster side's facts. *Inventory implements it.
+type LiveSink interface {
+	UpsertLive(obj *LiveObject)
+	DeleteLive(key Key)
+	SetCluster(state ConnState)
+}
+
+// RepoSink receives the repo side's facts. *Inventory implements it.
+type RepoSink interface {
+	// SetSource replaces everything a source (one manifest file, or one
+	// kustomize root) contributes: its documents and its errors.
+	SetSource(source string, docs []Desired, errs []RepoError)
+	// RemoveSource forgets a source (file deleted).
+	RemoveSource(source string)
+	// SetFileInfo records git facts about a manifest file.
+	SetFileInfo(file string, info FileInfo)
+	// SetRepo records the repo-level state.
+	SetRepo(state RepoState)
+	// SetIgnoreRules replaces the ignore rules from .ingress-drift.yaml.
+	SetIgnoreRules(rules []diffengine.IgnoreRule)
+}
