@@ -10,7 +10,7 @@ etcd_version=$(awk '$1 == "go.etcd.io/etcd/server/v3" && $2 ~ /^v/ {print $2; ex
 cache=${INGRESS_DRIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ingress-drift}
 dir="$cache/k8s-$kube_version"
 stamp="$dir/.built-from"
-want="kubernetes $kube_version etcd $etcd_version $(sha256sum "$here/go.sum" | cut -c1-16)"
+want="kubernetes $kube_version etcd $etcd_version $(cat "$here/go.sum" "$0" | sha256sum | cut -c1-16)"
 
 if [ "${1:-}" = print-dir ]; then
   echo "$dir"
@@ -34,10 +34,16 @@ go mod download
 export CGO_ENABLED=0
 step "2/4 etcd"
 go build -trimpath -ldflags=-s -o "$tmp/etcd" go.etcd.io/etcd/server/v3
+# Stamp the real version, as Kubernetes' own build does, so that
+# `kubectl version` and the API server's /version tell the truth.
+minor=${kube_version#v1.}; minor=${minor%%.*}
+v=k8s.io/component-base/version
+ldflags="-s -X $v.gitVersion=$kube_version -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$kube_version -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
 step "3/4 kube-apiserver (the long one)"
-go build -trimpath -ldflags=-s -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+go build -trimpath -ldflags="$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
 step "4/4 kubectl"
-go build -trimpath -ldflags=-s -o "$tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
+go build -trimpath -ldflags="$ldflags" -o "$tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
 echo "$want" > "$tmp/.built-from"
 rm -rf "$dir"
 mv "$tmp" "$dir"
