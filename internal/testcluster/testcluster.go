@@ -1,0 +1,164 @@
+package testcluster
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/ingress-drift/ingress-drift/internal/localcluster"
+)
+
+// Env is the control plane shared by the tests of one package.
+type Env struct {
+	// Cluster is the running control plane.
+	Cluster *localcluster.Cluster
+	// Config is an admin client config.
+	Config *rest.Config
+	// Client is an admin clientset.
+	Client kubernetes.Interface
+	// Kubeconfig is an admin kubeconfig file (for kubectl and for the
+	// binary under test).
+	Kubeconfig string
+	// Dir is a temporary directory removed when the control plane stops.
+	Dir string
+}
+
+var current atomic.Pointer[Env]
+
+// Main starts the control plane, runs the tests and stops it. Call it from
+// TestMain:
+//
+//	func TestMain(m *testing.M) { testcluster.Main(m) }
+//
+// With -short it runs the tests without a control plane (Get then skips
+// the tests that need one).
+func Main(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
+	env, err := start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testcluster:", err)
+		os.Exit(1)
+	}
+	current.Store(env)
+	code := m.Run()
+	if err := env.stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "testcluster: stop:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func start() (*Env, error) {
+	dir, err := os.MkdirTemp("", "ingress-drift-test-")
+	if err != nil {
+		return nil, err
+	}
+	var out *os.File
+	if os.Getenv("TESTCLUSTER_LOG") != "" {
+		out = os.Stderr
+	}
+	opts := localcluster.Options{StartTimeout: 2 * time.Minute}
+	if out != nil {
+		opts.Output = out
+	}
+	c, err := localcluster.Start(opts)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	kc := filepath.Join(dir, "kubeconfig")
+	if err := c.WriteKubeconfig(kc); err != nil {
+		_ = c.Stop()
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfig(c.Config)
+	if err != nil {
+		_ = c.Stop()
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return &Env{Cluster: c, Config: c.Config, Client: cs, Kubeconfig: kc, Dir: dir}, nil
+}
+
+func (e *Env) stop() error {
+	err := e.Cluster.Stop()
+	if rmErr := os.RemoveAll(e.Dir); err == nil {
+		err = rmErr
+	}
+	return err
+}
+
+// Get returns the package's control plane. Under -short it skips the test;
+// otherwise, if Main did not start one, the test fails (a real-cluster test
+// must never pass without a cluster).
+func Get(t testing.TB) *Env {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs the local API server (not run with -short)")
+	}
+	env := current.Load()
+	if env == nil {
+		t.Fatal("no control plane: call testcluster.Main from TestMain")
+	}
+	return env
+}
+
+var nsSeq atomic.Int64
+
+// Namespace creates a fresh namespace for the test, named after it, and
+// deletes it when the test ends.
+func (e *Env) Namespace(t testing.TB) string {
+	t.Helper()
+	base := strings.ToLower(t.Name())
+	base = strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, base)
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	name := fmt.Sprintf("%s-%d", strings.Trim(base, "-"), nsSeq.Add(1))
+	ctx := context.Background()
+	_, err := e.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create namespace %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		// No namespace controller runs here, so the namespace itself stays
+		// Terminating; its Ingresses must not leak into other tests that
+		// list across namespaces, so delete them explicitly.
+		_ = e.Client.NetworkingV1().Ingresses(name).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
+		_ = e.Client.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+	})
+	return name
+}
+
+// Kubectl runs the cluster's kubectl as admin and fails the test on error.
+// It returns the combined output.
+func (e *Env) Kubectl(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := e.Cluster.Kubectl(e.Kubeconfig, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
