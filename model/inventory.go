@@ -1,0 +1,368 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+)
+
+// FrameInterval is the shortest time between two batches to one subscriber:
+// the terminal renderer draws at most 60 frames a second, so sending more
+// often only costs work that is never seen.
+const FrameInterval = 16 * time.Millisecond
+
+// Inventory joins the live and desired sides per key. It is safe for
+// concurrent use: the cluster and repo watchers call its sink methods from
+// their own goroutines, while subscribers receive coalesced batches.
+//
+// Every sink call recomputes only the keys it touches, so the cost of one
+// watch event or one file change does not grow with the number of objects.
+type Inventory struct {
+	mu sync.Mutex
+
+	base   diffengine.Options
+	ignore []diffengine.IgnoreRule
+
+	live    map[Key]*LiveObject
+	sources map[string]*source
+	// byKey lists the sources that contribute documents or keyed errors to
+	// a key.
+	byKey    map[Key]map[string]struct{}
+	fileInfo map[string]FileInfo
+	// fileKeys indexes entries by the file of their first origin, so a git
+	// status change recomputes only the entries of that file.
+	fileKeys map[string]map[Key]struct{}
+	entries  map[Key]*Entry
+
+	// scope is the namespace the cluster side watches ("" = all); keys in
+	// other namespaces are left out on both sides, so that a Git manifest
+	// for another namespace does not show as missing-live.
+	scope string
+
+	cluster ConnState
+	repo    RepoState
+	version uint64
+
+	subs   map[*subscriber]struct{}
+	closed bool
+}
+
+type source struct {
+	docs []Desired
+	errs []RepoError
+	keys []Key
+}
+
+// NewInventory returns an empty inventory. opts are the base diff options
+// (default namespace, built-in ignore rules); rules from the repo's config
+// arrive later through SetIgnoreRules.
+func NewInventory(opts diffengine.Options) *Inventory {
+	return &Inventory{
+		base:     opts,
+		live:     make(map[Key]*LiveObject),
+		sources:  make(map[string]*source),
+		byKey:    make(map[Key]map[string]struct{}),
+		fileInfo: make(map[string]FileInfo),
+		fileKeys: make(map[string]map[Key]struct{}),
+		entries:  make(map[Key]*Entry),
+		subs:     make(map[*subscriber]struct{}),
+		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
+		repo:     RepoState{Scanning: true},
+	}
+}
+
+var _ LiveSink = (*Inventory)(nil)
+var _ RepoSink = (*Inventory)(nil)
+
+// SetScope limits the inventory to one namespace ("" = all). Call it before
+// any facts arrive.
+func (inv *Inventory) SetScope(namespace string) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.scope = namespace
+}
+
+// Scope returns the namespace the inventory is limited to ("" = all).
+func (inv *Inventory) Scope() string {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.scope
+}
+
+// inScope reports whether k belongs in the inventory. Error entries whose
+// object could not be identified (empty namespace) always do. Callers hold mu.
+func (inv *Inventory) inScope(k Key) bool {
+	return inv.scope == "" || k.Namespace == "" || k.Namespace == inv.scope
+}
+
+// ErrorKey is the key of an error entry whose object could not be
+// identified: the namespace is empty and the name is "file:line".
+func ErrorKey(e RepoError) Key {
+	return Key{Name: fmt.Sprintf("%s:%d", e.File, e.Line)}
+}
+
+// UpsertLive records the current live state of one object.
+func (inv *Inventory) UpsertLive(obj *LiveObject) {
+	k := obj.Key()
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.live[k] = obj
+	inv.recompute(k)
+}
+
+// DeleteLive records that an object is gone from the cluster.
+func (inv *Inventory) DeleteLive(k Key) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if _, ok := inv.live[k]; !ok {
+		return
+	}
+	delete(inv.live, k)
+	inv.recompute(k)
+}
+
+// SetCluster records the cluster connection state.
+func (inv *Inventory) SetCluster(state ConnState) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.cluster = state
+	for s := range inv.subs {
+		s.markCluster()
+	}
+}
+
+// SetRepo records the repo state.
+func (inv *Inventory) SetRepo(state RepoState) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.repo = state
+	for s := range inv.subs {
+		s.markRepo()
+	}
+}
+
+// SetSource replaces everything one source (a manifest file or a kustomize
+// root) contributes, and recomputes the keys it had and has.
+func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	touched := inv.dropSource(name)
+	src := &source{docs: docs, errs: errs}
+	for _, d := range docs {
+		src.keys = append(src.keys, d.Key())
+	}
+	for _, e := range errs {
+		if e.Key != nil {
+			src.keys = append(src.keys, *e.Key)
+		} else {
+			src.keys = append(src.keys, ErrorKey(e))
+		}
+	}
+	inv.sources[name] = src
+	for _, k := range src.keys {
+		set := inv.byKey[k]
+		if set == nil {
+			set = make(map[string]struct{}, 1)
+			inv.byKey[k] = set
+		}
+		set[name] = struct{}{}
+		touched[k] = struct{}{}
+	}
+	for k := range touched {
+		inv.recompute(k)
+	}
+}
+
+// RemoveSource forgets a source (its file was deleted or excluded).
+func (inv *Inventory) RemoveSource(name string) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	for k := range inv.dropSource(name) {
+		inv.recompute(k)
+	}
+}
+
+func (inv *Inventory) dropSource(name string) map[Key]struct{} {
+	touched := make(map[Key]struct{})
+	old, ok := inv.sources[name]
+	if !ok {
+		return touched
+	}
+	delete(inv.sources, name)
+	for _, k := range old.keys {
+		touched[k] = struct{}{}
+		if set := inv.byKey[k]; set != nil {
+			delete(set, name)
+			if len(set) == 0 {
+				delete(inv.byKey, k)
+			}
+		}
+	}
+	return touched
+}
+
+// SetFileInfo records git facts about one manifest file and refreshes the
+// entries whose manifest is that file.
+func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if old, ok := inv.fileInfo[file]; ok && fileInfoEqual(old, info) {
+		return
+	}
+	inv.fileInfo[file] = info
+	for k := range inv.fileKeys[file] {
+		inv.recompute(k)
+	}
+}
+
+func fileInfoEqual(a, b FileInfo) bool {
+	if a.Status != b.Status || (a.LastCommit == nil) != (b.LastCommit == nil) {
+		return false
+	}
+	return a.LastCommit == nil || *a.LastCommit == *b.LastCommit
+}
+
+// SetIgnoreRules replaces the repo's ignore rules and recomputes every
+// entry (a rare event: the config file changed).
+func (inv *Inventory) SetIgnoreRules(rules []diffengine.IgnoreRule) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	inv.ignore = slices.Clone(rules)
+	for k := range inv.entries {
+		inv.recompute(k)
+	}
+}
+
+// recompute rebuilds the entry of one key from the current facts and marks
+// it pending for every subscriber. Callers hold mu.
+func (inv *Inventory) recompute(k Key) {
+	var docs []Desired
+	var errs []RepoError
+	for name := range inv.byKey[k] {
+		src := inv.sources[name]
+		for _, d := range src.docs {
+			if d.Key() == k {
+				docs = append(docs, d)
+			}
+		}
+		for _, e := range src.errs {
+			if (e.Key != nil && *e.Key == k) || (e.Key == nil && ErrorKey(e) == k) {
+				errs = append(errs, e)
+			}
+		}
+	}
+	live := inv.live[k]
+	if !inv.inScope(k) {
+		docs, errs, live = nil, nil, nil
+	}
+	old := inv.entries[k]
+	if old != nil {
+		if o := old.Origin(); o != nil {
+			if set := inv.fileKeys[o.File]; set != nil {
+				delete(set, k)
+				if len(set) == 0 {
+					delete(inv.fileKeys, o.File)
+				}
+			}
+		}
+	}
+	if live == nil && len(docs) == 0 && len(errs) == 0 {
+		if old != nil {
+			delete(inv.entries, k)
+			for s := range inv.subs {
+				s.markKey(k)
+			}
+		}
+		return
+	}
+	slices.SortFunc(docs, func(a, b Desired) int {
+		return cmp.Or(cmp.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Doc, b.Origin.Doc), cmp.Compare(a.Origin.Item, b.Origin.Item))
+	})
+	slices.SortFunc(errs, func(a, b RepoError) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+	inv.version++
+	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version}
+	switch {
+	case len(errs) > 0:
+		e.Status = StatusError
+	case len(docs) > 1:
+		e.Status = StatusConflict
+	case len(docs) == 0:
+		e.Status = StatusMissingGit
+	case live == nil:
+		e.Status = StatusMissingLive
+	default:
+		opts := inv.base
+		opts.DefaultNamespace = docs[0].Namespace
+		if len(inv.ignore) > 0 {
+			opts.Ignore = append(slices.Clone(inv.base.Ignore), inv.ignore...)
+		}
+		res := diffengine.Diff(docs[0].Ingress, live.Ingress, opts)
+		e.Status = StatusInSync
+		if res.Drifted() {
+			e.Status = StatusDrifted
+		}
+		e.Changes = make([]AttributedChange, len(res.Changes))
+		for i, c := range res.Changes {
+			e.Changes[i] = AttributedChange{Change: c, Managers: live.ManagersFor(c.Field)}
+		}
+		e.Ignored = res.Ignored
+		e.Severity = res.Severity()
+		e.Categories = res.Categories()
+	}
+	if o := e.Origin(); o != nil {
+		e.Git = inv.fileInfo[o.File]
+		set := inv.fileKeys[o.File]
+		if set == nil {
+			set = make(map[Key]struct{}, 1)
+			inv.fileKeys[o.File] = set
+		}
+		set[k] = struct{}{}
+	}
+	inv.entries[k] = e
+	for s := range inv.subs {
+		s.markKey(k)
+	}
+}
+
+// Get returns the current entry of one key.
+func (inv *Inventory) Get(k Key) (Entry, bool) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	e, ok := inv.entries[k]
+	if !ok {
+		return Entry{}, false
+	}
+	return *e, true
+}
+
+// Len returns the number of entries.
+func (inv *Inventory) Len() int {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return len(inv.entries)
+}
+
+// Snapshot returns every entry, sorted by key, with both sides' states.
+// Entries are values whose slices are never modified after publication, so
+// the snapshot may be read without locks.
+func (inv *Inventory) Snapshot() Snapshot {
+	inv.mu.Lock()
+	s := Snapshot{Entries: make([]Entry, 0, len(inv.entries)), Cluster: inv.cluster, Repo: inv.repo}
+	for _, e := range inv.entries {
+		s.Entries = append(s.Entries, *e)
+	}
+	inv.mu.Unlock()
+	slices.SortFunc(s.Entries, func(a, b Entry) int { return CompareKeys(a.Key, b.Key) })
+	return s
+}
+
+// CompareKeys orders keys by namespace, then name.
+func CompareKeys(a, b Key) int {
+	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+}

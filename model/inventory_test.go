@@ -1,0 +1,293 @@
+package model_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+func ingress(ns, name, host string, port int32) *networkingv1.Ingress {
+	prefix := networkingv1.PathTypePrefix
+	return &networkingv1.Ingress{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{
+			Host: host,
+			IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{{
+				Path: "/", PathType: &prefix,
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Number: port}}},
+			}}}},
+		}}},
+	}
+}
+
+func live(ing *networkingv1.Ingress, owners ...model.FieldOwner) *model.LiveObject {
+	l := &model.LiveObject{Ingress: ing, Owners: owners}
+	for _, o := range owners {
+		l.Managers = append(l.Managers, o.Manager)
+	}
+	return l
+}
+
+func desired(ing *networkingv1.Ingress, file string, line int) model.Desired {
+	ns := ing.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return model.Desired{Ingress: ing, Namespace: ns, Origin: model.Origin{File: file, Line: line, Item: -1}}
+}
+
+func mustGet(t *testing.T, inv *model.Inventory, k model.Key) model.Entry {
+	t.Helper()
+	e, ok := inv.Get(k)
+	if !ok {
+		t.Fatalf("no entry for %s", k)
+	}
+	return e
+}
+
+func TestStatuses(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	patch := model.Manager{Manager: "kubectl-patch", Operation: "Update", Time: time.Date(2026, 11, 23, 14, 2, 11, 0, time.UTC)}
+
+	// in sync: same object on both sides.
+	inv.UpsertLive(live(ingress("web", "same", "same.example.com", 80)))
+	inv.SetSource("apps/same.yaml", []model.Desired{desired(ingress("web", "same", "same.example.com", 80), "apps/same.yaml", 1)}, nil)
+	// drifted: the port changed live, by kubectl-patch.
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 8081), model.FieldOwner{Field: []string{"spec", "rules"}, Manager: patch}))
+	inv.SetSource("apps/shop.yaml", []model.Desired{desired(ingress("web", "shop", "shop.example.com", 8080), "apps/shop.yaml", 3)}, nil)
+	// missing-live and missing-git.
+	inv.SetSource("apps/gone.yaml", []model.Desired{desired(ingress("web", "gone", "gone.example.com", 80), "apps/gone.yaml", 1)}, nil)
+	inv.UpsertLive(live(ingress("web", "handmade", "debug.example.com", 80)))
+	// conflict: defined in two files.
+	inv.SetSource("a.yaml", []model.Desired{desired(ingress("web", "twice", "a.example.com", 80), "a.yaml", 1)}, nil)
+	inv.SetSource("b.yaml", []model.Desired{desired(ingress("web", "twice", "b.example.com", 80), "b.yaml", 7)}, nil)
+	// error: with and without a key.
+	oldKey := model.Key{Namespace: "web", Name: "old"}
+	inv.SetSource("legacy.yaml", nil, []model.RepoError{
+		{File: "legacy.yaml", Line: 1, Message: "extensions/v1beta1 Ingress was removed", Key: &oldKey},
+		{File: "legacy.yaml", Line: 12, Message: "yaml: line 12: did not find expected key"},
+	})
+
+	want := map[string]model.Status{
+		"web/same": model.StatusInSync, "web/shop": model.StatusDrifted, "web/gone": model.StatusMissingLive,
+		"web/handmade": model.StatusMissingGit, "web/twice": model.StatusConflict, "web/old": model.StatusError,
+		"/legacy.yaml:12": model.StatusError,
+	}
+	snap := inv.Snapshot()
+	got := map[string]model.Status{}
+	for _, e := range snap.Entries {
+		got[e.Key.String()] = e.Status
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("statuses (-want +got):\n%s", d)
+	}
+
+	shop := mustGet(t, inv, model.Key{Namespace: "web", Name: "shop"})
+	if len(shop.Changes) != 1 {
+		t.Fatalf("shop changes = %+v, want one (the port)", shop.Changes)
+	}
+	c := shop.Changes[0]
+	if c.Op != diffengine.OpChanged || c.Category != diffengine.CategoryRouting || !strings.HasSuffix(c.Path, "port.number") {
+		t.Errorf("shop change = %+v, want a routing change of the port number", c.Change)
+	}
+	if len(c.Managers) != 1 || c.Managers[0] != patch {
+		t.Errorf("shop change managers = %+v, want [%v]", c.Managers, patch)
+	}
+	if shop.Severity != diffengine.SeverityHigh || !cmp.Equal(shop.Categories, []diffengine.Category{diffengine.CategoryRouting}) {
+		t.Errorf("shop severity/categories = %v %v", shop.Severity, shop.Categories)
+	}
+	twice := mustGet(t, inv, model.Key{Namespace: "web", Name: "twice"})
+	if len(twice.Desired) != 2 || twice.Desired[0].Origin.File != "a.yaml" || twice.Desired[1].Origin.File != "b.yaml" {
+		t.Errorf("conflict origins = %+v, want a.yaml then b.yaml", twice.Desired)
+	}
+	if code := snap.ExitCode(); code != 2 {
+		t.Errorf("exit code = %d, want 2 (unreadable input)", code)
+	}
+	sum := snap.Summary()
+	if sum[model.StatusError] != 2 || sum[model.StatusInSync] != 1 || sum[model.StatusDrifted] != 1 {
+		t.Errorf("summary = %v", sum)
+	}
+}
+
+func TestSourceReplacementAndRemoval(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	k := model.Key{Namespace: "web", Name: "shop"}
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 80)))
+	inv.SetSource("shop.yaml", []model.Desired{desired(ingress("web", "shop", "shop.example.com", 80), "shop.yaml", 1)}, nil)
+	if e := mustGet(t, inv, k); e.Status != model.StatusInSync {
+		t.Fatalf("status = %s, want in-sync", e.Status)
+	}
+	// The file now defines another object: shop loses its manifest.
+	inv.SetSource("shop.yaml", []model.Desired{desired(ingress("web", "other", "o.example.com", 80), "shop.yaml", 1)}, nil)
+	if e := mustGet(t, inv, k); e.Status != model.StatusMissingGit {
+		t.Fatalf("after the file changed: status = %s, want missing-git", e.Status)
+	}
+	inv.RemoveSource("shop.yaml")
+	if _, ok := inv.Get(model.Key{Namespace: "web", Name: "other"}); ok {
+		t.Fatal("web/other still present after its only source was removed")
+	}
+	inv.DeleteLive(k)
+	if inv.Len() != 0 {
+		t.Fatalf("inventory has %d entries, want 0", inv.Len())
+	}
+}
+
+func TestDefaultNamespaceAndScope(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	inv.SetScope("web")
+	noNS := ingress("", "shop", "shop.example.com", 80)
+	d := desired(noNS, "shop.yaml", 1)
+	d.Namespace = "web" // the kustomization's namespace
+	inv.SetSource("shop.yaml", []model.Desired{d, desired(ingress("other", "x", "x.example.com", 80), "shop.yaml", 20)}, nil)
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 80)))
+	inv.UpsertLive(live(ingress("kube-system", "y", "y.example.com", 80)))
+	snap := inv.Snapshot()
+	if len(snap.Entries) != 1 || snap.Entries[0].Key != (model.Key{Namespace: "web", Name: "shop"}) || snap.Entries[0].Status != model.StatusInSync {
+		t.Fatalf("entries = %+v, want only web/shop in sync (other namespaces are out of scope)", snap.Entries)
+	}
+}
+
+func TestFileInfoRecomputesOnlyThatFile(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	for i := range 3 {
+		f := fmt.Sprintf("f%d.yaml", i)
+		inv.SetSource(f, []model.Desired{desired(ingress("web", fmt.Sprint("o", i), "h", 80), f, 1)}, nil)
+	}
+	before := inv.Snapshot()
+	commit := &model.Commit{Hash: "abc1234", Author: "Dana", Subject: "fix"}
+	inv.SetFileInfo("f1.yaml", model.FileInfo{Status: model.FileModified, LastCommit: commit})
+	after := inv.Snapshot()
+	for i := range after.Entries {
+		changed := after.Entries[i].Version != before.Entries[i].Version
+		if want := after.Entries[i].Key.Name == "o1"; changed != want {
+			t.Errorf("%s recomputed = %v, want %v", after.Entries[i].Key, changed, want)
+		}
+	}
+	if g := mustGet(t, inv, model.Key{Namespace: "web", Name: "o1"}).Git; g.Status != model.FileModified || g.LastCommit.Hash != "abc1234" {
+		t.Errorf("o1 git = %+v", g)
+	}
+}
+
+// TestBatchesCoalesce: a burst of events reaches a subscriber as few
+// batches, each holding only the keys that changed, the last state winning.
+func TestBatchesCoalesce(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	for i := range 100 {
+		inv.UpsertLive(live(ingress("web", fmt.Sprint("o", i), "h", 80)))
+	}
+	ch, cancel := inv.Subscribe()
+	defer cancel()
+	const edits = 500
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range edits {
+			inv.UpsertLive(live(ingress("web", "o7", "h", int32(1000+i))))
+		}
+		inv.UpsertLive(live(ingress("web", "new", "n", 80)))
+	})
+	wg.Wait()
+	batches := 0
+	seen := map[model.Key]model.Entry{}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case b := <-ch:
+			batches++
+			for _, e := range b.Changed {
+				seen[e.Key] = e
+			}
+		case <-deadline:
+			t.Fatalf("after %d batches: saw %d keys, want o7 with the last port and new", batches, len(seen))
+		}
+		if e, ok := seen[model.Key{Namespace: "web", Name: "o7"}]; ok && e.Live.Ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port.Number == 1000+edits-1 {
+			if _, ok := seen[model.Key{Namespace: "web", Name: "new"}]; ok {
+				break
+			}
+		}
+	}
+	if len(seen) != 2 {
+		t.Errorf("batches carried %d keys, want only the 2 that changed", len(seen))
+	}
+	if batches > 50 {
+		t.Errorf("%d edits arrived as %d batches; they should coalesce", edits, batches)
+	}
+}
+
+// TestReportJSON pins the `check -o json` field names and status words.
+func TestReportJSON(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	at := time.Date(2026, 11, 23, 14, 2, 11, 0, time.UTC)
+	inv.UpsertLive(live(ingress("zoo", "shop", "shop.example.com", 8081),
+		model.FieldOwner{Field: []string{"spec", "rules"}, Manager: model.Manager{Manager: "kubectl-patch", Operation: "Update", Time: at}}))
+	inv.SetSource("apps/shop.yaml", []model.Desired{desired(ingress("zoo", "shop", "shop.example.com", 8080), "apps/shop.yaml", 12)}, nil)
+	inv.SetSource("apps/broken.yaml", nil, []model.RepoError{{File: "apps/broken.yaml", Line: 9, Message: "bad"}})
+	b, err := json.Marshal(model.NewReport(inv.Snapshot()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	objs := doc["objects"].([]any)
+	var shop map[string]any
+	for _, o := range objs {
+		if o.(map[string]any)["name"] == "shop" {
+			shop = o.(map[string]any)
+		}
+	}
+	if shop == nil {
+		t.Fatalf("no shop in %s", b)
+	}
+	for k, want := range map[string]any{"namespace": "zoo", "status": "drifted", "severity": "high"} {
+		if shop[k] != want {
+			t.Errorf("objects[shop].%s = %v, want %v", k, shop[k], want)
+		}
+	}
+	origin := shop["origin"].(map[string]any)
+	if origin["file"] != "apps/shop.yaml" || origin["line"] != 12.0 {
+		t.Errorf("origin = %v", origin)
+	}
+	changes, _ := shop["changes"].([]any)
+	if len(changes) != 1 {
+		t.Fatalf("objects[shop].changes = %v, want one change", shop["changes"])
+	}
+	ch := changes[0].(map[string]any)
+	for _, k := range []string{"path", "op", "category", "severity", "git", "live", "managers"} {
+		if _, ok := ch[k]; !ok {
+			t.Errorf("change has no %q: %v", k, ch)
+		}
+	}
+	managers, _ := ch["managers"].([]any)
+	if len(managers) != 1 {
+		t.Fatalf("change managers = %v, want one", ch["managers"])
+	}
+	m := managers[0].(map[string]any)
+	if m["manager"] != "kubectl-patch" || m["operation"] != "Update" || m["time"] != "2026-11-23T14:02:11Z" {
+		t.Errorf("manager = %v", m)
+	}
+	if _, ok := shop["ignored"].([]any); !ok {
+		t.Errorf("ignored must be a list, even when empty: %v", shop["ignored"])
+	}
+	errs := doc["errors"].([]any)
+	if len(errs) != 1 || errs[0].(map[string]any)["file"] != "apps/broken.yaml" || errs[0].(map[string]any)["line"] != 9.0 {
+		t.Errorf("errors = %v", errs)
+	}
+	sum := doc["summary"].(map[string]any)
+	for _, st := range []string{"in-sync", "drifted", "missing-live", "missing-git", "conflict", "error"} {
+		if _, ok := sum[st]; !ok {
+			t.Errorf("summary has no %q: %v", st, sum)
+		}
+	}
+}
