@@ -1,9 +1,21 @@
 package diffengine
 
 // IgnoreRule hides differences that are expected. Rules come from the
-// repo's .ingress-drift.yaml (key "ignore") or are built in. Globs use
-// path.Match syntax ("*" does not cross "/" in annotation keys, so prefer
-// "nginx.ingress.kubernetes.io/*" style patterns).
+// repo's .ingress-drift.yaml (key "ignore") or are built in (BuiltinIgnores).
+//
+// Annotation, label, namespace and name globs use path.Match syntax ("*"
+// does not cross "/", so an annotation-key pattern is written
+// "nginx.ingress.kubernetes.io/*"; "*/*" matches every prefixed key).
+//
+// Path globs match the semantic path of a change (Change.Path) as a whole
+// string, with their own small syntax because semantic paths contain "/",
+// "[" and "]": "*" matches any run of characters (including "/", "." and
+// "]"), "?" matches one character, "\" makes the next character literal, and
+// every other character — "[" and "]" included — is literal. So
+// "spec.defaultBackend*" matches the defaultBackend and everything under it,
+// and "spec.rules[host=*.internal]*" matches every change under rules whose
+// host ends in ".internal". A path glob may also name annotations and labels
+// ("metadata.annotations[example.com/*]").
 type IgnoreRule struct {
 	// Namespace and Name select the objects the rule applies to (globs;
 	// empty means every object).
@@ -24,7 +36,7 @@ type IgnoreRule struct {
 }
 
 // Options tune one Diff. The zero value is usable: default namespace
-// "default", built-in ignore rules on.
+// "default", built-in ignore rules on, no default IngressClass.
 type Options struct {
 	// DefaultNamespace is the namespace of a manifest that names none
 	// (the kustomization's or --default-namespace). Empty means "default".
@@ -33,4 +45,13 @@ type Options struct {
 	Ignore []IgnoreRule
 	// NoBuiltinIgnores turns the built-in ignore rules off.
 	NoBuiltinIgnores bool
+	// DefaultIngressClass is the name of the cluster's default IngressClass
+	// (the one annotated ingressclass.kubernetes.io/is-default-class=true),
+	// or empty when there is none or it is unknown. The API server's
+	// DefaultIngressClass admission plugin (enabled by default) fills
+	// spec.ingressClassName with it when an Ingress is created without
+	// ingressClassName and without the kubernetes.io/ingress.class
+	// annotation; such a value on the live side is therefore not drift when
+	// the manifest leaves the class out.
+	DefaultIngressClass string
 }

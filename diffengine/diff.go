@@ -1,0 +1,436 @@
+package diffengine
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// subject says what part of the Ingress a change hits; the severity table
+// and the ignore rules use it.
+type subject uint8
+
+const (
+	subjAnnotation subject = iota + 1
+	subjLabel
+	subjClass
+	subjDefaultBackend // spec.defaultBackend or a field under it
+	subjRule           // a whole rule added or removed
+	subjRuleHost       // a rule renamed (same paths, other host)
+	subjRuleHTTP       // a rule's http added or removed
+	subjPath           // a whole path added or removed
+	subjPathField      // pathType or a backend field of a path
+	subjTLSEntry       // a whole TLS entry added or removed
+	subjTLSHost        // one host of a TLS entry added or removed
+	subjTLSSecret      // a TLS entry's secretName changed (matched by hosts)
+)
+
+// rawChange is a Change with what classification needs.
+type rawChange struct {
+	Change
+	subj subject
+	key  string // annotation or label key
+	// covered is set on removed TLS entries and hosts whose hosts are all
+	// still under some live TLS entry (the host moved, it did not lose TLS).
+	covered bool
+}
+
+type differ struct {
+	out []rawChange
+}
+
+// add records one difference; git and live are JSON-shaped values, nil
+// when absent (they are never both nil).
+func (d *differ) add(subj subject, key, path string, field []string, git, live any) {
+	op := OpChanged
+	switch {
+	case git == nil:
+		op = OpAdded
+	case live == nil:
+		op = OpRemoved
+	}
+	d.out = append(d.out, rawChange{
+		Change: Change{Path: path, Field: slices.Clone(field), Op: op, Git: git, Live: live},
+		subj:   subj,
+		key:    key,
+	})
+}
+
+// Diff compares a desired Ingress (git, from the manifest) with the live
+// one and returns every difference that counts, plus the ones that ignore
+// rules hid. Neither input is modified. A nil side is treated as an empty
+// Ingress (callers handle missing objects themselves).
+//
+// Both sides are first normalized (see Normalize and NormalizePair); rules
+// are then matched by host, paths by (path, pathType), TLS entries by
+// secretName (falling back to hosts). A whole rule, path or TLS entry that
+// exists on one side only is one change holding the whole value; fields of
+// matched entries are compared leaf by leaf. Unmatched rules with identical
+// paths are reported as a rename (one change at ".host"), unmatched paths
+// with the same path string and another pathType as a pathType change, and
+// unmatched TLS entries with identical hosts as a secretName change.
+func Diff(git, live *networkingv1.Ingress, opts Options) Result {
+	if git == nil {
+		git = &networkingv1.Ingress{}
+	}
+	if live == nil {
+		live = &networkingv1.Ingress{}
+	}
+	g, l := NormalizePair(git, live, opts)
+	var d differ
+	d.stringMaps(subjAnnotation, pathAnnots, "annotations", g.Annotations, l.Annotations)
+	d.stringMaps(subjLabel, pathLabels, "labels", g.Labels, l.Labels)
+	if gc, lc := deref(g.Spec.IngressClassName), deref(l.Spec.IngressClassName); gc != lc {
+		d.add(subjClass, "", pathClass, fieldClass, strVal(gc), strVal(lc))
+	}
+	d.defaultBackend(g.Spec.DefaultBackend, l.Spec.DefaultBackend)
+	d.tls(g.Spec.TLS, l.Spec.TLS)
+	d.rules(g.Spec.Rules, l.Spec.Rules)
+
+	var rules []IgnoreRule
+	if !opts.NoBuiltinIgnores {
+		rules = builtinIgnores
+	}
+	if len(opts.Ignore) > 0 {
+		rules = append(slices.Clip(rules), opts.Ignore...)
+	}
+	res := Result{Changes: []Change{}, Ignored: []IgnoredChange{}}
+	for i := range d.out {
+		c := &d.out[i]
+		c.Category = categoryOf(c)
+		classify(c)
+		if by := ignoredBy(rules, g.Namespace, cmpOr(g.Name, l.Name), c); by != "" {
+			res.Ignored = append(res.Ignored, IgnoredChange{Change: c.Change, IgnoredBy: by})
+		} else {
+			res.Changes = append(res.Changes, c.Change)
+		}
+	}
+	slices.SortStableFunc(res.Changes, func(a, b Change) int { return cmp.Compare(a.Path, b.Path) })
+	slices.SortStableFunc(res.Ignored, func(a, b IgnoredChange) int { return cmp.Compare(a.Path, b.Path) })
+	return res
+}
+
+func categoryOf(c *rawChange) Category {
+	switch c.subj {
+	case subjAnnotation:
+		return AnnotationCategory(c.key)
+	case subjLabel:
+		return CategoryMetadata
+	case subjClass:
+		return CategoryController
+	case subjTLSEntry, subjTLSHost, subjTLSSecret:
+		return CategoryTLS
+	default:
+		return CategoryRouting
+	}
+}
+
+func (d *differ) stringMaps(subj subject, prefix, fieldName string, g, l map[string]string) {
+	for k, gv := range g {
+		lv, ok := l[k]
+		switch {
+		case !ok:
+			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, gv, nil)
+		case gv != lv:
+			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, gv, lv)
+		}
+	}
+	for k, lv := range l {
+		if _, ok := g[k]; !ok {
+			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, nil, lv)
+		}
+	}
+}
+
+func (d *differ) defaultBackend(g, l *networkingv1.IngressBackend) {
+	switch {
+	case g == nil && l == nil:
+	case g == nil:
+		d.add(subjDefaultBackend, "", pathDefaultBE, []string{"spec", "defaultBackend"}, nil, backendVal(*l))
+	case l == nil:
+		d.add(subjDefaultBackend, "", pathDefaultBE, []string{"spec", "defaultBackend"}, backendVal(*g), nil)
+	default:
+		d.backend(subjDefaultBackend, pathDefaultBE, true, *g, *l)
+	}
+}
+
+// backend compares two backends leaf by leaf. In a defaultBackend the field
+// paths go down to the leaf; under rules they stop at spec.rules (atomic).
+func (d *differ) backend(subj subject, prefix string, granular bool, g, l networkingv1.IngressBackend) {
+	field := func(parts ...string) []string {
+		if !granular {
+			return fieldRules
+		}
+		return append([]string{"spec", "defaultBackend"}, parts...)
+	}
+	switch gs, ls := g.Service, l.Service; {
+	case gs == nil && ls == nil:
+	case gs == nil:
+		d.add(subj, "", prefix+".service", field("service"), nil, serviceVal(ls))
+	case ls == nil:
+		d.add(subj, "", prefix+".service", field("service"), serviceVal(gs), nil)
+	default:
+		if gs.Name != ls.Name {
+			d.add(subj, "", prefix+".service.name", field("service", "name"), strVal(gs.Name), strVal(ls.Name))
+		}
+		if gs.Port.Name != ls.Port.Name {
+			d.add(subj, "", prefix+".service.port.name", field("service", "port", "name"), strVal(gs.Port.Name), strVal(ls.Port.Name))
+		}
+		if gs.Port.Number != ls.Port.Number {
+			d.add(subj, "", prefix+".service.port.number", field("service", "port", "number"), numVal(gs.Port.Number), numVal(ls.Port.Number))
+		}
+	}
+	switch gr, lr := g.Resource, l.Resource; {
+	case gr == nil && lr == nil:
+	case gr == nil:
+		d.add(subj, "", prefix+".resource", field("resource"), nil, resourceVal(l))
+	case lr == nil:
+		d.add(subj, "", prefix+".resource", field("resource"), resourceVal(g), nil)
+	default:
+		if ga, la := deref(gr.APIGroup), deref(lr.APIGroup); ga != la {
+			d.add(subj, "", prefix+".resource.apiGroup", field("resource", "apiGroup"), strVal(ga), strVal(la))
+		}
+		if gr.Kind != lr.Kind {
+			d.add(subj, "", prefix+".resource.kind", field("resource", "kind"), strVal(gr.Kind), strVal(lr.Kind))
+		}
+		if gr.Name != lr.Name {
+			d.add(subj, "", prefix+".resource.name", field("resource", "name"), strVal(gr.Name), strVal(lr.Name))
+		}
+	}
+}
+
+// join walks two sorted lists with a key comparison and calls both for
+// matched elements; it returns the indices found on one side only.
+func join[T any](g, l []T, compare func(a, b T) int, both func(i, j int)) (onlyG, onlyL []int) {
+	i, j := 0, 0
+	for i < len(g) || j < len(l) {
+		c := 0
+		switch {
+		case i == len(g):
+			c = 1
+		case j == len(l):
+			c = -1
+		default:
+			c = compare(g[i], l[j])
+		}
+		switch {
+		case c < 0:
+			onlyG = append(onlyG, i)
+			i++
+		case c > 0:
+			onlyL = append(onlyL, j)
+			j++
+		default:
+			both(i, j)
+			i++
+			j++
+		}
+	}
+	return onlyG, onlyL
+}
+
+// pair matches leftovers of both sides that eq says belong together,
+// greedily in order; eq must be an equivalence, so the number of pairs does
+// not depend on which side is Git. It returns the unpaired rest.
+func pair(onlyG, onlyL []int, eq func(i, j int) bool, paired func(i, j int)) (restG, restL []int) {
+	used := make([]bool, len(onlyL))
+	for _, i := range onlyG {
+		found := false
+		for k, j := range onlyL {
+			if !used[k] && eq(i, j) {
+				used[k], found = true, true
+				paired(i, j)
+				break
+			}
+		}
+		if !found {
+			restG = append(restG, i)
+		}
+	}
+	for k, j := range onlyL {
+		if !used[k] {
+			restL = append(restL, j)
+		}
+	}
+	return restG, restL
+}
+
+func (d *differ) rules(g, l []networkingv1.IngressRule) {
+	byHost := func(a, b networkingv1.IngressRule) int { return strings.Compare(a.Host, b.Host) }
+	onlyG, onlyL := join(g, l, byHost, func(i, j int) {
+		d.rule(rulePath(g[i].Host), g[i], l[j])
+	})
+	if len(onlyG) == 0 && len(onlyL) == 0 {
+		return
+	}
+	restG, restL := pair(onlyG, onlyL,
+		func(i, j int) bool { return httpEqual(g[i].HTTP, l[j].HTTP) },
+		func(i, j int) {
+			d.add(subjRuleHost, "", rulePath(g[i].Host)+".host", fieldRules, strVal(g[i].Host), strVal(l[j].Host))
+		})
+	for _, i := range restG {
+		d.add(subjRule, "", rulePath(g[i].Host), fieldRules, ruleVal(g[i]), nil)
+	}
+	for _, j := range restL {
+		d.add(subjRule, "", rulePath(l[j].Host), fieldRules, nil, ruleVal(l[j]))
+	}
+}
+
+func httpEqual(a, b *networkingv1.HTTPIngressRuleValue) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.EqualFunc(a.Paths, b.Paths, func(x, y networkingv1.HTTPIngressPath) bool { return comparePaths(x, y) == 0 })
+}
+
+func (d *differ) rule(prefix string, g, l networkingv1.IngressRule) {
+	switch {
+	case g.HTTP == nil && l.HTTP == nil:
+	case g.HTTP == nil:
+		d.add(subjRuleHTTP, "", prefix+".http", fieldRules, nil, httpVal(l.HTTP))
+	case l.HTTP == nil:
+		d.add(subjRuleHTTP, "", prefix+".http", fieldRules, httpVal(g.HTTP), nil)
+	default:
+		d.paths(prefix, g.HTTP.Paths, l.HTTP.Paths)
+	}
+}
+
+// occurrences numbers paths that are equal in (path, pathType): 1 for the
+// first, 2 for the next (normalized paths are sorted, so equal keys are
+// adjacent and numbered in backend order).
+func occurrences(ps []networkingv1.HTTPIngressPath) []int {
+	occ := make([]int, len(ps))
+	for i := range ps {
+		occ[i] = 1
+		if i > 0 && ps[i-1].Path == ps[i].Path && *ps[i-1].PathType == *ps[i].PathType {
+			occ[i] = occ[i-1] + 1
+		}
+	}
+	return occ
+}
+
+// countPath counts the entries of sorted ps whose path string is p.
+func countPath(ps []networkingv1.HTTPIngressPath, p string) int {
+	i := sort.Search(len(ps), func(k int) bool { return ps[k].Path >= p })
+	n := 0
+	for ; i < len(ps) && ps[i].Path == p; i++ {
+		n++
+	}
+	return n
+}
+
+func (d *differ) paths(rule string, g, l []networkingv1.HTTPIngressPath) {
+	og, ol := occurrences(g), occurrences(l)
+	type key struct {
+		p   *networkingv1.HTTPIngressPath
+		occ int
+	}
+	kg, kl := make([]key, len(g)), make([]key, len(l))
+	for i := range g {
+		kg[i] = key{&g[i], og[i]}
+	}
+	for i := range l {
+		kl[i] = key{&l[i], ol[i]}
+	}
+	byKey := func(a, b key) int {
+		return cmp.Or(strings.Compare(a.p.Path, b.p.Path), strings.Compare(string(*a.p.PathType), string(*b.p.PathType)), cmp.Compare(a.occ, b.occ))
+	}
+	// sel is the selector of a path seen on either side: pathType is shown
+	// when either side has more than one path with that path string.
+	sel := func(p networkingv1.HTTPIngressPath, occ int) string {
+		withType := countPath(g, p.Path) > 1 || countPath(l, p.Path) > 1
+		return rule + pathSel(p, withType, occ)
+	}
+	onlyG, onlyL := join(kg, kl, byKey, func(i, j int) {
+		if compareBackends(g[i].Backend, l[j].Backend) != 0 {
+			d.backend(subjPathField, sel(g[i], og[i])+".backend", false, g[i].Backend, l[j].Backend)
+		}
+	})
+	if len(onlyG) == 0 && len(onlyL) == 0 {
+		return
+	}
+	// A path whose pathType changed: the only leftover with that path
+	// string on each side.
+	lone := func(ps []networkingv1.HTTPIngressPath, rest []int, p string) bool {
+		n := 0
+		for _, k := range rest {
+			if ps[k].Path == p {
+				n++
+			}
+		}
+		return n == 1
+	}
+	restG, restL := pair(onlyG, onlyL,
+		func(i, j int) bool {
+			return g[i].Path == l[j].Path && lone(g, onlyG, g[i].Path) && lone(l, onlyL, l[j].Path)
+		},
+		func(i, j int) {
+			prefix := sel(g[i], og[i])
+			d.add(subjPathField, "", prefix+".pathType", fieldRules, string(*g[i].PathType), string(*l[j].PathType))
+			if compareBackends(g[i].Backend, l[j].Backend) != 0 {
+				d.backend(subjPathField, prefix+".backend", false, g[i].Backend, l[j].Backend)
+			}
+		})
+	for _, i := range restG {
+		d.add(subjPath, "", sel(g[i], og[i]), fieldRules, pathVal(g[i]), nil)
+	}
+	for _, j := range restL {
+		d.add(subjPath, "", sel(l[j], ol[j]), fieldRules, nil, pathVal(l[j]))
+	}
+}
+
+func (d *differ) tls(g, l []networkingv1.IngressTLS) {
+	var liveHosts map[string]bool // built on the first removal only
+	coveredLive := func(hosts []string) bool {
+		if liveHosts == nil {
+			liveHosts = make(map[string]bool)
+			for _, t := range l {
+				for _, h := range t.Hosts {
+					liveHosts[h] = true
+				}
+				if len(t.Hosts) == 0 {
+					liveHosts[""] = true // an entry for every host
+				}
+			}
+		}
+		if len(hosts) == 0 {
+			return liveHosts[""]
+		}
+		for _, h := range hosts {
+			if !liveHosts[h] {
+				return false
+			}
+		}
+		return true
+	}
+	onlyG, onlyL := join(g, l, compareTLS, func(i, j int) {
+		prefix := tlsPath(g[i]) + ".hosts"
+		hg, hl := join(g[i].Hosts, l[j].Hosts, strings.Compare, func(int, int) {})
+		for _, k := range hg {
+			h := g[i].Hosts[k]
+			d.add(subjTLSHost, "", prefix+keySel(h), fieldTLS, h, nil)
+			d.out[len(d.out)-1].covered = coveredLive([]string{h})
+		}
+		for _, k := range hl {
+			d.add(subjTLSHost, "", prefix+keySel(l[j].Hosts[k]), fieldTLS, nil, l[j].Hosts[k])
+		}
+	})
+	if len(onlyG) == 0 && len(onlyL) == 0 {
+		return
+	}
+	restG, restL := pair(onlyG, onlyL,
+		func(i, j int) bool { return slices.Equal(g[i].Hosts, l[j].Hosts) },
+		func(i, j int) {
+			d.add(subjTLSSecret, "", tlsPath(g[i])+".secretName", fieldTLS, strVal(g[i].SecretName), strVal(l[j].SecretName))
+		})
+	for _, i := range restG {
+		d.add(subjTLSEntry, "", tlsPath(g[i]), fieldTLS, tlsVal(g[i]), nil)
+		d.out[len(d.out)-1].covered = coveredLive(g[i].Hosts)
+	}
+	for _, j := range restL {
+		d.add(subjTLSEntry, "", tlsPath(l[j]), fieldTLS, nil, tlsVal(l[j]))
+	}
+}
