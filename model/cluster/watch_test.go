@@ -1,0 +1,447 @@
+package cluster_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/cluster"
+)
+
+// recoveryDeadline bounds waits that include the reflector's backoff
+// (doubling up to 30 s): generous on purpose, never a speed assertion.
+const recoveryDeadline = 90 * time.Second
+
+// startWatch runs Watch until the test ends and checks that it returns nil.
+func startWatch(t *testing.T, tg *cluster.Target) *recorder {
+	t.Helper()
+	rec := newRecorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cluster.Watch(ctx, tg, rec) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Watch returned %v after cancel, want nil", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("Watch did not return after cancel")
+		}
+	})
+	return rec
+}
+
+func phaseIs(rec *recorder, p model.ConnPhase) func() bool {
+	return func() bool { return rec.state().Phase == p }
+}
+
+func TestWatchFeedsSink(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	ings := env.Client.NetworkingV1().Ingresses(ns)
+	if _, err := ings.Create(ctx, typicalIngress(ns, "before"), metav1.CreateOptions{FieldManager: "argocd-controller"}); err != nil {
+		t.Fatal(err)
+	}
+	tg := target(t, env, ns)
+	rec := startWatch(t, tg)
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+
+	// syncing first, then live, with the target described.
+	rec.mu.Lock()
+	states := slices.Clone(rec.states)
+	rec.mu.Unlock()
+	if len(states) < 2 || states[0].Phase != model.ConnSyncing || states[len(states)-1].Phase != model.ConnLive {
+		t.Errorf("states = %+v, want syncing … live", states)
+	}
+	for _, s := range states {
+		if s.Server != tg.Server || s.Namespace != ns || s.Context != tg.Context || s.Context == "" {
+			t.Errorf("state %+v does not describe the target %+v", s, tg)
+		}
+	}
+	// The initial list reached the sink before live was reported.
+	before, _ := rec.get(model.Key{Namespace: ns, Name: "before"})
+	if before == nil {
+		t.Fatal("object created before the watch started is missing at live")
+	}
+	if before.Ingress.ManagedFields != nil || len(before.Managers) != 1 || before.Managers[0].Manager != "argocd-controller" {
+		t.Errorf("initial object not converted: managedFields %v, managers %v", before.Ingress.ManagedFields, before.Managers)
+	}
+
+	// Create.
+	if _, err := ings.Create(ctx, typicalIngress(ns, "shop"), metav1.CreateOptions{FieldManager: "argocd-controller"}); err != nil {
+		t.Fatal(err)
+	}
+	shop := model.Key{Namespace: ns, Name: "shop"}
+	waitFor(t, "create", 30*time.Second, func() bool { o, _ := rec.get(shop); return o != nil })
+
+	// Updates as kubectl edit makes them: latency from the request to the
+	// sink call, over several edits.
+	var lat []time.Duration
+	for i := range 20 {
+		cur, err := ings.Get(ctx, "shop", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		metav1.SetMetaDataAnnotation(&cur.ObjectMeta, "edit", strings.Repeat("x", i+1))
+		start := time.Now()
+		upd, err := ings.Update(ctx, cur, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen time.Time
+		waitFor(t, "update", 30*time.Second, func() bool {
+			o, at := rec.get(shop)
+			seen = at
+			return o != nil && o.Ingress.ResourceVersion == upd.ResourceVersion
+		})
+		lat = append(lat, seen.Sub(start))
+	}
+	slices.Sort(lat)
+	t.Logf("client-go Update → sink.UpsertLive latency over %d edits: min %v, median %v, p95 %v, max %v",
+		len(lat), lat[0], lat[len(lat)/2], lat[len(lat)*95/100], lat[len(lat)-1])
+	o, _ := rec.get(shop)
+	if ms := o.ManagersFor([]string{"metadata", "annotations", "edit"}); len(ms) != 1 || ms[0].Manager != "kubectl-edit" {
+		t.Errorf("edited annotation attributed to %v, want kubectl-edit", ms)
+	}
+
+	// A real `kubectl edit`, its editor a sed script.
+	start := time.Now()
+	cmd := env.Cluster.Kubectl(env.Kubeconfig, "-n", ns, "edit", "ingress", "shop")
+	cmd.Env = append(os.Environ(), "KUBE_EDITOR=sed -i s/number:\\ 8080/number:\\ 9090/")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kubectl edit: %v\n%s", err, out)
+	}
+	exited := time.Now()
+	var seen time.Time
+	waitFor(t, "kubectl edit", 30*time.Second, func() bool {
+		o, at := rec.get(shop)
+		seen = at
+		return o != nil && o.Ingress.Spec.Rules[0].HTTP.Paths[1].Backend.Service.Port.Number == 9090
+	})
+	t.Logf("kubectl edit: %v from start to sink call (%v after kubectl exited)", seen.Sub(start), seen.Sub(exited))
+	o, _ = rec.get(shop)
+	if ms := o.ManagersFor([]string{"spec", "rules"}); len(ms) == 0 || ms[0].Manager != "kubectl-edit" {
+		t.Errorf("spec.rules after kubectl edit attributed to %v, want kubectl-edit first", ms)
+	}
+
+	// Delete.
+	if err := ings.Delete(ctx, "shop", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delete", 30*time.Second, func() bool { o, _ := rec.get(shop); return o == nil })
+	if rec.state().Phase != model.ConnLive {
+		t.Errorf("state after the run = %+v, want live", rec.state())
+	}
+}
+
+func TestWatchAllNamespaces(t *testing.T) {
+	env := testcluster.Get(t)
+	a, b := env.Namespace(t), env.Namespace(t)
+	ctx := context.Background()
+	for _, ns := range []string{a, b} {
+		if _, err := env.Client.NetworkingV1().Ingresses(ns).Create(ctx, typicalIngress(ns, "web"), metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg := target(t, env, "")
+	if tg.Namespace != "" {
+		t.Fatalf("scope %q, want all namespaces", tg.Namespace)
+	}
+	rec := startWatch(t, tg)
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+	for _, ns := range []string{a, b} {
+		if o, _ := rec.get(model.Key{Namespace: ns, Name: "web"}); o == nil {
+			t.Errorf("%s/web missing from an all-namespaces watch", ns)
+		}
+	}
+}
+
+// TestWatchForbidden: a user who may only get Ingresses sees a stale state
+// that names the user and namespace; granting list and watch brings the
+// informer back without help.
+func TestWatchForbidden(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	if _, err := env.Client.NetworkingV1().Ingresses(ns).Create(ctx, typicalIngress(ns, "shop"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	user := "drift-viewer"
+	_, kc, err := env.Cluster.AddUser(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kcPath := writeFile(t, t.TempDir(), "kubeconfig", string(kc))
+	role := &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "ingress-reader", Namespace: ns},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get"}}},
+	}
+	rbac := env.Client.RbacV1()
+	if role, err = rbac.Roles(ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rbac.RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "ingress-reader", Namespace: ns},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "ingress-reader"},
+		Subjects:   []rbacv1.Subject{{Kind: "User", Name: user}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	tg, err := cluster.Resolve(flags(kcPath, "", ns), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// List reports the same in its error.
+	if _, err := cluster.List(ctx, tg); err == nil || !strings.Contains(err.Error(), "Forbidden") || !strings.Contains(err.Error(), `"`+user+`"`) {
+		t.Errorf("List as %s: %v, want a Forbidden error naming the user", user, err)
+	} else {
+		t.Logf("List error: %v", err)
+	}
+
+	rec := startWatch(t, tg)
+	waitFor(t, "stale", recoveryDeadline, phaseIs(rec, model.ConnStale))
+	st := rec.state()
+	t.Logf("stale state: %+v", st)
+	for _, want := range []string{"Forbidden", `"` + user + `"`, `"` + ns + `"`, "list"} {
+		if !strings.Contains(st.Err, want) {
+			t.Errorf("stale error %q does not mention %s", st.Err, want)
+		}
+	}
+	if st.Since.IsZero() {
+		t.Error("stale without Since")
+	}
+
+	granted := time.Now()
+	role.Rules[0].Verbs = []string{"get", "list", "watch"}
+	if _, err := rbac.Roles(ns).Update(ctx, role, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "live after the grant", recoveryDeadline, phaseIs(rec, model.ConnLive))
+	t.Logf("live %v after list/watch were granted (reflector backoff)", time.Since(granted))
+	if o, _ := rec.get(model.Key{Namespace: ns, Name: "shop"}); o == nil {
+		t.Error("object missing after recovery")
+	}
+}
+
+// TestWatchAPIServerRestart stops the API server mid-watch and starts it
+// again on the same port. The watch goes stale with the dial error, comes
+// back live on its own, and sees an edit and a deletion made meanwhile
+// through a second API server on the same etcd (as in an HA control plane
+// where our server went away).
+func TestWatchAPIServerRestart(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	ings := env.Client.NetworkingV1().Ingresses(ns)
+	for _, name := range []string{"shop", "blog"} {
+		if _, err := ings.Create(ctx, typicalIngress(ns, name), metav1.CreateOptions{FieldManager: "argocd-controller"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second := startSecondAPIServer(t, env)
+
+	rec := startWatch(t, target(t, env, ns))
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+
+	api := env.Cluster.Environment().ControlPlane.GetAPIServer()
+	port := api.SecureServing.Port
+	restart := stopKeepingCerts(t, env, api)
+	stopped := time.Now()
+	waitFor(t, "stale", recoveryDeadline, phaseIs(rec, model.ConnStale))
+	stale := rec.state()
+	t.Logf("stale %v after the API server stopped: %+v", time.Since(stopped), stale)
+	if !strings.Contains(stale.Err, "API server unreachable") || !strings.Contains(stale.Err, "connection refused") {
+		t.Errorf("stale error %q, want the dial error in words", stale.Err)
+	}
+
+	// Meanwhile, through the other API server.
+	ings2 := second.NetworkingV1().Ingresses(ns)
+	cur, err := ings2.Get(ctx, "shop", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	metav1.SetMetaDataAnnotation(&cur.ObjectMeta, "nginx.ingress.kubernetes.io/ssl-redirect", "false")
+	if _, err := ings2.Update(ctx, cur, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ings2.Delete(ctx, "blog", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if s := rec.state(); s.Phase != model.ConnStale || !s.Since.Equal(stale.Since) {
+		t.Errorf("state while down = %+v, want stale since %v", s, stale.Since)
+	}
+
+	restart()
+	restarted := time.Now()
+	if api.SecureServing.Port != port {
+		t.Errorf("API server came back on port %s, want %s", api.SecureServing.Port, port)
+	}
+	waitFor(t, "live again", recoveryDeadline, phaseIs(rec, model.ConnLive))
+	t.Logf("live %v after the API server was back (%v after it stopped)", time.Since(restarted), time.Since(stopped))
+	shop := model.Key{Namespace: ns, Name: "shop"}
+	waitFor(t, "the edit made while down", recoveryDeadline, func() bool {
+		o, _ := rec.get(shop)
+		return o != nil && o.Ingress.Annotations["nginx.ingress.kubernetes.io/ssl-redirect"] == "false"
+	})
+	waitFor(t, "the deletion made while down", recoveryDeadline, func() bool {
+		o, _ := rec.get(model.Key{Namespace: ns, Name: "blog"})
+		return o == nil
+	})
+	t.Logf("edit and deletion made while down seen %v after the restart", time.Since(restarted))
+	o, _ := rec.get(shop)
+	if ms := o.ManagersFor([]string{"metadata", "annotations", "nginx.ingress.kubernetes.io/ssl-redirect"}); len(ms) != 1 || ms[0].Manager != "kubectl-edit" {
+		t.Errorf("edit made while down attributed to %v, want kubectl-edit", ms)
+	}
+
+	rec.mu.Lock()
+	var phases []model.ConnPhase
+	for _, s := range rec.states {
+		if len(phases) == 0 || phases[len(phases)-1] != s.Phase {
+			phases = append(phases, s.Phase)
+		}
+	}
+	rec.mu.Unlock()
+	t.Logf("phases: %v", phases)
+	if !slices.Equal(phases, []model.ConnPhase{model.ConnSyncing, model.ConnLive, model.ConnStale, model.ConnLive}) {
+		t.Errorf("phases = %v, want syncing live stale live", phases)
+	}
+	// The shared control plane is usable again for the tests after us.
+	if _, err := env.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err != nil {
+		t.Fatalf("admin client after restart: %v", err)
+	}
+}
+
+// stopKeepingCerts kills the API server (as in a crash: a graceful stop
+// waits up to --request-timeout, 60 s, for open watches such as ours to
+// end) and returns a function that starts it again on the same port with
+// the same serving certificates, so that existing clients (ours and the
+// test cluster's admin) trust it. envtest keeps the port but would
+// regenerate the certificates in a fresh directory unless CertDir is set,
+// so they are copied into a directory that lives as long as the control
+// plane.
+func stopKeepingCerts(t *testing.T, env *testcluster.Env, api *envtest.APIServer) (restart func()) {
+	t.Helper()
+	keep, err := os.MkdirTemp(env.Dir, "apiserver-certs-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(api.CertDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(api.CertDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(keep, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pid := childWithArgs(t, "--secure-port="+api.SecureServing.Port, "--cert-dir="+api.CertDir)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill API server %d: %v", pid, err)
+	}
+	if err := api.Stop(); err != nil { // reaps it and cleans up
+		t.Fatalf("stop API server: %v", err)
+	}
+	return func() {
+		t.Helper()
+		api.CertDir = keep
+		if err := api.Start(); err != nil {
+			t.Fatalf("restart API server: %v", err)
+		}
+	}
+}
+
+// childWithArgs finds the process this test binary started whose command
+// line has all of args.
+func childWithArgs(t *testing.T, args ...string) int {
+	t.Helper()
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		stat, err := os.ReadFile(filepath.Join(d, "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may contain spaces, so split after ')'.
+		rest := stat[bytes.LastIndexByte(stat, ')')+1:]
+		f := strings.Fields(string(rest))
+		if len(f) < 2 || f[1] != strconv.Itoa(os.Getpid()) {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil {
+			continue
+		}
+		argv := strings.Split(string(cmdline), "\x00")
+		if !containsAll(argv, args) {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(d))
+		return pid
+	}
+	t.Fatalf("no child process with %v", args)
+	return 0
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// startSecondAPIServer starts another kube-apiserver on the test cluster's
+// etcd and returns an admin client for it.
+func startSecondAPIServer(t *testing.T, env *testcluster.Env) kubernetes.Interface {
+	t.Helper()
+	cp := env.Cluster.Environment().ControlPlane
+	api := cp.GetAPIServer()
+	second := &envtest.APIServer{EtcdURL: cp.Etcd.URL, Path: api.Path, StartTimeout: 2 * time.Minute, StopTimeout: 30 * time.Second}
+	if err := second.Start(); err != nil {
+		t.Fatalf("start second API server: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := second.Stop(); err != nil {
+			t.Errorf("stop second API server: %v", err)
+		}
+	})
+	base := &rest.Config{Host: second.SecureServing.URL("https", "").String(), TLSClientConfig: rest.TLSClientConfig{CAData: second.SecureServing.CA}}
+	cfg, err := second.SecureServing.AddUser(envtest.User{Name: "admin2", Groups: []string{"system:masters"}}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
