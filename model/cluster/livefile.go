@@ -49,10 +49,11 @@ func (e *LiveFileError) Unwrap() error { return e.Err }
 // compared. Errors name the file and the line of the offending document or
 // List item.
 //
-// The objects get attribution like watched ones (see LiveObjectFrom):
-// kubectl keeps managedFields in its output unless
-// --show-managed-fields=false was used, in which case Owners and Managers
-// are empty.
+// The objects get attribution like watched ones (see LiveObjectFrom) when
+// the dump has managedFields. kubectl leaves them out unless asked (its
+// default has been --show-managed-fields=false since 1.21), so save dumps
+// with `kubectl get ingress -A -o yaml --show-managed-fields`; without
+// them Owners and Managers are empty and the drift is still found.
 //
 // A YAML List is parsed as one document, so reading a dump costs memory
 // in proportion to the whole file for a moment; JSON Lists are streamed
