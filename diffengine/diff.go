@@ -396,8 +396,13 @@ func (d *differ) tls(g, l []networkingv1.IngressTLS) {
 				}
 			}
 		}
+		if liveHosts[""] {
+			// An entry without hosts applies to every host ("defaults to the
+			// wildcard host setting for the loadbalancer controller").
+			return true
+		}
 		if len(hosts) == 0 {
-			return liveHosts[""]
+			return false
 		}
 		for _, h := range hosts {
 			if !liveHosts[h] {

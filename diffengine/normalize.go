@@ -47,7 +47,8 @@ const (
 //     objects created through the old versions compare equal to a manifest
 //     that leaves it out;
 //   - order: rules by host, paths by (path, pathType, backend), TLS entries
-//     by secretName (then hosts), TLS hosts sorted;
+//     by secretName (then hosts), TLS hosts sorted (empty host strings
+//     dropped);
 //   - duplicates: rules with the same host are merged into one rule holding
 //     all their paths (every controller merges them the same way), paths
 //     that are equal in everything are kept once, TLS entries with the same
@@ -345,7 +346,10 @@ func compareTLS(a, b networkingv1.IngressTLS) int {
 	return slices.Compare(a.Hosts, b.Hosts)
 }
 
+// normHosts sorts and dedupes TLS hosts in place; empty host strings
+// (invalid, and indistinguishable from no host in a path) are dropped.
 func normHosts(h []string) []string {
+	h = slices.DeleteFunc(h, func(s string) bool { return s == "" })
 	if len(h) == 0 {
 		return nil
 	}

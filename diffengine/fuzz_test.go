@@ -1,0 +1,325 @@
+package diffengine
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// FuzzDiff diffs arbitrary pairs of Ingresses. Each input is decoded as
+// YAML/JSON when it is a valid Ingress document (the seed corpus holds the
+// testdata pairs, so the mutator starts from real objects); otherwise the
+// bytes drive a generator that builds an Ingress from small alphabets, so
+// hosts, paths, secrets and annotation keys collide often (duplicate hosts,
+// one path with two pathTypes, shared secrets, security annotations). When
+// the second input is short, the second object is instead a mutation of the
+// first driven by those bytes, so near-equal pairs are common.
+//
+// Properties: no panic; inputs never modified; Diff(a, a) and
+// Diff(a, Normalize(a)) are empty; Normalize is idempotent; Diff is
+// deterministic; Diff(a, b) is empty iff Diff(b, a) is, with added and
+// removed mirrored; every change is well formed with a unique path.
+func FuzzDiff(f *testing.F) {
+	dirs, _ := filepath.Glob(filepath.Join(casesDir, "*", "git.yaml"))
+	for _, g := range dirs {
+		a, errA := os.ReadFile(g)
+		b, errB := os.ReadFile(filepath.Join(filepath.Dir(g), "live.yaml"))
+		if errA == nil && errB == nil {
+			f.Add(a, b)
+		}
+	}
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, []byte{3, 1, 4})
+	f.Add([]byte("\x05\x03\x02\x01\x00\x04\x02\x02\x01\x03\x03\x01\x02"), []byte("\x07\x06\x05\x04\x03\x02\x01\x00\x07\x06\x05\x04\x03\x02\x01\x00\x11\x22\x33"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		x := decodeOrBuild(a)
+		var y *networkingv1.Ingress
+		if len(b) < 12 {
+			y = mutate(x, b)
+		} else {
+			y = decodeOrBuild(b)
+		}
+		checkDiffProperties(t, x, y)
+	})
+}
+
+func decodeOrBuild(data []byte) *networkingv1.Ingress {
+	var ing networkingv1.Ingress
+	if err := yaml.Unmarshal(data, &ing); err == nil && (ing.Kind == "Ingress" || ing.Name != "") {
+		return &ing
+	}
+	return build(&bytesource{b: data})
+}
+
+type bytesource struct {
+	b []byte
+	i int
+}
+
+// pick returns a number in [0, n) from the next byte (0 when exhausted).
+func (s *bytesource) pick(n int) int {
+	if s.i >= len(s.b) || n <= 1 {
+		s.i++
+		return 0
+	}
+	v := int(s.b[s.i]) % n
+	s.i++
+	return v
+}
+
+func (s *bytesource) done() bool { return s.i >= len(s.b) }
+
+var (
+	fzHosts    = []string{"", "a.example.com", "b.example.com", "*.example.com", "c", "a.example.com"}
+	fzPaths    = []string{"", "/", "/api", "/api/", "/v[0-9]+/(a,b)", "/.well-known/acme-challenge/t"}
+	fzTypes    = []string{"", "Prefix", "Exact", "ImplementationSpecific", "Weird"}
+	fzServices = []string{"", "web", "api"}
+	fzPorts    = []int32{0, 80, 8080, -1}
+	fzPNames   = []string{"", "http", "grpc"}
+	fzSecrets  = []string{"", "s1", "s2", "s1"}
+	fzClasses  = []string{"", "nginx", "traefik"}
+	fzKeys     = []string{
+		"nginx.ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/whitelist-source-range",
+		"nginx.ingress.kubernetes.io/denylist-source-range", "alb.ingress.kubernetes.io/listen-ports",
+		"alb.ingress.kubernetes.io/scheme", "konghq.com/protocols", "traefik.ingress.kubernetes.io/router.middlewares",
+		"kubernetes.io/ingress.allow-http", "kubernetes.io/ingress.class", "ingress.kubernetes.io/url-map",
+		"projectcontour.io/tls-minimum-protocol-version", "example.com/x", LastAppliedAnnotation, "a[b]=c",
+	}
+	fzValues = []string{"", "true", "false", "on", "none", "10.0.0.0/8", "0.0.0.0/0,::/0", `[{"HTTPS":443}]`, "1.3", "http,https", "x,y", "not-a-cidr"}
+)
+
+func build(s *bytesource) *networkingv1.Ingress {
+	ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "fz", Namespace: []string{"", "ns"}[s.pick(2)]}}
+	if n := s.pick(4); n > 0 {
+		ing.Annotations = map[string]string{}
+		for range n - 1 {
+			ing.Annotations[fzKeys[s.pick(len(fzKeys))]] = fzValues[s.pick(len(fzValues))]
+		}
+	}
+	if n := s.pick(3); n > 0 {
+		ing.Labels = map[string]string{}
+		for range n - 1 {
+			ing.Labels[fzKeys[s.pick(len(fzKeys))]] = fzValues[s.pick(len(fzValues))]
+		}
+	}
+	if c := s.pick(len(fzClasses) + 1); c > 0 {
+		ing.Spec.IngressClassName = &fzClasses[c-1]
+	}
+	if s.pick(3) == 0 {
+		b := buildBackend(s)
+		ing.Spec.DefaultBackend = &b
+	}
+	if n := s.pick(4); n > 0 {
+		ing.Spec.TLS = []networkingv1.IngressTLS{}
+		for range n - 1 {
+			t := networkingv1.IngressTLS{SecretName: fzSecrets[s.pick(len(fzSecrets))]}
+			for range s.pick(4) {
+				t.Hosts = append(t.Hosts, fzHosts[s.pick(len(fzHosts))])
+			}
+			ing.Spec.TLS = append(ing.Spec.TLS, t)
+		}
+	}
+	if n := s.pick(5); n > 0 {
+		ing.Spec.Rules = []networkingv1.IngressRule{}
+		for range n - 1 {
+			r := networkingv1.IngressRule{Host: fzHosts[s.pick(len(fzHosts))]}
+			if m := s.pick(5); m > 0 {
+				r.HTTP = &networkingv1.HTTPIngressRuleValue{}
+				for range m - 1 {
+					r.HTTP.Paths = append(r.HTTP.Paths, buildPath(s))
+				}
+			}
+			ing.Spec.Rules = append(ing.Spec.Rules, r)
+		}
+	}
+	return ing
+}
+
+func buildPath(s *bytesource) networkingv1.HTTPIngressPath {
+	p := networkingv1.HTTPIngressPath{Path: fzPaths[s.pick(len(fzPaths))], Backend: buildBackend(s)}
+	if t := fzTypes[s.pick(len(fzTypes))]; t != "" {
+		pt := networkingv1.PathType(t)
+		p.PathType = &pt
+	}
+	return p
+}
+
+func buildBackend(s *bytesource) networkingv1.IngressBackend {
+	var b networkingv1.IngressBackend
+	switch s.pick(4) {
+	case 0, 1:
+		b.Service = &networkingv1.IngressServiceBackend{Name: fzServices[s.pick(len(fzServices))],
+			Port: networkingv1.ServiceBackendPort{Number: fzPorts[s.pick(len(fzPorts))], Name: fzPNames[s.pick(len(fzPNames))]}}
+	case 2:
+		g := []string{"", "k8s.example.com"}[s.pick(2)]
+		b.Resource = &corev1.TypedLocalObjectReference{APIGroup: &g, Kind: []string{"", "Bucket"}[s.pick(2)], Name: "r"}
+	}
+	return b
+}
+
+// mutate returns a deep copy of x with a few byte-driven edits.
+func mutate(x *networkingv1.Ingress, ops []byte) *networkingv1.Ingress {
+	y := x.DeepCopy()
+	s := &bytesource{b: ops}
+	for !s.done() {
+		switch s.pick(12) {
+		case 0:
+			if y.Annotations == nil {
+				y.Annotations = map[string]string{}
+			}
+			y.Annotations[fzKeys[s.pick(len(fzKeys))]] = fzValues[s.pick(len(fzValues))]
+		case 1:
+			for k := range y.Annotations {
+				delete(y.Annotations, k)
+				break
+			}
+		case 2:
+			if len(y.Spec.Rules) > 0 {
+				i := s.pick(len(y.Spec.Rules))
+				y.Spec.Rules = append(y.Spec.Rules[:i:i], y.Spec.Rules[i+1:]...)
+			}
+		case 3:
+			y.Spec.Rules = append(y.Spec.Rules, networkingv1.IngressRule{Host: fzHosts[s.pick(len(fzHosts))],
+				IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{buildPath(s)}}}})
+		case 4:
+			if r := pickRule(y, s); r != nil && r.HTTP != nil && len(r.HTTP.Paths) > 0 {
+				p := &r.HTTP.Paths[s.pick(len(r.HTTP.Paths))]
+				p.Backend = buildBackend(s)
+			}
+		case 5:
+			if r := pickRule(y, s); r != nil && r.HTTP != nil && len(r.HTTP.Paths) > 0 {
+				pt := networkingv1.PathType(fzTypes[1+s.pick(len(fzTypes)-1)])
+				r.HTTP.Paths[s.pick(len(r.HTTP.Paths))].PathType = &pt
+			}
+		case 6:
+			if r := pickRule(y, s); r != nil {
+				r.Host = fzHosts[s.pick(len(fzHosts))]
+			}
+		case 7:
+			if len(y.Spec.TLS) > 0 {
+				t := &y.Spec.TLS[s.pick(len(y.Spec.TLS))]
+				if len(t.Hosts) > 0 && s.pick(2) == 0 {
+					t.Hosts = t.Hosts[1:]
+				} else {
+					t.SecretName = fzSecrets[s.pick(len(fzSecrets))]
+				}
+			}
+		case 8:
+			y.Spec.TLS = append(y.Spec.TLS, networkingv1.IngressTLS{SecretName: fzSecrets[s.pick(len(fzSecrets))], Hosts: []string{fzHosts[s.pick(len(fzHosts))]}})
+		case 9:
+			if s.pick(2) == 0 {
+				y.Spec.DefaultBackend = nil
+			} else {
+				b := buildBackend(s)
+				y.Spec.DefaultBackend = &b
+			}
+		case 10:
+			if c := s.pick(len(fzClasses) + 1); c > 0 {
+				y.Spec.IngressClassName = &fzClasses[c-1]
+			} else {
+				y.Spec.IngressClassName = nil
+			}
+		case 11:
+			// Reorder: never drift, but exercises matching.
+			if n := len(y.Spec.Rules); n > 1 {
+				y.Spec.Rules[0], y.Spec.Rules[n-1] = y.Spec.Rules[n-1], y.Spec.Rules[0]
+			}
+		}
+	}
+	return y
+}
+
+func pickRule(y *networkingv1.Ingress, s *bytesource) *networkingv1.IngressRule {
+	if len(y.Spec.Rules) == 0 {
+		return nil
+	}
+	return &y.Spec.Rules[s.pick(len(y.Spec.Rules))]
+}
+
+func opCounts(r Result) (added, removed, changed int) {
+	count := func(c Change) {
+		switch c.Op {
+		case OpAdded:
+			added++
+		case OpRemoved:
+			removed++
+		case OpChanged:
+			changed++
+		}
+	}
+	for _, c := range r.Changes {
+		count(c)
+	}
+	for _, c := range r.Ignored {
+		count(c.Change)
+	}
+	return
+}
+
+func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
+	t.Helper()
+	xc, yc := x.DeepCopy(), y.DeepCopy()
+	var opts Options
+	for _, a := range []*networkingv1.Ingress{x, y} {
+		if r := Diff(a, a, opts); len(r.Changes) != 0 || len(r.Ignored) != 0 {
+			t.Fatalf("Diff(a, a) not empty: %+v", r)
+		}
+		n := Normalize(a, "")
+		if r := Diff(a, n, opts); len(r.Changes) != 0 || len(r.Ignored) != 0 {
+			t.Fatalf("Diff(a, Normalize(a)) not empty: %+v", r)
+		}
+		if r := Diff(n, a, opts); len(r.Changes) != 0 || len(r.Ignored) != 0 {
+			t.Fatalf("Diff(Normalize(a), a) not empty: %+v", r)
+		}
+		if nn := Normalize(n, "other"); !reflect.DeepEqual(n, nn) {
+			t.Fatalf("Normalize not idempotent:\n%#v\n%#v", n, nn)
+		}
+		if c := CleanForManifest(a); c == nil {
+			t.Fatal("CleanForManifest returned nil")
+		}
+	}
+	ab, ba := Diff(x, y, opts), Diff(y, x, opts)
+	if again := Diff(x, y, opts); !reflect.DeepEqual(ab, again) {
+		t.Fatalf("Diff is not deterministic:\n%+v\n%+v", ab, again)
+	}
+	if (len(ab.Changes) == 0) != (len(ba.Changes) == 0) {
+		t.Fatalf("Diff(a,b) has %d changes, Diff(b,a) %d:\n%+v\n%+v", len(ab.Changes), len(ba.Changes), ab.Changes, ba.Changes)
+	}
+	a1, r1, c1 := opCounts(ab)
+	a2, r2, c2 := opCounts(ba)
+	if a1 != r2 || r1 != a2 || c1 != c2 {
+		t.Fatalf("ops not mirrored: a→b added/removed/changed %d/%d/%d, b→a %d/%d/%d\n%+v\n%+v", a1, r1, c1, a2, r2, c2, ab, ba)
+	}
+	seen := map[string]bool{}
+	check := func(c Change) {
+		if seen[c.Path] {
+			t.Fatalf("two changes at %s: %+v", c.Path, ab)
+		}
+		seen[c.Path] = true
+		if c.Path == "" || len(c.Field) == 0 || c.Rule == "" || c.Severity == SeverityNone || c.Category == "" {
+			t.Fatalf("malformed change %+v", c)
+		}
+		switch {
+		case c.Op == OpAdded && (c.Git != nil || c.Live == nil),
+			c.Op == OpRemoved && (c.Git == nil || c.Live != nil),
+			c.Op == OpChanged && (c.Git == nil || c.Live == nil || reflect.DeepEqual(c.Git, c.Live)):
+			t.Fatalf("op %s does not fit values %#v → %#v at %s", c.Op, c.Git, c.Live, c.Path)
+		}
+		checkJSONShaped(t, c.Path, c.Git)
+		checkJSONShaped(t, c.Path, c.Live)
+	}
+	for _, c := range ab.Changes {
+		check(c)
+	}
+	for _, c := range ab.Ignored {
+		check(c.Change)
+	}
+	if !reflect.DeepEqual(x, xc) || !reflect.DeepEqual(y, yc) {
+		t.Fatal("Diff, Normalize or CleanForManifest modified an input")
+	}
+}
