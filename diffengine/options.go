@@ -14,8 +14,11 @@ package diffengine
 // every other character — "[" and "]" included — is literal. So
 // "spec.defaultBackend*" matches the defaultBackend and everything under it,
 // and "spec.rules[host=*.internal]*" matches every change under rules whose
-// host ends in ".internal". A path glob may also name annotations and labels
-// ("metadata.annotations[example.com/*]").
+// host ends in ".internal". Because "*" crosses "]", a glob can reach
+// further than it reads ("spec.rules[host=*.internal]" alone also matches a
+// path selector ending in ".internal]" under another host): anchor globs
+// with literal text after the star where it matters. A path glob may also
+// name annotations and labels ("metadata.annotations[example.com/*]").
 type IgnoreRule struct {
 	// Namespace and Name select the objects the rule applies to (globs;
 	// empty means every object).
