@@ -1,0 +1,163 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+type columnID int
+
+const (
+	colStatus columnID = iota
+	colName
+	colSeverity
+	colCategories
+	colHosts
+	colLast
+	colOrigin
+)
+
+// column is one list column at the current width.
+type column struct {
+	id    columnID
+	title string
+	width int
+}
+
+const numColumns = int(colOrigin) + 1
+
+// columnSpec says how a column takes space: it is shown only when its
+// minimum fits, and grows towards the widest value it holds, up to max.
+type columnSpec struct {
+	id       columnID
+	title    string
+	min, max int
+}
+
+// columnSpecs are in display order, indexed by columnID.
+var columnSpecs = []columnSpec{
+	{colStatus, "STATUS", badgeWidth, badgeWidth},
+	{colName, "NAMESPACE/NAME", 18, 64},
+	{colSeverity, "SEVERITY", 8, 8},
+	{colCategories, "CATEGORIES", 17, 31},
+	{colHosts, "HOSTS", 16, 48},
+	{colLast, "LAST LIVE CHANGE", 16, 36},
+	{colOrigin, "MANIFEST", 16, 56},
+}
+
+// columnPriority is the order in which columns claim space: the ones that
+// say what is wrong first, the ones that say where last.
+var columnPriority = []columnID{colStatus, colName, colSeverity, colCategories, colLast, colOrigin, colHosts}
+
+// growPriority is the order in which shown columns grow into spare space.
+var growPriority = []columnID{colName, colHosts, colOrigin, colLast, colCategories}
+
+// gapFor is the space between columns: one cell on narrow terminals, two
+// where there is room.
+func gapFor(w int) int {
+	if w < 100 {
+		return 1
+	}
+	return 2
+}
+
+// layoutColumns fits the columns into width w (less the 2-cell cursor
+// marker), growing each towards want (the widest value it holds). It runs
+// on resize and when a wider value arrives, never per frame.
+func layoutColumns(w int, want [numColumns]int) []column {
+	avail, gap := w-2, gapFor(w)
+	var width [numColumns]int
+	used := 0
+	for _, id := range columnPriority {
+		s := columnSpecs[id]
+		need := s.min
+		if used > 0 {
+			need += gap
+		}
+		if used+need > avail {
+			continue
+		}
+		width[id] = s.min
+		used += need
+	}
+	spare := avail - used
+	for _, id := range growPriority {
+		if width[id] == 0 || spare <= 0 {
+			continue
+		}
+		target := min(max(want[id], columnSpecs[id].min), columnSpecs[id].max)
+		add := min(spare, target-width[id])
+		if add > 0 {
+			width[id] += add
+			spare -= add
+		}
+	}
+	var cols []column
+	for _, s := range columnSpecs {
+		if width[s.id] > 0 {
+			cols = append(cols, column{id: s.id, title: s.title, width: width[s.id]})
+		}
+	}
+	return cols
+}
+
+// cellWidths are the widths of a row's variable cells, for the layout.
+func (r *row) cellWidths() [numColumns]int {
+	var w [numColumns]int
+	w[colName] = visibleWidth(r.name)
+	w[colCategories] = len(r.cats)
+	w[colHosts] = visibleWidth(r.hosts)
+	w[colOrigin] = visibleWidth(r.origin)
+	// Relative times are at most "59m ago" wide.
+	w[colLast] = visibleWidth(r.last.Manager) + len(" 59m ago")
+	return w
+}
+
+// cell returns one cell's text and style.
+func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, lipgloss.Style) {
+	st := l.styles
+	switch id {
+	case colStatus:
+		return l.sym.badgeText(r.e.Status), statusStyle(st, r.e.Status)
+	case colName:
+		return r.name, st.Text
+	case colSeverity:
+		return severityText(r.e.Severity), severityStyle(st, r.e.Severity)
+	case colCategories:
+		if len(r.cats) > width {
+			return r.catsShort, st.Muted
+		}
+		return r.cats, st.Muted
+	case colHosts:
+		return r.hosts, st.Muted
+	case colLast:
+		if r.e.Live == nil {
+			return "(not live)", st.Faint
+		}
+		return lastChangeFit(r.last, now, width, l.sym.ellipsis), st.Muted
+	case colOrigin:
+		if r.origin == "" && r.e.Status == model.StatusMissingGit {
+			return "(not in Git)", st.Faint
+		}
+		return r.origin, st.Faint
+	}
+	return "", st.Text
+}
+
+// visibleWidth is the width of s in cells, ignoring ANSI sequences.
+func visibleWidth(s string) int { return ansi.StringWidth(s) }
+
+// lastChangeFit renders "manager 3m ago" in w cells, shortening the
+// manager rather than the time.
+func lastChangeFit(m model.Manager, now time.Time, w int, ellipsis string) string {
+	full := lastChangeShort(m, now)
+	if visibleWidth(full) <= w || m.Time.IsZero() {
+		return full
+	}
+	when := " " + relTime(now, m.Time)
+	return clip(m.Manager, w-visibleWidth(when), ellipsis) + when
+}

@@ -1,0 +1,263 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/themes"
+)
+
+// symbols are the glyphs the UI draws with; ASCII terminals get a plain set.
+// Every glyph is paired with a word wherever it carries meaning.
+type symbols struct {
+	status   map[model.Status]string
+	op       map[model.Op]string
+	cursor   string // selected row marker
+	ellipsis string
+	vsep     string // vertical separator between panes
+	hsep     string // horizontal rule
+	dot      string // separator inside a line
+	live     string
+	syncing  string
+	stale    string
+	offline  string
+	dirty    string
+}
+
+func newSymbols(ascii bool) *symbols {
+	if ascii {
+		return &symbols{
+			status: map[model.Status]string{
+				model.StatusInSync: "=", model.StatusDrifted: "~", model.StatusMissingLive: "-",
+				model.StatusMissingGit: "+", model.StatusConflict: "!", model.StatusError: "x",
+			},
+			op:       map[model.Op]string{diffengine.OpAdded: "+", diffengine.OpRemoved: "-", diffengine.OpChanged: "~"},
+			cursor:   ">",
+			ellipsis: "...",
+			vsep:     "|",
+			hsep:     "-",
+			dot:      "-",
+			live:     "*", syncing: "o", stale: "!", offline: "o", dirty: "*",
+		}
+	}
+	return &symbols{
+		status: map[model.Status]string{
+			model.StatusInSync: "✓", model.StatusDrifted: "≠", model.StatusMissingLive: "−",
+			model.StatusMissingGit: "+", model.StatusConflict: "⚠", model.StatusError: "✗",
+		},
+		op:       map[model.Op]string{diffengine.OpAdded: "+", diffengine.OpRemoved: "−", diffengine.OpChanged: "~"},
+		cursor:   "▌",
+		ellipsis: "…",
+		vsep:     "│",
+		hsep:     "─",
+		dot:      "·",
+		live:     "●", syncing: "◌", stale: "▲", offline: "○", dirty: "✱",
+	}
+}
+
+// statusStyle is the style of a status badge.
+func statusStyle(st *themes.Styles, s model.Status) lipgloss.Style {
+	switch s {
+	case model.StatusInSync:
+		return st.InSync
+	case model.StatusDrifted:
+		return st.Drifted
+	case model.StatusMissingLive:
+		return st.MissingLive
+	case model.StatusMissingGit:
+		return st.MissingGit
+	case model.StatusConflict:
+		return st.Conflict
+	case model.StatusError:
+		return st.Error
+	}
+	return st.Text
+}
+
+// badgeText is a status as symbol and word, e.g. "≠ drifted"; it reads the
+// same with or without colour.
+func (s *symbols) badgeText(st model.Status) string {
+	sym := s.status[st]
+	if sym == "" {
+		sym = "?"
+	}
+	return sym + " " + string(st)
+}
+
+// badgeWidth is the widest badge, so the status column never truncates one.
+const badgeWidth = 14 // "− missing-live"
+
+// severityText is the severity as a word; none is a dash so that the column
+// reads as empty rather than as a value.
+func severityText(s model.Severity) string {
+	if s <= 0 {
+		return "–"
+	}
+	return s.String()
+}
+
+func severityStyle(st *themes.Styles, s model.Severity) lipgloss.Style {
+	i := int(s)
+	if i < 0 || i >= len(st.Severity) {
+		i = 0
+	}
+	return st.Severity[i]
+}
+
+// relTime renders how long ago t was: "just now", "42s ago", "3m ago",
+// "5h ago", "2d ago", "13mo ago", "3y ago"; a zero t is "".
+func relTime(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 5*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d/time.Hour))
+	case d < 60*24*time.Hour:
+		return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+	case d < 2*365*24*time.Hour:
+		return fmt.Sprintf("%dmo ago", int(d/(30*24*time.Hour)))
+	}
+	return fmt.Sprintf("%dy ago", int(d/(365*24*time.Hour)))
+}
+
+// clock renders a time as "14:02:11Z" when it is on now's UTC day, else as
+// "2006-01-02 14:02Z".
+func clock(now, t time.Time) string {
+	u, n := t.UTC(), now.UTC()
+	if u.Year() == n.Year() && u.YearDay() == n.YearDay() {
+		return u.Format("15:04:05Z")
+	}
+	return u.Format("2006-01-02 15:04Z")
+}
+
+// managerLine renders a managedFields writer in full:
+// "kubectl-patch · Update · 14:02:11Z (3m ago)".
+func (s *symbols) managerLine(m model.Manager, now time.Time) string {
+	parts := []string{m.Manager, m.Operation}
+	if m.Subresource != "" {
+		parts[1] += " (" + m.Subresource + ")"
+	}
+	if !m.Time.IsZero() {
+		parts = append(parts, clock(now, m.Time)+" ("+relTime(now, m.Time)+")")
+	}
+	return strings.Join(parts, " "+s.dot+" ")
+}
+
+// lastChangeShort renders a writer for the list: "kubectl-patch 3m ago".
+func lastChangeShort(m model.Manager, now time.Time) string {
+	if m.Manager == "" {
+		return ""
+	}
+	if m.Time.IsZero() {
+		return m.Manager
+	}
+	return m.Manager + " " + relTime(now, m.Time)
+}
+
+// commitLine renders a commit: "1a2b3c4 · Dana Ops · 2d ago · subject".
+func (s *symbols) commitLine(c *model.Commit, now time.Time) string {
+	if c == nil {
+		return ""
+	}
+	h := c.Hash
+	if len(h) > 7 {
+		h = h[:7]
+	}
+	parts := []string{h, c.Author}
+	if !c.Time.IsZero() {
+		parts = append(parts, clock(now, c.Time)+" ("+relTime(now, c.Time)+")")
+	}
+	parts = append(parts, c.Subject)
+	return strings.Join(parts, " "+s.dot+" ")
+}
+
+// gitStatusText explains a manifest file's git state in words.
+func gitStatusText(fs model.FileStatus) string {
+	switch fs {
+	case model.FileClean:
+		return "clean (committed)"
+	case model.FileModified:
+		return "modified (uncommitted changes)"
+	case model.FileUntracked:
+		return "untracked (never committed)"
+	case model.FileStaged:
+		return "staged (not committed)"
+	}
+	return "unknown (not a git repository, or not read yet)"
+}
+
+// formatValue renders a Change value for one line: scalars as YAML would
+// show them, structures as compact JSON, absence as "(absent)".
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(absent)"
+	case string:
+		return fmt.Sprintf("%q", x)
+	case bool, int, int32, int64, float64:
+		return fmt.Sprint(x)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// fit truncates s (which may hold ANSI sequences) to w cells with an
+// ellipsis, never wrapping, and pads it to exactly w cells.
+func fit(s string, w int, ellipsis string) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, ellipsis)
+	}
+	if pad := w - ansi.StringWidth(s); pad > 0 {
+		s += strings.Repeat(" ", pad)
+	}
+	return s
+}
+
+// clip truncates s to w cells with an ellipsis, without padding.
+func clip(s string, w int, ellipsis string) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		return ansi.Truncate(s, w, ellipsis)
+	}
+	return s
+}
+
+// clipMiddle shortens plain text s to w cells by cutting out its middle,
+// keeping the start and the (usually more telling) end: a semantic path's
+// field, a YAML line's value.
+func clipMiddle(s string, w int, ellipsis string) string {
+	sw := ansi.StringWidth(s)
+	if sw <= w {
+		return s
+	}
+	ew := ansi.StringWidth(ellipsis)
+	if w <= ew+2 {
+		return clip(s, w, ellipsis)
+	}
+	head := (w - ew) / 3
+	tail := w - ew - head
+	return ansi.Truncate(s, head, "") + ellipsis + ansi.TruncateLeft(s, sw-tail, "")
+}

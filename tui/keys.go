@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// globalKeyMap holds the keys that work on every screen.
+type globalKeyMap struct {
+	Quit key.Binding
+	Help key.Binding
+	Back key.Binding
+}
+
+func defaultGlobalKeyMap() globalKeyMap {
+	return globalKeyMap{
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// actionKeyMap holds the reconcile actions. They are declared now so that
+// help, key clashes and the footer are settled; they stay disabled (and are
+// listed with the reason in help) until actions are plugged in.
+type actionKeyMap struct {
+	Revert key.Binding
+	Accept key.Binding
+	Commit key.Binding
+}
+
+func defaultActionKeyMap() actionKeyMap {
+	return actionKeyMap{
+		Revert: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "revert to Git"), key.WithDisabled()),
+		Accept: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept live into Git"), key.WithDisabled()),
+		Commit: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "commit accepted manifest"), key.WithDisabled()),
+	}
+}
+
+func (k actionKeyMap) all() []key.Binding { return []key.Binding{k.Revert, k.Accept, k.Commit} }
+
+// disabledPressed returns the disabled binding that msg would have
+// triggered, so the UI can say why nothing happened.
+func disabledPressed(keystroke string, bs ...key.Binding) (key.Binding, bool) {
+	for _, b := range bs {
+		if b.Enabled() {
+			continue
+		}
+		for _, k := range b.Keys() {
+			if k == keystroke {
+				return b, true
+			}
+		}
+	}
+	return key.Binding{}, false
+}
+
+// listKeyMap holds the keys of the list screen.
+type listKeyMap struct {
+	Up, Down         key.Binding
+	PageUp, PageDown key.Binding
+	HalfUp, HalfDown key.Binding
+	Top, Bottom      key.Binding
+	Open             key.Binding
+	Filter           key.Binding
+	ClearFilter      key.Binding
+	StatusTab        key.Binding
+	NextTab, PrevTab key.Binding
+}
+
+func defaultListKeyMap() listKeyMap {
+	return listKeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		HalfUp:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "½ page up")),
+		HalfDown:    key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
+		StatusTab:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "status tab")),
+		NextTab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+		PrevTab:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+	}
+}
+
+// filterKeyMap holds the keys that end text entry in the filter; every
+// other key goes to the text input.
+type filterKeyMap struct {
+	Apply  key.Binding
+	Cancel key.Binding
+}
+
+func defaultFilterKeyMap() filterKeyMap {
+	return filterKeyMap{
+		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter, stop typing")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+}
+
+// detailKeyMap holds the keys of the detail screen.
+type detailKeyMap struct {
+	Up, Down         key.Binding
+	PageUp, PageDown key.Binding
+	HalfUp, HalfDown key.Binding
+	Top, Bottom      key.Binding
+	NextSection      key.Binding
+	PrevSection      key.Binding
+	Unified          key.Binding
+	Ignored          key.Binding
+}
+
+func defaultDetailKeyMap() detailKeyMap {
+	return detailKeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		HalfUp:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "½ page up")),
+		HalfDown:    key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next section")),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
+		Unified:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unified diff")),
+		Ignored:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "show ignored")),
+	}
+}
+
+// confirmKeyMap holds the keys of the confirmation dialog.
+type confirmKeyMap struct {
+	Yes key.Binding
+	No  key.Binding
+}
+
+func defaultConfirmKeyMap() confirmKeyMap {
+	return confirmKeyMap{
+		Yes: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "confirm")),
+		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+	}
+}
+
+// screenKeys is the help.KeyMap of one screen: its own keys and the
+// global ones, grouped into columns for the full help.
+type screenKeys struct {
+	local, global []key.Binding
+	full          [][]key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (s screenKeys) ShortHelp() []key.Binding { return append(slices.Clone(s.local), s.global...) }
+
+// FullHelp implements help.KeyMap.
+func (s screenKeys) FullHelp() [][]key.Binding { return s.full }

@@ -1,0 +1,458 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/themes"
+)
+
+// listModel is the list screen: status tabs, column headings and one row
+// per Ingress. Only the rows in the window are drawn.
+type listModel struct {
+	styles *themes.Styles
+	sym    *symbols
+	now    func() time.Time
+	keys   listKeyMap
+	fkeys  filterKeyMap
+
+	width, height int
+	cols          []column
+	gap           string
+	// wants are the column widths the layout was made for.
+	wants [numColumns]int
+
+	set    *rowSet
+	tab    int
+	query  string
+	terms  []string
+	input  textinput.Model
+	typing bool
+
+	cursor, offset int
+	// sel is the selected row as it was when last seen; the selection
+	// follows its key through updates and re-sorts.
+	sel *row
+}
+
+func newList(st *themes.Styles, sym *symbols, now func() time.Time) listModel {
+	l := listModel{styles: st, sym: sym, now: now, keys: defaultListKeyMap(), fkeys: defaultFilterKeyMap()}
+	l.input = textinput.New()
+	l.input.Prompt = "/"
+	l.input.Placeholder = "filter by name, host, file, manager, category…"
+	l.setStyles(st)
+	set := newRowSet(nil)
+	l.set = &set
+	l.set.match = l.matcher()
+	return l
+}
+
+// matcher returns the filter predicate for the current tab and terms. The
+// rowSet holds it, so it is rebuilt whenever either changes.
+func (l *listModel) matcher() func(*row) bool {
+	status := statusTabs[l.tab].status
+	terms := l.terms
+	return func(r *row) bool {
+		if status != "" && r.e.Status != status {
+			return false
+		}
+		for _, t := range terms {
+			if !strings.Contains(r.hay, t) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func (l *listModel) setStyles(st *themes.Styles) {
+	l.styles = st
+	ts := textinput.DefaultStyles(st.Theme.Dark)
+	ts.Focused.Prompt, ts.Blurred.Prompt = st.FilterPrompt, st.FilterPrompt
+	ts.Focused.Text, ts.Blurred.Text = st.Text, st.Text
+	ts.Focused.Placeholder, ts.Blurred.Placeholder = st.Faint, st.Faint
+	ts.Cursor.Blink = false
+	l.input.SetStyles(ts)
+}
+
+// SetSize sets the list's area: the tabs line, the column headings and
+// height-2 rows.
+func (l *listModel) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.relayout()
+	l.input.SetWidth(max(10, w-30))
+	l.clampOffset()
+}
+
+func (l *listModel) rowsHeight() int { return max(1, l.height-2) }
+
+// relayout recomputes the columns when the size or the widest values
+// changed.
+func (l *listModel) relayout() {
+	l.wants = l.set.widths
+	l.cols = layoutColumns(l.width, l.wants)
+	l.gap = strings.Repeat(" ", gapFor(l.width))
+}
+
+// load replaces the rows with a snapshot, keeping the selection.
+func (l *listModel) load(entries []model.Entry) {
+	prev := l.sel
+	l.set.load(entries)
+	l.relayout()
+	l.reselect(prev)
+}
+
+// apply merges a batch, keeping the selection on the same object.
+func (l *listModel) apply(b model.Batch) {
+	if len(b.Changed) == 0 && len(b.Removed) == 0 {
+		return
+	}
+	prev := l.sel
+	l.set.apply(b.Changed, b.Removed)
+	if l.set.widths != l.wants {
+		l.relayout()
+	}
+	l.reselect(prev)
+}
+
+// reselect puts the cursor back on prev's object, wherever it sorts now;
+// if it is gone or filtered out, on its neighbour (the row now at the place
+// it had).
+func (l *listModel) reselect(prev *row) {
+	vis := l.set.visible
+	if len(vis) == 0 {
+		l.cursor, l.offset = 0, 0
+		if prev != nil {
+			// Remember the object, so it is selected again when it
+			// reappears (for example when a filter is cleared).
+			if r, ok := l.set.byKey[prev.e.Key]; ok {
+				l.sel = r
+			}
+		}
+		return
+	}
+	if prev == nil {
+		l.setCursor(min(l.cursor, len(vis)-1))
+		return
+	}
+	if r, ok := l.set.byKey[prev.e.Key]; ok {
+		if i, ok := l.set.indexOf(r); ok {
+			l.setCursor(i)
+			return
+		}
+	}
+	i, _ := l.set.indexOfSortKey(prev)
+	l.setCursor(min(i, len(vis)-1))
+}
+
+func (l *listModel) setCursor(i int) {
+	vis := l.set.visible
+	if len(vis) == 0 {
+		l.cursor, l.offset = 0, 0
+		return
+	}
+	l.cursor = max(0, min(i, len(vis)-1))
+	l.sel = vis[l.cursor]
+	l.clampOffset()
+}
+
+// clampOffset scrolls the window as little as possible to show the cursor.
+func (l *listModel) clampOffset() {
+	h := l.rowsHeight()
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+h {
+		l.offset = l.cursor - h + 1
+	}
+	l.offset = max(0, min(l.offset, len(l.set.visible)-h))
+}
+
+// Selected returns the selected entry.
+func (l listModel) Selected() (model.Entry, bool) {
+	if len(l.set.visible) == 0 || l.sel == nil {
+		return model.Entry{}, false
+	}
+	return l.set.visible[l.cursor].e, true
+}
+
+// Typing reports whether the text filter has the keyboard.
+func (l listModel) Typing() bool { return l.typing }
+
+// setTab switches the status filter.
+func (l *listModel) setTab(i int) {
+	if i == l.tab {
+		return
+	}
+	l.tab = (i + len(statusTabs)) % len(statusTabs)
+	l.set.match = l.matcher()
+	prev := l.sel
+	l.set.refilter(false)
+	l.reselect(prev)
+}
+
+// setQuery applies a new text filter. When the new query only adds to the
+// old one, the match set can only shrink, so only visible rows are tested.
+func (l *listModel) setQuery(q string) {
+	if q == l.query {
+		return
+	}
+	narrow := strings.HasPrefix(q, l.query)
+	l.query = q
+	l.terms = strings.Fields(strings.ToLower(q))
+	l.set.match = l.matcher()
+	prev := l.sel
+	l.set.refilter(narrow)
+	l.reselect(prev)
+	l.keys.ClearFilter.SetEnabled(q != "")
+}
+
+// Update handles keys and the mouse wheel for the list.
+func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if l.typing {
+			return l.updateTyping(msg)
+		}
+		return l.updateKey(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			l.setCursor(l.cursor - 3)
+		case tea.MouseWheelDown:
+			l.setCursor(l.cursor + 3)
+		}
+	default:
+		if l.typing {
+			var cmd tea.Cmd
+			l.input, cmd = l.input.Update(msg)
+			return l, cmd
+		}
+	}
+	return l, nil
+}
+
+func (l listModel) updateKey(msg tea.KeyPressMsg) (listModel, tea.Cmd) {
+	k := l.keys
+	h := l.rowsHeight()
+	switch {
+	case key.Matches(msg, k.Up):
+		l.setCursor(l.cursor - 1)
+	case key.Matches(msg, k.Down):
+		l.setCursor(l.cursor + 1)
+	case key.Matches(msg, k.PageUp):
+		l.setCursor(l.cursor - h)
+	case key.Matches(msg, k.PageDown):
+		l.setCursor(l.cursor + h)
+	case key.Matches(msg, k.HalfUp):
+		l.setCursor(l.cursor - h/2)
+	case key.Matches(msg, k.HalfDown):
+		l.setCursor(l.cursor + h/2)
+	case key.Matches(msg, k.Top):
+		l.setCursor(0)
+	case key.Matches(msg, k.Bottom):
+		l.setCursor(len(l.set.visible) - 1)
+	case key.Matches(msg, k.StatusTab):
+		l.setTab(int(msg.String()[0] - '1'))
+	case key.Matches(msg, k.NextTab):
+		l.setTab(l.tab + 1)
+	case key.Matches(msg, k.PrevTab):
+		l.setTab(l.tab - 1)
+	case key.Matches(msg, k.ClearFilter):
+		l.input.SetValue("")
+		l.setQuery("")
+	case key.Matches(msg, k.Filter):
+		l.typing = true
+		l.input.CursorEnd()
+		return l, l.input.Focus()
+	}
+	return l, nil
+}
+
+func (l listModel) updateTyping(msg tea.KeyPressMsg) (listModel, tea.Cmd) {
+	switch {
+	case key.Matches(msg, l.fkeys.Apply):
+		l.typing = false
+		l.input.Blur()
+		return l, nil
+	case key.Matches(msg, l.fkeys.Cancel):
+		l.typing = false
+		l.input.Blur()
+		l.input.SetValue("")
+		l.setQuery("")
+		return l, nil
+	}
+	var cmd tea.Cmd
+	l.input, cmd = l.input.Update(msg)
+	l.setQuery(l.input.Value())
+	return l, cmd
+}
+
+// click selects the row at y (0 = first row line of the list area);
+// it reports whether the row was already selected.
+func (l *listModel) click(y int) (again bool) {
+	i := l.offset + y - 2
+	if y < 2 || i >= len(l.set.visible) {
+		return false
+	}
+	again = i == l.cursor
+	l.setCursor(i)
+	return again
+}
+
+// Keys is the list's help: its own keys and the filter's while typing.
+func (l listModel) Keys() []key.Binding {
+	if l.typing {
+		return []key.Binding{l.fkeys.Apply, l.fkeys.Cancel}
+	}
+	k := l.keys
+	return []key.Binding{k.Open, k.Filter, k.ClearFilter, k.StatusTab, k.Up, k.Down}
+}
+
+// FullKeys groups every list key for the full help.
+func (l listModel) FullKeys() [][]key.Binding {
+	k := l.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
+		{k.Open, k.Filter, l.fkeys.Apply, l.fkeys.Cancel, k.StatusTab, k.NextTab, k.PrevTab},
+	}
+}
+
+// View draws the tabs, the headings and the window of rows.
+func (l listModel) View() string {
+	var b strings.Builder
+	b.Grow((l.width + 16) * l.height)
+	b.WriteString(l.tabsView())
+	b.WriteByte('\n')
+	b.WriteString(l.headingsView())
+	h := l.rowsHeight()
+	vis := l.set.visible
+	now := l.now()
+	for i := 0; i < h; i++ {
+		b.WriteByte('\n')
+		j := l.offset + i
+		switch {
+		case j < len(vis):
+			b.WriteString(l.rowView(vis[j], j == l.cursor, now))
+		case i == 0:
+			b.WriteString(l.emptyView())
+		}
+	}
+	return b.String()
+}
+
+func (l listModel) emptyView() string {
+	if len(l.set.byKey) == 0 {
+		return "  " + l.styles.Muted.Render("No Ingresses yet.")
+	}
+	var why []string
+	if l.tab != 0 {
+		why = append(why, "status "+statusTabs[l.tab].name)
+	}
+	if l.query != "" {
+		why = append(why, fmt.Sprintf("filter %q", l.query))
+	}
+	return "  " + l.styles.Muted.Render(clip(fmt.Sprintf("Nothing matches %s — esc clears the filter, 1 shows all.",
+		strings.Join(why, " and ")), l.width-2, l.sym.ellipsis))
+}
+
+// tabsView draws the status tabs with their counts; the active one is
+// bracketed so it reads without colour.
+func (l listModel) tabsView() string {
+	st := l.styles
+	var b strings.Builder
+	w := 0
+	for i, t := range statusTabs {
+		n := len(l.set.byKey)
+		if t.status != "" {
+			n = l.set.counts[t.status]
+		}
+		label := fmt.Sprintf("%d %s %d", i+1, t.name, n)
+		var cell string
+		if i == l.tab {
+			cell = "[" + st.TabActive.Render(label) + "]"
+		} else {
+			cell = " " + st.TabInactive.Render(label) + " "
+		}
+		cw := len(label) + 2
+		if w+cw > l.width {
+			break
+		}
+		b.WriteString(cell)
+		w += cw
+	}
+	if n := l.set.counts[model.StatusInSync]; w > 0 {
+		insync := fmt.Sprintf("  %s %d in sync", l.sym.status[model.StatusInSync], n)
+		if w+visibleWidth(insync) <= l.width {
+			b.WriteString(st.InSync.Render(insync))
+		}
+	}
+	return b.String()
+}
+
+func (l listModel) headingsView() string {
+	var b strings.Builder
+	b.WriteString("  ")
+	for i, c := range l.cols {
+		if i > 0 {
+			b.WriteString(l.gap)
+		}
+		b.WriteString(l.styles.ColumnHeader.Render(fit(c.title, c.width, l.sym.ellipsis)))
+	}
+	return b.String()
+}
+
+// rowView draws one row. The selected row is drawn plain inside one
+// highlight, so the highlight is continuous; its words carry the meaning.
+func (l listModel) rowView(r *row, selected bool, now time.Time) string {
+	st := l.styles
+	var b strings.Builder
+	for i, c := range l.cols {
+		if i > 0 {
+			b.WriteString(l.gap)
+		}
+		text, style := l.cell(r, c.id, c.width, now)
+		text = fit(text, c.width, l.sym.ellipsis)
+		if selected {
+			b.WriteString(text)
+		} else {
+			b.WriteString(style.Render(text))
+		}
+	}
+	if selected {
+		line := b.String()
+		if pad := l.width - 2 - visibleWidth(line); pad > 0 {
+			line += strings.Repeat(" ", pad)
+		}
+		return st.Selected.Render(l.sym.cursor + " " + line)
+	}
+	return "  " + b.String()
+}
+
+// StatusLine is the line under the list: the filter being typed, the
+// filter in force, or the position.
+func (l listModel) StatusLine() string {
+	st := l.styles
+	n, total := len(l.set.visible), len(l.set.byKey)
+	if l.typing {
+		return l.input.View() + st.Muted.Render(fmt.Sprintf("  %d of %d", n, total))
+	}
+	pos := 0
+	if n > 0 {
+		pos = l.cursor + 1
+	}
+	s := st.Muted.Render(fmt.Sprintf("%d/%d", pos, n))
+	if n != total {
+		s += st.Muted.Render(fmt.Sprintf(" (of %d)", total))
+	}
+	if l.query != "" {
+		s += "  " + st.FilterPrompt.Render("/"+l.query) + st.Muted.Render("  esc clears")
+	}
+	return s
+}
