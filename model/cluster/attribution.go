@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -30,7 +31,9 @@ var ingressTypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: 
 // annotation are dropped with it.
 //
 // ing itself is not modified; the result is a shallow copy that shares
-// ing's spec and status, so treat both as read-only afterwards.
+// ing's spec and status, so treat both as read-only afterwards. Owners'
+// Field slices are shared between objects whose managedFields entries are
+// alike: never modify them.
 //
 // Owners: one entry per (leaf field, manager, operation, subresource),
 // sorted by field, then manager. A leaf is a field the manager owns with
@@ -63,30 +66,78 @@ func LiveObjectFrom(ing *networkingv1.Ingress) *model.LiveObject {
 	if len(ing.ManagedFields) == 0 {
 		return obj
 	}
-	obj.Managers = make([]model.Manager, 0, len(ing.ManagedFields))
+	obj.Managers = make([]model.Manager, len(ing.ManagedFields))
+	leaves := make([][][]string, len(ing.ManagedFields))
+	n := 0
 	for i := range ing.ManagedFields {
 		e := &ing.ManagedFields[i]
-		m := managerOf(e)
-		obj.Managers = append(obj.Managers, m)
-		if e.FieldsV1 == nil || len(e.FieldsV1.Raw) == 0 {
-			continue
+		obj.Managers[i] = managerOf(e)
+		if e.FieldsV1 != nil && len(e.FieldsV1.Raw) > 0 {
+			leaves[i] = leafFields.get(e.FieldsV1.Raw)
+			n += len(leaves[i])
 		}
-		var set fieldpath.Set
-		if err := set.FromJSON(bytes.NewReader(e.FieldsV1.Raw)); err != nil {
-			continue
+	}
+	obj.Owners = make([]model.FieldOwner, 0, n)
+	for i, fields := range leaves {
+		for _, f := range fields {
+			obj.Owners = append(obj.Owners, model.FieldOwner{Field: f, Manager: obj.Managers[i]})
 		}
-		set.Leaves().Iterate(func(p fieldpath.Path) {
-			field := plainPath(p)
-			if isLastApplied(field) {
-				return
-			}
-			obj.Owners = append(obj.Owners, model.FieldOwner{Field: field, Manager: m})
-		})
 	}
 	slices.SortStableFunc(obj.Managers, func(a, b model.Manager) int { return b.Time.Compare(a.Time) })
 	slices.SortFunc(obj.Owners, compareOwners)
 	obj.Owners = slices.CompactFunc(obj.Owners, func(a, b model.FieldOwner) bool { return compareOwners(a, b) == 0 })
 	return obj
+}
+
+// leafCache maps the raw fieldsV1 of a managedFields entry to its leaf
+// fields. Objects written by the same pipeline have the same entries, and
+// an update event usually leaves most entries of an object as they were,
+// so most entries are parsed once: that saves the parse (structured-merge-
+// diff's reader allocates a 4 KB buffer per entry) and shares the field
+// slices between objects. It is bounded by starting over when full.
+type leafCache struct {
+	mu      sync.Mutex
+	m       map[string][][]string
+	max     int
+	enabled bool
+}
+
+var leafFields = &leafCache{m: make(map[string][][]string), max: 4096, enabled: true}
+
+func (c *leafCache) get(raw []byte) [][]string {
+	if !c.enabled {
+		return parseLeaves(raw)
+	}
+	c.mu.Lock()
+	leaves, ok := c.m[string(raw)]
+	c.mu.Unlock()
+	if ok {
+		return leaves
+	}
+	leaves = parseLeaves(raw)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[string(raw)] = leaves
+	c.mu.Unlock()
+	return leaves
+}
+
+// parseLeaves returns the plain paths of the leaf fields in one fieldsV1
+// set, without the last-applied annotation. An unparsable set yields none.
+func parseLeaves(raw []byte) [][]string {
+	var set fieldpath.Set
+	if err := set.FromJSON(bytes.NewReader(raw)); err != nil {
+		return nil
+	}
+	var out [][]string
+	set.Leaves().Iterate(func(p fieldpath.Path) {
+		if field := plainPath(p); !isLastApplied(field) {
+			out = append(out, field)
+		}
+	})
+	return out
 }
 
 func managerOf(e *metav1.ManagedFieldsEntry) model.Manager {

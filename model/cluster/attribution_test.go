@@ -251,3 +251,87 @@ func logOwners(t *testing.T, live *model.LiveObject) {
 	}
 	t.Logf("owners of %s:\n%s", live.Key(), b.String())
 }
+
+// TestLiveObjectFromFormat pins the attribution format on hand-made
+// managedFields: leaves only ("." members with children are not leaves),
+// plain paths, readable keyed and set items, duplicates across API
+// versions merged, the last-applied annotation dropped, unparsable
+// entries kept as managers, newest manager first.
+func TestLiveObjectFromFormat(t *testing.T) {
+	at := func(hhmm string) *metav1.Time {
+		tm, err := time.Parse(time.RFC3339, "2026-11-23T"+hhmm+":00Z")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &metav1.Time{Time: tm}
+	}
+	entry := func(manager, op, apiVersion, sub string, tm *metav1.Time, fields string) metav1.ManagedFieldsEntry {
+		return metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationType(op), APIVersion: apiVersion,
+			Subresource: sub, Time: tm, FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+	}
+	ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{
+		Name: "shop", Namespace: "zoo",
+		Annotations: map[string]string{"a": "1", cluster.LastAppliedAnnotation: "{}"},
+		ManagedFields: []metav1.ManagedFieldsEntry{
+			entry("argocd-controller", "Apply", "networking.k8s.io/v1", "", at("10:00"),
+				`{"f:metadata":{"f:annotations":{".":{},"f:a":{},"f:kubectl.kubernetes.io/last-applied-configuration":{}},"f:labels":{"f:app":{}}},"f:spec":{"f:rules":{},"f:tls":{}}}`),
+			entry("argocd-controller", "Apply", "networking.k8s.io/v1beta1", "", at("10:00"), `{"f:spec":{"f:rules":{}}}`),
+			entry("nginx-ingress-controller", "Update", "networking.k8s.io/v1", "status", at("12:00"), `{"f:status":{"f:loadBalancer":{"f:ingress":{}}}}`),
+			entry("other", "Update", "networking.k8s.io/v1", "", at("11:00"), `{"f:spec":{"f:x":{"k:{\"name\":\"web\"}":{".":{},"f:port":{}},"v:\"a\"":{}}}}`),
+			entry("broken", "Update", "networking.k8s.io/v1", "", nil, `{"f:spec":`),
+		},
+	}}
+	live := cluster.LiveObjectFrom(ing)
+	var owners []string
+	for _, o := range live.Owners {
+		owners = append(owners, strings.Join(o.Field, " > ")+" = "+o.Manager.String())
+	}
+	want := []string{
+		"metadata > annotations > a = argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		"metadata > labels > app = argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		"spec > rules = argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		"spec > tls = argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		`spec > x > [="a"] = other, Update, 2026-11-23T11:00:00Z`,
+		`spec > x > [name="web"] > port = other, Update, 2026-11-23T11:00:00Z`,
+		"status > loadBalancer > ingress = nginx-ingress-controller, Update (status), 2026-11-23T12:00:00Z",
+	}
+	if diff := cmp.Diff(want, owners); diff != "" {
+		t.Errorf("owners (-want +got):\n%s", diff)
+	}
+	wantManagers := []string{
+		"nginx-ingress-controller, Update (status), 2026-11-23T12:00:00Z",
+		"other, Update, 2026-11-23T11:00:00Z",
+		"argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		"argocd-controller, Apply, 2026-11-23T10:00:00Z",
+		"broken, Update",
+	}
+	var managers []string
+	for _, m := range live.Managers {
+		managers = append(managers, m.String())
+	}
+	if diff := cmp.Diff(wantManagers, managers); diff != "" {
+		t.Errorf("managers (-want +got):\n%s", diff)
+	}
+	if live.LastChange().Manager != "nginx-ingress-controller" {
+		t.Errorf("LastChange = %v", live.LastChange())
+	}
+	if diff := cmp.Diff(map[string]string{"a": "1"}, live.Ingress.Annotations); diff != "" {
+		t.Errorf("annotations (-want +got):\n%s", diff)
+	}
+	if len(ing.ManagedFields) != 5 || len(ing.Annotations) != 2 {
+		t.Error("input modified")
+	}
+	// Typical lookups as diffengine's Change.Field will make them.
+	for f, want := range map[string][]string{
+		"metadata.annotations.a":      {"argocd-controller/Apply"},
+		"metadata.annotations.b":      nil, // added live by someone who left no trace
+		"spec.rules":                  {"argocd-controller/Apply"},
+		"spec":                        {"other/Update", "argocd-controller/Apply"},
+		"status.loadBalancer":         {"nginx-ingress-controller/Update/status"},
+		"spec.defaultBackend.service": nil,
+	} {
+		if got := who(live.ManagersFor(field(f))); !slices.Equal(got, want) {
+			t.Errorf("ManagersFor(%s) = %v, want %v", f, got, want)
+		}
+	}
+}
