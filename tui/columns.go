@@ -3,10 +3,10 @@ package tui
 import (
 	"time"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/themes"
 )
 
 type columnID int
@@ -117,35 +117,61 @@ func (r *row) cellWidths() [numColumns]int {
 	return w
 }
 
-// cell returns one cell's text and style.
-func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, lipgloss.Style) {
-	st := l.styles
+// rowPaint holds the painters of the list's cells for the current styles.
+type rowPaint struct {
+	status                   map[model.Status]painter
+	severity                 [5]painter
+	text, muted, faint, head painter
+}
+
+func newRowPaint(st *themes.Styles) rowPaint {
+	p := rowPaint{status: map[model.Status]painter{}, text: newPainter(st.Text), muted: newPainter(st.Muted),
+		faint: newPainter(st.Faint), head: newPainter(st.ColumnHeader)}
+	for _, s := range model.Statuses {
+		p.status[s] = newPainter(statusStyle(st, s))
+	}
+	for i := range p.severity {
+		p.severity[i] = newPainter(st.Severity[i])
+	}
+	return p
+}
+
+func (p rowPaint) sev(s model.Severity) painter {
+	if s < 0 || int(s) >= len(p.severity) {
+		return p.severity[0]
+	}
+	return p.severity[s]
+}
+
+// cell returns one cell's text and painter.
+func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, painter) {
+	st := l.paint
 	switch id {
 	case colStatus:
-		return l.sym.badgeText(r.e.Status), statusStyle(st, r.e.Status)
+		return l.sym.badgeText(r.e.Status), st.status[r.e.Status]
 	case colName:
-		return r.name, st.Text
+		return r.name, st.text
 	case colSeverity:
-		return severityText(r.e.Severity), severityStyle(st, r.e.Severity)
+		return severityText(r.e.Severity), st.sev(r.e.Severity)
 	case colCategories:
 		if len(r.cats) > width {
-			return r.catsShort, st.Muted
+			return r.catsShort, st.muted
 		}
-		return r.cats, st.Muted
+		return r.cats, st.muted
 	case colHosts:
-		return r.hosts, st.Muted
+		return r.hosts, st.muted
 	case colLast:
 		if r.e.Live == nil {
-			return "(not live)", st.Faint
+			return "(not live)", st.faint
 		}
-		return lastChangeFit(r.last, now, width, l.sym.ellipsis), st.Muted
+		return lastChangeFit(r.last, now, width, l.sym.ellipsis), st.muted
 	case colOrigin:
 		if r.origin == "" && r.e.Status == model.StatusMissingGit {
-			return "(not in Git)", st.Faint
+			return "(not in Git)", st.faint
 		}
-		return r.origin, st.Faint
+		return r.origin, st.faint
 	}
-	return "", st.Text
+	return "", st.text
 }
 
 // visibleWidth is the width of s in cells, ignoring ANSI sequences.

@@ -121,8 +121,6 @@ func (c confirmModel) View() string {
 func overlay(base, dialog string, w, h int) string {
 	dw, dh := lipgloss.Size(dialog)
 	x, y := max(0, (w-dw)/2), max(0, (h-dh)/2)
-	canvas := lipgloss.NewCanvas(w, h)
-	canvas.Compose(lipgloss.NewLayer(base))
-	canvas.Compose(lipgloss.NewLayer(dialog).X(x).Y(y).Z(1))
-	return canvas.Render()
+	layers := lipgloss.NewCompositor(lipgloss.NewLayer(base), lipgloss.NewLayer(dialog).X(x).Y(y).Z(1))
+	return lipgloss.NewCanvas(w, h).Compose(layers).Render()
 }

@@ -190,7 +190,7 @@ func (d detailModel) Keys() []key.Binding {
 func (d detailModel) FullKeys() [][]key.Binding {
 	k := d.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
+		k.moveKeyMap.all(),
 		{k.NextSection, k.PrevSection, k.Unified, k.Ignored},
 	}
 }
@@ -251,8 +251,8 @@ func (d detailModel) StatusLine() string {
 // render rebuilds the body lines from the entry at the current width and
 // toggles. It runs on open, on a new version, on resize and on a toggle.
 func (d *detailModel) render() {
-	if d.width <= 0 {
-		return
+	if d.width <= 0 || d.version == 0 {
+		return // nothing opened yet
 	}
 	d.updateKeys()
 	b := &bodyBuilder{st: d.styles, sym: d.sym, w: d.width, now: d.now()}

@@ -219,16 +219,51 @@ func formatValue(v any) string {
 	return string(b)
 }
 
+// painter wraps text in one style's escape sequences. They are taken
+// from lipgloss once per theme, so the list's per-cell styling is a string
+// concatenation instead of a full lipgloss layout for every cell of every
+// frame (which was most of a frame's cost). Only for styles without
+// width, padding, margins or borders.
+type painter struct{ open, close string }
+
+func newPainter(s lipgloss.Style) painter {
+	out := s.Render("x")
+	i := strings.IndexByte(out, 'x')
+	if i < 0 {
+		return painter{}
+	}
+	return painter{open: out[:i], close: out[i+1:]}
+}
+
+func (p painter) paint(s string) string {
+	if p.open == "" && p.close == "" {
+		return s
+	}
+	return p.open + s + p.close
+}
+
+// textWidth is the width of plain text in cells, fast for ASCII.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // fit truncates s (which may hold ANSI sequences) to w cells with an
 // ellipsis, never wrapping, and pads it to exactly w cells.
 func fit(s string, w int, ellipsis string) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) > w {
+	sw := textWidth(s)
+	if sw > w {
 		s = ansi.Truncate(s, w, ellipsis)
+		sw = ansi.StringWidth(s)
 	}
-	if pad := w - ansi.StringWidth(s); pad > 0 {
+	if pad := w - sw; pad > 0 {
 		s += strings.Repeat(" ", pad)
 	}
 	return s

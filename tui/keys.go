@@ -56,12 +56,37 @@ func disabledPressed(keystroke string, bs ...key.Binding) (key.Binding, bool) {
 	return key.Binding{}, false
 }
 
-// listKeyMap holds the keys of the list screen.
-type listKeyMap struct {
+// moveKeyMap holds the movement keys the list and the detail share; what
+// they move (the selection, or the view) is in their help text.
+type moveKeyMap struct {
 	Up, Down         key.Binding
 	PageUp, PageDown key.Binding
 	HalfUp, HalfDown key.Binding
 	Top, Bottom      key.Binding
+}
+
+// defaultMoveKeyMap names the movement: up/down say what one step does,
+// first/last what g and G reach.
+func defaultMoveKeyMap(up, down, first, last string) moveKeyMap {
+	return moveKeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", up)),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", down)),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		HalfUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "½ page up")),
+		HalfDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", first)),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", last)),
+	}
+}
+
+func (k moveKeyMap) all() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom}
+}
+
+// listKeyMap holds the keys of the list screen.
+type listKeyMap struct {
+	moveKeyMap
 	Open             key.Binding
 	Filter           key.Binding
 	ClearFilter      key.Binding
@@ -71,14 +96,7 @@ type listKeyMap struct {
 
 func defaultListKeyMap() listKeyMap {
 	return listKeyMap{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		HalfUp:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "½ page up")),
-		HalfDown:    key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
-		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
+		moveKeyMap:  defaultMoveKeyMap("up", "down", "first", "last"),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
@@ -104,31 +122,24 @@ func defaultFilterKeyMap() filterKeyMap {
 
 // detailKeyMap holds the keys of the detail screen.
 type detailKeyMap struct {
-	Up, Down         key.Binding
-	PageUp, PageDown key.Binding
-	HalfUp, HalfDown key.Binding
-	Top, Bottom      key.Binding
-	NextSection      key.Binding
-	PrevSection      key.Binding
-	Unified          key.Binding
-	Ignored          key.Binding
+	moveKeyMap
+	NextSection key.Binding
+	PrevSection key.Binding
+	Unified     key.Binding
+	Ignored     key.Binding
 }
 
 func defaultDetailKeyMap() detailKeyMap {
-	return detailKeyMap{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
-		HalfUp:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "½ page up")),
-		HalfDown:    key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+	k := detailKeyMap{
+		moveKeyMap:  defaultMoveKeyMap("scroll up", "scroll down", "top", "bottom"),
 		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next section")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
 		Unified:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unified diff")),
 		Ignored:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "show ignored")),
 	}
+	// A pager's space bar pages down too.
+	k.PageDown.SetKeys("pgdown", "space")
+	return k
 }
 
 // confirmKeyMap holds the keys of the confirmation dialog.

@@ -17,6 +17,7 @@ import (
 // per Ingress. Only the rows in the window are drawn.
 type listModel struct {
 	styles *themes.Styles
+	paint  rowPaint
 	sym    *symbols
 	now    func() time.Time
 	keys   listKeyMap
@@ -73,6 +74,7 @@ func (l *listModel) matcher() func(*row) bool {
 
 func (l *listModel) setStyles(st *themes.Styles) {
 	l.styles = st
+	l.paint = newRowPaint(st)
 	ts := textinput.DefaultStyles(st.Theme.Dark)
 	ts.Focused.Prompt, ts.Blurred.Prompt = st.FilterPrompt, st.FilterPrompt
 	ts.Focused.Text, ts.Blurred.Text = st.Text, st.Text
@@ -319,7 +321,7 @@ func (l listModel) Keys() []key.Binding {
 func (l listModel) FullKeys() [][]key.Binding {
 	k := l.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
+		k.moveKeyMap.all(),
 		{k.Open, k.Filter, l.fkeys.Apply, l.fkeys.Cancel, k.StatusTab, k.NextTab, k.PrevTab},
 	}
 }
@@ -403,7 +405,7 @@ func (l listModel) headingsView() string {
 		if i > 0 {
 			b.WriteString(l.gap)
 		}
-		b.WriteString(l.styles.ColumnHeader.Render(fit(c.title, c.width, l.sym.ellipsis)))
+		b.WriteString(l.paint.head.paint(fit(c.title, c.width, l.sym.ellipsis)))
 	}
 	return b.String()
 }
@@ -417,12 +419,12 @@ func (l listModel) rowView(r *row, selected bool, now time.Time) string {
 		if i > 0 {
 			b.WriteString(l.gap)
 		}
-		text, style := l.cell(r, c.id, c.width, now)
+		text, p := l.cell(r, c.id, c.width, now)
 		text = fit(text, c.width, l.sym.ellipsis)
 		if selected {
 			b.WriteString(text)
 		} else {
-			b.WriteString(style.Render(text))
+			b.WriteString(p.paint(text))
 		}
 	}
 	if selected {

@@ -66,6 +66,8 @@ type row struct {
 	hay string
 }
 
+var shortCategories = strings.NewReplacer("controller", "ctrl", "metadata", "meta")
+
 func newRow(e model.Entry) *row {
 	r := &row{e: e, sev: int(e.Severity), rank: statusRank(e.Status)}
 	r.name = e.Key.String()
@@ -77,7 +79,7 @@ func newRow(e model.Entry) *row {
 		cats[i] = string(c)
 	}
 	r.cats = strings.Join(cats, " ")
-	r.catsShort = strings.NewReplacer("controller", "ctrl", "metadata", "meta").Replace(r.cats)
+	r.catsShort = shortCategories.Replace(r.cats)
 	r.hosts = strings.Join(e.Hosts(), " ")
 	if o := e.Origin(); o != nil {
 		r.origin = o.String()
