@@ -88,6 +88,14 @@ type Origin struct {
 	// Kustomization is the root directory (relative) when the object was
 	// rendered by kustomize; such objects cannot be written back directly.
 	Kustomization string `json:"kustomization,omitempty"`
+	// Offset and End are the byte offsets in File of the document: Offset
+	// is the start of Line (where the document's content begins, after any
+	// "---" and leading comments), End is just past its last byte (the start
+	// of the next "---" line, or the file's length). A writer re-reads the
+	// file and checks them (see gitrepo.SplitDocuments). Zero for kustomize
+	// output.
+	Offset int `json:"-"`
+	End    int `json:"-"`
 }
 
 // String renders the origin as file:line, or "kustomize DIR" when rendered.
@@ -232,6 +240,10 @@ const (
 	FileUntracked FileStatus = "untracked"
 	FileStaged    FileStatus = "staged"
 	FileUnknown   FileStatus = "" // not a git repo, or not known yet
+
+	// FileIgnored is an untracked file matched by .gitignore; it does not
+	// make the repo dirty.
+	FileIgnored FileStatus = "ignored"
 )
 
 // Commit is the summary of one git commit.

@@ -1,0 +1,250 @@
+package gitrepo
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// ConfigFile is the repo's own configuration, at the repo root (--repo).
+const ConfigFile = ".ingress-drift.yaml"
+
+// DefaultNewManifestPath is where `accept` writes a manifest for an object
+// that exists only in the cluster, unless the config says otherwise.
+const DefaultNewManifestPath = "{namespace}/{name}.yaml"
+
+// Config is the parsed .ingress-drift.yaml:
+//
+//	ignore:                        # ignore rules (diffengine.IgnoreRule)
+//	  - annotations: ["ingress.kubernetes.io/*"]
+//	    labels: ["team"]
+//	    paths: ["spec.defaultBackend*"]
+//	    namespace: "staging-*"     # optional selector globs
+//	    name: "*"
+//	    reason: "set by the controller"
+//	roots: [overlays/prod]         # kustomize roots to render (replaces auto-detection)
+//	exclude: ["charts/**", "*.tmpl.yaml"]   # never read
+//	newManifestPath: "{namespace}/{name}.yaml"
+//
+// Unknown keys and malformed values are errors with the file's line; the
+// rest of the file still applies.
+type Config struct {
+	// Ignore are the ignore rules; each rule's Source is
+	// ".ingress-drift.yaml:<line>".
+	Ignore []diffengine.IgnoreRule
+	// Roots are kustomize root directories, slash-separated and relative
+	// to the repo root. When set, only these are rendered.
+	Roots []string
+	// Exclude are paths never read, in .gitignore syntax relative to the
+	// repo root: a pattern without a slash matches a name at any depth
+	// ("*.tmpl.yaml"), one with a slash is anchored at the root
+	// ("charts/**"), "**" matches any number of directories, a trailing
+	// "/" matches directories only.
+	Exclude []string
+	// NewManifestPath is the path pattern of new manifests, relative to the
+	// repo root, with {namespace} and {name} placeholders.
+	NewManifestPath string
+
+	rootLines map[string]int
+}
+
+// NewManifestFile returns the repo-relative path where a manifest for k is
+// written by `accept` of a missing-git object.
+func (c Config) NewManifestFile(k model.Key) string {
+	p := c.NewManifestPath
+	if p == "" {
+		p = DefaultNewManifestPath
+	}
+	return strings.NewReplacer("{namespace}", k.Namespace, "{name}", k.Name).Replace(p)
+}
+
+func (c Config) equalLayout(o Config) bool {
+	return slices.Equal(c.Roots, o.Roots) && slices.Equal(c.Exclude, o.Exclude)
+}
+
+// parseConfig parses the config file. Problems are returned as RepoErrors
+// (file and line) and leave the offending part out.
+func parseConfig(data []byte) (Config, []model.RepoError) {
+	cfg := Config{NewManifestPath: DefaultNewManifestPath, rootLines: map[string]int{}}
+	var errs []model.RepoError
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, model.RepoError{File: ConfigFile, Line: line, Message: fmt.Sprintf(format, args...)})
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		fail(line, "YAML: %s", msg)
+		return cfg, errs
+	}
+	if len(doc.Content) == 0 {
+		return cfg, nil // empty file
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		fail(top.Line, "expected a mapping with the keys ignore, roots, exclude, newManifestPath")
+		return cfg, errs
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "ignore":
+			if v.Kind != yaml.SequenceNode {
+				if !isNull(v) {
+					fail(v.Line, "ignore: expected a list of rules")
+				}
+				continue
+			}
+			for _, rn := range v.Content {
+				if r, ok := parseRule(rn, fail); ok {
+					cfg.Ignore = append(cfg.Ignore, r)
+				}
+			}
+		case "roots":
+			for _, s := range stringList(v, "roots", fail) {
+				dir := path.Clean(s.Value)
+				if path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+					fail(s.Line, "roots: %q is not a directory inside the repo", s.Value)
+					continue
+				}
+				cfg.Roots = append(cfg.Roots, dir)
+				cfg.rootLines[dir] = s.Line
+			}
+		case "exclude":
+			for _, s := range stringList(v, "exclude", fail) {
+				if err := checkExclude(s.Value); err != nil {
+					fail(s.Line, "exclude: %q: %v", s.Value, err)
+					continue
+				}
+				cfg.Exclude = append(cfg.Exclude, s.Value)
+			}
+		case "newManifestPath":
+			if v.Kind != yaml.ScalarNode || isNull(v) {
+				fail(v.Line, "newManifestPath: expected a path pattern such as %q", DefaultNewManifestPath)
+				continue
+			}
+			if err := checkNewManifestPath(v.Value); err != nil {
+				fail(v.Line, "newManifestPath: %q: %v", v.Value, err)
+				continue
+			}
+			cfg.NewManifestPath = v.Value
+		default:
+			fail(k.Line, "unknown key %q (known: ignore, roots, exclude, newManifestPath)", k.Value)
+		}
+	}
+	return cfg, errs
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// stringList reads a list of strings (a single string is accepted too).
+func stringList(v *yaml.Node, key string, fail func(int, string, ...any)) []*yaml.Node {
+	switch {
+	case isNull(v):
+		return nil
+	case v.Kind == yaml.ScalarNode:
+		return []*yaml.Node{v}
+	case v.Kind != yaml.SequenceNode:
+		fail(v.Line, "%s: expected a list of strings", key)
+		return nil
+	}
+	var out []*yaml.Node
+	for _, s := range v.Content {
+		if s.Kind != yaml.ScalarNode || isNull(s) || s.Value == "" {
+			fail(s.Line, "%s: expected a non-empty string", key)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// parseRule reads one ignore rule and validates it with diffengine.
+func parseRule(n *yaml.Node, fail func(int, string, ...any)) (diffengine.IgnoreRule, bool) {
+	r := diffengine.IgnoreRule{Source: fmt.Sprintf("%s:%d", ConfigFile, n.Line)}
+	if n.Kind != yaml.MappingNode {
+		fail(n.Line, "ignore: expected a rule (a mapping with annotations, labels, paths, namespace, name, reason)")
+		return r, false
+	}
+	ok := true
+	strs := func(v *yaml.Node, key string) []string {
+		var out []string
+		for _, s := range stringList(v, "ignore: "+key, func(l int, f string, a ...any) { ok = false; fail(l, f, a...) }) {
+			out = append(out, s.Value)
+		}
+		return out
+	}
+	str := func(v *yaml.Node, key string) string {
+		if v.Kind != yaml.ScalarNode || isNull(v) {
+			ok = false
+			fail(v.Line, "ignore: %s: expected a string", key)
+			return ""
+		}
+		return v.Value
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "annotations":
+			r.Annotations = strs(v, k.Value)
+		case "labels":
+			r.Labels = strs(v, k.Value)
+		case "paths":
+			r.Paths = strs(v, k.Value)
+		case "namespace":
+			r.Namespace = str(v, k.Value)
+		case "name":
+			r.Name = str(v, k.Value)
+		case "reason":
+			r.Reason = str(v, k.Value)
+		default:
+			ok = false
+			fail(k.Line, "ignore: unknown key %q (known: annotations, labels, paths, namespace, name, reason)", k.Value)
+		}
+	}
+	if !ok {
+		return r, false
+	}
+	if err := diffengine.ValidateIgnoreRule(r); err != nil {
+		fail(n.Line, "%v", err)
+		return r, false
+	}
+	return r, true
+}
+
+// checkExclude rejects patterns that can never match: ones leaving the
+// repo, and malformed globs.
+func checkExclude(p string) error {
+	for _, seg := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(p, "!"), "/"), "/") {
+		if seg == ".." {
+			return fmt.Errorf("must not leave the repo")
+		}
+		if _, err := path.Match(seg, ""); err != nil {
+			return fmt.Errorf("malformed glob: %w", err)
+		}
+	}
+	return nil
+}
+
+func checkNewManifestPath(p string) error {
+	if !strings.Contains(p, "{name}") {
+		return fmt.Errorf("must contain {name}")
+	}
+	c := path.Clean(p)
+	if path.IsAbs(c) || c == ".." || strings.HasPrefix(c, "../") {
+		return fmt.Errorf("must be relative to the repo root and stay inside it")
+	}
+	if !manifestExt(c) {
+		return fmt.Errorf("must end in .yaml, .yml or .json")
+	}
+	rest := strings.NewReplacer("{namespace}", "", "{name}", "").Replace(p)
+	if strings.ContainsAny(rest, "{}") {
+		return fmt.Errorf("only {namespace} and {name} can be used")
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package gitrepo
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// krustyMu serializes renders: kustomize keeps some package-level state
+// (its OpenAPI schema) that is not meant for concurrent builds, and roots
+// are few.
+var krustyMu sync.Mutex
+
+// render builds one kustomize root in-process with krusty's defaults: no
+// plugins other than the built-in ones, no Helm, and loads restricted to
+// each kustomization's own directory. Remote bases never reach krusty: the
+// layout refuses them first (closure errors).
+//
+// Origins of rendered Ingresses: File is the root's kustomization file,
+// Kustomization the root directory, Doc the index of the object in the
+// render output (all kinds counted), Line 0 (kustomize does not say which
+// line of which base a rendered object came from).
+func render(fsys filesys.FileSystem, repoRoot string, lay *layout, root, defaultNS string) parsed {
+	k := lay.kusts[root]
+	c := lay.closures[root]
+	if len(c.errs) > 0 {
+		return parsed{errs: append([]model.RepoError(nil), c.errs...)}
+	}
+	var p parsed
+	krustyMu.Lock()
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, filepath.Join(repoRoot, filepath.FromSlash(root)))
+	krustyMu.Unlock()
+	if err != nil {
+		msg := strings.ReplaceAll(err.Error(), repoRoot+string(filepath.Separator), "")
+		p.fail(k.file, refLine(k, msg), nil, "kustomize build of %s failed: %s", root, msg)
+		return p
+	}
+	for i, res := range m.Resources() {
+		if res.GetKind() != "Ingress" && !isList(res.GetKind()) {
+			continue
+		}
+		j, err := res.MarshalJSON()
+		if err != nil {
+			p.fail(k.file, 0, nil, "kustomize build of %s: object %d: %v", root, i, err)
+			continue
+		}
+		c := docCtx{file: k.file, defaultNS: defaultNS, p: &p,
+			origin: model.Origin{File: k.file, Doc: i, Item: -1, Kustomization: root}}
+		c.decode(j)
+	}
+	return p
+}
+
+// refLine is the line of the entry of k that an error message names, or 0.
+func refLine(k *kustomization, msg string) int {
+	for _, r := range k.refs {
+		if strings.Contains(msg, r.value) {
+			return r.line
+		}
+	}
+	return 0
+}

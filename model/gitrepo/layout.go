@@ -1,0 +1,312 @@
+package gitrepo
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// kustomizationNames are the file names kustomize looks for, in its order.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+func isKustomizationFile(rel string) bool {
+	return slices.Contains(kustomizationNames, path.Base(rel))
+}
+
+// KustomizeSource is the source name (see model.RepoSink.SetSource) of the
+// objects rendered from the kustomize root dir (relative to the repo root,
+// "." for the root itself). A plain manifest file's source name is its
+// path relative to the repo root.
+func KustomizeSource(dir string) string { return "kustomize:" + dir }
+
+// kustomization is what the scan needs to know of one kustomization file:
+// what it refers to, with lines. Rendering is krusty's job.
+type kustomization struct {
+	dir, file string
+	refs      []kref
+	// err is set when the file is not valid YAML.
+	err *model.RepoError
+}
+
+// kref is one path a kustomization names.
+type kref struct {
+	field, value string
+	line         int
+	// rel is the path resolved against the kustomization's directory,
+	// relative to the repo root (it may start with "../").
+	rel string
+	// mayBeDir is set for the fields that may name a kustomization
+	// directory (resources, components, bases, generators, transformers,
+	// validators); kustomize fetches such entries from the network when
+	// they look like a URL and do not exist locally.
+	mayBeDir bool
+}
+
+// Fields of a kustomization that name paths.
+var (
+	dirFields  = []string{"resources", "components", "bases", "generators", "transformers", "validators"}
+	fileFields = []string{"crds", "configurations", "patchesStrategicMerge"}
+	pathFields = []string{"patches", "patchesJson6902", "replacements"} // lists of {path: …}
+	genFields  = []string{"configMapGenerator", "secretGenerator"}     // files, envs, env
+)
+
+// parseKustomization reads the references of one kustomization file.
+func parseKustomization(file string, data []byte) *kustomization {
+	k := &kustomization{dir: path.Dir(file), file: file}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
+		return k
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return k
+	}
+	top := doc.Content[0]
+	add := func(field string, n *yaml.Node, mayBeDir bool) {
+		if n == nil || n.Kind != yaml.ScalarNode || n.Value == "" || strings.Contains(n.Value, "\n") {
+			return // inline patches are not paths
+		}
+		v := n.Value
+		if field == "files" {
+			if _, after, ok := strings.Cut(v, "="); ok {
+				v = after // key=path
+			}
+		}
+		k.refs = append(k.refs, kref{field: field, value: v, line: n.Line, rel: path.Clean(path.Join(k.dir, v)), mayBeDir: mayBeDir})
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		key, v := top.Content[i].Value, top.Content[i+1]
+		switch {
+		case slices.Contains(dirFields, key), slices.Contains(fileFields, key):
+			if v.Kind == yaml.SequenceNode {
+				for _, s := range v.Content {
+					add(key, s, slices.Contains(dirFields, key))
+				}
+			}
+		case slices.Contains(pathFields, key):
+			if v.Kind == yaml.SequenceNode {
+				for _, item := range v.Content {
+					add(key, mapValue(item, "path"), false)
+				}
+			}
+		case slices.Contains(genFields, key):
+			if v.Kind != yaml.SequenceNode {
+				continue
+			}
+			for _, item := range v.Content {
+				for _, f := range []string{"files", "envs"} {
+					if list := mapValue(item, f); list != nil && list.Kind == yaml.SequenceNode {
+						for _, s := range list.Content {
+							add("files", s, false)
+						}
+					}
+				}
+				add("env", mapValue(item, "env"), false)
+			}
+		case key == "openapi":
+			add("openapi", mapValue(v, "path"), false)
+		}
+	}
+	return k
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// looksRemote reports whether a kustomization entry names something
+// kustomize would fetch over the network.
+func looksRemote(v string) bool {
+	for _, p := range []string{"http://", "https://", "git@", "git::", "gh:", "ssh://", "file://", "github.com/", "gitlab.com/", "bitbucket.org/"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return strings.Contains(v, "?ref=") || strings.Contains(v, "?version=") || strings.Contains(v, ".git//")
+}
+
+// layout is the kustomize structure of the repo: which directories are
+// kustomizations, which of them are roots, and what each root renders from.
+type layout struct {
+	kusts map[string]*kustomization // by directory
+	roots []string
+	// closures are, per root, the kustomization directories it renders
+	// (itself and its bases) and the files they name outside those
+	// directories, with the problems that stop it from rendering.
+	closures map[string]*closure
+	// refFiles are files some kustomization names (a resource file, a
+	// patch): kustomize's, not plain manifests.
+	refFiles map[string]bool
+	// outside is set when a kustomization names a path outside the repo
+	// root.
+	outside bool
+}
+
+type closure struct {
+	dirs  []string
+	files []string
+	errs  []model.RepoError
+}
+
+// owned reports whether a file belongs to kustomize: it is under a
+// kustomization's directory, or a kustomization names it. Such files are
+// never read as plain manifests.
+func (l *layout) owned(rel string) bool {
+	if l.refFiles[rel] {
+		return true
+	}
+	for d := path.Dir(rel); ; d = path.Dir(d) {
+		if l.kusts[d] != nil {
+			return true
+		}
+		if d == "." || d == "/" {
+			return false
+		}
+	}
+}
+
+// rootsOf returns the roots whose render reads rel.
+func (l *layout) rootsOf(rel string) []string {
+	var out []string
+	for _, r := range l.roots {
+		c := l.closures[r]
+		if slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return under(rel, d) }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// inClosure reports whether any root's render may read rel.
+func (l *layout) inClosure(rel string) bool { return len(l.rootsOf(rel)) > 0 }
+
+// under reports whether rel is inside dir (both relative, slash-separated).
+func under(rel, dir string) bool {
+	return dir == "." || rel == dir || strings.HasPrefix(rel, dir+"/")
+}
+
+// buildLayout reads every kustomization file and decides the roots: the
+// config's roots if it lists any, else every kustomization that no other
+// kustomization in the repo refers to (those are bases). Problems with the
+// configured roots are returned as config errors.
+func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError) {
+	l := &layout{kusts: map[string]*kustomization{}, closures: map[string]*closure{}, refFiles: map[string]bool{}}
+	for _, e := range files {
+		if !isKustomizationFile(e.rel) {
+			continue
+		}
+		dir := path.Dir(e.rel)
+		if prev := l.kusts[dir]; prev != nil && slices.Index(kustomizationNames, path.Base(prev.file)) < slices.Index(kustomizationNames, path.Base(e.rel)) {
+			continue // kustomize itself reports the ambiguity when rendering
+		}
+		data, err := t.read(e)
+		if err != nil {
+			l.kusts[dir] = &kustomization{dir: dir, file: e.rel, err: &model.RepoError{File: e.rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+			continue
+		}
+		l.kusts[dir] = parseKustomization(e.rel, data)
+	}
+	referenced := map[string]bool{}
+	for _, k := range l.kusts {
+		for _, r := range k.refs {
+			if r.rel == ".." || strings.HasPrefix(r.rel, "../") {
+				l.outside = true
+			}
+			if r.mayBeDir && l.kusts[r.rel] != nil {
+				referenced[r.rel] = true
+				continue
+			}
+			if exists, isDir := t.stat(r.rel); exists && !isDir {
+				l.refFiles[r.rel] = true
+			}
+		}
+	}
+	var cfgErrs []model.RepoError
+	if len(cfg.Roots) > 0 {
+		for _, r := range cfg.Roots {
+			if l.kusts[r] == nil {
+				msg := fmt.Sprintf("roots: %s has no kustomization.yaml", r)
+				if exists, isDir := t.stat(r); !exists || !isDir {
+					msg = fmt.Sprintf("roots: %s is not a directory in the repo", r)
+				}
+				cfgErrs = append(cfgErrs, model.RepoError{File: ConfigFile, Line: cfg.rootLines[r], Message: msg})
+				continue
+			}
+			if !slices.Contains(l.roots, r) {
+				l.roots = append(l.roots, r)
+			}
+		}
+	} else {
+		for d := range l.kusts {
+			if !referenced[d] {
+				l.roots = append(l.roots, d)
+			}
+		}
+	}
+	sort.Strings(l.roots)
+	for _, r := range l.roots {
+		l.closures[r] = l.closure(t, r)
+	}
+	return l, cfgErrs
+}
+
+// closure walks a root's bases and checks every path they name: a remote
+// entry is refused (ingress-drift never reaches the network, and kustomize
+// would fetch it), and so is a missing local one (kustomize would try it as
+// a remote).
+func (l *layout) closure(t tree, root string) *closure {
+	c := &closure{}
+	seen := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		if seen[dir] {
+			return
+		}
+		seen[dir] = true
+		k := l.kusts[dir]
+		c.dirs = append(c.dirs, dir)
+		if k.err != nil {
+			c.errs = append(c.errs, *k.err)
+			return
+		}
+		for _, r := range k.refs {
+			remote := strings.HasPrefix(r.value, "http://") || strings.HasPrefix(r.value, "https://")
+			if r.mayBeDir {
+				if exists, _ := t.stat(r.rel); !exists {
+					remote = looksRemote(r.value)
+					if !remote {
+						c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf("%s: %s does not exist", r.field, r.value)})
+						continue
+					}
+				}
+			}
+			if remote {
+				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf(
+					"%s: remote %q is not fetched (ingress-drift never reaches the network); vendor it into the repo or exclude this kustomization", r.field, r.value)})
+				continue
+			}
+			if r.mayBeDir && l.kusts[r.rel] != nil {
+				visit(r.rel)
+			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
+				c.files = append(c.files, r.rel)
+			}
+		}
+	}
+	visit(root)
+	return c
+}

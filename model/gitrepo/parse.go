@@ -1,0 +1,384 @@
+package gitrepo
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	networkingv1 "k8s.io/api/networking/v1"
+	kjson "sigs.k8s.io/json"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// MaxFileSize is the largest manifest file read. Real Ingress manifests are
+// a few KiB; a multi-megabyte .yaml is a data dump or a vendored bundle,
+// and reading it would cost memory and time for nothing. Larger files are
+// reported as errors so that a person can exclude them.
+const MaxFileSize = 5 << 20
+
+// binarySniff is how many leading bytes are checked for NUL, as git does.
+const binarySniff = 8000
+
+// manifestExt reports whether a file name is a manifest by its extension.
+func manifestExt(name string) bool {
+	switch path.Ext(name) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// parsed is what one source contributes.
+type parsed struct {
+	docs []model.Desired
+	errs []model.RepoError
+}
+
+func (p *parsed) fail(file string, line int, key *model.Key, format string, args ...any) {
+	p.errs = append(p.errs, model.RepoError{File: file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// parseFile reads the Ingresses of one manifest file. file is the path
+// relative to the repo root (slash-separated); it names the file in origins
+// and errors. Problems become RepoErrors; they never stop the other
+// documents of the file from being read, except a template (whose documents
+// cannot be trusted at all).
+func parseFile(file string, data []byte, defaultNS string) parsed {
+	var p parsed
+	if len(data) > MaxFileSize {
+		p.fail(file, 0, nil, "file is %s, larger than the %s limit for manifests: not read; add it to exclude in %s if it is not a manifest",
+			humanSize(int64(len(data))), humanSize(MaxFileSize), ConfigFile)
+		return p
+	}
+	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+		p.fail(file, 0, nil, "binary file (it contains NUL bytes): not a manifest; add it to exclude in %s", ConfigFile)
+		return p
+	}
+	if l := templateLine(data); l > 0 {
+		p.fail(file, l, nil, "looks like a Helm/Go template (\"{{\" outside a string); render it first or add it to exclude in %s", ConfigFile)
+		return p
+	}
+	if path.Ext(file) == ".json" {
+		parseJSONFile(file, data, defaultNS, &p)
+		return p
+	}
+	for _, d := range SplitDocuments(data) {
+		text := d.text(data)
+		// Only a document that mentions Ingress can hold one; skipping the
+		// others unparsed makes Deployments, Services, … cost next to
+		// nothing, and keeps errors to the documents the tool is about.
+		if !bytes.Contains(text, []byte("Ingress")) {
+			continue
+		}
+		base := model.Origin{File: file, Line: d.Line, Doc: d.Index, Item: -1, Offset: d.Offset, End: d.End}
+		shift := d.startLine - 1
+		j, err := sigsyaml.YAMLToJSONStrict(text)
+		if err != nil {
+			// A duplicate key is only worth reporting in an Ingress;
+			// otherwise the document is read leniently to learn its kind.
+			if lenient, lerr := sigsyaml.YAMLToJSON(text); lerr == nil {
+				if !mayHoldIngress(lenient) {
+					continue
+				}
+			}
+			line, msg := yamlErrorLine(err)
+			if line == 0 {
+				line = d.Line - shift
+			}
+			p.fail(file, line+shift, nil, "YAML: %s", msg)
+			continue
+		}
+		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p}
+		c.lines = func() *yaml.Node { return parseNode(text) }
+		c.shift = shift
+		c.decode(j)
+	}
+	return p
+}
+
+// parseJSONFile reads a .json file: one object (an Ingress or a List).
+func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
+	first := bytes.IndexFunc(data, func(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' })
+	if first < 0 || !bytes.Contains(data, []byte("Ingress")) {
+		return
+	}
+	line := lineAt(data, first)
+	lineStart := bytes.LastIndexByte(data[:first], '\n') + 1
+	var probe any
+	if err := json.Unmarshal(data, &probe); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			p.fail(file, lineAt(data, int(se.Offset)), nil, "JSON: %s", se.Error())
+		} else {
+			p.fail(file, line, nil, "JSON: %s", err)
+		}
+		return
+	}
+	c := docCtx{file: file, defaultNS: defaultNS, p: p,
+		origin: model.Origin{File: file, Line: line, Doc: 0, Item: -1, Offset: lineStart, End: len(data)}}
+	c.lines = func() *yaml.Node { return parseNode(data) }
+	c.decode(data)
+}
+
+// mayHoldIngress reports whether a JSON document is an Ingress of any
+// version, or a List.
+func mayHoldIngress(j []byte) bool {
+	var h header
+	if json.Unmarshal(j, &h) != nil {
+		return true
+	}
+	return h.Kind == "Ingress" || isList(h.Kind)
+}
+
+func isList(kind string) bool { return kind == "List" || kind == "IngressList" }
+
+// header is the part of an object read before deciding what it is.
+type header struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+	Items []json.RawMessage `json:"items"`
+}
+
+// docCtx decodes one document (or one List item) into p.
+type docCtx struct {
+	file      string
+	origin    model.Origin
+	defaultNS string
+	p         *parsed
+	// lines parses the document's text into a node tree, on demand only
+	// (errors and List items): keeping positions, not trees, is what keeps
+	// 10,000 manifests cheap.
+	lines func() *yaml.Node
+	node  *yaml.Node
+	// shift is added to node lines (the document's first line - 1).
+	shift int
+	// inItem is the path prefix of a List item in the node tree.
+	inItem []string
+}
+
+func (c *docCtx) root() *yaml.Node {
+	if c.node == nil && c.lines != nil {
+		c.node = c.lines()
+		c.lines = nil
+	}
+	return c.node
+}
+
+// lineOf returns the line of a field path ("spec.rules[0].hots") in the
+// document, or the document's own line when it cannot be found.
+func (c *docCtx) lineOf(fieldPath string) int {
+	n := c.root()
+	if n == nil {
+		return c.origin.Line
+	}
+	segs := append(append([]string(nil), c.inItem...), splitFieldPath(fieldPath)...)
+	if l := nodeLine(n, segs); l > 0 {
+		return l + c.shift
+	}
+	return c.origin.Line
+}
+
+func (c *docCtx) decode(j []byte) {
+	var h header
+	if err := json.Unmarshal(j, &h); err != nil {
+		return // not an object: a scalar or a list at the top is no manifest
+	}
+	if isList(h.Kind) && c.origin.Item < 0 {
+		for i, item := range h.Items {
+			ic := *c
+			ic.origin.Item = i
+			ic.inItem = []string{"items", "[" + strconv.Itoa(i) + "]"}
+			if n := c.root(); n != nil {
+				if l := nodeLine(n, ic.inItem); l > 0 {
+					ic.origin.Line = l + c.shift
+				}
+			}
+			ic.decode(item)
+		}
+		return
+	}
+	if h.Kind != "Ingress" {
+		return
+	}
+	var key *model.Key
+	if h.Metadata.Name != "" {
+		k := model.Key{Namespace: cmpOr(h.Metadata.Namespace, c.defaultNS), Name: h.Metadata.Name}
+		key = &k
+	}
+	switch h.APIVersion {
+	case "networking.k8s.io/v1":
+	case "extensions/v1beta1", "networking.k8s.io/v1beta1":
+		c.p.fail(c.file, c.origin.Line, key, "%s Ingress %s was removed in Kubernetes 1.22; migrate to networking.k8s.io/v1",
+			h.APIVersion, keyWords(key))
+		return
+	default:
+		return // another group's kind named Ingress (a CRD) is not ours
+	}
+	ing := new(networkingv1.Ingress)
+	strict, err := kjson.UnmarshalStrict(j, ing)
+	if err != nil {
+		var te *json.UnmarshalTypeError
+		line := c.origin.Line
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if errors.As(err, &te) {
+			line = c.lineOf(te.Field)
+			msg = fmt.Sprintf("%s: expected %s, found %s", te.Field, te.Type, te.Value)
+		}
+		c.p.fail(c.file, line, key, "Ingress %s: %s", keyWords(key), msg)
+		return
+	}
+	if len(strict) > 0 {
+		for _, e := range strict {
+			line := c.origin.Line
+			var fe kjson.FieldError
+			if errors.As(e, &fe) {
+				line = c.lineOf(fe.FieldPath())
+			}
+			c.p.fail(c.file, line, key, "Ingress %s: %s", keyWords(key), e)
+		}
+		return
+	}
+	if ing.Name == "" {
+		msg := "Ingress has no metadata.name"
+		if ing.GenerateName != "" {
+			msg += " (generateName is not supported: the name is only known once the object is created)"
+		}
+		c.p.fail(c.file, c.origin.Line, nil, "%s", msg)
+		return
+	}
+	c.p.docs = append(c.p.docs, model.Desired{Ingress: ing, Namespace: cmpOr(ing.Namespace, c.defaultNS), Origin: c.origin})
+}
+
+func keyWords(k *model.Key) string {
+	if k == nil {
+		return "(no name)"
+	}
+	return k.String()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// parseNode parses YAML text into a node tree, or nil if it does not parse.
+func parseNode(text []byte) *yaml.Node {
+	var n yaml.Node
+	if yaml.Unmarshal(text, &n) != nil || len(n.Content) == 0 {
+		return nil
+	}
+	return n.Content[0]
+}
+
+// splitFieldPath splits "spec.rules[0].hots" into spec, rules, [0], hots.
+func splitFieldPath(p string) []string {
+	var out []string
+	for _, part := range strings.Split(p, ".") {
+		for part != "" {
+			i := strings.IndexByte(part, '[')
+			switch {
+			case i < 0:
+				out = append(out, part)
+				part = ""
+			case i > 0:
+				out = append(out, part[:i])
+				part = part[i:]
+			default:
+				j := strings.IndexByte(part, ']')
+				if j < 0 {
+					out = append(out, part)
+					part = ""
+					continue
+				}
+				out = append(out, part[:j+1])
+				part = part[j+1:]
+			}
+		}
+	}
+	return out
+}
+
+// nodeLine follows path segments (keys and "[i]") through a node tree and
+// returns the line of the deepest node reached (a key's own line for a
+// mapping key), or 0 if not even the first segment was found.
+func nodeLine(n *yaml.Node, segs []string) int {
+	line := 0
+	for _, s := range segs {
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if strings.HasPrefix(s, "[") {
+			i, err := strconv.Atoi(strings.Trim(s, "[]"))
+			if err != nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+				return line
+			}
+			n = n.Content[i]
+			line = n.Line
+			continue
+		}
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for k := 0; k+1 < len(n.Content); k += 2 {
+			if n.Content[k].Value == s {
+				line = n.Content[k].Line
+				n = n.Content[k+1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+	}
+	if len(segs) == 0 {
+		return n.Line
+	}
+	return line
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// yamlErrorLine extracts the (document-relative) line from a YAML parser
+// error and returns the message without the "yaml: line N:" noise.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = strings.TrimSpace(msg)
+	m := yamlLineRE.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return 0, msg
+	}
+	line, _ := strconv.Atoi(msg[m[2]:m[3]])
+	if m[0] == 0 {
+		msg = msg[m[1]:]
+	}
+	return line, msg
+}
+
+func humanSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	if n >= 1<<10 {
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

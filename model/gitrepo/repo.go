@@ -1,0 +1,619 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// Options configure Open.
+type Options struct {
+	// Root is --repo: a directory (the repo or a subdirectory of it);
+	// "." when empty.
+	Root string
+	// Rev is --rev: compare against this revision's tree (branch, tag,
+	// hash, HEAD~1, …); "" compares against the work tree.
+	Rev string
+	// DefaultNamespace is --default-namespace ("default" when empty).
+	DefaultNamespace string
+}
+
+// Repo is the desired side: the manifests under one directory, with what
+// git says about them. Scan reads everything once; Watch keeps it current.
+// A Repo is safe for concurrent use; its methods serialize.
+type Repo struct {
+	opts Options
+	root string
+	// git is nil when the root is not inside a git work tree.
+	git *gitRepo
+	// rev is the resolved --rev commit (nil: the work tree) and revTree
+	// its tree at the repo root.
+	rev *object.Commit
+
+	mu      sync.Mutex
+	cfg     Config
+	cfgErrs []model.RepoError
+	st      *state
+}
+
+// state is what the last scan found, kept for incremental updates: paths,
+// hashes and positions, never parsed trees.
+type state struct {
+	x      *excluder
+	layout *layout
+	dirs   map[string]bool
+	// files are the files whose git status matters: plain manifest files
+	// and the files kustomize roots render from.
+	files map[string]*fileState
+	// plain are the plain manifest files (sources named by their path).
+	plain map[string]bool
+	// sources are the sources last reported with content.
+	sources    map[string]bool
+	gitignores map[string]bool
+	facts      *gitFacts
+	commits    map[string]*model.Commit
+	// info is the FileInfo last reported per file.
+	info map[string]model.FileInfo
+	// dirty counts the files whose status makes the repo dirty.
+	dirty int
+	// cfgErrs are the config file's problems found by the layout (roots).
+	layErrs []model.RepoError
+	repo    model.RepoState
+}
+
+type fileState struct {
+	hash   plumbing.Hash
+	known  bool
+	status model.FileStatus
+}
+
+// Open resolves the repo root and the enclosing git work tree, resolves
+// --rev, and loads the config. It reads no manifest yet.
+func Open(opts Options) (*Repo, error) {
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	if opts.DefaultNamespace == "" {
+		opts.DefaultNamespace = "default"
+	}
+	abs, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: %w", opts.Root, err)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: %w", opts.Root, unwrapPathError(err))
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("repo %s is not a directory", opts.Root)
+	}
+	r := &Repo{opts: opts, root: abs}
+	r.git, err = openGit(abs)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Rev != "" {
+		if r.git == nil {
+			return nil, fmt.Errorf("--rev %s: %s is not inside a git repository", opts.Rev, abs)
+		}
+		r.git.mu.Lock()
+		r.rev, err = r.git.resolve(opts.Rev)
+		if err == nil {
+			var sub *object.Tree
+			if sub, err = r.git.subtree(r.rev); err == nil && sub == nil {
+				err = fmt.Errorf("--rev %s: directory %s does not exist in commit %s", opts.Rev, r.git.prefix, shortHash(r.rev.Hash))
+			}
+		}
+		r.git.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.loadConfig()
+	return r, nil
+}
+
+// Root returns the absolute repo root.
+func (r *Repo) Root() string { return r.root }
+
+// Config returns the parsed .ingress-drift.yaml (its defaults when there is
+// none).
+func (r *Repo) Config() Config {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cfg
+}
+
+// loadConfig reads the config from the work tree (also with --rev: it says
+// how to read the repo, and is what a person edits). Callers hold mu or
+// own r.
+func (r *Repo) loadConfig() {
+	data, err := os.ReadFile(filepath.Join(r.root, ConfigFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		r.cfg, r.cfgErrs = parseConfig(nil)
+	case err != nil:
+		r.cfg, _ = parseConfig(nil)
+		r.cfgErrs = []model.RepoError{{File: ConfigFile, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+	default:
+		r.cfg, r.cfgErrs = parseConfig(data)
+	}
+}
+
+func (r *Repo) tree() (tree, error) {
+	if r.rev == nil {
+		return diskTree{root: r.root}, nil
+	}
+	r.git.mu.Lock()
+	defer r.git.mu.Unlock()
+	top, err := r.rev.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("reading the tree of %s: %w", r.opts.Rev, err)
+	}
+	sub, err := r.git.subtree(r.rev)
+	if err != nil {
+		return nil, err
+	}
+	return gitTree{g: r.git, top: top, sub: sub}, nil
+}
+
+// baseState is the repo state without the git facts.
+func (r *Repo) baseState() model.RepoState {
+	s := model.RepoState{Root: r.root, Rev: r.opts.Rev}
+	if r.git != nil {
+		s.GitRoot = r.git.root
+	}
+	return s
+}
+
+// Scan reads the whole repo once and reports it to sink: SetRepo (scanning),
+// SetIgnoreRules, SetSource for every source with content (a plain manifest
+// file, named by its path; a kustomize root, named KustomizeSource(dir); the
+// config file when it has errors; a path with a walk problem), SetFileInfo
+// for the file of every source, then SetRepo with the git facts. Sources
+// from an earlier scan that are gone are removed. Files are parsed in
+// parallel (GOMAXPROCS workers) while the history is walked for the last
+// commits. Scan returns an error only when the root cannot be read; every
+// other problem is a RepoError.
+func (r *Repo) Scan(ctx context.Context, sink model.RepoSink) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.scan(ctx, sink)
+}
+
+func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
+	rs := r.baseState()
+	if r.st != nil {
+		rs = r.st.repo
+	}
+	rs.Scanning, rs.Err = true, ""
+	sink.SetRepo(rs)
+	r.loadConfig()
+	sink.SetIgnoreRules(r.cfg.Ignore)
+
+	t, err := r.tree()
+	if err != nil {
+		return r.fatal(sink, rs, err)
+	}
+	x := newExcluder(r.cfg.Exclude)
+	lst, err := t.walk(ctx, x)
+	if err != nil {
+		return r.fatal(sink, rs, err)
+	}
+	lay, layErrs := buildLayout(t, lst.files, r.cfg)
+	old := r.st
+	st := &state{x: x, layout: lay, dirs: make(map[string]bool, len(lst.dirs)), files: map[string]*fileState{},
+		plain: map[string]bool{}, sources: map[string]bool{}, gitignores: map[string]bool{},
+		commits: map[string]*model.Commit{}, info: map[string]model.FileInfo{}, repo: rs}
+	if old != nil {
+		st.info = old.info
+	}
+	for _, d := range lst.dirs {
+		st.dirs[d] = true
+	}
+	for _, g := range lst.gitignores {
+		st.gitignores[g] = true
+	}
+	var plain, kfiles []entry
+	for _, e := range lst.files {
+		switch {
+		case e.rel == ConfigFile:
+		case lay.owned(e.rel):
+			if lay.inClosure(e.rel) {
+				kfiles = append(kfiles, e)
+				st.files[e.rel] = &fileState{}
+			}
+		case manifestExt(e.rel):
+			plain = append(plain, e)
+			st.plain[e.rel] = true
+			st.files[e.rel] = &fileState{}
+		}
+	}
+	st.layErrs = layErrs
+	r.st = st
+	emit := func(source string, p parsed) {
+		if len(p.docs) > 0 || len(p.errs) > 0 {
+			st.sources[source] = true
+			sink.SetSource(source, p.docs, p.errs)
+		}
+	}
+	emit(ConfigFile, parsed{errs: r.configErrs()})
+	for rel, errs := range lst.errs {
+		emit(rel, parsed{errs: errs})
+	}
+
+	// The history walk runs beside the parsing; it needs the git facts.
+	var commits map[string]*model.Commit
+	var walkErr error
+	walked := make(chan struct{})
+	if r.git != nil {
+		st.facts, err = r.facts(t, &lst)
+		if err != nil {
+			return r.fatal(sink, rs, err)
+		}
+		want := make(map[string]bool, len(st.files))
+		for rel := range st.files {
+			want[rel] = true
+		}
+		from := r.rev
+		go func() {
+			defer close(walked)
+			commits, walkErr = r.walkHistory(from, st.facts.head.hash, want)
+		}()
+	} else {
+		close(walked)
+	}
+
+	fsys, err := kustomizeFS(t, r.root, &lst, lay)
+	if err != nil {
+		return r.fatal(sink, rs, err)
+	}
+	hashes := r.git != nil && r.rev == nil
+	rootFS := fsys
+	results := make(chan result)
+	go func() {
+		defer close(results)
+		var wg sync.WaitGroup
+		jobs := make(chan job)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					results <- r.run(t, rootFS, lay, j)
+				}
+			}()
+		}
+		for _, root := range lay.roots {
+			jobs <- job{root: root}
+		}
+		for _, e := range plain {
+			jobs <- job{e: e, parse: true}
+		}
+		if hashes {
+			for _, e := range kfiles {
+				jobs <- job{e: e}
+			}
+		}
+		close(jobs)
+		wg.Wait()
+	}()
+	for res := range results {
+		if res.root != "" {
+			emit(KustomizeSource(res.root), res.p)
+			continue
+		}
+		if fs := st.files[res.rel]; fs != nil {
+			fs.hash, fs.known = res.hash, res.known
+		}
+		if res.parse {
+			emit(res.rel, res.p)
+		}
+	}
+	<-walked
+	if walkErr != nil {
+		rs.Err = fmt.Sprintf("git history: %v", walkErr)
+	}
+	if commits != nil {
+		st.commits = commits
+	}
+	if old != nil {
+		for s := range old.sources {
+			if !st.sources[s] {
+				sink.RemoveSource(s)
+			}
+		}
+	}
+	for rel := range st.files {
+		r.updateStatus(rel)
+	}
+	r.emitInfo(sink)
+	rs = r.gitState(rs)
+	rs.Scanning = false
+	r.setRepo(sink, rs)
+	return ctx.Err()
+}
+
+// fatal reports an unreadable root.
+func (r *Repo) fatal(sink model.RepoSink, rs model.RepoState, err error) error {
+	rs.Scanning = false
+	rs.Err = err.Error()
+	sink.SetRepo(rs)
+	if r.st != nil {
+		r.st.repo = rs
+	}
+	return err
+}
+
+// job is one unit of scan work: render a kustomize root, or read (and
+// parse, for a plain manifest) one file.
+type job struct {
+	e     entry
+	root  string
+	parse bool
+}
+
+type result struct {
+	root  string
+	rel   string
+	parse bool
+	p     parsed
+	hash  plumbing.Hash
+	known bool
+}
+
+func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
+	if j.root != "" {
+		return result{root: j.root, p: render(fsys, r.root, lay, j.root, r.opts.DefaultNamespace)}
+	}
+	res := result{rel: j.e.rel, parse: j.parse}
+	data, err := t.read(j.e)
+	if !j.e.blob.IsZero() {
+		res.hash, res.known = j.e.blob, true
+	}
+	if err != nil {
+		if j.parse {
+			var big *tooBigError
+			if errors.As(err, &big) {
+				res.p.fail(j.e.rel, 0, nil, "%s", big.Error())
+			} else {
+				res.p.fail(j.e.rel, 0, nil, "cannot read: %v", unwrapPathError(err))
+			}
+		}
+		return res
+	}
+	if !res.known && r.git != nil {
+		res.hash, res.known = plumbing.ComputeHash(plumbing.BlobObject, data), true
+	}
+	if j.parse {
+		res.p = parseFile(j.e.rel, data, r.opts.DefaultNamespace)
+	}
+	return res
+}
+
+// facts reads HEAD, its tree, the index and the ignore rules.
+func (r *Repo) facts(t tree, lst *listing) (*gitFacts, error) {
+	var f gitFacts
+	var err error
+	if r.rev == nil {
+		f.ignore = r.git.ignoreMatcher(t, lst.gitignores)
+	}
+	r.git.mu.Lock()
+	defer r.git.mu.Unlock()
+	if f.head, err = r.git.head(); err != nil {
+		return nil, err
+	}
+	if r.rev != nil {
+		return &f, nil // every file of a commit is clean
+	}
+	if f.index, err = r.git.index(); err != nil {
+		return nil, err
+	}
+	f.tree = map[string]plumbing.Hash{}
+	if !f.head.hash.IsZero() {
+		c, err := r.git.repo.CommitObject(f.head.hash)
+		if err != nil {
+			return nil, fmt.Errorf("reading HEAD commit %s: %w", f.head.hash, err)
+		}
+		sub, err := r.git.subtree(c)
+		if err != nil {
+			return nil, err
+		}
+		if f.tree, err = blobs(sub); err != nil {
+			return nil, err
+		}
+	}
+	return &f, nil
+}
+
+// walkHistory finds the last commits from --rev, or HEAD.
+func (r *Repo) walkHistory(from *object.Commit, head plumbing.Hash, want map[string]bool) (map[string]*model.Commit, error) {
+	r.git.mu.Lock()
+	defer r.git.mu.Unlock()
+	if from == nil {
+		if head.IsZero() {
+			return map[string]*model.Commit{}, nil
+		}
+		c, err := r.git.repo.CommitObject(head)
+		if err != nil {
+			return nil, err
+		}
+		from = c
+	}
+	found, _, err := r.git.lastCommits(from, want, plumbing.ZeroHash)
+	return found, err
+}
+
+// fileInfo is what git says about one tracked file.
+func (r *Repo) fileInfo(rel string) model.FileInfo {
+	st := r.st
+	if r.git == nil {
+		return model.FileInfo{}
+	}
+	info := model.FileInfo{LastCommit: st.commits[rel]}
+	if r.rev != nil {
+		info.Status = model.FileClean
+		return info
+	}
+	if fs := st.files[rel]; fs != nil {
+		info.Status = fs.status
+	}
+	return info
+}
+
+// updateStatus recomputes one tracked file's git status from its hash and
+// the git facts, keeping the dirty count.
+func (r *Repo) updateStatus(rel string) {
+	st := r.st
+	fs := st.files[rel]
+	if fs == nil || r.git == nil {
+		return
+	}
+	s := model.FileClean
+	if r.rev == nil {
+		s = r.git.status(st.facts, rel, fs.hash, fs.known)
+	}
+	if dirtyStatus(fs.status) {
+		st.dirty--
+	}
+	fs.status = s
+	if dirtyStatus(s) {
+		st.dirty++
+	}
+}
+
+// forgetFile drops a tracked file (deleted, or no longer read).
+func (r *Repo) forgetFile(rel string) {
+	st := r.st
+	if fs := st.files[rel]; fs != nil && dirtyStatus(fs.status) {
+		st.dirty--
+	}
+	delete(st.files, rel)
+	delete(st.plain, rel)
+	delete(st.info, rel)
+}
+
+// configErrs are the config file's problems: its own and those of the
+// roots it lists.
+func (r *Repo) configErrs() []model.RepoError {
+	errs := append([]model.RepoError(nil), r.cfgErrs...)
+	if r.st != nil {
+		errs = append(errs, r.st.layErrs...)
+	}
+	return errs
+}
+
+// emitSource reports one source, or removes it when it has nothing left.
+func (r *Repo) emitSource(sink model.RepoSink, source string, p parsed) {
+	if len(p.docs) == 0 && len(p.errs) == 0 {
+		if r.st.sources[source] {
+			delete(r.st.sources, source)
+			sink.RemoveSource(source)
+		}
+		return
+	}
+	r.st.sources[source] = true
+	sink.SetSource(source, p.docs, p.errs)
+}
+
+// statusRank orders statuses for a kustomize root, whose status is the
+// most telling status of the files it renders from.
+var statusRank = map[model.FileStatus]int{
+	model.FileUnknown: 0, model.FileIgnored: 1, model.FileClean: 2,
+	model.FileUntracked: 3, model.FileStaged: 4, model.FileModified: 5,
+}
+
+// rootInfo is a kustomize root's FileInfo: the most telling status and the
+// newest last commit of the files it renders from.
+func (r *Repo) rootInfo(root string) model.FileInfo {
+	var out model.FileInfo
+	for rel := range r.st.files {
+		if !r.st.layout.owned(rel) || !slices.Contains(r.st.layout.rootsOf(rel), root) {
+			continue
+		}
+		fi := r.fileInfo(rel)
+		if statusRank[fi.Status] > statusRank[out.Status] {
+			out.Status = fi.Status
+		}
+		if fi.LastCommit != nil && (out.LastCommit == nil || fi.LastCommit.Time.After(out.LastCommit.Time)) {
+			out.LastCommit = fi.LastCommit
+		}
+	}
+	return out
+}
+
+// emitInfo reports the FileInfo of every source's file that changed since
+// it was last reported.
+func (r *Repo) emitInfo(sink model.RepoSink) {
+	if r.git == nil {
+		return
+	}
+	st := r.st
+	var files []string
+	for s := range st.sources {
+		if st.plain[s] {
+			files = append(files, s)
+		}
+	}
+	sort.Strings(files)
+	for _, rel := range files {
+		r.sendInfo(sink, rel, r.fileInfo(rel))
+	}
+	for _, root := range st.layout.roots {
+		if st.sources[KustomizeSource(root)] {
+			r.sendInfo(sink, st.layout.kusts[root].file, r.rootInfo(root))
+		}
+	}
+}
+
+func (r *Repo) sendInfo(sink model.RepoSink, file string, info model.FileInfo) {
+	if old, ok := r.st.info[file]; ok && infoEqual(old, info) {
+		return
+	}
+	r.st.info[file] = info
+	sink.SetFileInfo(file, info)
+}
+
+func infoEqual(a, b model.FileInfo) bool {
+	if a.Status != b.Status || (a.LastCommit == nil) != (b.LastCommit == nil) {
+		return false
+	}
+	return a.LastCommit == nil || *a.LastCommit == *b.LastCommit
+}
+
+// gitState fills the git facts of the repo state.
+func (r *Repo) gitState(rs model.RepoState) model.RepoState {
+	rs.Head, rs.Branch, rs.Dirty = "", "", false
+	if r.git == nil {
+		return rs
+	}
+	f := r.st.facts
+	rs.Branch = f.head.branch
+	rs.Head = shortHash(f.head.hash)
+	if r.rev != nil {
+		rs.Head = shortHash(r.rev.Hash)
+		return rs
+	}
+	rs.Dirty = r.st.dirty > 0
+	return rs
+}
+
+func (r *Repo) setRepo(sink model.RepoSink, rs model.RepoState) {
+	r.st.repo = rs
+	sink.SetRepo(rs)
+}

@@ -1,0 +1,388 @@
+package gitrepo
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// Refresh re-reads the given paths (relative to the repo root, or
+// absolute) and reports what changed, as the watch does for a file event:
+// a changed manifest file is re-parsed alone, a file a kustomize root
+// renders from re-renders only the roots that read it, a deleted file
+// removes its source, a new directory is read, the config file reloads
+// the config. A writer (accept) calls it right after writing so that the
+// inventory does not wait for the file-system event. With --rev the files
+// come from a commit, so only the config file is refreshed.
+func (r *Repo) Refresh(ctx context.Context, sink model.RepoSink, paths ...string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ch := changeSet{paths: map[string]bool{}}
+	for _, p := range paths {
+		if filepath.IsAbs(p) {
+			rel, err := filepath.Rel(r.root, p)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			p = rel
+		}
+		ch.paths[filepath.ToSlash(filepath.Clean(p))] = true
+	}
+	return r.apply(ctx, sink, ch)
+}
+
+// changeSet is one debounced batch of events.
+type changeSet struct {
+	// paths changed (relative to the repo root).
+	paths map[string]bool
+	// git is set when HEAD, the index or refs changed.
+	git bool
+	// rescan is set when events were lost (watch queue overflow).
+	rescan bool
+}
+
+// apply brings the state up to date with a batch of changes. Callers hold
+// mu.
+func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) error {
+	if r.st == nil || ch.rescan {
+		return r.scan(ctx, sink)
+	}
+	st := r.st
+	if ch.paths[ConfigFile] {
+		old := r.cfg
+		r.loadConfig()
+		if !old.equalLayout(r.cfg) {
+			return r.scan(ctx, sink) // other roots or excludes: read it all again
+		}
+		sink.SetIgnoreRules(r.cfg.Ignore)
+		r.emitSource(sink, ConfigFile, parsed{errs: r.configErrs()})
+	}
+	if r.rev != nil {
+		if ch.git {
+			return r.refreshRev(ctx, sink)
+		}
+		return nil
+	}
+	u := &update{r: r, t: diskTree{root: r.root}, roots: map[string]bool{}}
+	paths := make([]string, 0, len(ch.paths))
+	for p := range ch.paths {
+		if p != ConfigFile && p != "." && !st.x.excludedPath(p, false) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		u.path(ctx, sink, p)
+		if u.rescan {
+			return r.scan(ctx, sink)
+		}
+	}
+	for _, root := range st.layout.roots {
+		if u.roots[root] {
+			r.emitSource(sink, KustomizeSource(root), render(filesys.MakeFsOnDisk(), r.root, st.layout, root, r.opts.DefaultNamespace))
+		}
+	}
+	if r.git != nil && (ch.git || u.ignoreChanged) {
+		if err := r.refreshGit(u.t, st.facts.head.hash); err != nil {
+			rs := st.repo
+			rs.Err = err.Error()
+			r.setRepo(sink, rs)
+			return nil
+		}
+	} else if r.git != nil && len(u.added) > 0 {
+		r.lookupCommits(u.added)
+	}
+	if ch.git || u.ignoreChanged {
+		r.emitInfo(sink)
+	} else {
+		r.emitInfoFor(sink, u.touched)
+	}
+	rs := r.gitState(st.repo)
+	if rs != st.repo {
+		r.setRepo(sink, rs)
+	}
+	return nil
+}
+
+// update is the work of one apply on the work tree.
+type update struct {
+	r *Repo
+	t diskTree
+	// roots to re-render, files whose FileInfo may have changed, files
+	// newly tracked (their last commit is looked up).
+	roots   map[string]bool
+	touched []string
+	added   []string
+	// rescan: the kustomize layout changed; ignoreChanged: a .gitignore.
+	rescan, ignoreChanged bool
+}
+
+// path handles one changed path.
+func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
+	r, st := u.r, u.r.st
+	fi, err := os.Lstat(u.t.abs(rel))
+	switch {
+	case err != nil:
+		u.gone(sink, rel)
+	case fi.IsDir():
+		if st.x.excludedPath(rel, true) {
+			return
+		}
+		u.dir(ctx, sink, rel)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		var l listing
+		u.t.symlink(&l, st.x, rel, u.t.abs(rel))
+		r.emitSource(sink, rel, parsed{errs: l.errs[rel]})
+	case fi.Mode().IsRegular():
+		u.file(sink, entry{rel: rel, size: fi.Size()})
+	}
+}
+
+// file handles a created or changed regular file.
+func (u *update) file(sink model.RepoSink, e entry) {
+	r, st := u.r, u.r.st
+	if path.Base(e.rel) == ".gitignore" {
+		st.gitignores[e.rel] = true
+		u.ignoreChanged = true
+	}
+	if isKustomizationFile(e.rel) {
+		u.rescan = true
+		return
+	}
+	var owners []string
+	if st.layout.owned(e.rel) {
+		owners = st.layout.rootsOf(e.rel)
+		if len(owners) == 0 {
+			return // under a kustomization no root renders
+		}
+		for _, root := range owners {
+			u.roots[root] = true
+		}
+	} else if !manifestExt(e.rel) {
+		return
+	}
+	res := r.run(u.t, nil, st.layout, job{e: e, parse: len(owners) == 0})
+	fs := st.files[e.rel]
+	if fs == nil {
+		fs = &fileState{}
+		st.files[e.rel] = fs
+		u.added = append(u.added, e.rel)
+	}
+	fs.hash, fs.known = res.hash, res.known
+	r.updateStatus(e.rel)
+	if len(owners) > 0 {
+		for _, root := range owners {
+			u.touched = append(u.touched, st.layout.kusts[root].file)
+		}
+		return
+	}
+	st.plain[e.rel] = true
+	r.emitSource(sink, e.rel, res.p)
+	u.touched = append(u.touched, e.rel)
+}
+
+// dir handles a directory that appeared (created, or renamed into place):
+// everything in it is read.
+func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
+	st := u.r.st
+	if st.dirs[rel] {
+		return // an event on a directory already known (chmod, …)
+	}
+	lst, err := u.t.walkFrom(ctx, st.x, rel)
+	if err != nil {
+		return
+	}
+	for _, d := range lst.dirs {
+		st.dirs[d] = true
+	}
+	for p, errs := range lst.errs {
+		u.r.emitSource(sink, p, parsed{errs: errs})
+	}
+	for _, e := range lst.files {
+		if isKustomizationFile(e.rel) {
+			u.rescan = true
+			return
+		}
+	}
+	for _, e := range lst.files {
+		u.file(sink, e)
+	}
+}
+
+// gone handles a path that no longer exists: a file or a whole directory.
+func (u *update) gone(sink model.RepoSink, rel string) {
+	r, st := u.r, u.r.st
+	if st.dirs[rel] {
+		for d := range st.dirs {
+			if under(d, rel) {
+				if st.layout.kusts[d] != nil {
+					u.rescan = true
+					return
+				}
+				delete(st.dirs, d)
+			}
+		}
+		var inside []string
+		for f := range st.files {
+			if under(f, rel) {
+				inside = append(inside, f)
+			}
+		}
+		for s := range st.sources {
+			if under(s, rel) && !slices.Contains(inside, s) {
+				inside = append(inside, s)
+			}
+		}
+		sort.Strings(inside)
+		for _, f := range inside {
+			u.gone(sink, f)
+		}
+		return
+	}
+	if isKustomizationFile(rel) && st.layout.kusts[path.Dir(rel)] != nil {
+		u.rescan = true
+		return
+	}
+	if st.gitignores[rel] {
+		delete(st.gitignores, rel)
+		u.ignoreChanged = true
+	}
+	if st.layout.owned(rel) {
+		for _, root := range st.layout.rootsOf(rel) {
+			u.roots[root] = true
+			u.touched = append(u.touched, st.layout.kusts[root].file)
+		}
+	}
+	r.forgetFile(rel)
+	if st.sources[rel] {
+		delete(st.sources, rel)
+		sink.RemoveSource(rel)
+	}
+}
+
+// refreshGit re-reads HEAD, the index and the ignore rules after a git
+// event, and the last commits when HEAD moved: only the new commits are
+// walked when the old HEAD is among their ancestors (a commit, a pull),
+// else the whole history (a checkout of another branch, a reset).
+// Callers hold mu.
+func (r *Repo) refreshGit(t tree, oldHead plumbing.Hash) error {
+	st := r.st
+	gitignores := make([]string, 0, len(st.gitignores))
+	for g := range st.gitignores {
+		gitignores = append(gitignores, g)
+	}
+	facts, err := r.facts(t, &listing{gitignores: gitignores})
+	if err != nil {
+		return err
+	}
+	st.facts = facts
+	if facts.head.hash != oldHead {
+		want := make(map[string]bool, len(st.files))
+		for rel := range st.files {
+			want[rel] = true
+		}
+		r.git.mu.Lock()
+		found, reached, err := map[string]*model.Commit{}, false, error(nil)
+		if !facts.head.hash.IsZero() {
+			c, cerr := r.git.repo.CommitObject(facts.head.hash)
+			if cerr != nil {
+				err = cerr
+			} else {
+				found, reached, err = r.git.lastCommits(c, want, oldHead)
+			}
+		}
+		r.git.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if !reached {
+			st.commits = map[string]*model.Commit{}
+		}
+		for rel, c := range found {
+			st.commits[rel] = c
+		}
+	}
+	for rel := range st.files {
+		r.updateStatus(rel)
+	}
+	return nil
+}
+
+// lookupCommits finds the last commits of files that appeared since the
+// scan and are in HEAD (a file restored, or moved in from elsewhere).
+// Callers hold mu.
+func (r *Repo) lookupCommits(rels []string) {
+	st := r.st
+	want := map[string]bool{}
+	for _, rel := range rels {
+		if _, ok := st.facts.tree[rel]; ok && st.commits[rel] == nil {
+			want[rel] = true
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	found, err := r.walkHistory(nil, st.facts.head.hash, want)
+	if err != nil {
+		return
+	}
+	for rel, c := range found {
+		st.commits[rel] = c
+	}
+}
+
+// refreshRev re-resolves --rev after refs moved; a new commit is read
+// anew. Callers hold mu.
+func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
+	r.git.mu.Lock()
+	c, err := r.git.resolve(r.opts.Rev)
+	head, herr := r.git.head()
+	r.git.mu.Unlock()
+	if err != nil {
+		rs := r.st.repo
+		rs.Err = "--rev " + r.opts.Rev + ": " + err.Error()
+		r.setRepo(sink, rs)
+		return nil
+	}
+	if c.Hash != r.rev.Hash {
+		r.rev = c
+		return r.scan(ctx, sink)
+	}
+	if herr == nil {
+		r.st.facts.head = head
+	}
+	if rs := r.gitState(r.st.repo); rs != r.st.repo {
+		r.setRepo(sink, rs)
+	}
+	return nil
+}
+
+// emitInfoFor reports the FileInfo of some files (plain files that are
+// sources, and kustomization files of roots).
+func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
+	if r.git == nil {
+		return
+	}
+	st := r.st
+	for _, f := range files {
+		switch {
+		case st.plain[f] && st.sources[f]:
+			r.sendInfo(sink, f, r.fileInfo(f))
+		case isKustomizationFile(f):
+			root := path.Dir(f)
+			if st.sources[KustomizeSource(root)] {
+				r.sendInfo(sink, f, r.rootInfo(root))
+			}
+		}
+	}
+}

@@ -1,0 +1,273 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// Debounce timing: a batch is applied once no event arrived for Quiet, or
+// MaxDelay after its first event, whichever comes first. Editors write a
+// file in several steps (truncate, write, rename, chmod) within a few
+// milliseconds; waiting for quiet turns them into one re-parse, and the
+// cap keeps a steady stream of edits from starving the updates.
+const (
+	Quiet    = 50 * time.Millisecond
+	MaxDelay = 100 * time.Millisecond
+)
+
+// Watch keeps the sink current until ctx is done; call it after Scan (it
+// scans first if Scan was not called).
+//
+// Work tree: every directory under the root is watched (directories, not
+// files: editors save by renaming a new file over the old one, which drops
+// a watch on the file), new directories as they appear. Events are
+// debounced (see Quiet) and applied as Refresh does: one changed file
+// re-parses only that file, or re-renders only the kustomize roots that
+// read it; a kustomization file created, changed or deleted, or the
+// config's roots/exclude changed, rescans the repo.
+//
+// Git: the .git directory (HEAD, index, packed-refs) and refs/heads are
+// watched; a change re-reads HEAD and the index and recomputes every
+// file's status, and when HEAD moved, the last commits (walking only the
+// new commits when possible).
+//
+// With --rev there are no files to watch, but the revision may name a
+// branch or HEAD~1 that moves: refs are watched, the revision re-resolved,
+// and the repo rescanned from the new commit when it changed. The config
+// file in the work tree is watched in both modes.
+//
+// Watch returns nil when ctx is done, or an error when no watch could be
+// set up at all. Directories that cannot be watched (the inotify limit)
+// are reported in RepoState.Err.
+func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watching %s: %w", r.root, err)
+	}
+	defer w.Close()
+	wt := &watcher{r: r, w: w, watched: map[string]bool{}}
+
+	r.mu.Lock()
+	if r.st == nil {
+		if err := r.scan(ctx, sink); err != nil {
+			r.mu.Unlock()
+			return err
+		}
+	}
+	wt.sync(sink)
+	r.mu.Unlock()
+
+	var (
+		pending         = changeSet{paths: map[string]bool{}}
+		first, last     time.Time
+		timer           = time.NewTimer(time.Hour)
+		timerRunning    bool
+		resetTimer      = func(d time.Duration) { timer.Reset(d); timerRunning = true }
+		pendingAnything = func() bool { return len(pending.paths) > 0 || pending.git || pending.rescan }
+	)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if !wt.classify(ev, &pending) {
+				continue
+			}
+			now := time.Now()
+			if !timerRunning {
+				first = now
+				resetTimer(Quiet)
+			}
+			last = now
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				pending.rescan = true
+				if !timerRunning {
+					first, last = time.Now(), time.Now()
+					resetTimer(Quiet)
+				}
+				continue
+			}
+			wt.problem(sink, err)
+		case <-timer.C:
+			timerRunning = false
+			now := time.Now()
+			if quiet := now.Sub(last); quiet < Quiet && now.Sub(first) < MaxDelay {
+				resetTimer(min(Quiet-quiet, MaxDelay-now.Sub(first)))
+				continue
+			}
+			if !pendingAnything() {
+				continue
+			}
+			batch := pending
+			pending = changeSet{paths: map[string]bool{}}
+			r.mu.Lock()
+			err := r.apply(ctx, sink, batch)
+			if err == nil {
+				wt.sync(sink)
+			}
+			r.mu.Unlock()
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
+	}
+}
+
+// watcher holds the fsnotify watches.
+type watcher struct {
+	r       *Repo
+	w       *fsnotify.Watcher
+	watched map[string]bool // absolute directories
+	failed  []string
+	// x is the excluder of the last scan (copied under r.mu, read by the
+	// event loop without it).
+	x *excluder
+}
+
+// sync adds watches for every directory the state knows and the git
+// directories. Callers hold r.mu.
+func (wt *watcher) sync(sink model.RepoSink) {
+	r := wt.r
+	wt.x = r.st.x
+	if r.rev == nil {
+		for d := range r.st.dirs {
+			wt.add(filepath.Join(r.root, filepath.FromSlash(d)))
+		}
+	} else {
+		wt.add(r.root) // the config file
+	}
+	if g := r.git; g != nil {
+		wt.add(g.dir)
+		wt.add(g.common)
+		wt.addTree(filepath.Join(g.common, "refs", "heads"))
+	}
+	if len(wt.failed) > 0 {
+		rs := r.st.repo
+		rs.Err = fmt.Sprintf("cannot watch %d directories (%s, …): changes there are not seen; raise fs.inotify.max_user_watches or exclude them",
+			len(wt.failed), wt.failed[0])
+		wt.failed = nil
+		r.setRepo(sink, rs)
+	}
+}
+
+func (wt *watcher) add(dir string) {
+	if wt.watched[dir] {
+		return
+	}
+	if err := wt.w.Add(dir); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			wt.failed = append(wt.failed, fmt.Sprintf("%s: %v", dir, err))
+		}
+		return
+	}
+	wt.watched[dir] = true
+}
+
+// addTree watches a directory and every directory below it (refs).
+func (wt *watcher) addTree(dir string) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			wt.add(p)
+		}
+		return nil
+	})
+}
+
+// problem reports a watch error in the repo state.
+func (wt *watcher) problem(sink model.RepoSink, err error) {
+	r := wt.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return
+	}
+	rs := r.st.repo
+	rs.Err = "watching files: " + err.Error()
+	r.setRepo(sink, rs)
+}
+
+// classify adds an event to the batch; false when it is of no interest.
+func (wt *watcher) classify(ev fsnotify.Event, ch *changeSet) bool {
+	r := wt.r
+	name := filepath.Clean(ev.Name)
+	if ev.Op == fsnotify.Chmod {
+		return false // mode changes do not change content
+	}
+	if wt.watched[name] && ev.Has(fsnotify.Remove) {
+		delete(wt.watched, name) // the kernel dropped the watch
+	}
+	if g := r.git; g != nil && (inside(g.dir, name) || inside(g.common, name)) {
+		if strings.HasSuffix(name, ".lock") {
+			return false
+		}
+		base := filepath.Base(name)
+		refs := inside(filepath.Join(g.common, "refs"), name)
+		if !refs && base != "HEAD" && base != "index" && base != "packed-refs" {
+			return false
+		}
+		if refs && ev.Has(fsnotify.Create) {
+			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+				wt.addTree(name) // a new branch namespace (feature/…)
+			}
+		}
+		ch.git = true
+		return true
+	}
+	if !inside(r.root, name) {
+		return false
+	}
+	rel, err := filepath.Rel(r.root, name)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	if r.rev != nil && rel != ConfigFile {
+		return false
+	}
+	if rel == ".git" || strings.HasPrefix(rel, ".git/") {
+		return false
+	}
+	if ev.Has(fsnotify.Create) {
+		if fi, err := os.Lstat(name); err == nil && fi.IsDir() {
+			wt.addNew(name)
+		}
+	}
+	ch.paths[rel] = true
+	return true
+}
+
+// addNew watches a new directory and its subdirectories at once, so that
+// files created in them right after are seen; the batch reads them anyway.
+func (wt *watcher) addNew(dir string) {
+	r := wt.r
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(r.root, p)
+		if wt.x != nil && wt.x.excluded(filepath.ToSlash(rel), true) {
+			return filepath.SkipDir
+		}
+		wt.add(p)
+		return nil
+	})
+}
