@@ -78,7 +78,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
+		line, msg := yamlSyntax(data, err)
 		fail(line, "YAML: %s", msg)
 		return cfg, errs
 	}

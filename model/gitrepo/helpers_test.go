@@ -215,13 +215,18 @@ func commit(t testing.TB, repo *git.Repository, msg, author string, minutes int,
 			t.Fatalf("git add %s: %v", p, err)
 		}
 	}
-	when := baseTime.Add(time.Duration(minutes) * time.Minute)
-	sig := &object.Signature{Name: author, Email: strings.ToLower(author) + "@example.com", When: when}
+	sig := signature(author, minutes)
 	h, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig})
 	if err != nil {
 		t.Fatalf("git commit: %v", err)
 	}
 	return h
+}
+
+// signature is author at baseTime+minutes.
+func signature(author string, minutes int) *object.Signature {
+	when := baseTime.Add(time.Duration(minutes) * time.Minute)
+	return &object.Signature{Name: author, Email: strings.ToLower(author) + "@example.com", When: when}
 }
 
 // scan opens dir with opts and scans it into a new recording sink.

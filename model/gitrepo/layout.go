@@ -53,7 +53,7 @@ var (
 	dirFields  = []string{"resources", "components", "bases", "generators", "transformers", "validators"}
 	fileFields = []string{"crds", "configurations", "patchesStrategicMerge"}
 	pathFields = []string{"patches", "patchesJson6902", "replacements"} // lists of {path: …}
-	genFields  = []string{"configMapGenerator", "secretGenerator"}     // files, envs, env
+	genFields  = []string{"configMapGenerator", "secretGenerator"}      // files, envs, env
 )
 
 // parseKustomization reads the references of one kustomization file.
@@ -61,7 +61,7 @@ func parseKustomization(file string, data []byte) *kustomization {
 	k := &kustomization{dir: path.Dir(file), file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
+		line, msg := yamlSyntax(data, err)
 		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
 		return k
 	}

@@ -116,7 +116,9 @@ func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
 	if err := json.Unmarshal(data, &probe); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			p.fail(file, lineAt(data, int(se.Offset)), nil, "JSON: %s", se.Error())
+			// At the end of the input, blame the last line with content.
+			off := min(int(se.Offset), len(bytes.TrimRight(data, " \t\r\n"))-1)
+			p.fail(file, lineAt(data, off), nil, "JSON: %s", se.Error())
 		} else {
 			p.fail(file, line, nil, "JSON: %s", err)
 		}
@@ -353,6 +355,19 @@ func nodeLine(n *yaml.Node, segs []string) int {
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// yamlSyntax turns a yaml.v3 parse error of data into a line and message.
+// The line comes from yaml.v2 (through sigs.k8s.io/yaml) when it reports
+// one: yaml.v3 gives the line before the context for errors such as an
+// unclosed flow sequence.
+func yamlSyntax(data []byte, err error) (int, string) {
+	if _, err2 := sigsyaml.YAMLToJSON(data); err2 != nil {
+		if line, msg := yamlErrorLine(err2); line > 0 {
+			return line, msg
+		}
+	}
+	return yamlErrorLine(err)
+}
 
 // yamlErrorLine extracts the (document-relative) line from a YAML parser
 // error and returns the message without the "yaml: line N:" noise.

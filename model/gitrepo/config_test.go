@@ -1,0 +1,107 @@
+package gitrepo
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+func TestParseConfig(t *testing.T) {
+	cfg, errs := parseConfig([]byte(`# ingress-drift settings
+ignore:
+  - annotations: ["ingress.kubernetes.io/*"]
+    labels: [team]
+    reason: set by the controller
+  - paths: ["spec.defaultBackend*"]
+    namespace: "staging-*"
+    name: "*"
+roots: [overlays/prod, overlays/staging/]
+exclude:
+  - "charts/**"
+  - "*.tmpl.yaml"
+newManifestPath: "apps/{namespace}/{name}.yaml"
+`))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errStrings(errs))
+	}
+	want := Config{
+		Ignore: []diffengine.IgnoreRule{
+			{Annotations: []string{"ingress.kubernetes.io/*"}, Labels: []string{"team"}, Reason: "set by the controller", Source: ".ingress-drift.yaml:3"},
+			{Paths: []string{"spec.defaultBackend*"}, Namespace: "staging-*", Name: "*", Source: ".ingress-drift.yaml:6"},
+		},
+		Roots:           []string{"overlays/prod", "overlays/staging"},
+		Exclude:         []string{"charts/**", "*.tmpl.yaml"},
+		NewManifestPath: "apps/{namespace}/{name}.yaml",
+	}
+	if diff := cmp.Diff(want, cfg, cmpopts.IgnoreUnexported(Config{})); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+	if got := cfg.NewManifestFile(model.Key{Namespace: "zoo", Name: "shop"}); got != "apps/zoo/shop.yaml" {
+		t.Errorf("NewManifestFile = %q", got)
+	}
+	def, errs := parseConfig(nil)
+	if len(errs) > 0 || def.NewManifestFile(model.Key{Namespace: "zoo", Name: "shop"}) != "zoo/shop.yaml" {
+		t.Errorf("default config: %+v %v", def, errs)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     []string
+		rules    int
+	}{
+		{"syntax", "ignore:\n  - annotations: [a\n", []string{".ingress-drift.yaml:2: YAML: did not find expected ',' or ']'"}, 0},
+		{"unknown key", "ignore: []\nroot: [a]\n", []string{`.ingress-drift.yaml:2: unknown key "root" (known: ignore, roots, exclude, newManifestPath)`}, 0},
+		{"not a mapping", "- a\n", []string{".ingress-drift.yaml:1: expected a mapping with the keys ignore, roots, exclude, newManifestPath"}, 0},
+		{"unknown rule key, the other rule stays", "ignore:\n  - labels: [team]\n  - anotations: [x]\n", []string{
+			`.ingress-drift.yaml:3: ignore: unknown key "anotations" (known: annotations, labels, paths, namespace, name, reason)`}, 1},
+		{"rule ignoring nothing", "ignore:\n  - reason: why\n", []string{".ingress-drift.yaml:2: ignore rule: ignores nothing (give annotations, labels or paths)"}, 0},
+		{"bad glob", "ignore:\n  - labels: [\"[a\"]\n", []string{`.ingress-drift.yaml:2: ignore rule: labels "[a": syntax error in pattern`}, 0},
+		{"wrong type", "ignore:\n  - labels: {a: b}\n", []string{".ingress-drift.yaml:2: ignore: labels: expected a list of strings"}, 0},
+		{"ignore not a list", "ignore: yes\n", []string{".ingress-drift.yaml:1: ignore: expected a list of rules"}, 0},
+		{"root leaving the repo", "roots: [../other]\n", []string{`.ingress-drift.yaml:1: roots: "../other" is not a directory inside the repo`}, 0},
+		{"bad exclude", "exclude:\n  - ok/**\n  - \"[x\"\n  - ../up\n", []string{
+			`.ingress-drift.yaml:3: exclude: "[x": malformed glob: syntax error in pattern`,
+			`.ingress-drift.yaml:4: exclude: "../up": must not leave the repo`}, 0},
+		{"new manifest path", "newManifestPath: \"{namespace}.yaml\"\n", []string{`.ingress-drift.yaml:1: newManifestPath: "{namespace}.yaml": must contain {name}`}, 0},
+		{"new manifest path placeholder", "newManifestPath: \"{ns}/{name}.yaml\"\n", []string{`.ingress-drift.yaml:1: newManifestPath: "{ns}/{name}.yaml": only {namespace} and {name} can be used`}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, errs := parseConfig([]byte(c.in))
+			if diff := cmp.Diff(c.want, errStrings(errs)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			if len(cfg.Ignore) != c.rules {
+				t.Errorf("%d rules kept, want %d", len(cfg.Ignore), c.rules)
+			}
+		})
+	}
+}
+
+func TestConfigAppliesToScan(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ConfigFile, "ignore:\n  - labels: [team]\nexclude:\n  - \"charts/**\"\n  - \"*.tmpl.yaml\"\n  - bogus: key\n")
+	write(t, dir, "charts/web/templates/ingress.yaml", "name: {{ .Values.name }}\nkind: Ingress\n")
+	write(t, dir, "apps/shop.tmpl.yaml", "name: {{ .x }}\nkind: Ingress\n")
+	write(t, dir, "apps/shop.yaml", ingressYAML("", "shop", "shop.example.com"))
+	r, s := scan(t, Options{Root: dir})
+	if n := names(s.docs()); len(n) != 1 || n[0] != "shop" {
+		t.Errorf("documents = %v", n)
+	}
+	if len(s.rules) != 1 || s.rules[0].Source != ".ingress-drift.yaml:2" || s.rules[0].Labels[0] != "team" {
+		t.Errorf("ignore rules = %+v", s.rules)
+	}
+	cfg, _ := s.source(ConfigFile)
+	if diff := cmp.Diff([]string{".ingress-drift.yaml:6: exclude: expected a non-empty string"}, errStrings(cfg.errs)); diff != "" {
+		t.Errorf("config errors (-want +got):\n%s", diff)
+	}
+	if got := r.Config().Exclude; len(got) != 2 {
+		t.Errorf("Config().Exclude = %v", got)
+	}
+}

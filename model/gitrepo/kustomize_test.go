@@ -1,0 +1,152 @@
+package gitrepo
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// kustomizeRepo writes a repo with a base, two overlays, a remote base, a
+// missing resource and a plain manifest.
+func kustomizeRepo(t *testing.T) string {
+	dir := t.TempDir()
+	write(t, dir, "base/kustomization.yaml", "resources:\n  - service.yaml\n  - ingress.yaml\n")
+	write(t, dir, "base/ingress.yaml", ingressYAML("", "shop", "shop.example.com"))
+	write(t, dir, "base/service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n")
+	write(t, dir, "overlays/prod/kustomization.yaml", `namespace: prod
+resources:
+  - ../../base
+patches:
+  - path: patch.yaml
+`)
+	// A patch is a partial Ingress: read as a plain manifest it would be a
+	// second, broken definition of shop.
+	write(t, dir, "overlays/prod/patch.yaml", `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: prod-nginx
+`)
+	write(t, dir, "overlays/staging/kustomization.yaml", "resources:\n- ../../base\n")
+	// kustomize (like `kustomize build`) loads files only from the
+	// kustomization's own directory; the named file is still not a plain
+	// manifest.
+	write(t, dir, "escape/kustomization.yaml", "resources:\n- ../shared/extra.yaml\n")
+	write(t, dir, "shared/extra.yaml", ingressYAML("", "extra", "extra.example.com"))
+	write(t, dir, "remote/kustomization.yaml", "# pulls a base from GitHub\nresources:\n  - https://github.com/example/infra//base?ref=v1.2.0\n  - ingress.yaml\n")
+	write(t, dir, "remote/ingress.yaml", ingressYAML("", "remote", "r.example.com"))
+	write(t, dir, "missing/kustomization.yaml", "resources:\n  - ingress.yaml\n  - ../gone\n")
+	write(t, dir, "missing/ingress.yaml", ingressYAML("", "missing", "m.example.com"))
+	write(t, dir, "failing/kustomization.yaml", "resources:\n  - ingress.yaml\npatches:\n  - path: patch.yaml\n")
+	write(t, dir, "failing/ingress.yaml", ingressYAML("", "failing", "f.example.com"))
+	write(t, dir, "failing/patch.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: not-there\n")
+	write(t, dir, "plain/app.yaml", ingressYAML("apps", "app", "app.example.com"))
+	return dir
+}
+
+func sourceNames(s *recSink) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for n := range s.sources {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestKustomizeRootsBasesAndOrigins(t *testing.T) {
+	dir := kustomizeRepo(t)
+	_, s := scan(t, Options{Root: dir, DefaultNamespace: "fallback"})
+
+	wantSources := []string{"kustomize:escape", "kustomize:failing", "kustomize:missing", "kustomize:overlays/prod", "kustomize:overlays/staging", "kustomize:remote", "plain/app.yaml"}
+	if diff := cmp.Diff(wantSources, sourceNames(s)); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	prod, _ := s.source("kustomize:overlays/prod")
+	if len(prod.docs) != 1 || len(prod.errs) != 0 {
+		t.Fatalf("prod: %d docs, errors %v", len(prod.docs), errStrings(prod.errs))
+	}
+	d := prod.docs[0]
+	if d.Namespace != "prod" || d.Ingress.Namespace != "prod" || d.Ingress.Spec.IngressClassName == nil || *d.Ingress.Spec.IngressClassName != "prod-nginx" {
+		t.Errorf("prod shop: namespace %q/%q, class %v", d.Namespace, d.Ingress.Namespace, d.Ingress.Spec.IngressClassName)
+	}
+	wantOrigin := model.Origin{File: "overlays/prod/kustomization.yaml", Line: 0, Doc: 1, Item: -1, Kustomization: "overlays/prod"}
+	if diff := cmp.Diff(wantOrigin, d.Origin); diff != "" {
+		t.Errorf("prod origin (-want +got):\n%s", diff)
+	}
+	if d.Origin.String() != "kustomize overlays/prod" {
+		t.Errorf("origin string %q", d.Origin.String())
+	}
+
+	staging, _ := s.source("kustomize:overlays/staging")
+	var got []string
+	for _, d := range staging.docs {
+		got = append(got, d.Key().String())
+	}
+	if diff := cmp.Diff([]string{"fallback/shop"}, got); diff != "" {
+		t.Errorf("staging keys (-want +got):\n%s", diff)
+	}
+
+	wantErrs := []string{
+		"escape/kustomization.yaml:2: kustomize build of escape failed: accumulating resources: accumulation err='accumulating resources from '../shared/extra.yaml': security; file 'shared/extra.yaml' is not in or below 'escape''",
+		`failing/kustomization.yaml: kustomize build of failing failed: no resource matches strategic merge patch "Ingress.v1.networking.k8s.io/not-there.[noNs]"`,
+		"missing/kustomization.yaml:3: resources: ../gone does not exist",
+		`remote/kustomization.yaml:3: resources: remote "https://github.com/example/infra//base?ref=v1.2.0" is not fetched (ingress-drift never reaches the network); vendor it into the repo or exclude this kustomization`,
+	}
+	errs := s.errs()
+	if len(errs) != len(wantErrs) {
+		t.Fatalf("errors:\n%s", strings.Join(errStrings(errs), "\n"))
+	}
+	for i, e := range errs {
+		if !strings.HasPrefix(e.Error(), wantErrs[i]) {
+			t.Errorf("error %d = %q, want prefix %q", i, e.Error(), wantErrs[i])
+		}
+	}
+	for _, e := range errs {
+		if strings.Contains(e.Message, dir) {
+			t.Errorf("render error shows absolute paths: %s", e.Message)
+		}
+	}
+}
+
+func TestKustomizeRootsFromConfig(t *testing.T) {
+	dir := kustomizeRepo(t)
+	write(t, dir, ConfigFile, "roots:\n  - base\n  - nowhere\n  - plain\n")
+	_, s := scan(t, Options{Root: dir})
+	if diff := cmp.Diff([]string{ConfigFile, "kustomize:base", "plain/app.yaml"}, sourceNames(s)); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	base, _ := s.source("kustomize:base")
+	if len(base.docs) != 1 || base.docs[0].Namespace != "default" || base.docs[0].Origin.File != "base/kustomization.yaml" {
+		t.Errorf("base docs: %+v", base.docs)
+	}
+	cfg, _ := s.source(ConfigFile)
+	want := []string{
+		".ingress-drift.yaml:3: roots: nowhere is not a directory in the repo",
+		".ingress-drift.yaml:4: roots: plain has no kustomization.yaml",
+	}
+	if diff := cmp.Diff(want, errStrings(cfg.errs)); diff != "" {
+		t.Errorf("config errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestKustomizationAtRepoRootOwnsEverything(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "kustomization.yaml", "namespace: team\nresources:\n  - apps/ingress.yaml\n")
+	write(t, dir, "apps/ingress.yaml", ingressYAML("", "a", "a.example.com"))
+	write(t, dir, "apps/unlisted.yaml", ingressYAML("", "unlisted", "u.example.com"))
+	_, s := scan(t, Options{Root: dir})
+	if diff := cmp.Diff([]string{"kustomize:."}, sourceNames(s)); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	d := s.find(t, "a")
+	if d.Namespace != "team" || d.Origin.File != "kustomization.yaml" || d.Origin.Kustomization != "." {
+		t.Errorf("a: namespace %q origin %+v", d.Namespace, d.Origin)
+	}
+}
