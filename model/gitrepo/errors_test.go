@@ -127,7 +127,9 @@ spec:
 // failingTree is a tree whose files cannot be read.
 type failingTree struct{ diskTree }
 
-func (failingTree) read(entry) ([]byte, error) { return nil, &os.PathError{Op: "open", Path: "x", Err: os.ErrPermission} }
+func (failingTree) read(entry) ([]byte, error) {
+	return nil, &os.PathError{Op: "open", Path: "x", Err: os.ErrPermission}
+}
 
 func TestUnreadableFile(t *testing.T) {
 	dir := t.TempDir()

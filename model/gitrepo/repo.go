@@ -42,6 +42,10 @@ type Repo struct {
 	// its tree at the repo root.
 	rev *object.Commit
 
+	// watching, when set (by tests), is called once Watch has set up its
+	// watches.
+	watching func()
+
 	mu      sync.Mutex
 	cfg     Config
 	cfgErrs []model.RepoError

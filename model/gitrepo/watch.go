@@ -17,12 +17,16 @@ import (
 
 // Debounce timing: a batch is applied once no event arrived for Quiet, or
 // MaxDelay after its first event, whichever comes first. Editors write a
-// file in several steps (truncate, write, rename, chmod) within a few
-// milliseconds; waiting for quiet turns them into one re-parse, and the
-// cap keeps a steady stream of edits from starving the updates.
+// file in several steps (truncate, write, rename, chmod) within a
+// millisecond or two; waiting for quiet turns them into one re-parse, and
+// the cap keeps a steady stream of edits from starving the updates. Both
+// are short because they add directly to the file-edit → screen latency
+// (the inventory then batches per frame, 16 ms); a save spread wider than
+// Quiet costs one extra re-parse, never a wrong result, because every
+// batch re-reads the file as it is then.
 const (
-	Quiet    = 50 * time.Millisecond
-	MaxDelay = 100 * time.Millisecond
+	Quiet    = 25 * time.Millisecond
+	MaxDelay = 50 * time.Millisecond
 )
 
 // Watch keeps the sink current until ctx is done; call it after Scan (it
@@ -65,7 +69,11 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 		}
 	}
 	wt.sync(sink)
+	ready := r.watching
 	r.mu.Unlock()
+	if ready != nil {
+		ready()
+	}
 
 	var (
 		pending         = changeSet{paths: map[string]bool{}}

@@ -1,0 +1,200 @@
+package gitrepo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// benchFiles is the size of the benchmark repo: one Ingress per file.
+const benchFiles = 10000
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchRepo builds, once per test binary, a git repo with benchFiles
+// manifest files in 100 directories and one commit.
+func benchRepo(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		start := time.Now()
+		benchDir, benchErr = os.MkdirTemp("", "gitrepo-bench-")
+		if benchErr != nil {
+			return
+		}
+		for i := range benchFiles {
+			rel := fmt.Sprintf("team-%02d/ingress-%05d.yaml", i%100, i)
+			p := filepath.Join(benchDir, rel)
+			if benchErr = os.MkdirAll(filepath.Dir(p), 0o755); benchErr != nil {
+				return
+			}
+			content := "# generated\n" + ingressYAML(fmt.Sprintf("ns-%02d", i%100), fmt.Sprintf("ing-%05d", i), fmt.Sprintf("h%05d.example.com", i))
+			if benchErr = os.WriteFile(p, []byte(content), 0o644); benchErr != nil {
+				return
+			}
+		}
+		var repo *git.Repository
+		if repo, benchErr = git.PlainInit(benchDir, false); benchErr != nil {
+			return
+		}
+		wt, err := repo.Worktree()
+		if err != nil {
+			benchErr = err
+			return
+		}
+		if benchErr = wt.AddWithOptions(&git.AddOptions{All: true}); benchErr != nil {
+			return
+		}
+		sig := &object.Signature{Name: "Bench", Email: "bench@example.com", When: baseTime}
+		_, benchErr = wt.Commit("all", &git.CommitOptions{Author: sig, Committer: sig})
+		fmt.Fprintf(os.Stderr, "bench repo: %d files committed in %v\n", benchFiles, time.Since(start).Round(time.Millisecond))
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+// countSink counts calls and drops the documents.
+type countSink struct{ sources, infos int }
+
+func (s *countSink) SetSource(string, []model.Desired, []model.RepoError) { s.sources++ }
+func (s *countSink) RemoveSource(string)                                  {}
+func (s *countSink) SetFileInfo(string, model.FileInfo)                   { s.infos++ }
+func (s *countSink) SetRepo(model.RepoState)                              {}
+func (s *countSink) SetIgnoreRules([]diffengine.IgnoreRule)               {}
+
+// peakHeap samples the live heap every millisecond until stop is called
+// and returns the peak in MB: the scan's own footprint, whatever the
+// process did before (building the benchmark repo).
+func peakHeap() (stop func() float64) {
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		var peak uint64
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		return float64(<-result) / (1 << 20)
+	}
+}
+
+func maxRSSMB() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024 // KiB on Linux
+}
+
+// BenchmarkScan10k: one full scan (walk, parallel parse, git status, the
+// history walk) of 10,000 manifest files in a committed git repo.
+func BenchmarkScan10k(b *testing.B) {
+	dir := benchRepo(b)
+	runtime.GC()
+	stop := peakHeap()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := Open(Options{Root: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := &countSink{}
+		if err := r.Scan(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
+		if s.sources != benchFiles || s.infos != benchFiles {
+			b.Fatalf("%d sources, %d infos", s.sources, s.infos)
+		}
+	}
+	b.ReportMetric(stop(), "peak-heap-MB")
+	b.ReportMetric(maxRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkScan10kInventory is the same scan into a real model.Inventory
+// (which keeps every document, as the program does).
+func BenchmarkScan10kInventory(b *testing.B) {
+	dir := benchRepo(b)
+	runtime.GC()
+	stop := peakHeap()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := Open(Options{Root: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inv := model.NewInventory(diffengine.Options{})
+		if err := r.Scan(context.Background(), inv); err != nil {
+			b.Fatal(err)
+		}
+		if inv.Len() != benchFiles {
+			b.Fatalf("%d entries", inv.Len())
+		}
+	}
+	b.ReportMetric(stop(), "peak-heap-MB")
+	b.ReportMetric(maxRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkRefreshOneFile: the single-file-change path of the watch (read,
+// parse, hash, git status, SetSource, SetFileInfo) in the 10,000-file repo.
+func BenchmarkRefreshOneFile(b *testing.B) {
+	dir := benchRepo(b)
+	r, err := Open(Options{Root: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &countSink{}
+	if err := r.Scan(context.Background(), s); err != nil {
+		b.Fatal(err)
+	}
+	s.sources = 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := r.Refresh(context.Background(), s, "team-42/ingress-00042.yaml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if s.sources == 0 {
+		b.Fatal("Refresh reported nothing")
+	}
+}
