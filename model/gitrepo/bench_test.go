@@ -124,9 +124,9 @@ func maxRSSMB() float64 {
 	return float64(ru.Maxrss) / 1024 // KiB on Linux
 }
 
-// BenchmarkScan10k: one full scan (walk, parallel parse, git status, the
-// history walk) of 10,000 manifest files in a committed git repo.
-func BenchmarkScan10k(b *testing.B) {
+// benchScan opens and scans the benchmark repo b.N times into the sink
+// newSink makes, checking each scan with check.
+func benchScan[S model.RepoSink](b *testing.B, newSink func() S, check func(S) error) {
 	dir := benchRepo(b)
 	runtime.GC()
 	stop := peakHeap()
@@ -137,41 +137,38 @@ func BenchmarkScan10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s := &countSink{}
+		s := newSink()
 		if err := r.Scan(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
-		if s.sources != benchFiles || s.infos != benchFiles {
-			b.Fatalf("%d sources, %d infos", s.sources, s.infos)
+		if err := check(s); err != nil {
+			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(stop(), "peak-heap-MB")
 	b.ReportMetric(maxRSSMB(), "peak-RSS-MB")
 }
 
+// BenchmarkScan10k: one full scan (walk, parallel parse, git status, the
+// history walk) of 10,000 manifest files in a committed git repo.
+func BenchmarkScan10k(b *testing.B) {
+	benchScan(b, func() *countSink { return &countSink{} }, func(s *countSink) error {
+		if s.sources != benchFiles || s.infos != benchFiles {
+			return fmt.Errorf("%d sources, %d infos", s.sources, s.infos)
+		}
+		return nil
+	})
+}
+
 // BenchmarkScan10kInventory is the same scan into a real model.Inventory
 // (which keeps every document, as the program does).
 func BenchmarkScan10kInventory(b *testing.B) {
-	dir := benchRepo(b)
-	runtime.GC()
-	stop := peakHeap()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		r, err := Open(Options{Root: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		inv := model.NewInventory(diffengine.Options{})
-		if err := r.Scan(context.Background(), inv); err != nil {
-			b.Fatal(err)
-		}
+	benchScan(b, func() *model.Inventory { return model.NewInventory(diffengine.Options{}) }, func(inv *model.Inventory) error {
 		if inv.Len() != benchFiles {
-			b.Fatalf("%d entries", inv.Len())
+			return fmt.Errorf("%d entries", inv.Len())
 		}
-	}
-	b.ReportMetric(stop(), "peak-heap-MB")
-	b.ReportMetric(maxRSSMB(), "peak-RSS-MB")
+		return nil
+	})
 }
 
 // BenchmarkRefreshOneFile: the single-file-change path of the watch (read,

@@ -220,3 +220,22 @@ func TestRev(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+// A broken git index costs the git facts, not the manifests.
+func TestBrokenIndex(t *testing.T) {
+	dir := t.TempDir()
+	repo := gitRepoAt(t, dir)
+	write(t, dir, "a.yaml", ingressYAML("", "a", "a.example.com"))
+	commit(t, repo, "a", "Alice", 0, "a.yaml")
+	must(t, os.WriteFile(filepath.Join(dir, ".git", "index"), []byte("DIRC garbage"), 0o644))
+	_, s := scan(t, Options{Root: dir})
+	if n := names(s.docs()); len(n) != 1 {
+		t.Errorf("documents = %v", n)
+	}
+	if st := s.state(); !strings.HasPrefix(st.Err, "git: reading the git index:") || st.Head != "" || st.Scanning {
+		t.Errorf("state = %+v", st)
+	}
+	if len(s.infos) != 0 {
+		t.Errorf("file infos without git facts: %v", s.infos)
+	}
+}

@@ -1,12 +1,14 @@
 package gitrepo
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -46,6 +48,8 @@ spec:
 	write(t, dir, "failing/ingress.yaml", ingressYAML("", "failing", "f.example.com"))
 	write(t, dir, "failing/patch.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: not-there\n")
 	write(t, dir, "plain/app.yaml", ingressYAML("apps", "app", "app.example.com"))
+	// Helm through kustomize is off: it would run a program and fetch.
+	write(t, dir, "helm/kustomization.yaml", "helmCharts:\n  - name: ingress-nginx\n    repo: https://kubernetes.github.io/ingress-nginx\n")
 	return dir
 }
 
@@ -64,7 +68,7 @@ func TestKustomizeRootsBasesAndOrigins(t *testing.T) {
 	dir := kustomizeRepo(t)
 	_, s := scan(t, Options{Root: dir, DefaultNamespace: "fallback"})
 
-	wantSources := []string{"kustomize:escape", "kustomize:failing", "kustomize:missing", "kustomize:overlays/prod", "kustomize:overlays/staging", "kustomize:remote", "plain/app.yaml"}
+	wantSources := []string{"kustomize:escape", "kustomize:failing", "kustomize:helm", "kustomize:missing", "kustomize:overlays/prod", "kustomize:overlays/staging", "kustomize:remote", "plain/app.yaml"}
 	if diff := cmp.Diff(wantSources, sourceNames(s)); diff != "" {
 		t.Errorf("sources (-want +got):\n%s", diff)
 	}
@@ -96,6 +100,7 @@ func TestKustomizeRootsBasesAndOrigins(t *testing.T) {
 	wantErrs := []string{
 		"escape/kustomization.yaml:2: kustomize build of escape failed: accumulating resources: accumulation err='accumulating resources from '../shared/extra.yaml': security; file 'shared/extra.yaml' is not in or below 'escape''",
 		`failing/kustomization.yaml: kustomize build of failing failed: no resource matches strategic merge patch "Ingress.v1.networking.k8s.io/not-there.[noNs]"`,
+		"helm/kustomization.yaml:1: helmCharts: Helm charts are not rendered (that would run helm and fetch the chart); render the chart into the repo or exclude this kustomization",
 		"missing/kustomization.yaml:3: resources: ../gone does not exist",
 		`remote/kustomization.yaml:3: resources: remote "https://github.com/example/infra//base?ref=v1.2.0" is not fetched (ingress-drift never reaches the network); vendor it into the repo or exclude this kustomization`,
 	}
@@ -148,5 +153,29 @@ func TestKustomizationAtRepoRootOwnsEverything(t *testing.T) {
 	d := s.find(t, "a")
 	if d.Namespace != "team" || d.Origin.File != "kustomization.yaml" || d.Origin.Kustomization != "." {
 		t.Errorf("a: namespace %q origin %+v", d.Namespace, d.Origin)
+	}
+}
+
+// Through a real Inventory: the same object twice is a conflict with both
+// origins, an error with a key is an error entry.
+func TestIntoInventory(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.yaml", ingressYAML("web", "twice", "a.example.com"))
+	write(t, dir, "b.yaml", "# second copy\n---\n"+ingressYAML("web", "twice", "b.example.com"))
+	write(t, dir, "old.yaml", "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: old\n  namespace: web\n")
+	inv := model.NewInventory(diffengine.Options{})
+	r, err := Open(Options{Root: dir})
+	must(t, err)
+	must(t, r.Scan(context.Background(), inv))
+	e, ok := inv.Get(model.Key{Namespace: "web", Name: "twice"})
+	if !ok || e.Status != model.StatusConflict || len(e.Desired) != 2 {
+		t.Fatalf("twice: %+v", e)
+	}
+	if o := e.Desired[1].Origin; o.File != "b.yaml" || o.Line != 3 || o.Doc != 0 {
+		t.Errorf("second origin = %+v", o)
+	}
+	old, ok := inv.Get(model.Key{Namespace: "web", Name: "old"})
+	if !ok || old.Status != model.StatusError || len(old.Errors) != 1 || old.Errors[0].Line != 1 {
+		t.Errorf("old: %+v", old)
 	}
 }

@@ -30,6 +30,8 @@ func KustomizeSource(dir string) string { return "kustomize:" + dir }
 type kustomization struct {
 	dir, file string
 	refs      []kref
+	// helmLine is the line of a helmCharts key (0: none).
+	helmLine int
 	// err is set when the file is not valid YAML.
 	err *model.RepoError
 }
@@ -112,6 +114,8 @@ func parseKustomization(file string, data []byte) *kustomization {
 			}
 		case key == "openapi":
 			add("openapi", mapValue(v, "path"), false)
+		case key == "helmCharts" || key == "helmChartInflationGenerator":
+			k.helmLine = top.Content[i].Line
 		}
 	}
 	return k
@@ -283,6 +287,10 @@ func (l *layout) closure(t tree, root string) *closure {
 		if k.err != nil {
 			c.errs = append(c.errs, *k.err)
 			return
+		}
+		if k.helmLine > 0 {
+			c.errs = append(c.errs, model.RepoError{File: k.file, Line: k.helmLine, Message: "helmCharts: Helm charts are not rendered " +
+				"(that would run helm and fetch the chart); render the chart into the repo or exclude this kustomization"})
 		}
 		for _, r := range k.refs {
 			remote := strings.HasPrefix(r.value, "http://") || strings.HasPrefix(r.value, "https://")

@@ -198,11 +198,12 @@ func (c *docCtx) decode(j []byte) {
 		return // not an object: a scalar or a list at the top is no manifest
 	}
 	if isList(h.Kind) && c.origin.Item < 0 {
+		n := c.root() // once, shared by the items
 		for i, item := range h.Items {
 			ic := *c
 			ic.origin.Item = i
 			ic.inItem = []string{"items", "[" + strconv.Itoa(i) + "]"}
-			if n := c.root(); n != nil {
+			if n != nil {
 				if l := nodeLine(n, ic.inItem); l > 0 {
 					ic.origin.Line = l + c.shift
 				}

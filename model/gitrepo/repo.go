@@ -266,10 +266,12 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	var walkErr error
 	walked := make(chan struct{})
 	if r.git != nil {
-		st.facts, err = r.facts(t, &lst)
-		if err != nil {
-			return r.fatal(sink, rs, err)
+		if st.facts, err = r.facts(t, &lst); err != nil {
+			// The files can still be read; git facts are left out.
+			rs.Err = "git: " + err.Error()
 		}
+	}
+	if st.facts != nil {
 		want := make(map[string]bool, len(st.files))
 		for rel := range st.files {
 			want[rel] = true
@@ -288,7 +290,6 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		return r.fatal(sink, rs, err)
 	}
 	hashes := r.git != nil && r.rev == nil
-	rootFS := fsys
 	results := make(chan result)
 	go func() {
 		defer close(results)
@@ -299,7 +300,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					results <- r.run(t, rootFS, lay, j)
+					results <- r.run(t, fsys, lay, j)
 				}
 			}()
 		}
@@ -466,7 +467,7 @@ func (r *Repo) walkHistory(from *object.Commit, head plumbing.Hash, want map[str
 // fileInfo is what git says about one tracked file.
 func (r *Repo) fileInfo(rel string) model.FileInfo {
 	st := r.st
-	if r.git == nil {
+	if st.facts == nil {
 		return model.FileInfo{}
 	}
 	info := model.FileInfo{LastCommit: st.commits[rel]}
@@ -485,7 +486,7 @@ func (r *Repo) fileInfo(rel string) model.FileInfo {
 func (r *Repo) updateStatus(rel string) {
 	st := r.st
 	fs := st.files[rel]
-	if fs == nil || r.git == nil {
+	if fs == nil || st.facts == nil {
 		return
 	}
 	s := model.FileClean
@@ -564,7 +565,7 @@ func (r *Repo) rootInfo(root string) model.FileInfo {
 // emitInfo reports the FileInfo of every source's file that changed since
 // it was last reported.
 func (r *Repo) emitInfo(sink model.RepoSink) {
-	if r.git == nil {
+	if r.st.facts == nil {
 		return
 	}
 	st := r.st
@@ -603,7 +604,7 @@ func infoEqual(a, b model.FileInfo) bool {
 // gitState fills the git facts of the repo state.
 func (r *Repo) gitState(rs model.RepoState) model.RepoState {
 	rs.Head, rs.Branch, rs.Dirty = "", "", false
-	if r.git == nil {
+	if r.st.facts == nil {
 		return rs
 	}
 	f := r.st.facts

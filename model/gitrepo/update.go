@@ -93,13 +93,17 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		}
 	}
 	if r.git != nil && (ch.git || u.ignoreChanged) {
-		if err := r.refreshGit(u.t, st.facts.head.hash); err != nil {
+		var oldHead plumbing.Hash
+		if st.facts != nil {
+			oldHead = st.facts.head.hash
+		}
+		if err := r.refreshGit(u.t, oldHead); err != nil {
 			rs := st.repo
 			rs.Err = err.Error()
 			r.setRepo(sink, rs)
 			return nil
 		}
-	} else if r.git != nil && len(u.added) > 0 {
+	} else if st.facts != nil && len(u.added) > 0 {
 		r.lookupCommits(u.added)
 	}
 	if ch.git || u.ignoreChanged {
@@ -370,7 +374,7 @@ func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
 // emitInfoFor reports the FileInfo of some files (plain files that are
 // sources, and kustomization files of roots).
 func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
-	if r.git == nil {
+	if r.st.facts == nil {
 		return
 	}
 	st := r.st

@@ -179,4 +179,13 @@ func TestRefresh(t *testing.T) {
 	if src, ok := s.source("kustomize:sub"); !ok || len(src.docs) != 1 || src.docs[0].Namespace != "k" {
 		t.Errorf("kustomize:sub = %+v", src)
 	}
+	// New excludes in the config: a rescan drops what is now excluded.
+	write(t, dir, ConfigFile, "exclude: [sub/]\n")
+	must(t, r.Refresh(context.Background(), s, ConfigFile))
+	if got := sourceNames(s); len(got) != 1 || got[0] != "a.yaml" {
+		t.Errorf("sources after excluding sub/ = %v", got)
+	}
+	if !hasCall(s, "RemoveSource kustomize:sub") {
+		t.Errorf("kustomize:sub was not removed")
+	}
 }
