@@ -8,9 +8,9 @@
 // belong to kustomize. YAML files may hold several documents; a List
 // (kind List or IngressList) holds items. Only networking.k8s.io/v1
 // Ingresses are kept; other kinds are skipped silently (a document that
-// does not mention "Ingress" is not even parsed). Ingresses are decoded
-// strictly, as the API server does: an unknown or duplicated field is an
-// error at the field's line.
+// does not mention "Ingress" is not even parsed, nor checked for Helm
+// templates). Ingresses are decoded strictly, as the API server does: an
+// unknown or duplicated field is an error at the field's line.
 //
 // Origins. File is relative to the root, slash-separated. Doc is the index
 // of the document among the file's documents as a person counts them (see

@@ -21,6 +21,7 @@ func TestErrorsNeverStopTheRest(t *testing.T) {
 	write(t, dir, "syntax.yaml", ingressYAML("web", "first", "a.example.com")+"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: broken\n   namespace: web\n")
 	// A Helm template.
 	write(t, dir, "chart/templates/ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {{ include \"x.fullname\" . }}\n")
+	write(t, dir, "chart/templates/service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n")
 	// Huge and binary files.
 	write(t, dir, "huge.yaml", "# "+strings.Repeat("x", MaxFileSize)+"\n")
 	write(t, dir, "binary.yaml", "apiVersion: v1\x00\x01\x02")

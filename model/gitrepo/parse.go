@@ -62,6 +62,12 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		p.fail(file, 0, nil, "binary file (it contains NUL bytes): not a manifest; add it to exclude in %s", ConfigFile)
 		return p
 	}
+	// Only a file that mentions Ingress can hold one; the others (a
+	// Deployment, a Helm chart's service template) are none of our
+	// business, whatever state they are in.
+	if !bytes.Contains(data, []byte("Ingress")) {
+		return p
+	}
 	if l := templateLine(data); l > 0 {
 		p.fail(file, l, nil, "looks like a Helm/Go template (\"{{\" outside a string); render it first or add it to exclude in %s", ConfigFile)
 		return p
