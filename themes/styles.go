@@ -26,6 +26,8 @@ type Styles struct {
 	// Flash is a one-line message after a key press (for example why an
 	// action is unavailable).
 	Flash lipgloss.Style
+	// Success is a one-line message saying an action was done.
+	Success lipgloss.Style
 	// ErrorText is an error message in prose.
 	ErrorText lipgloss.Style
 
@@ -89,6 +91,7 @@ func NewStyles(t Theme) Styles {
 		ConnOff:      fg(t.Muted).Bold(true),
 		Dirty:        fg(t.Warn).Bold(true),
 		Flash:        fg(t.Warn).Bold(true),
+		Success:      fg(t.OK).Bold(true),
 		ErrorText:    fg(t.Error),
 		TabActive:    fg(t.Accent).Bold(true).Underline(true),
 		TabInactive:  fg(t.Muted),

@@ -468,10 +468,7 @@ func (d *detailModel) changes(b *bodyBuilder) {
 // and who owns the field live.
 func (d *detailModel) change(b *bodyBuilder, c model.Change, managers []model.Manager, ignoredBy string) {
 	st := d.styles
-	op := d.sym.op[c.Op] + " " + string(c.Op)
-	b.line("  " + st.Bold.Render(fmt.Sprintf("%-9s", op)) + " " +
-		severityStyle(st, c.Severity).Render(fmt.Sprintf("%-8s", severityText(c.Severity))) + " " +
-		st.Value.Render(clipMiddle(c.Path, b.w-21, d.sym.ellipsis)))
+	b.changeHead(c.Op, c)
 	b.field(6, "git", st.DiffDel.Render(formatValue(c.Git)))
 	b.field(6, "live", st.DiffAdd.Render(formatValue(c.Live)))
 	switch {
@@ -495,6 +492,17 @@ func (d *detailModel) change(b *bodyBuilder, c model.Change, managers []model.Ma
 	if c.Rule != "" && ignoredBy == "" {
 		b.field(6, "why", st.Faint.Render(c.Rule))
 	}
+}
+
+// changeHead draws the first line of a change: op, severity and path. op
+// is passed apart from c because the confirm dialog names what the write
+// does, which for a revert is the opposite of what happened live.
+func (b *bodyBuilder) changeHead(op model.Op, c model.Change) {
+	st := b.st
+	text := b.sym.op[op] + " " + string(op)
+	b.line("  " + st.Bold.Render(fmt.Sprintf("%-9s", text)) + " " +
+		severityStyle(st, c.Severity).Render(fmt.Sprintf("%-8s", severityText(c.Severity))) + " " +
+		st.Value.Render(clipMiddle(c.Path, b.w-21, b.sym.ellipsis)))
 }
 
 // ignored lists the hidden differences when toggled on, else says how

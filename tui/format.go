@@ -24,6 +24,7 @@ type symbols struct {
 	vsep     string // vertical separator between panes
 	hsep     string // horizontal rule
 	dot      string // separator inside a line
+	arrow    string // "becomes"
 	live     string
 	syncing  string
 	stale    string
@@ -44,6 +45,7 @@ func newSymbols(ascii bool) *symbols {
 			vsep:     "|",
 			hsep:     "-",
 			dot:      "-",
+			arrow:    "->",
 			live:     "*", syncing: "o", stale: "!", offline: "o", dirty: "*",
 		}
 	}
@@ -58,6 +60,7 @@ func newSymbols(ascii bool) *symbols {
 		vsep:     "│",
 		hsep:     "─",
 		dot:      "·",
+		arrow:    "→",
 		live:     "●", syncing: "◌", stale: "▲", offline: "○", dirty: "✱",
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/themes"
 )
 
 // newTestModel is a root model on the fixture, sized and loaded, with the
@@ -66,12 +67,18 @@ func keyMsg(s string) tea.KeyPressMsg {
 // press sends keys in order, checking each String()s as named.
 func press(t testing.TB, m Model, keys ...string) Model {
 	t.Helper()
+	return pressWith(t, m, update, keys...)
+}
+
+// pressWith sends keys in order through step.
+func pressWith(t testing.TB, m Model, step func(Model, tea.Msg) Model, keys ...string) Model {
+	t.Helper()
 	for _, k := range keys {
 		msg := keyMsg(k)
 		if msg.String() != k {
 			t.Fatalf("keyMsg(%q).String() = %q", k, msg.String())
 		}
-		m = update(m, msg)
+		m = step(m, msg)
 	}
 	return m
 }
@@ -123,4 +130,9 @@ func selectKey(t testing.TB, m Model, k string) Model {
 	}
 	t.Fatalf("row %s not found in %v", k, visibleKeys(m))
 	return m
+}
+
+// staticBody is a dialog body of fixed lines.
+func staticBody(lines ...string) func(*themes.Styles, int) []string {
+	return func(*themes.Styles, int) []string { return lines }
 }

@@ -31,20 +31,7 @@ func (m Model) helpContent() string {
 	dk.keys.Ignored.SetHelp("i", "show/hide ignored differences")
 	b.WriteString(m.help.FullHelpView(append(dk.FullKeys(), []key.Binding{g.Back})))
 
-	var off []key.Binding
-	for _, a := range m.actions.all() {
-		if !a.Enabled() {
-			off = append(off, a)
-		}
-	}
-	if len(off) > 0 {
-		section("ACTIONS " + m.sym.dot + " not available: " + m.actionsWhy)
-		lines := make([]string, len(off))
-		for i, a := range off {
-			lines[i] = st.HelpKey.Render(fmt.Sprintf("%-6s", a.Help().Key)) + " " + st.HelpDesc.Render(a.Help().Desc)
-		}
-		b.WriteString(strings.Join(lines, "\n"))
-	}
+	m.actionsHelp(section, &b)
 
 	section("STATUSES")
 	for i, s := range model.Statuses {
@@ -65,6 +52,44 @@ func (m Model) helpContent() string {
 		"missing, unmanaged, in sync; then namespace/name. Severity: critical weakens\n" +
 		"security, high changes routing or TLS, medium controller settings, low metadata."))
 	return b.String()
+}
+
+// actionsHelp lists the action keys for the selected entry, each with why
+// it is not available (bubbles/help would hide a disabled key), and the
+// recent action results.
+func (m Model) actionsHelp(section func(string), b *strings.Builder) {
+	st, f := m.styles, m.flow
+	e := m.current()
+	row := func(k key.Binding) string {
+		return st.HelpKey.Render(fmt.Sprintf("%-6s", k.Help().Key)) + " " + st.HelpDesc.Render(k.Help().Desc)
+	}
+	ak := f.keysFor(e)
+	why := map[model.Action]string{model.ActionRevert: f.reason(e, model.ActionRevert), model.ActionAccept: f.reason(e, model.ActionAccept)}
+	var lines []string
+	if all := f.off[model.ActionRevert]; all != "" && all == f.off[model.ActionAccept] {
+		section("ACTIONS " + m.sym.dot + " not available: " + all)
+		lines = []string{row(ak.Revert), row(ak.Accept)}
+	} else {
+		title := "ACTIONS"
+		if e != nil {
+			title += " " + m.sym.dot + " for " + e.Key.String()
+		}
+		section(title)
+		for _, a := range []model.Action{model.ActionRevert, model.ActionAccept} {
+			lines = append(lines, row(ak.binding(a)))
+			if why[a] != "" {
+				for _, l := range wrapText("not available: "+why[a], max(20, m.width-7), st.Muted.Render) {
+					lines = append(lines, "       "+l)
+				}
+			}
+		}
+	}
+	lines = append(lines, row(ak.Commit))
+	b.WriteString(strings.Join(lines, "\n"))
+	if len(f.recent) > 0 {
+		section("RECENT ACTIONS")
+		b.WriteString(strings.Join(f.recentView(st, m.now()), "\n"))
+	}
 }
 
 var statusMeaning = map[model.Status]string{

@@ -21,24 +21,25 @@ func defaultGlobalKeyMap() globalKeyMap {
 	}
 }
 
-// actionKeyMap holds the reconcile actions. They are declared now so that
-// help, key clashes and the footer are settled; they stay disabled (and are
-// listed with the reason in help) until actions are plugged in.
+// actionKeyMap holds the reconcile actions (see action.go). Revert and
+// Accept are enabled per selected entry by actionFlow.keysFor; Commit is
+// chosen inside the accept dialog, so outside it the key only explains
+// where it is; Cancel stops a preview that is still running.
 type actionKeyMap struct {
 	Revert key.Binding
 	Accept key.Binding
 	Commit key.Binding
+	Cancel key.Binding
 }
 
 func defaultActionKeyMap() actionKeyMap {
 	return actionKeyMap{
-		Revert: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "revert to Git"), key.WithDisabled()),
-		Accept: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept live into Git"), key.WithDisabled()),
-		Commit: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "commit accepted manifest"), key.WithDisabled()),
+		Revert: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "revert to Git")),
+		Accept: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept live")),
+		Commit: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "commit the manifest (accept dialog)"), key.WithDisabled()),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel preview"), key.WithDisabled()),
 	}
 }
-
-func (k actionKeyMap) all() []key.Binding { return []key.Binding{k.Revert, k.Accept, k.Commit} }
 
 // disabledPressed returns the disabled binding that msg would have
 // triggered, so the UI can say why nothing happened.
@@ -142,16 +143,29 @@ func defaultDetailKeyMap() detailKeyMap {
 	return k
 }
 
-// confirmKeyMap holds the keys of the confirmation dialog.
+// confirmKeyMap holds the keys of the confirmation dialog. With typed
+// confirmation every printable key is text, so newConfirm rebinds the
+// answers and the toggle to keys that cannot be typed.
 type confirmKeyMap struct {
-	Yes key.Binding
-	No  key.Binding
+	Yes    key.Binding
+	No     key.Binding
+	Toggle key.Binding
+	// Close dismisses a notice (a dialog that only informs).
+	Close key.Binding
+	// Up, Down, PageUp and PageDown scroll a body taller than the dialog.
+	Up, Down, PageUp, PageDown key.Binding
 }
 
 func defaultConfirmKeyMap() confirmKeyMap {
 	return confirmKeyMap{
-		Yes: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "confirm")),
-		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+		Yes:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "confirm")),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+		Toggle:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "commit on/off")),
+		Close:    key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "close")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
 	}
 }
 

@@ -75,12 +75,18 @@ func (l *listModel) matcher() func(*row) bool {
 func (l *listModel) setStyles(st *themes.Styles) {
 	l.styles = st
 	l.paint = newRowPaint(st)
+	l.input.SetStyles(inputStyles(st))
+}
+
+// inputStyles styles a text input (the filter, the typed confirmation)
+// from the theme, with a steady cursor.
+func inputStyles(st *themes.Styles) textinput.Styles {
 	ts := textinput.DefaultStyles(st.Theme.Dark)
 	ts.Focused.Prompt, ts.Blurred.Prompt = st.FilterPrompt, st.FilterPrompt
 	ts.Focused.Text, ts.Blurred.Text = st.Text, st.Text
 	ts.Focused.Placeholder, ts.Blurred.Placeholder = st.Faint, st.Faint
 	ts.Cursor.Blink = false
-	l.input.SetStyles(ts)
+	return ts
 }
 
 // SetSize sets the list's area: the tabs line, the column headings and
@@ -182,6 +188,16 @@ func (l listModel) Selected() (model.Entry, bool) {
 		return model.Entry{}, false
 	}
 	return l.set.visible[l.cursor].e, true
+}
+
+// entry returns the current state of the entry with key k, whether or not
+// it is visible.
+func (l listModel) entry(k model.Key) (model.Entry, bool) {
+	r, ok := l.set.byKey[k]
+	if !ok {
+		return model.Entry{}, false
+	}
+	return r.e, true
 }
 
 // Typing reports whether the text filter has the keyboard.

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
@@ -56,17 +57,14 @@ type (
 
 // Model is the root bubbletea model.
 type Model struct {
-	src        Source
-	now        func() time.Time
-	themeName  string
-	noColor    bool
-	darkBG     bool
-	readOnly   string
-	styles     *themes.Styles
-	sym        *symbols
-	global     globalKeyMap
-	actions    actionKeyMap
-	actionsWhy string
+	src       Source
+	now       func() time.Time
+	themeName string
+	noColor   bool
+	darkBG    bool
+	styles    *themes.Styles
+	sym       *symbols
+	global    globalKeyMap
 
 	width, height int
 	screen        screen
@@ -77,13 +75,16 @@ type Model struct {
 	list    listModel
 	detail  detailModel
 	confirm *confirmModel
+	flow    actionFlow
 
 	loaded  bool
 	cluster model.ConnState
 	repo    model.RepoState
 	ch      <-chan model.Batch
-	// flash is a one-line message shown until the next key press.
-	flash string
+	// flash is a one-line message shown until the next key press;
+	// flashOK marks it as a success.
+	flash   string
+	flashOK bool
 }
 
 var _ tea.Model = Model{}
@@ -101,20 +102,15 @@ func New(o Options) Model {
 		themeName: o.Theme,
 		noColor:   o.NoColor,
 		darkBG:    true, // until the terminal says otherwise
-		readOnly:  o.ReadOnly,
 		sym:       newSymbols(o.ASCII),
 		global:    defaultGlobalKeyMap(),
-		actions:   defaultActionKeyMap(),
 		help:      help.New(),
 		helpVP:    viewport.New(),
-	}
-	m.actionsWhy = "reconcile actions are not in this build yet"
-	if o.ReadOnly != "" {
-		m.actionsWhy = o.ReadOnly
 	}
 	m.styles = m.buildStyles()
 	m.list = newList(m.styles, m.sym, now)
 	m.detail = newDetail(m.styles, m.sym, now, o.Diff)
+	m.flow = newActionFlow(o, m.styles, m.sym, now)
 	m.applyStyles()
 	return m
 }
@@ -143,8 +139,9 @@ func (m *Model) applyStyles() {
 	m.help.Ellipsis = m.sym.ellipsis
 	m.list.setStyles(st)
 	m.detail.setStyles(st)
+	m.flow.setStyles(st)
 	if m.confirm != nil {
-		m.confirm.styles = st
+		m.confirm.setStyles(st)
 	}
 }
 
@@ -217,7 +214,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.openConfirm(msg.req)
 	case confirmResultMsg:
 		m.confirm = nil
-		return m, nil
+		return m.updateFlow(msg)
+	case planResultMsg, execResultMsg, spinner.TickMsg:
+		return m.updateFlow(msg)
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:
@@ -238,7 +237,7 @@ func (m *Model) setSize(w, h int) {
 		m.helpVP.SetContent(m.helpContent())
 	}
 	if m.confirm != nil {
-		m.confirm.width = w
+		m.confirm.SetSize(w, h)
 	}
 }
 
@@ -293,7 +292,7 @@ func (m *Model) refreshDetail(changed []model.Entry, removed []model.Key) {
 }
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	m.flash = ""
+	m.flash, m.flashOK = "", false
 	if m.confirm != nil {
 		c, cmd := m.confirm.Update(msg)
 		m.confirm = &c
@@ -319,6 +318,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.helpVP, cmd = m.helpVP.Update(msg)
 		return m, cmd
+	case key.Matches(msg, m.flow.keysFor(nil).Cancel):
+		var fx flowEffect
+		m.flow, fx = m.flow.cancelPreview()
+		m.applyEffect(fx)
+		return m, nil
 	case m.screen == screenDetail && key.Matches(msg, m.global.Back):
 		m.screen = screenList
 		return m, nil
@@ -326,11 +330,64 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.openSelected()
 		return m, nil
 	}
-	if b, ok := disabledPressed(msg.String(), m.actions.all()...); ok {
-		m.flash = b.Help().Desc + ": " + m.actionsWhy
+	if a, ok := m.flow.match(msg); ok {
+		return m.startAction(a)
+	}
+	if b, ok := disabledPressed(msg.String(), m.flow.keys.Commit); ok {
+		m.flash = b.Help().Key + ": " + b.Help().Desc + " — press a to accept first"
 		return m, nil
 	}
 	return m.forward(msg)
+}
+
+// current is the entry the action keys act on: the open object in the
+// detail view, else the selected row.
+func (m Model) current() *model.Entry {
+	if m.screen == screenDetail {
+		if m.detail.gone || m.detail.version == 0 {
+			return nil
+		}
+		e := m.detail.entry
+		return &e
+	}
+	if e, ok := m.list.Selected(); ok {
+		return &e
+	}
+	return nil
+}
+
+// startAction asks for a preview of a on the current entry.
+func (m Model) startAction(a model.Action) (tea.Model, tea.Cmd) {
+	f, cmd, fx := m.flow.start(m.current(), a)
+	m.flow = f
+	m.applyEffect(fx)
+	return m, cmd
+}
+
+// updateFlow hands the action flow its messages.
+func (m Model) updateFlow(msg tea.Msg) (tea.Model, tea.Cmd) {
+	f, cmd, fx := m.flow.Update(msg)
+	m.flow = f
+	m.applyEffect(fx)
+	return m, cmd
+}
+
+// applyEffect shows what the action flow asks for: a status message, and
+// the detail view of an entry (after a refusal, to show the new diff).
+func (m *Model) applyEffect(fx flowEffect) {
+	if fx.flash != "" {
+		m.flash, m.flashOK = fx.flash, fx.ok
+	}
+	if fx.show == nil {
+		return
+	}
+	if e, ok := m.list.entry(*fx.show); ok {
+		m.showHelp = false
+		if m.screen != screenDetail || m.detail.entry.Key != e.Key {
+			m.screen = screenDetail
+			m.detail.open(e)
+		}
+	}
 }
 
 func (m *Model) openSelected() {
@@ -387,7 +444,7 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) openConfirm(req confirmRequest) (tea.Model, tea.Cmd) {
-	c, cmd := newConfirm(m.styles, m.sym, req, m.width)
+	c, cmd := newConfirm(m.styles, m.sym, req, m.width, m.height)
 	m.confirm = &c
 	return m, cmd
 }
@@ -402,15 +459,20 @@ func (m Model) keys() screenKeys {
 		return screenKeys{local: []key.Binding{m.detail.keys.Down}, global: []key.Binding{g.Back, g.Quit}}
 	case m.screen == screenDetail:
 		d := m.detail
-		return screenKeys{local: d.Keys(), global: []key.Binding{g.Back, g.Help, g.Quit},
-			full: append(d.FullKeys(), []key.Binding{g.Back, g.Help, g.Quit})}
+		ak := m.flow.keysFor(m.current())
+		return screenKeys{local: append([]key.Binding{ak.Cancel, ak.Revert, ak.Accept}, d.Keys()...),
+			global: []key.Binding{g.Back, g.Help, g.Quit},
+			full:   append(d.FullKeys(), []key.Binding{ak.Revert, ak.Accept, g.Back, g.Help, g.Quit})}
 	}
 	l := m.list
 	if l.Typing() {
 		return screenKeys{local: l.Keys()}
 	}
-	return screenKeys{local: l.Keys(), global: []key.Binding{g.Help, g.Quit},
-		full: append(l.FullKeys(), []key.Binding{g.Help, g.Quit})}
+	ak := m.flow.keysFor(m.current())
+	local := l.Keys()
+	local = append([]key.Binding{ak.Cancel, local[0], ak.Revert, ak.Accept}, local[1:]...)
+	return screenKeys{local: local, global: []key.Binding{g.Help, g.Quit},
+		full: append(l.FullKeys(), []key.Binding{ak.Revert, ak.Accept, g.Help, g.Quit})}
 }
 
 // footerView is the short help: the screen's keys on the left, truncated
@@ -460,7 +522,13 @@ func (m Model) render() string {
 		b.WriteString(m.list.View())
 		status = m.list.StatusLine()
 	}
-	if m.flash != "" {
+	if s := m.flow.StatusLine(); s != "" {
+		status = s
+	}
+	switch {
+	case m.flash != "" && m.flashOK:
+		status = m.styles.Success.Render(m.flash)
+	case m.flash != "":
 		status = m.styles.Flash.Render(m.flash)
 	}
 	b.WriteByte('\n')

@@ -37,8 +37,16 @@ type Options struct {
 	NoColor bool
 	// ASCII draws with ASCII symbols only, for terminals without UTF-8.
 	ASCII bool
+	// Actions runs revert and accept; nil disables both with the reason
+	// "no actions available" (or ReadOnly's).
+	Actions Actions
 	// ReadOnly, when not empty, says why actions are disabled.
 	ReadOnly string
+	// RevertDisabled and AcceptDisabled, when not empty, disable that
+	// action for every object with this reason, e.g. "read-only: user x
+	// cannot update ingresses" or "comparing against --rev main: accept
+	// writes the work tree".
+	RevertDisabled, AcceptDisabled string
 	// Now is the clock for relative times; nil means time.Now.
 	Now func() time.Time
 	// Diff are the options the inventory diffs with (default namespace,

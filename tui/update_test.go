@@ -428,10 +428,14 @@ func TestHelpToggle(t *testing.T) {
 
 func TestDisabledActionsExplain(t *testing.T) {
 	m, _ := newTestModel(t, 120, 30)
-	for _, k := range []string{"r", "a", "c"} {
+	for k, want := range map[string]string{
+		"r": "revert to Git: no actions available",
+		"a": "accept live: no actions available",
+		"c": "c: commit the manifest (accept dialog) — press a to accept first",
+	} {
 		m = press(t, m, k)
-		if !strings.Contains(m.flash, m.actionsWhy) || m.actionsWhy == "" {
-			t.Errorf("%s: flash %q, want the reason", k, m.flash)
+		if m.flash != want {
+			t.Errorf("%s: flash %q, want %q", k, m.flash, want)
 		}
 		if !strings.Contains(screenText(m), m.flash) {
 			t.Errorf("%s: flash not on screen", k)
@@ -580,7 +584,7 @@ func (whiteColour) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0
 func TestConfirmDialog(t *testing.T) {
 	m, _ := newTestModel(t, 100, 30)
 	nm, _ := m.Update(openConfirmMsg{req: confirmRequest{ID: "p1", Title: "Revert shop/shop to Git?",
-		Body: []string{"update shop/shop in the cluster (context kind-prod): 2 fields"}}})
+		Body: staticBody("update shop/shop in the cluster (context kind-prod): 2 fields")}})
 	m = nm.(Model)
 	if !strings.Contains(screenText(m), "Revert shop/shop to Git?") {
 		t.Fatalf("dialog not drawn:\n%s", screenText(m))
