@@ -121,7 +121,7 @@ func newActionFlow(o Options, st *themes.Styles, sym *symbols, now func() time.T
 		f.off[model.ActionRevert], f.off[model.ActionAccept] = all, all
 	}
 	f.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	if sym.ellipsis == "..." { // ASCII terminal
+	if sym.ascii {
 		f.spin.Spinner = spinner.Line
 	}
 	f.setStyles(st)
@@ -155,6 +155,9 @@ func (f actionFlow) match(msg tea.KeyPressMsg) (model.Action, bool) {
 }
 
 func (f actionFlow) busy() bool { return f.phase != phaseIdle }
+
+// writing reports whether a confirmed action is being written.
+func (f actionFlow) writing() bool { return f.phase == phaseExecuting }
 
 // reason says why action a cannot be asked for on e, or "" if it can. It
 // knows only what the entry says; the engine's Plan refuses the rest.
@@ -351,7 +354,7 @@ func (f *actionFlow) record(result string, ok bool) {
 func (f actionFlow) doing() string {
 	switch f.phase {
 	case phasePlanning:
-		return "previewing " + string(f.action) + " of " + f.key.String() + "… (esc cancels)"
+		return "previewing " + string(f.action) + " of " + f.key.String() + f.sym.ellipsis + " (esc cancels)"
 	case phaseConfirming:
 		return "waiting for confirmation of " + string(f.action) + " of " + f.key.String()
 	case phaseExecuting:
@@ -360,9 +363,9 @@ func (f actionFlow) doing() string {
 			if f.plan != nil && f.plan.File != "" {
 				into = " into " + f.plan.File
 			}
-			return "accepting " + f.key.String() + into + "…"
+			return "accepting " + f.key.String() + into + f.sym.ellipsis
 		}
-		return "reverting " + f.key.String() + "…"
+		return "reverting " + f.key.String() + f.sym.ellipsis
 	}
 	return ""
 }

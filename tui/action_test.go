@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ingress-drift/ingress-drift/model"
@@ -177,6 +178,22 @@ func TestActionTypedConfirmation(t *testing.T) {
 	m = act(t, m, "enter")
 	_, execs := fa.calls()
 	if len(execs) != 1 || execs[0].opts.Confirm != "shop-debug" || execs[0].plan.Operation != model.OpDeleteLive {
+		t.Fatalf("Execute calls = %+v", execs)
+	}
+
+	// Accept of a missing-live object removes its document: typed
+	// confirmation, and the commit box on tab (c is text).
+	fa.plans[actionID(keyStatus, model.ActionAccept)] = &model.Plan{Key: keyStatus, Action: model.ActionAccept,
+		Operation: model.OpRemoveManifest, Summary: "remove platform/status-page.yaml (its only document)",
+		File: "platform/status-page.yaml", ConfirmName: "status", FileDiff: "--- a/platform/status-page.yaml\n+++ /dev/null\n"}
+	m = act(t, m, "3", "a")
+	wantIn(t, "dialog", dialogText(t, m), "Remove tools/status from platform/status-page.yaml?", "[ ] commit this file", "tab toggles")
+	m = actText(m, "c")
+	m = act(t, m, "backspace", "tab")
+	m = actText(m, "status")
+	m = act(t, m, "enter")
+	_, execs = fa.calls()
+	if len(execs) != 2 || execs[1].opts != (model.ExecOptions{Confirm: "status", Commit: true}) {
 		t.Fatalf("Execute calls = %+v", execs)
 	}
 }
@@ -462,6 +479,15 @@ func TestActionOneAtATime(t *testing.T) {
 	if !m.flow.busy() {
 		t.Error("esc cancelled a write in progress")
 	}
+	// q waits for the write (ctrl+c still quits).
+	if nm, cmd := m.Update(keyMsg("q")); cmd != nil || !strings.HasPrefix(nm.(Model).flash, "q: reverting shop/shop… — wait") {
+		t.Errorf("q while writing: cmd %v flash %q", cmd != nil, nm.(Model).flash)
+	}
+	if _, cmd := m.Update(keyMsg("ctrl+c")); cmd == nil {
+		t.Error("ctrl+c while writing does not quit")
+	} else if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("ctrl+c while writing does not quit")
+	}
 	m = feed(m, held)
 	if _, e := fa.calls(); len(e) != 1 || m.flow.busy() {
 		t.Fatalf("Execute calls = %d busy %v", len(e), m.flow.busy())
@@ -512,6 +538,11 @@ func TestActionDialogScrollsAndFits(t *testing.T) {
 		wantIn(t, "dialog body", ansi.Strip(strings.Join(m.confirm.lines, "\n")), "⚠ AFTER THIS, STILL DIFFERENT (1)",
 			"STILL DIFFERENT (1) These will still differ after the write", "git \"10.0.0.0/8\" live \"0.0.0.0/0\"")
 		top := dialogText(t, m)
+		m = update(m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+		if m.confirm.body.YOffset() == 0 {
+			t.Errorf("%v: the wheel did not scroll the dialog", sz)
+		}
+		m = update(m, tea.MouseWheelMsg{Button: tea.MouseWheelUp})
 		m = act(t, m, "j", "j", "pgdown")
 		if y := m.confirm.body.YOffset(); y <= 2 {
 			t.Errorf("%v: j j pgdown scrolled to %d", sz, y)

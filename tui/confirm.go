@@ -245,7 +245,11 @@ func (c confirmModel) View() string {
 		hint += st.Muted.Render(" " + c.sym.dot + " " + fmt.Sprintf("%d%%", int(c.body.ScrollPercent()*100)))
 	}
 	lines = append(lines, "", clip(hint, inner, c.sym.ellipsis))
-	return st.Dialog.Width(inner + 4).Render(strings.Join(lines, "\n"))
+	box := st.Dialog
+	if c.sym.ascii {
+		box = box.Border(lipgloss.ASCIIBorder())
+	}
+	return box.Width(inner + 4).Render(strings.Join(lines, "\n"))
 }
 
 // overlay draws the dialog centred over a screen of w×h cells.

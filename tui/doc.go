@@ -15,7 +15,13 @@
 //     git facts, explanations for errors, conflicts and missing objects, and
 //     a side-by-side or unified YAML diff.
 //   - help: the full key help from the same key maps.
-//   - confirm: the dialog slot the reconcile actions use.
+//   - confirm: the dialog the reconcile actions use (a scrolling body, an
+//     optional checkbox and typed confirmation), and for notices.
+//   - action: revert (r) and accept (a) of the selected object through the
+//     Actions interface: a preview (Plan) in a cancellable command, the plan
+//     in the confirm dialog, Execute in a command, the outcome on the status
+//     line. The UI never patches its own state after an action: the change
+//     arrives through the batch stream like any other.
 //
 // Update and View never block and do no I/O. The inventory is read in
 // commands: Init subscribes and then takes a snapshot, and a single

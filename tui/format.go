@@ -17,6 +17,7 @@ import (
 // symbols are the glyphs the UI draws with; ASCII terminals get a plain set.
 // Every glyph is paired with a word wherever it carries meaning.
 type symbols struct {
+	ascii    bool
 	status   map[model.Status]string
 	op       map[model.Op]string
 	cursor   string // selected row marker
@@ -35,6 +36,7 @@ type symbols struct {
 func newSymbols(ascii bool) *symbols {
 	if ascii {
 		return &symbols{
+			ascii: true,
 			status: map[model.Status]string{
 				model.StatusInSync: "=", model.StatusDrifted: "~", model.StatusMissingLive: "-",
 				model.StatusMissingGit: "+", model.StatusConflict: "!", model.StatusError: "x",

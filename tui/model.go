@@ -306,6 +306,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.forward(msg)
 	}
 	switch {
+	case key.Matches(msg, m.global.Quit) && m.flow.writing() && msg.String() != "ctrl+c":
+		m.flash = "q: " + m.flow.doing() + " — wait for the result, or ctrl+c to quit anyway"
+		return m, nil
 	case key.Matches(msg, m.global.Quit):
 		return m, tea.Quit
 	case key.Matches(msg, m.global.Help):
@@ -411,7 +414,7 @@ func (m *Model) toggleHelp() {
 // click.
 func (m Model) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	if m.confirm != nil {
-		return m, nil
+		return m.forward(msg) // the wheel scrolls the dialog
 	}
 	if m.showHelp {
 		var cmd tea.Cmd
