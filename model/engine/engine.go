@@ -1,0 +1,171 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/cluster"
+	"github.com/ingress-drift/ingress-drift/model/gitrepo"
+)
+
+// Options are the CLI's global flags, as the engine needs them.
+type Options struct {
+	// Kube holds the kubectl-style flags (--kubeconfig, --context, -n, …).
+	Kube *genericclioptions.ConfigFlags
+	// AllNamespaces is -A.
+	AllNamespaces bool
+	// Repo is --repo.
+	Repo string
+	// Rev is --rev ("" compares against the work tree).
+	Rev string
+	// DefaultNamespace is --default-namespace.
+	DefaultNamespace string
+	// LiveFile is --live-file: read the live side from a saved `kubectl get
+	// ingress -o yaml|json` instead of a cluster.
+	LiveFile string
+	// ReadOnly is --read-only.
+	ReadOnly bool
+}
+
+// Engine owns one Inventory and the two sides that feed it.
+type Engine struct {
+	opts Options
+	// Inv is the joined state; front ends read it.
+	Inv *model.Inventory
+	// Repo is the repo side.
+	Repo *gitrepo.Repo
+	// Target is the cluster side's target; nil with --live-file.
+	Target *cluster.Target
+}
+
+// FatalError is an error that stops a command before anything could be
+// compared: bad flags, an unreadable repo root, no cluster. `check` maps it
+// to exit code 3.
+type FatalError struct{ Err error }
+
+func (e *FatalError) Error() string { return e.Err.Error() }
+func (e *FatalError) Unwrap() error { return e.Err }
+
+func fatal(err error) error { return &FatalError{Err: err} }
+
+// IsFatal reports whether err (or an error it wraps) is a FatalError.
+func IsFatal(err error) bool {
+	var f *FatalError
+	return errors.As(err, &f)
+}
+
+// Open resolves both sides' configuration without reading any objects yet.
+func Open(opts Options) (*Engine, error) {
+	if opts.DefaultNamespace == "" {
+		opts.DefaultNamespace = "default"
+	}
+	ns := ""
+	if opts.Kube != nil && opts.Kube.Namespace != nil {
+		ns = *opts.Kube.Namespace
+	}
+	if ns != "" && opts.AllNamespaces {
+		return nil, fatal(errors.New("-n/--namespace and -A/--all-namespaces cannot be used together"))
+	}
+	repo, err := gitrepo.Open(gitrepo.Options{Root: opts.Repo, Rev: opts.Rev, DefaultNamespace: opts.DefaultNamespace})
+	if err != nil {
+		return nil, fatal(err)
+	}
+	e := &Engine{
+		opts: opts,
+		Repo: repo,
+	}
+	e.Inv = model.NewInventory(e.DiffOptions())
+	e.Inv.SetScope(ns)
+	if opts.LiveFile == "" {
+		t, err := cluster.Resolve(opts.Kube, opts.AllNamespaces)
+		if err != nil {
+			return nil, fatal(err)
+		}
+		e.Target = t
+	}
+	return e, nil
+}
+
+// DiffOptions are the base diff options the inventory compares with (the
+// repo's ignore rules come on top), so that views normalize the same way.
+func (e *Engine) DiffOptions() diffengine.Options {
+	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace}
+}
+
+// Options returns the options the engine was opened with.
+func (e *Engine) Options() Options { return e.opts }
+
+// Load reads both sides once, concurrently, into the inventory: a single
+// paginated list of the cluster (or the --live-file) and one scan of the
+// repo. A cluster that cannot be listed is fatal; unreadable manifests are
+// not (they become error entries).
+func (e *Engine) Load(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return e.loadLive(ctx) })
+	g.Go(func() error {
+		if err := e.Repo.Scan(ctx, e.Inv); err != nil {
+			return fatal(err)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+func (e *Engine) loadLive(ctx context.Context) error {
+	var (
+		objs  []*model.LiveObject
+		err   error
+		state model.ConnState
+	)
+	if e.Target == nil {
+		objs, err = cluster.ReadLiveFile(e.opts.LiveFile)
+		state = model.ConnState{Phase: model.ConnOffline, Since: time.Now(), Server: e.opts.LiveFile, Namespace: e.Inv.Scope()}
+	} else {
+		objs, err = cluster.List(ctx, e.Target)
+		state = model.ConnState{Phase: model.ConnLive, Since: time.Now(),
+			Context: e.Target.Context, Server: e.Target.Server, Namespace: e.Target.Namespace}
+	}
+	if err != nil {
+		return fatal(err)
+	}
+	for _, o := range objs {
+		e.Inv.UpsertLive(o)
+	}
+	e.Inv.SetCluster(state)
+	return nil
+}
+
+// Run keeps the inventory current until ctx is done: the cluster informer
+// and the repo watch run side by side. With --live-file the live side is
+// read once. Run returns when ctx is done, or early with the first side's
+// fatal error.
+func (e *Engine) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if e.Target == nil {
+			return e.loadLive(ctx)
+		}
+		return cluster.Watch(ctx, e.Target, e.Inv)
+	})
+	g.Go(func() error {
+		if err := e.Repo.Scan(ctx, e.Inv); err != nil {
+			return fatal(err)
+		}
+		return e.Repo.Watch(ctx, e.Inv)
+	})
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	return nil
+}
