@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/printers"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+func newCheckCommand(g *globalFlags) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Report drift once, for CI (exit 0 in sync, 1 drift, 2 unreadable input, 3 fatal)",
+		Long: `check reads both sides once, prints every object with its drift status, and
+exits with:
+  0  every object is in sync
+  1  drift, a missing object or a conflict was found
+  2  some input could not be read (everything else is still reported)
+  3  fatal: no cluster, bad flags
+
+--live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
+instead of a cluster (for postmortems).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "table" && output != "json" {
+				return fmt.Errorf("-o %q: want table or json", output)
+			}
+			snap, err := loadSnapshot(cmd, g)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if output == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(model.NewReport(snap)); err != nil {
+					return err
+				}
+			} else if err := printTable(out, snap); err != nil {
+				return err
+			}
+			if code := snap.ExitCode(); code != 0 {
+				return exitError{code}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
+	return cmd
+}
+
+func printTable(out io.Writer, snap model.Snapshot) error {
+	w := printers.GetNewTabWriter(out)
+	fmt.Fprintln(w, "STATUS\tSEVERITY\tNAMESPACE/NAME\tCATEGORIES\tCHANGES\tORIGIN")
+	for i := range snap.Entries {
+		e := &snap.Entries[i]
+		name := e.Key.String()
+		if e.Key.Namespace == "" {
+			name = e.Key.Name
+		}
+		sev, cats := "-", "-"
+		if e.Severity > 0 {
+			sev = e.Severity.String()
+		}
+		if len(e.Categories) > 0 {
+			var s []string
+			for _, c := range e.Categories {
+				s = append(s, string(c))
+			}
+			cats = strings.Join(s, ",")
+		}
+		origin := "-"
+		if o := e.Origin(); o != nil {
+			origin = o.String()
+		} else if len(e.Errors) > 0 {
+			origin = fmt.Sprintf("%s:%d", e.Errors[0].File, e.Errors[0].Line)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Status, sev, name, cats, len(e.Changes), origin)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	for i := range snap.Entries {
+		if e := &snap.Entries[i]; e.Status != model.StatusInSync && e.Status != model.StatusMissingLive && e.Status != model.StatusMissingGit {
+			fmt.Fprintln(out)
+			printEntry(out, e)
+		}
+	}
+	s := snap.Summary()
+	var parts []string
+	for _, st := range model.Statuses {
+		parts = append(parts, fmt.Sprintf("%d %s", s[st], st))
+	}
+	_, err := fmt.Fprintf(out, "\n%s\n", strings.Join(parts, ", "))
+	return err
+}
+
+// value renders a Git or live value on one line.
+func value(v any) string {
+	if v == nil {
+		return "(absent)"
+	}
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// printEntry explains one entry in text: its changes with attribution, its
+// conflicting origins, or its read errors.
+func printEntry(out io.Writer, e *model.Entry) {
+	switch e.Status {
+	case model.StatusDrifted:
+		fmt.Fprintf(out, "%s drifted (%s):\n", e.Key, e.Severity)
+		for _, c := range e.Changes {
+			who := ""
+			if len(c.Managers) > 0 {
+				who = "  (" + c.Managers[0].String() + ")"
+			}
+			fmt.Fprintf(out, "  %-8s %-8s %s: %s → %s%s\n", c.Severity, c.Op, c.Path, value(c.Git), value(c.Live), who)
+		}
+	case model.StatusConflict:
+		fmt.Fprintf(out, "%s is defined %d times in Git:\n", e.Key, len(e.Desired))
+		for _, d := range e.Desired {
+			fmt.Fprintf(out, "  %s\n", d.Origin)
+		}
+	case model.StatusError:
+		for _, re := range e.Errors {
+			fmt.Fprintf(out, "error: %s\n", re.Error())
+		}
+	case model.StatusMissingLive:
+		fmt.Fprintf(out, "%s is in Git (%s) but not in the cluster\n", e.Key, e.Origin())
+	case model.StatusMissingGit:
+		fmt.Fprintf(out, "%s is in the cluster but in no manifest\n", e.Key)
+	case model.StatusInSync:
+		fmt.Fprintf(out, "%s is in sync with %s\n", e.Key, e.Origin())
+	}
+	for _, c := range e.Ignored {
+		fmt.Fprintf(out, "  ignored  %s: %s → %s  (%s)\n", c.Path, value(c.Git), value(c.Live), c.IgnoredBy)
+	}
+}

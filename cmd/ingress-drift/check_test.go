@@ -1,0 +1,229 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+)
+
+// report mirrors the parts of `check -o json` the tests read.
+type report struct {
+	Objects []struct {
+		Namespace  string   `json:"namespace"`
+		Name       string   `json:"name"`
+		Status     string   `json:"status"`
+		Severity   string   `json:"severity"`
+		Categories []string `json:"categories"`
+		Origin     *struct {
+			File string `json:"file"`
+			Line int    `json:"line"`
+		} `json:"origin"`
+		Changes []struct {
+			Path     string `json:"path"`
+			Op       string `json:"op"`
+			Category string `json:"category"`
+			Severity string `json:"severity"`
+			Git      any    `json:"git"`
+			Live     any    `json:"live"`
+			Managers []struct {
+				Manager   string `json:"manager"`
+				Operation string `json:"operation"`
+				Time      string `json:"time"`
+			} `json:"managers"`
+		} `json:"changes"`
+	} `json:"objects"`
+	Errors []struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"errors"`
+	Summary map[string]int `json:"summary"`
+}
+
+func decodeReport(t *testing.T, r result) report {
+	t.Helper()
+	var rep report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("check -o json printed no JSON (%v); exit %d\nstdout:\n%s\nstderr:\n%s", err, r.code, r.stdout, r.stderr)
+	}
+	return rep
+}
+
+func statuses(rep report) map[string]string {
+	out := map[string]string{}
+	for _, o := range rep.Objects {
+		out[o.Namespace+"/"+o.Name] = o.Status + "/" + o.Severity
+	}
+	return out
+}
+
+// demoWant is what the demo's drift story must look like to check.
+var demoWant = map[string]string{
+	"shop/shop":             "drifted/critical", // ssl-redirect turned off, /api port changed
+	"shop/shop-admin":       "drifted/critical", // allow-list widened to 0.0.0.0/0
+	"shop/shop-debug":       "missing-git/none",
+	"payments/checkout":     "drifted/critical", // TLS removed
+	"payments/webhooks":     "drifted/medium",   // controller annotation added by hand
+	"blog/blog":             "in-sync/none",
+	"tools/grafana":         "in-sync/none",
+	"tools/docs":            "conflict/none",
+	"tools/status":          "missing-live/none",
+	"tools/old-wiki":        "error/none",
+	"api/api-public":        "in-sync/none",
+	"api/api-partners":      "in-sync/none",
+	"monitoring/prometheus": "in-sync/none",
+}
+
+func TestCheckDemoJSON(t *testing.T) {
+	env, repo := demoStory(t)
+	r := run(t, "check", "-o", "json", "--kubeconfig", env.Kubeconfig, "--repo", repo)
+	if r.code != exitPartial {
+		t.Errorf("exit code = %d, want %d (the legacy manifest cannot be read)\nstderr: %s", r.code, exitPartial, r.stderr)
+	}
+	rep := decodeReport(t, r)
+	if d := cmp.Diff(demoWant, statuses(rep)); d != "" {
+		t.Errorf("statuses (-want +got):\n%s", d)
+	}
+	for _, o := range rep.Objects {
+		if o.Namespace+"/"+o.Name != "shop/shop" {
+			continue
+		}
+		if o.Origin == nil || o.Origin.File != "apps/shop/ingress.yaml" || o.Origin.Line != 4 {
+			t.Errorf("shop origin = %+v, want apps/shop/ingress.yaml:4", o.Origin)
+		}
+		found := map[string]string{}
+		for _, c := range o.Changes {
+			who := ""
+			if len(c.Managers) > 0 {
+				who = c.Managers[0].Manager
+			}
+			found[c.Path] = fmt.Sprintf("%s %s %s %v→%v by %s", c.Op, c.Category, c.Severity, c.Git, c.Live, who)
+		}
+		want := map[string]string{
+			"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]":                      "changed controller critical true→false by kubectl-annotate",
+			"spec.rules[host=shop.example.com].http.paths[path=/api].backend.service.port.number": "changed routing high 8080→8081 by kubectl-patch",
+		}
+		if d := cmp.Diff(want, found); d != "" {
+			t.Errorf("shop changes (-want +got):\n%s", d)
+		}
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].File != "legacy/wiki.yaml" || rep.Errors[0].Line != 1 || !strings.Contains(rep.Errors[0].Message, "networking.k8s.io/v1") {
+		t.Errorf("errors = %+v, want legacy/wiki.yaml:1 telling to migrate to networking.k8s.io/v1", rep.Errors)
+	}
+	if rep.Summary["drifted"] != 4 || rep.Summary["in-sync"] != 5 {
+		t.Errorf("summary = %v", rep.Summary)
+	}
+}
+
+func TestCheckDemoTable(t *testing.T) {
+	env, repo := demoStory(t)
+	r := run(t, "check", "--kubeconfig", env.Kubeconfig, "--repo", repo)
+	if r.code != exitPartial {
+		t.Errorf("exit code = %d, want %d\nstderr: %s", r.code, exitPartial, r.stderr)
+	}
+	for _, want := range []string{
+		"STATUS", "drifted", "shop/shop", "apps/shop/ingress.yaml:4",
+		"tools/docs is defined 2 times in Git:",
+		"error: legacy/wiki.yaml:1:",
+		"5 in-sync, 4 drifted, 1 missing-live, 1 missing-git, 1 conflict, 1 error",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestCheckLiveFile: a saved `kubectl get` is as good as the cluster.
+func TestCheckLiveFile(t *testing.T) {
+	env, repo := demoStory(t)
+	fromCluster := statuses(decodeReport(t, run(t, "check", "-o", "json", "--kubeconfig", env.Kubeconfig, "--repo", repo)))
+	for _, format := range []string{"yaml", "json"} {
+		dump := filepath.Join(t.TempDir(), "live."+format)
+		if err := os.WriteFile(dump, []byte(env.Kubectl(t, "get", "ingress", "-A", "-o", format, "--show-managed-fields")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, "check", "-o", "json", "--live-file", dump, "--repo", repo)
+		if r.code != exitPartial {
+			t.Errorf("%s: exit code = %d, want %d\nstderr: %s", format, r.code, exitPartial, r.stderr)
+		}
+		if d := cmp.Diff(fromCluster, statuses(decodeReport(t, r))); d != "" {
+			t.Errorf("%s: --live-file statuses differ from the cluster's (-cluster +file):\n%s", format, d)
+		}
+	}
+}
+
+const syncedManifest = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: web.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`
+
+// TestCheckExitCodes covers 0 (in sync), 1 (drift), 3 (fatal).
+func TestCheckExitCodes(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	repo := t.TempDir()
+	file := filepath.Join(repo, "web.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(syncedManifest, "  name: web\n", "  name: web\n  namespace: "+ns+"\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.Kubectl(t, "apply", "-f", file)
+	args := []string{"check", "--kubeconfig", env.Kubeconfig, "-n", ns, "--repo", repo}
+	if r := run(t, args...); r.code != exitOK {
+		t.Fatalf("in sync: exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	env.Kubectl(t, "-n", ns, "annotate", "ingress", "web", "example.com/touched=yes")
+	if r := run(t, args...); r.code != exitDrift || !strings.Contains(r.stdout, "example.com/touched") {
+		t.Fatalf("drifted: exit %d, want 1, naming the annotation\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A manifest outside the namespace scope does not count as missing-live.
+	other := strings.Replace(syncedManifest, "  name: web\n", "  name: elsewhere\n  namespace: not-"+ns+"\n", 1)
+	if err := os.WriteFile(filepath.Join(repo, "other.yaml"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, args...); r.code != exitDrift || strings.Contains(r.stdout, "elsewhere") {
+		t.Fatalf("out-of-scope manifest: exit %d, want 1 without mentioning it\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	unreachable := filepath.Join(t.TempDir(), "kubeconfig")
+	kc := "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \"https://127.0.0.1:1\"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: x}}]\n"
+	if err := os.WriteFile(unreachable, []byte(kc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		args []string
+		msg  string
+	}{
+		"unreachable":  {[]string{"check", "--kubeconfig", unreachable, "--repo", repo}, "127.0.0.1:1"},
+		"bad output":   {[]string{"check", "-o", "yaml", "--kubeconfig", env.Kubeconfig, "--repo", repo}, `-o "yaml"`},
+		"bad flag":     {[]string{"check", "--no-such-flag"}, "no-such-flag"},
+		"-n with -A":   {[]string{"check", "-n", "x", "-A", "--kubeconfig", env.Kubeconfig, "--repo", repo}, "cannot be used together"},
+		"missing repo": {[]string{"check", "--kubeconfig", env.Kubeconfig, "--repo", filepath.Join(repo, "nope")}, "nope"},
+		"unknown rev":  {[]string{"check", "--kubeconfig", env.Kubeconfig, "--repo", repo, "--rev", "no-such-branch"}, "no-such-branch"},
+	} {
+		r := run(t, tc.args...)
+		if r.code != exitFatal || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%s: exit %d, want 3 with a message naming %q\nstderr: %s", name, r.code, tc.msg, r.stderr)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+func newDiffCommand(g *globalFlags) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "diff NAMESPACE/NAME",
+		Short: "Show the field-level drift of one Ingress (exit 0 in sync, 1 differs, 2 unreadable, 3 fatal)",
+		Long: `diff compares one Ingress in the cluster with its manifest in Git and prints each
+change with its semantic path, category, severity, the Git and live values, and
+who changed the field (managedFields). Ignored differences are listed with the
+rule that hid them.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key, err := model.ParseKey(args[0])
+			if err != nil {
+				return err
+			}
+			if output != "text" && output != "json" {
+				return fmt.Errorf("-o %q: want text or json", output)
+			}
+			snap, err := loadSnapshot(cmd, g)
+			if err != nil {
+				return err
+			}
+			var entry *model.Entry
+			for i := range snap.Entries {
+				if snap.Entries[i].Key == key {
+					entry = &snap.Entries[i]
+				}
+			}
+			if entry == nil {
+				return fmt.Errorf("%s: not in the cluster and in no manifest under %s", key, g.repo)
+			}
+			out := cmd.OutOrStdout()
+			if output == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(model.NewReport(model.Snapshot{Entries: []model.Entry{*entry}}).Objects[0]); err != nil {
+					return err
+				}
+			} else {
+				printEntry(out, entry)
+			}
+			switch entry.Status {
+			case model.StatusInSync:
+				return nil
+			case model.StatusError:
+				return exitError{exitPartial}
+			default:
+				return exitError{exitDrift}
+			}
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
+	return cmd
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/engine"
+	"github.com/ingress-drift/ingress-drift/tui"
+)
+
+// loadSnapshot reads both sides once and returns the joined inventory.
+// Errors that stop the comparison (bad flags, no cluster, unreadable repo
+// root) come back as exit code 3 with their message on stderr.
+func loadSnapshot(cmd *cobra.Command, g *globalFlags) (model.Snapshot, error) {
+	eng, err := engine.Open(g.engineOptions())
+	if err != nil {
+		return model.Snapshot{}, err
+	}
+	if err := eng.Load(cmd.Context()); err != nil {
+		return model.Snapshot{}, err
+	}
+	return eng.Inv.Snapshot(), nil
+}
+
+// runTUI opens the terminal UI on a live engine. The engine keeps watching
+// both sides while the UI runs; quitting the UI stops it.
+func runTUI(parent context.Context, g *globalFlags, theme string) error {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	eng, err := engine.Open(g.engineOptions())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	runErr := make(chan error, 1)
+	go func() {
+		err := eng.Run(ctx)
+		if err != nil {
+			cancel(err)
+		}
+		runErr <- err
+	}()
+	readOnly := ""
+	if g.readOnly {
+		readOnly = "read-only mode (--read-only)"
+	}
+	restore := divertStderr()
+	uiErr := tui.Run(ctx, tui.Options{Source: eng.Inv, Theme: theme, ReadOnly: readOnly, Diff: eng.DiffOptions()})
+	cancel(nil)
+	restore()
+	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	if uiErr != nil {
+		return fmt.Errorf("terminal UI: %w", uiErr)
+	}
+	return nil
+}
+
+// divertStderr points os.Stderr at a temporary file while the TUI owns the
+// terminal: libraries that print warnings there (kustomize's deprecation
+// notices, say) would otherwise draw over the screen. The returned function
+// restores stderr and prints what was captured, once per distinct line.
+func divertStderr() (restore func()) {
+	orig := os.Stderr
+	f, err := os.CreateTemp("", "ingress-drift-stderr-")
+	if err != nil {
+		return func() {}
+	}
+	_ = os.Remove(f.Name())
+	os.Stderr = f
+	return func() {
+		os.Stderr = orig
+		defer f.Close()
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return
+		}
+		b, _ := io.ReadAll(f)
+		seen := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if line != "" && !seen[line] {
+				seen[line] = true
+				fmt.Fprintln(orig, line)
+			}
+		}
+	}
+}

@@ -1,0 +1,38 @@
+// Command ingress-drift shows how the Ingresses in a Kubernetes cluster have
+// drifted from their manifests in a Git repo, in a terminal UI (the bare
+// command) or non-interactively (check, diff), and reconciles one object at a
+// time (revert, accept).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Exit codes of every command (check documents 0–2 in detail).
+const (
+	exitOK      = 0
+	exitDrift   = 1
+	exitPartial = 2
+	exitFatal   = 3
+)
+
+// exitError carries a non-zero exit code without an extra message.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	err := newRootCommand().Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		os.Exit(exitOK)
+	case errors.As(err, &ee):
+		os.Exit(ee.code)
+	default:
+		fmt.Fprintln(os.Stderr, "ingress-drift:", err)
+		os.Exit(exitFatal)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ingress-drift/ingress-drift/internal/demo"
+	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+)
+
+func TestMain(m *testing.M) { testcluster.Main(m) }
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// binary builds the real ingress-drift binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ingress-drift-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ingress-drift")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = errors.New(string(out))
+		}
+	})
+	if binErr != nil {
+		t.Fatalf("go build: %v", binErr)
+	}
+	return binPath
+}
+
+// result is one run of the binary.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary(t), args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent", "NO_COLOR=1")
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return r
+}
+
+var (
+	demoOnce sync.Once
+	demoRepo string
+	demoErr  error
+)
+
+// demoStory seeds the package's cluster with the demo's drift story once
+// (fixed namespaces shop, payments, blog, tools, api, monitoring) and returns
+// its repo. Tests that use it must not change those objects.
+func demoStory(t *testing.T) (env *testcluster.Env, repo string) {
+	t.Helper()
+	env = testcluster.Get(t)
+	demoOnce.Do(func() {
+		// Under env.Dir, which goes when the control plane stops.
+		demoRepo = filepath.Join(env.Dir, "demo-repo")
+		demoErr = demo.Seed(context.Background(), demo.Options{
+			Kubeconfig: env.Kubeconfig, Kubectl: filepath.Join(env.Cluster.BinDir, "kubectl"),
+			Repo: demoRepo, Now: time.Now(),
+		})
+	})
+	if demoErr != nil {
+		t.Fatalf("seed demo: %v", demoErr)
+	}
+	return env, demoRepo
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/ingress-drift/ingress-drift/model/engine"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// the module version from the build info is used.
+var version = ""
+
+// globalFlags are shared by every command.
+type globalFlags struct {
+	kube             *genericclioptions.ConfigFlags
+	allNamespaces    bool
+	repo             string
+	rev              string
+	defaultNamespace string
+	liveFile         string
+	readOnly         bool
+}
+
+func (g *globalFlags) engineOptions() engine.Options {
+	return engine.Options{
+		Kube:             g.kube,
+		AllNamespaces:    g.allNamespaces,
+		Repo:             g.repo,
+		Rev:              g.rev,
+		DefaultNamespace: g.defaultNamespace,
+		LiveFile:         g.liveFile,
+		ReadOnly:         g.readOnly,
+	}
+}
+
+func newRootCommand() *cobra.Command {
+	g := &globalFlags{kube: genericclioptions.NewConfigFlags(true)}
+	var theme string
+	root := &cobra.Command{
+		Use:   "ingress-drift",
+		Short: "See and fix drift between the Ingresses in a cluster and their manifests in Git",
+		Long: `ingress-drift watches every Ingress in the cluster and every Ingress manifest
+in a local Git repo, and shows which ones drifted, how (field by field, by
+category and severity), and who changed them. Run without a command for the
+terminal UI.`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), g, theme)
+		},
+	}
+	pf := root.PersistentFlags()
+	g.kube.AddFlags(pf)
+	pf.BoolVarP(&g.allNamespaces, "all-namespaces", "A", false, "watch Ingresses in every namespace (the default when -n is not given)")
+	pf.StringVar(&g.repo, "repo", ".", "directory of the Git repo (or a subdirectory) holding the manifests")
+	pf.StringVar(&g.rev, "rev", "", "compare against this Git revision (branch, tag, commit) instead of the work tree")
+	pf.StringVar(&g.defaultNamespace, "default-namespace", "default", "namespace of manifests that name none and are not in a kustomization that sets one")
+	pf.BoolVar(&g.readOnly, "read-only", false, "never write to the cluster or the repo; actions are shown disabled")
+	root.Flags().StringVar(&theme, "theme", "auto", "colour theme: auto, dark, light or high-contrast (NO_COLOR turns colour off)")
+
+	root.AddCommand(
+		newVersionCommand(),
+		newCheckCommand(g),
+		newDiffCommand(g),
+	)
+	return root
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), "ingress-drift", buildVersion())
+		},
+	}
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// stderrf prints a line to standard error.
+func stderrf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
