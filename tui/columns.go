@@ -75,13 +75,20 @@ func layoutColumns(w int, want [numColumns]int) []column {
 	for _, id := range columnPriority {
 		s := columnSpecs[id]
 		need := s.min
+		if id == colName {
+			// The object's name is what a person scans for: it claims its
+			// full width, up to about a third of the screen, before the
+			// lower-priority columns are placed at their minimum.
+			need = min(max(want[id], s.min), max(s.min, avail*35/100), s.max)
+		}
+		width[id] = need
 		if used > 0 {
 			need += gap
 		}
 		if used+need > avail {
+			width[id] = 0
 			continue
 		}
-		width[id] = s.min
 		used += need
 	}
 	spare := avail - used

@@ -1,0 +1,43 @@
+package tui
+
+import "testing"
+
+// TestNameColumnClaimsItsWidth: a long namespace/name is shown in full on a
+// 120-column terminal, at the expense of the lowest-priority column, and
+// never pushes status, severity or categories off an 80-column one.
+func TestNameColumnClaimsItsWidth(t *testing.T) {
+	widthOf := func(cols []column, id columnID) int {
+		for _, c := range cols {
+			if c.id == id {
+				return c.width
+			}
+		}
+		return 0
+	}
+	var want [numColumns]int
+	want[colName] = len("testendtoendtui-2/web")
+	want[colHosts] = len("web.example.com")
+	want[colLast] = len("kubectl-client-side-apply 59m ago")
+	want[colOrigin] = len("web.yaml:1")
+	cols := layoutColumns(120, want)
+	if got := widthOf(cols, colName); got < want[colName] {
+		t.Errorf("name column = %d cells at 120 columns, want at least %d", got, want[colName])
+	}
+	total := 0
+	for i, c := range cols {
+		total += c.width
+		if i > 0 {
+			total += gapFor(120)
+		}
+	}
+	if total > 118 {
+		t.Errorf("columns take %d cells, more than the 118 available", total)
+	}
+	want[colName] = 200
+	narrow := layoutColumns(80, want)
+	for _, id := range []columnID{colStatus, colSeverity, colCategories} {
+		if widthOf(narrow, id) == 0 {
+			t.Errorf("a very long name pushed %s off an 80-column screen", columnSpecs[id].title)
+		}
+	}
+}
