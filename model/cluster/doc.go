@@ -12,6 +12,15 @@
 // The package never reads Secrets: TLS secrets are known by name only, from
 // the Ingress spec.
 //
-// Writes (revert with preconditions and dry runs, SelfSubjectAccessReview)
-// belong here too; they build on Target and the clients in client.go.
+// Writes are the cluster side of a revert (write.go): Get, then Update (a
+// PUT, so fields other managers added live are removed), Create or Delete,
+// each under field manager "ingress-drift", with a server-side dry run for
+// the preview and the preconditions the user saw (resourceVersion, uid).
+// A write refused because the object changed since the preview is a
+// *model.StaleError; every other failure is an *ObjectError that says in
+// words what the API server answered (Forbidden, an admission webhook or
+// policy denial, an invalid field, an unreachable server). CheckAccess
+// (access.go) asks SelfSubjectAccessReviews whether the user may write at
+// all, for read-only mode. The orchestration (what to write, previews,
+// audit log) is model/engine's.
 package cluster

@@ -84,8 +84,15 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // DescribeError renders a client-go error in words a person acting on it
 // needs: "API server unreachable: dial tcp 127.0.0.1:6443: connect:
-// connection refused", "Forbidden: User "x" cannot list resource
-// "ingresses" … in the namespace "y"", "Unauthorized: …".
+// connection refused", "API server did not answer in time (context
+// deadline exceeded)", "Forbidden: User "x" cannot list resource
+// "ingresses" … in the namespace "y"", "Unauthorized: …", an admission
+// denial as the server words it ("admission webhook "x" denied the
+// request: …", "… ValidatingAdmissionPolicy 'p' with binding 'b' denied
+// request: …"), and validation errors with the field and the reason
+// ("Invalid: Ingress.networking.k8s.io "shop" is invalid:
+// spec.rules[0].http.paths[0].path: Invalid value: "api": must be an
+// absolute path").
 func DescribeError(err error) string {
 	if err == nil {
 		return ""
@@ -98,12 +105,23 @@ func DescribeError(err error) string {
 			reason = fmt.Sprintf("HTTP %d", s.Code)
 		}
 		msg := s.Message
+		// An admission denial says who denied it and why; its reason word
+		// is whatever the webhook or policy chose (often Invalid or
+		// BadRequest, which would only mislead).
+		if admissionDenial(msg) {
+			return msg
+		}
 		// The server's message for Forbidden already names the user, verb,
 		// resource and namespace; other reasons repeat the reason word.
 		if msg == "" || strings.EqualFold(msg, reason) {
 			return reason
 		}
 		return reason + ": " + msg
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The caller's deadline: the connection may be fine, the server
+		// is slow or stuck (or a webhook it calls is).
+		return "API server did not answer in time (" + context.DeadlineExceeded.Error() + ")"
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
@@ -117,4 +135,11 @@ func DescribeError(err error) string {
 		return urlErr.Err.Error()
 	}
 	return err.Error()
+}
+
+// admissionDenial reports whether msg is an admission webhook's or a
+// ValidatingAdmissionPolicy's denial (the API server's wording).
+func admissionDenial(msg string) bool {
+	return (strings.Contains(msg, "admission webhook \"") && strings.Contains(msg, "denied the request")) ||
+		(strings.Contains(msg, "ValidatingAdmissionPolicy '") && strings.Contains(msg, "denied request"))
 }
