@@ -1,6 +1,8 @@
 package yamledit
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -170,7 +172,13 @@ func (e *editor) ruleChange(spec mref, segs []segment, c diffengine.Change) erro
 			wantKeys = append(wantKeys, r.Host)
 		}
 		after, order := place(docKeys, wantKeys, host)
-		return e.addItem(seq, c.Live, after, order)
+		var vals []any
+		for _, r := range e.want.Spec.Rules {
+			if r.Host == host {
+				vals = append(vals, jsonShape(r))
+			}
+		}
+		return e.addItems(seq, vals, c.Live, after, order)
 	}
 	if len(items) == 0 {
 		return e.fail(0, "no rule for host %q in the document", host)
@@ -202,6 +210,59 @@ func (e *editor) ruleChange(spec mref, segs []segment, c diffengine.Change) erro
 		return e.pathChange(seq.node, items, host, rest[1:], c)
 	}
 	return e.fail(0, "unknown kind of change")
+}
+
+// addItems inserts new elements at one place: want's own elements (vals),
+// so that the live object's order inside them is kept, or, when there are
+// none, diffengine's normalized value.
+func (e *editor) addItems(s sref, vals []any, fallback any, after, order int) error {
+	if len(vals) == 0 {
+		vals = []any{fallback}
+	}
+	for k, v := range vals {
+		if err := e.addItem(s, v, after, order+k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonShape turns a typed value into the JSON-shaped value diffengine uses
+// (maps, lists, strings, int64 numbers), without null fields.
+func jsonShape(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var out any
+	if d.Decode(&out) != nil {
+		return nil
+	}
+	return clean(out)
+}
+
+func clean(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if c == nil {
+				delete(x, k)
+			} else {
+				x[k] = clean(c)
+			}
+		}
+	case []any:
+		for i := range x {
+			x[i] = clean(x[i])
+		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+	}
+	return v
 }
 
 // pathKey identifies a path the way diffengine matches paths.
@@ -259,8 +320,24 @@ func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, host string, segs 
 		lp, _ := live["path"].(string)
 		lt, _ := live["pathType"].(string)
 		ptype := networkingv1.PathType(lt)
-		after, order := place(docKeys, wantKeys, pathKey(lp, &ptype))
-		return e.addItem(paths, c.Live, after, order)
+		key := pathKey(lp, &ptype)
+		after, order := place(docKeys, wantKeys, key)
+		var vals []any
+		for _, r := range e.want.Spec.Rules {
+			if r.Host == host && r.HTTP != nil {
+				for _, p := range r.HTTP.Paths {
+					if pathKey(p.Path, p.PathType) == key {
+						vals = append(vals, jsonShape(p))
+					}
+				}
+			}
+		}
+		if len(vals) != 1 {
+			// Equal paths with several backends: diffengine's value says
+			// which one this change is.
+			vals = nil
+		}
+		return e.addItems(paths, vals, c.Live, after, order)
 	}
 	type cand struct{ rule, path int }
 	var cands []cand
@@ -416,8 +493,15 @@ func (e *editor) tlsChange(spec mref, segs []segment, c diffengine.Change) error
 				}
 			}
 		}
-		after, order := place(docKeys, wantKeys, tlsKey(secret, hosts))
-		return e.addItem(seq, c.Live, after, order)
+		k := tlsKey(secret, hosts)
+		after, order := place(docKeys, wantKeys, k)
+		var vals []any
+		for _, t := range e.want.Spec.TLS {
+			if tlsKey(t.SecretName, t.Hosts) == k {
+				vals = append(vals, jsonShape(t))
+			}
+		}
+		return e.addItems(seq, vals, c.Live, after, order)
 	}
 	if len(items) == 0 {
 		return e.fail(0, "no TLS entry %s in the document", segs[0].sel)

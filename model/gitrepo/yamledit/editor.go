@@ -285,8 +285,7 @@ func (e *editor) setKey(m mref, key string, v any) error {
 // document does not hold what the diff says it holds).
 func (e *editor) delKey(m mref, key string) error {
 	if m.pend != nil {
-		m.pend.del(key)
-		return nil
+		return e.fail(0, "%s is not in the document", key)
 	}
 	if err := e.editable(m.node); err != nil {
 		return err

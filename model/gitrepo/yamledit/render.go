@@ -38,13 +38,6 @@ func (m *newMap) set(k string, v any) {
 	m.vals[k] = v
 }
 
-func (m *newMap) del(k string) {
-	if _, ok := m.vals[k]; ok {
-		delete(m.vals, k)
-		m.keys = slices.DeleteFunc(m.keys, func(x string) bool { return x == k })
-	}
-}
-
 // newSeq is a sequence the editor creates; items are written in the order
 // of their want index.
 type newSeq struct {
