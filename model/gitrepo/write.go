@@ -1,0 +1,418 @@
+package gitrepo
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+// writeMu serializes the manifest writes of this process: the hash
+// precondition guards against other processes, this against two actions of
+// the same one checking the same file before either renames.
+var writeMu sync.Mutex
+
+// writeFault, when set (by tests), is called before each step of a write
+// ("create", "write", "sync", "check" — the second precondition check —,
+// "rename") and fails it with its error.
+var writeFault func(step string) error
+
+func fault(step string) error {
+	if writeFault == nil {
+		return nil
+	}
+	return writeFault(step)
+}
+
+// HashManifest is the SHA-256 (hex) of a manifest's bytes, the precondition
+// ReadManifest returns and WriteManifest and RemoveManifest check.
+func HashManifest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ReadManifest returns a manifest file's bytes and their SHA-256 (hex), the
+// precondition for a later WriteManifest or RemoveManifest. rel is relative
+// to Root, slash-separated, as model.Origin.File. A path that leaves the
+// root (absolute, "..", through a symbolic link) or goes into .git is
+// refused with a *model.RefusedError; a missing file is an error matching
+// fs.ErrNotExist. With --rev the file is read from that commit, which is
+// what is being compared (the work tree may differ).
+func (r *Repo) ReadManifest(rel string) (data []byte, hash string, err error) {
+	rel, err = r.checkRel(rel)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.rev != nil {
+		data, err = r.readRev(rel)
+	} else {
+		data, err = r.readDisk(rel)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return data, HashManifest(data), nil
+}
+
+func (r *Repo) readDisk(rel string) ([]byte, error) {
+	root, err := r.openRoot()
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	if err := noSymlinks(root, rel); err != nil {
+		return nil, err
+	}
+	f, err := root.Open(filepath.FromSlash(rel))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("reading %s: %w", rel, &tooBigError{int64(len(data))})
+	}
+	return data, nil
+}
+
+// readRev reads rel from the --rev commit.
+func (r *Repo) readRev(rel string) ([]byte, error) {
+	g := r.git
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	top, err := r.rev.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
+	}
+	e, err := top.FindEntry(g.gitPath(rel))
+	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
+		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
+	}
+	if !e.Mode.IsFile() || e.Mode == filemode.Symlink {
+		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file in %s", rel, r.opts.Rev)}
+	}
+	data, err := g.readBlob(e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
+	}
+	return data, nil
+}
+
+// WriteManifest replaces rel (relative to Root, slash-separated) with data,
+// atomically: a temporary file in the same directory is written, synced and
+// renamed over rel, then the directory is synced. The file keeps its mode,
+// and its owner where the process may set it; a hard link to the old file
+// keeps the old content (rename replaces the directory entry).
+//
+// Right before the rename the file on disk is hashed again: unless its
+// SHA-256 is expectedHash (from ReadManifest), nothing is written and a
+// *model.StaleError is returned. expectedHash "" creates a new file
+// instead: refused with a *model.StaleError when rel exists (checked
+// atomically where the file system has hard links), parent directories are
+// created (0755), the file gets mode 0644.
+//
+// An I/O error (disk full, permission) comes back wrapped with the file
+// name, with the old file untouched and the temporary file removed. Paths
+// leaving the root, symbolic links and .git are refused as by
+// ReadManifest, and so is every write with --rev (the work tree is not what
+// is being compared).
+func (r *Repo) WriteManifest(rel, expectedHash string, data []byte) error {
+	rel, root, done, err := r.beginWrite(rel)
+	if err != nil {
+		return err
+	}
+	defer done()
+	name := filepath.FromSlash(rel)
+	dir := filepath.Dir(name)
+	old, err := precondition(root, rel, expectedHash)
+	if err != nil {
+		return err
+	}
+	if old == nil && dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				err = syscall.ENOTDIR // a file where a directory should be
+			}
+			return fmt.Errorf("writing %s: creating directory %s: %w", rel, filepath.ToSlash(dir), unwrapPathError(err))
+		}
+	}
+	tmp, err := writeTemp(root, name, data, old)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, unwrapPathError(err))
+	}
+	if err := replace(root, rel, name, tmp, expectedHash); err != nil {
+		_ = root.Remove(tmp)
+		return err
+	}
+	syncDir(root, dir)
+	return nil
+}
+
+// replace moves the written temporary file to name once the precondition
+// still holds.
+func replace(root *os.Root, rel, name, tmp, expectedHash string) error {
+	if err := fault("check"); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	if _, err := precondition(root, rel, expectedHash); err != nil {
+		return err
+	}
+	if err := fault("rename"); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	if expectedHash == "" {
+		// A hard link fails if the name exists, where a rename would
+		// replace a file created since the check.
+		err := root.Link(tmp, name)
+		if err == nil {
+			_ = root.Remove(tmp)
+			return nil
+		}
+		if errors.Is(err, fs.ErrExist) {
+			return &model.StaleError{What: rel + ", which did not exist,"}
+		}
+		// No hard links on this file system: rename after the check.
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, unwrapPathError(err))
+	}
+	return nil
+}
+
+// RemoveManifest deletes rel if its SHA-256 is still expectedHash (else
+// *model.StaleError, nothing removed), then syncs the directory. Empty
+// directories left behind are kept (git does not track them). Refused as
+// WriteManifest is.
+func (r *Repo) RemoveManifest(rel, expectedHash string) error {
+	if expectedHash == "" {
+		return fmt.Errorf("removing %s: no hash of the content that was read", rel)
+	}
+	rel, root, done, err := r.beginWrite(rel)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := precondition(root, rel, expectedHash); err != nil {
+		return err
+	}
+	name := filepath.FromSlash(rel)
+	if err := root.Remove(name); err != nil {
+		return fmt.Errorf("removing %s: %w", rel, unwrapPathError(err))
+	}
+	syncDir(root, filepath.Dir(name))
+	return nil
+}
+
+// beginWrite checks rel for a write, opens the root and takes the write
+// lock; done undoes both.
+func (r *Repo) beginWrite(rel string) (clean string, root *os.Root, done func(), err error) {
+	if clean, err = r.checkWritable(rel); err != nil {
+		return "", nil, nil, err
+	}
+	if root, err = r.openRoot(); err != nil {
+		return "", nil, nil, err
+	}
+	if err := noSymlinks(root, clean); err != nil {
+		root.Close()
+		return "", nil, nil, err
+	}
+	writeMu.Lock()
+	return clean, root, func() { writeMu.Unlock(); root.Close() }, nil
+}
+
+// precondition checks that rel on disk is what the caller read: content
+// hashing to expectedHash, or no file when expectedHash is "". It returns
+// the file's info (nil when there is none).
+func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) {
+	name := filepath.FromSlash(rel)
+	fi, err := root.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		if expectedHash == "" {
+			return nil, nil
+		}
+		return nil, &model.StaleError{What: rel + " on disk (it was deleted)"}
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+	case expectedHash == "":
+		return nil, &model.StaleError{What: rel + ", which did not exist,"}
+	case !fi.Mode().IsRegular():
+		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", rel, fi.Mode().Type())}
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+	}
+	if hex.EncodeToString(h.Sum(nil)) != expectedHash {
+		return nil, &model.StaleError{What: rel + " on disk"}
+	}
+	return fi, nil
+}
+
+// writeTemp writes data to a new temporary file beside name, with old's
+// mode and owner (0644 without old), synced and closed. On error nothing
+// is left behind.
+func writeTemp(root *os.Root, name string, data []byte, old fs.FileInfo) (_ string, err error) {
+	if err := fault("create"); err != nil {
+		return "", err
+	}
+	var f *os.File
+	var tmp string
+	for range 10 {
+		tmp = tempName(name)
+		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	closed := false
+	defer func() {
+		if err != nil {
+			if !closed {
+				_ = f.Close()
+			}
+			_ = root.Remove(tmp)
+		}
+	}()
+	if err = fault("write"); err != nil {
+		return "", err
+	}
+	if _, err = f.Write(data); err != nil {
+		return "", err
+	}
+	mode := fs.FileMode(0o644)
+	if old != nil {
+		mode = old.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+		keepOwner(f, old)
+	}
+	if err = f.Chmod(mode); err != nil {
+		return "", err
+	}
+	if err = fault("sync"); err != nil {
+		return "", err
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	// Close reports late write errors (NFS).
+	closed = true
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	return tmp, nil
+}
+
+// tempName is a hidden name beside name that no manifest walk reads (it
+// does not end in .yaml/.yml/.json).
+func tempName(name string) string {
+	base := filepath.Base(name)
+	if len(base) > 100 {
+		base = base[:100]
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return filepath.Join(filepath.Dir(name), "."+base+"."+hex.EncodeToString(b[:])+".ingress-drift-tmp")
+}
+
+// syncDir makes a rename or removal in dir durable. Its error is not
+// reported: the change is already visible, and some file systems cannot
+// sync a directory.
+func syncDir(root *os.Root, dir string) {
+	d, err := root.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// openRoot opens the repo root; every file operation goes through it, so
+// that no path (nor a symbolic link swapped in meanwhile) reaches outside.
+func (r *Repo) openRoot() (*os.Root, error) {
+	root, err := os.OpenRoot(r.root)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: %w", r.root, unwrapPathError(err))
+	}
+	return root, nil
+}
+
+// checkRel cleans a manifest path and refuses one that is not a file below
+// the root or that is in a .git directory.
+func (r *Repo) checkRel(rel string) (string, error) {
+	clean := path.Clean(filepath.ToSlash(rel))
+	switch {
+	case rel == "" || clean == ".":
+		return "", &model.RefusedError{Reason: fmt.Sprintf("%q is not a file path", rel)}
+	case path.IsAbs(clean) || filepath.IsAbs(rel) || !filepath.IsLocal(filepath.FromSlash(clean)):
+		return "", &model.RefusedError{Reason: fmt.Sprintf("%s is outside the repo root %s; manifest paths are relative to it", rel, r.root)}
+	}
+	for _, seg := range strings.Split(clean, "/") {
+		if strings.EqualFold(seg, ".git") {
+			return "", &model.RefusedError{Reason: fmt.Sprintf("%s is inside a .git directory", rel)}
+		}
+	}
+	return clean, nil
+}
+
+// checkWritable is checkRel for a write, which --rev refuses.
+func (r *Repo) checkWritable(rel string) (string, error) {
+	clean, err := r.checkRel(rel)
+	if err != nil {
+		return "", err
+	}
+	if r.rev != nil {
+		return "", &model.RefusedError{Reason: fmt.Sprintf("comparing against --rev %s: %s is not written, because the work tree is not what is being compared; run without --rev to write manifests", r.opts.Rev, clean)}
+	}
+	return clean, nil
+}
+
+// noSymlinks refuses a path whose file or any directory above it (below
+// the root) is a symbolic link: writing through one would change a file
+// elsewhere, and git tracks the link, not the file behind it. Components
+// that do not exist yet end the check.
+func noSymlinks(root *os.Root, rel string) error {
+	segs := strings.Split(rel, "/")
+	for i := range segs {
+		p := strings.Join(segs[:i+1], "/")
+		fi, err := root.Lstat(filepath.FromSlash(p))
+		if err != nil {
+			return nil
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			what := "it is a symbolic link"
+			if i < len(segs)-1 {
+				what = p + " is a symbolic link"
+			}
+			return &model.RefusedError{Reason: fmt.Sprintf("%s: %s; ingress-drift writes only regular files inside the repo, never through links — edit the file it points to", rel, what)}
+		}
+	}
+	return nil
+}
