@@ -356,6 +356,9 @@ func readIndex(file string) (*index.Index, error) {
 	defer f.Close()
 	idx := &index.Index{}
 	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
+		if errors.Is(err, index.ErrUnknownExtension) || errors.Is(err, index.ErrUnsupportedVersion) {
+			return nil, &model.RefusedError{Reason: fmt.Sprintf("the git index %s uses a format go-git cannot rewrite (a split or sparse index?): commit with git instead", file)}
+		}
 		return nil, fmt.Errorf("reading the git index %s: %w", file, err)
 	}
 	return idx, nil

@@ -522,3 +522,79 @@ func TestCommitFileLinkedWorktree(t *testing.T) {
 		t.Errorf("main work tree status = %q", got)
 	}
 }
+
+// Index versions 3 and 4 (path compression) are read and written back;
+// a split index, which go-git cannot write, is refused before anything
+// changes.
+func TestCommitFileIndexFormats(t *testing.T) {
+	for _, args := range [][]string{{"update-index", "--index-version", "3"}, {"update-index", "--index-version", "4"}, {"update-index", "--split-index"}} {
+		t.Run(strings.Join(args[1:], " "), func(t *testing.T) {
+			isolateGit(t)
+			dir := newGitRepo(t, map[string]string{"apps/shop.yaml": shopV1, "b.yaml": "1\n"}, true)
+			setLocalIdentity(t, dir)
+			gitCmd(t, dir, args...)
+			write(t, dir, "b.yaml", "2\n")
+			gitCmd(t, dir, "add", "b.yaml")
+			r := openRepo(t, dir, "")
+			must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+			head := gitCmd(t, dir, "rev-parse", "HEAD")
+			_, err := r.CommitFile(context.Background(), "apps/shop.yaml", "x")
+			if args[1] == "--split-index" {
+				wantRefused(t, err, "uses a format go-git cannot rewrite")
+				if got := gitCmd(t, dir, "rev-parse", "HEAD"); got != head {
+					t.Error("a commit was made")
+				}
+				if got := gitCmd(t, dir, "status", "--porcelain"); got != " M apps/shop.yaml\nM  b.yaml" {
+					t.Errorf("git status = %q", got)
+				}
+				return
+			}
+			must(t, err)
+			checkClean(t, dir, "apps/shop.yaml")
+			if got := gitCmd(t, dir, "status", "--porcelain"); got != "M  b.yaml" {
+				t.Errorf("git status = %q", got)
+			}
+		})
+	}
+}
+
+// With core.fileMode false, as git, the mode in HEAD is kept whatever the
+// executable bit on disk says.
+func TestCommitFileCoreFileModeFalse(t *testing.T) {
+	isolateGit(t)
+	dir := newGitRepo(t, map[string]string{"run.yaml": shopV1}, false)
+	must(t, os.Chmod(filepath.Join(dir, "run.yaml"), 0o755))
+	gitCommitAll(t, dir, "executable")
+	setLocalIdentity(t, dir)
+	gitCmd(t, dir, "config", "core.fileMode", "false")
+	must(t, os.Chmod(filepath.Join(dir, "run.yaml"), 0o644))
+	r := openRepo(t, dir, "")
+	must(t, r.WriteManifest("run.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	_, err := r.CommitFile(context.Background(), "run.yaml", "x")
+	must(t, err)
+	if got := gitCmd(t, dir, "ls-tree", "HEAD", "run.yaml"); !strings.HasPrefix(got, "100755 ") {
+		t.Errorf("git ls-tree = %q, want the mode kept (100755)", got)
+	}
+	checkClean(t, dir, "run.yaml")
+}
+
+// A branch that exists only in packed-refs (after git gc or pack-refs) is
+// moved by writing its loose ref, as git does.
+func TestCommitFilePackedBranch(t *testing.T) {
+	isolateGit(t)
+	dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1}, true)
+	setLocalIdentity(t, dir)
+	before := gitCmd(t, dir, "rev-parse", "HEAD")
+	gitCmd(t, dir, "pack-refs", "--all", "--prune")
+	if _, err := os.Stat(filepath.Join(dir, ".git", "refs", "heads", "main")); err == nil {
+		t.Fatal("the branch is still a loose ref")
+	}
+	r := openRepo(t, dir, "")
+	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	hash, err := r.CommitFile(context.Background(), "shop.yaml", "x")
+	must(t, err)
+	checkClean(t, dir, "shop.yaml")
+	if got := gitCmd(t, dir, "rev-parse", "main", "main^"); got != hash+"\n"+before {
+		t.Errorf("main, main^ = %q", got)
+	}
+}
