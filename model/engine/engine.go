@@ -32,6 +32,8 @@ type Options struct {
 	LiveFile string
 	// ReadOnly is --read-only.
 	ReadOnly bool
+	// AuditLog is the audit log file ("" = DefaultAuditLog()).
+	AuditLog string
 }
 
 // Engine owns one Inventory and the two sides that feed it.
