@@ -53,12 +53,14 @@ func runTUI(parent context.Context, g *globalFlags, theme string) error {
 		}
 		runErr <- err
 	}()
-	readOnly := ""
+	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng, Diff: eng.DiffOptions()}
 	if g.readOnly {
-		readOnly = "read-only mode (--read-only)"
+		o.ReadOnly = "read-only mode (--read-only)"
+	} else {
+		o.RevertDisabled, o.AcceptDisabled = eng.Disabled(ctx)
 	}
 	restore := divertStderr()
-	uiErr := tui.Run(ctx, tui.Options{Source: eng.Inv, Theme: theme, ReadOnly: readOnly, Diff: eng.DiffOptions()})
+	uiErr := tui.Run(ctx, o)
 	cancel(nil)
 	restore()
 	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {

@@ -68,6 +68,8 @@ terminal UI.`,
 		newVersionCommand(),
 		newCheckCommand(g),
 		newDiffCommand(g),
+		newRevertCommand(g),
+		newAcceptCommand(g),
 	)
 	return root
 }

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/engine"
+)
+
+// reconcileFlags are the confirmation flags of revert and accept.
+type reconcileFlags struct {
+	yes     bool
+	confirm string
+	commit  bool
+}
+
+func newRevertCommand(g *globalFlags) *cobra.Command {
+	f := &reconcileFlags{}
+	cmd := &cobra.Command{
+		Use:   "revert NAMESPACE/NAME",
+		Short: "Make one Ingress in the cluster match its manifest in Git (after a dry-run preview)",
+		Long: `revert makes the live object equal to its manifest: a drifted object is
+replaced (fields someone added live are removed too), a missing one is created,
+and one that is in no manifest is deleted. It first shows the result of a
+server-side dry run, then asks for confirmation (--yes in scripts; a delete
+also needs --confirm NAME). The write carries the resourceVersion that was
+previewed: if the object changed in between, nothing is written.
+
+Exit codes: 0 done or nothing to do, 1 refused or not confirmed (nothing
+written), 3 the write failed (nothing written) or bad flags.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return reconcile(cmd, g, f, args[0], model.ActionRevert)
+		},
+	}
+	addReconcileFlags(cmd, f, false)
+	return cmd
+}
+
+func newAcceptCommand(g *globalFlags) *cobra.Command {
+	f := &reconcileFlags{}
+	cmd := &cobra.Command{
+		Use:   "accept NAMESPACE/NAME",
+		Short: "Write the live state of one Ingress into its manifest in Git (comments and layout kept)",
+		Long: `accept writes the live object into the exact document of its manifest file,
+editing only the fields that differ: comments, key order, quoting, indentation
+and the other documents of the file stay byte for byte. An object in no
+manifest gets a new file (newManifestPath in .ingress-drift.yaml, default
+<namespace>/<name>.yaml); one that is not in the cluster is removed from its
+file (--confirm NAME). The file is written atomically and only if it did not
+change since it was read. --commit commits that file alone with go-git (never
+pushed).
+
+Exit codes: 0 done or nothing to do, 1 refused or not confirmed (nothing
+written), 3 the write failed (nothing written) or bad flags.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return reconcile(cmd, g, f, args[0], model.ActionAccept)
+		},
+	}
+	addReconcileFlags(cmd, f, true)
+	return cmd
+}
+
+func addReconcileFlags(cmd *cobra.Command, f *reconcileFlags, commit bool) {
+	cmd.Flags().BoolVarP(&f.yes, "yes", "y", false, "do not ask: proceed after the preview")
+	cmd.Flags().StringVar(&f.confirm, "confirm", "", "the object's name, required with --yes to delete or remove it")
+	if commit {
+		cmd.Flags().BoolVar(&f.commit, "commit", false, "commit the written file with go-git (only that file; never pushed)")
+	}
+}
+
+func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string, action model.Action) error {
+	key, err := model.ParseKey(arg)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(g.engineOptions())
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := eng.Load(ctx); err != nil {
+		return err
+	}
+	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if e, ok := eng.Inv.Get(key); ok && e.Status == model.StatusInSync {
+		fmt.Fprintf(out, "%s is in sync with %s: nothing to do\n", key, e.Origin())
+		return nil
+	}
+	plan, err := eng.Plan(ctx, key, action)
+	if err != nil {
+		return refusal(errOut, err)
+	}
+	printPlan(out, plan)
+	confirmed, typed, err := confirm(cmd.InOrStdin(), out, f, plan)
+	if err != nil {
+		return refusal(errOut, err)
+	}
+	if !confirmed {
+		fmt.Fprintln(errOut, "not confirmed: nothing was written")
+		return exitError{exitDrift}
+	}
+	res, err := eng.Execute(ctx, plan, model.ExecOptions{Confirm: typed, Commit: f.commit})
+	if err != nil {
+		return refusal(errOut, err)
+	}
+	fmt.Fprintln(out, res.Message)
+	return nil
+}
+
+// refusal prints why nothing was written: exit 1 for a refusal or a stale
+// preview, 3 for a failed write.
+func refusal(w io.Writer, err error) error {
+	var refused *model.RefusedError
+	switch {
+	case errors.Is(err, model.ErrStale):
+		fmt.Fprintln(w, err)
+		fmt.Fprintln(w, "run the command again to see the new diff")
+		return exitError{exitDrift}
+	case errors.As(err, &refused):
+		fmt.Fprintln(w, err)
+		return exitError{exitDrift}
+	}
+	return err
+}
+
+// printPlan shows the preview: what will be written, field by field, and
+// the file diff of an accept.
+func printPlan(w io.Writer, p *model.Plan) {
+	fmt.Fprintf(w, "%s\n", p.Summary)
+	for _, c := range p.Changes {
+		before, after := c.Live, c.Git // a revert makes live → Git
+		if p.Action == model.ActionAccept {
+			before, after = c.Git, c.Live
+		}
+		fmt.Fprintf(w, "  %-8s %s: %s → %s\n", c.Severity, c.Path, value(before), value(after))
+	}
+	if len(p.Remaining) > 0 {
+		fmt.Fprintln(w, "warning: after this, still different from Git (an admission webhook or default?):")
+		for _, c := range p.Remaining {
+			fmt.Fprintf(w, "  %s: Git %s, cluster %s\n", c.Path, value(c.Git), value(c.Live))
+		}
+	}
+	if p.FileDiff != "" {
+		fmt.Fprintf(w, "\n%s", p.FileDiff)
+	}
+}
+
+// confirm asks the user, or reads the answer from the flags: --yes, and
+// --confirm NAME when the plan needs the name typed.
+func confirm(in io.Reader, w io.Writer, f *reconcileFlags, p *model.Plan) (ok bool, typed string, err error) {
+	if f.yes {
+		if p.ConfirmName != "" && f.confirm != p.ConfirmName {
+			return false, "", &model.RefusedError{Reason: fmt.Sprintf("%s needs --confirm %s with --yes", p.Operation, p.ConfirmName)}
+		}
+		return true, f.confirm, nil
+	}
+	if fi, err := os.Stdin.Stat(); in == os.Stdin && (err != nil || fi.Mode()&os.ModeCharDevice == 0) {
+		return false, "", &model.RefusedError{Reason: "not confirmed: standard input is not a terminal; pass --yes (and --confirm NAME to delete or remove)"}
+	}
+	r := bufio.NewReader(in)
+	if p.ConfirmName != "" {
+		fmt.Fprintf(w, "\nType %q to confirm: ", p.ConfirmName)
+		line, _ := r.ReadString('\n')
+		typed = strings.TrimSpace(line)
+		return typed == p.ConfirmName, typed, nil
+	}
+	fmt.Fprint(w, "\nProceed? [y/N] ")
+	line, _ := r.ReadString('\n')
+	ans := strings.ToLower(strings.TrimSpace(line))
+	return ans == "y" || ans == "yes", "", nil
+}
