@@ -40,6 +40,10 @@ type listModel struct {
 	// sel is the selected row as it was when last seen; the selection
 	// follows its key through updates and re-sorts.
 	sel *row
+	// chosen is set once the user moves the cursor. Until then the cursor
+	// stays on the first row while entries stream in at start-up, instead
+	// of following whichever object happened to arrive first.
+	chosen bool
 }
 
 func newList(st *themes.Styles, sym *symbols, now func() time.Time) listModel {
@@ -145,7 +149,7 @@ func (l *listModel) reselect(prev *row) {
 		}
 		return
 	}
-	if prev == nil {
+	if prev == nil || !l.chosen {
 		l.setCursor(min(l.cursor, len(vis)-1))
 		return
 	}
@@ -157,6 +161,13 @@ func (l *listModel) reselect(prev *row) {
 	}
 	i, _ := l.set.indexOfSortKey(prev)
 	l.setCursor(min(i, len(vis)-1))
+}
+
+// move puts the cursor where the user asked; from then on the selection
+// follows that object.
+func (l *listModel) move(i int) {
+	l.chosen = true
+	l.setCursor(i)
 }
 
 func (l *listModel) setCursor(i int) {
@@ -242,9 +253,9 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
-			l.setCursor(l.cursor - 3)
+			l.move(l.cursor - 3)
 		case tea.MouseWheelDown:
-			l.setCursor(l.cursor + 3)
+			l.move(l.cursor + 3)
 		}
 	default:
 		if l.typing {
@@ -261,21 +272,21 @@ func (l listModel) updateKey(msg tea.KeyPressMsg) (listModel, tea.Cmd) {
 	h := l.rowsHeight()
 	switch {
 	case key.Matches(msg, k.Up):
-		l.setCursor(l.cursor - 1)
+		l.move(l.cursor - 1)
 	case key.Matches(msg, k.Down):
-		l.setCursor(l.cursor + 1)
+		l.move(l.cursor + 1)
 	case key.Matches(msg, k.PageUp):
-		l.setCursor(l.cursor - h)
+		l.move(l.cursor - h)
 	case key.Matches(msg, k.PageDown):
-		l.setCursor(l.cursor + h)
+		l.move(l.cursor + h)
 	case key.Matches(msg, k.HalfUp):
-		l.setCursor(l.cursor - h/2)
+		l.move(l.cursor - h/2)
 	case key.Matches(msg, k.HalfDown):
-		l.setCursor(l.cursor + h/2)
+		l.move(l.cursor + h/2)
 	case key.Matches(msg, k.Top):
-		l.setCursor(0)
+		l.move(0)
 	case key.Matches(msg, k.Bottom):
-		l.setCursor(len(l.set.visible) - 1)
+		l.move(len(l.set.visible) - 1)
 	case key.Matches(msg, k.StatusTab):
 		l.setTab(int(msg.String()[0] - '1'))
 	case key.Matches(msg, k.NextTab):
@@ -320,7 +331,7 @@ func (l *listModel) click(y int) (again bool) {
 		return false
 	}
 	again = i == l.cursor
-	l.setCursor(i)
+	l.move(i)
 	return again
 }
 

@@ -630,3 +630,29 @@ func TestTooSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestCursorStaysOnTopUntilMoved: at start-up entries stream in; until the
+// user moves the cursor it stays on the first row (the worst object), not
+// on whichever object arrived first.
+func TestCursorStaysOnTopUntilMoved(t *testing.T) {
+	m, _ := newTestModel(t, 120, 30)
+	first := visibleKeys(m)[0]
+	n := entryByKey(fixtureEntries(), "blog", "blog")
+	n.Key.Name, n.Status, n.Severity, n.Version = "blog-canary", model.StatusDrifted, diffengine.SeverityCritical, 101
+	m = update(m, batchMsg{model.Batch{Changed: []model.Entry{n}}})
+	if m.list.cursor != 0 || selectedKey(t, m).String() != visibleKeys(m)[0] {
+		t.Fatalf("before any move: cursor %d on %s, want row 0 (%s)", m.list.cursor, selectedKey(t, m), visibleKeys(m)[0])
+	}
+	if visibleKeys(m)[0] == first {
+		t.Fatalf("the test entry did not sort first: %v", visibleKeys(m))
+	}
+	// Once the user has chosen a row, the selection follows that object.
+	m = press(t, m, "j")
+	chosen := selectedKey(t, m).String()
+	n2 := n
+	n2.Key.Name, n2.Version = "blog-canary-2", 102
+	m = update(m, batchMsg{model.Batch{Changed: []model.Entry{n2}}})
+	if got := selectedKey(t, m).String(); got != chosen {
+		t.Fatalf("after the user moved: selected %s, want %s", got, chosen)
+	}
+}
