@@ -117,6 +117,9 @@ func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string
 		return refusal(errOut, err)
 	}
 	fmt.Fprintln(out, res.Message)
+	if res.Commit != "" {
+		fmt.Fprintf(out, "committed %s (not pushed)\n", res.Commit)
+	}
 	return nil
 }
 

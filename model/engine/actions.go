@@ -456,7 +456,6 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 				return out, before, after, fmt.Errorf("%s was written, but not committed: %w", p.file, err)
 			}
 			out.Commit = hash
-			out.Message += ", committed " + shortHash(hash)
 		}
 	default:
 		return nil, "", "", fmt.Errorf("unknown operation %q", plan.Operation)
