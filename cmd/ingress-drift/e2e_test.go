@@ -127,3 +127,52 @@ func TestEndToEndTUI(t *testing.T) {
 	tm.keys("q")
 	tm.waitFor("the program to exit with status 0", func(s string) bool { return strings.Contains(s, "EXITED 0") })
 }
+
+// TestEndToEndReconcile reverts one drift and accepts another from the TUI
+// of the real binary, against the local API server and a real git repo.
+func TestEndToEndReconcile(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	repo := gitRepo(t, env, ns)
+	tm := newTmux(t, 120, 36, []string{"NO_COLOR=1", "TERM=xterm-256color", "XDG_STATE_HOME=" + stateDir(t)},
+		binary(t), "--kubeconfig", env.Kubeconfig, "-n", ns, "--repo", repo)
+	row := func(status string) func(string) bool {
+		return func(s string) bool { return strings.Contains(rowOf(s, ns+"/web"), status) }
+	}
+	tm.waitFor("web in sync", row("in-sync"))
+
+	// Revert: a hand-added annotation goes away.
+	env.Kubectl(t, "-n", ns, "annotate", "ingress", "web", "nginx.ingress.kubernetes.io/ssl-redirect=false")
+	tm.waitFor("web drifted", row("drifted"))
+	tm.keys("r")
+	tm.waitFor("the revert preview", func(s string) bool {
+		return strings.Contains(s, "Revert "+ns+"/web to Git?") && strings.Contains(s, "ssl-redirect")
+	})
+	tm.keys("y")
+	tm.waitFor("web in sync after the revert", func(s string) bool {
+		return row("in-sync")(s) && strings.Contains(s, "reverted "+ns+"/web")
+	})
+	if out := env.Kubectl(t, "-n", ns, "get", "ingress", "web", "-o", "jsonpath={.metadata.annotations}"); strings.Contains(out, "ssl-redirect") {
+		t.Fatalf("annotation still live after the revert: %s", out)
+	}
+
+	// Accept: the live port goes into the manifest, committed.
+	env.Kubectl(t, "-n", ns, "patch", "ingress", "web", "--type=json", "-p", `[{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":8080}]`)
+	tm.waitFor("web drifted again", row("drifted"))
+	tm.keys("a")
+	tm.waitFor("the accept preview with the file diff", func(s string) bool {
+		return strings.Contains(s, "+                  number: 8080") && strings.Contains(s, "[ ] commit")
+	})
+	tm.keys("c")
+	tm.waitFor("commit ticked", func(s string) bool { return strings.Contains(s, "[x] commit") })
+	tm.keys("y")
+	tm.waitFor("web in sync after the accept", func(s string) bool {
+		return row("in-sync")(s) && strings.Contains(s, "wrote the live state of "+ns+"/web")
+	})
+	log, err := exec.Command("git", "-C", repo, "log", "-1", "--format=%s", "--name-only").CombinedOutput()
+	if err != nil || !strings.Contains(string(log), "ingress-drift: accept live state of "+ns+"/web") || !strings.Contains(string(log), "web.yaml") {
+		t.Fatalf("last commit:\n%s (%v)", log, err)
+	}
+	tm.keys("q")
+	tm.waitFor("the program to exit with status 0", func(s string) bool { return strings.Contains(s, "EXITED 0") })
+}

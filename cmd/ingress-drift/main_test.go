@@ -57,7 +57,7 @@ func run(t *testing.T, args ...string) result {
 	cmd := exec.CommandContext(ctx, binary(t), args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent", "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent", "NO_COLOR=1", "XDG_STATE_HOME="+stateDir(t))
 	err := cmd.Run()
 	r := result{stdout: out.String(), stderr: errb.String()}
 	var ee *exec.ExitError
@@ -95,3 +95,17 @@ func demoStory(t *testing.T) (env *testcluster.Env, repo string) {
 	}
 	return env, demoRepo
 }
+
+// stateDir is the XDG state directory of one test: the audit log goes
+// there, never into the real home.
+func stateDir(t *testing.T) string {
+	t.Helper()
+	if d, ok := stateDirs.Load(t.Name()); ok {
+		return d.(string)
+	}
+	d := t.TempDir()
+	stateDirs.Store(t.Name(), d)
+	return d
+}
+
+var stateDirs sync.Map

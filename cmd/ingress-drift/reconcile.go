@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/ingress-drift/ingress-drift/model"
@@ -170,7 +171,7 @@ func confirm(in io.Reader, w io.Writer, f *reconcileFlags, p *model.Plan) (ok bo
 		}
 		return true, f.confirm, nil
 	}
-	if fi, err := os.Stdin.Stat(); in == os.Stdin && (err != nil || fi.Mode()&os.ModeCharDevice == 0) {
+	if in == os.Stdin && !term.IsTerminal(os.Stdin.Fd()) {
 		return false, "", &model.RefusedError{Reason: "not confirmed: standard input is not a terminal; pass --yes (and --confirm NAME to delete or remove)"}
 	}
 	r := bufio.NewReader(in)

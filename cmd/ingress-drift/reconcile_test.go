@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+)
+
+// gitRepo makes a git repo with one committed manifest for namespace ns and
+// applies it to the cluster.
+func gitRepo(t *testing.T, env *testcluster.Env, ns string) string {
+	t.Helper()
+	repo := t.TempDir()
+	manifest := strings.Replace(syncedManifest, "  name: web\n", "  name: web\n  namespace: "+ns+"\n", 1)
+	if err := os.WriteFile(filepath.Join(repo, "web.yaml"), []byte("# the web front end\n"+manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"config", "user.name", "E2E"}, {"config", "user.email", "e2e@example.com"},
+		{"add", "web.yaml"}, {"commit", "-q", "-m", "add web"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	env.Kubectl(t, "apply", "-f", filepath.Join(repo, "web.yaml"))
+	return repo
+}
+
+// TestRevertAndAcceptCLI drives the CLI twins: previews, refusals without
+// confirmation, a revert that removes a hand-added annotation, an accept
+// with --commit, and the audit log.
+func TestRevertAndAcceptCLI(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	repo := gitRepo(t, env, ns)
+	base := []string{"--kubeconfig", env.Kubeconfig, "-n", ns, "--repo", repo}
+	key := ns + "/web"
+
+	if r := run(t, append([]string{"revert", key}, base...)...); r.code != exitOK || !strings.Contains(r.stdout, "in sync") {
+		t.Fatalf("revert of an in-sync object: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	env.Kubectl(t, "-n", ns, "annotate", "ingress", "web", "nginx.ingress.kubernetes.io/ssl-redirect=false")
+
+	// Without --yes and without a terminal: preview, then refusal.
+	r := run(t, append([]string{"revert", key}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stdout, "metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]") || !strings.Contains(r.stderr, "--yes") {
+		t.Fatalf("unconfirmed revert: exit %d, want 1 with the preview and a hint at --yes\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if out := env.Kubectl(t, "-n", ns, "get", "ingress", "web", "-o", "jsonpath={.metadata.annotations}"); !strings.Contains(out, "ssl-redirect") {
+		t.Fatal("an unconfirmed revert changed the object")
+	}
+	r = run(t, append([]string{"revert", key, "--yes"}, base...)...)
+	if r.code != exitOK || !strings.Contains(r.stdout, "reverted") {
+		t.Fatalf("revert --yes: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if out := env.Kubectl(t, "-n", ns, "get", "ingress", "web", "-o", "jsonpath={.metadata.annotations}"); strings.Contains(out, "ssl-redirect") {
+		t.Fatalf("the hand-added annotation survived the revert: %s", out)
+	}
+
+	// Accept: the live port goes into the file, which is committed.
+	env.Kubectl(t, "-n", ns, "patch", "ingress", "web", "--type=json", "-p", `[{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":8080}]`)
+	r = run(t, append([]string{"accept", key, "--yes", "--commit"}, base...)...)
+	if r.code != exitOK || !strings.Contains(r.stdout, "+                  number: 8080") || !strings.Contains(r.stdout, "committed") {
+		t.Fatalf("accept --yes --commit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(repo, "web.yaml"))
+	if err != nil || !strings.HasPrefix(string(b), "# the web front end\n") || !strings.Contains(string(b), "number: 8080") {
+		t.Fatalf("web.yaml after accept:\n%s (%v)", b, err)
+	}
+	log, _ := exec.Command("git", "-C", repo, "log", "-1", "--format=%s").CombinedOutput()
+	if strings.TrimSpace(string(log)) != "ingress-drift: accept live state of "+key {
+		t.Errorf("last commit subject = %q", log)
+	}
+	if r := run(t, append([]string{"check"}, base...)...); r.code != exitOK {
+		t.Errorf("check after revert and accept: exit %d, want 0\n%s", r.code, r.stdout)
+	}
+
+	// Deleting needs the typed name even with --yes.
+	env.Kubectl(t, "-n", ns, "create", "ingress", "handmade", "--class=nginx", "--rule=x.example.com/*=x:80")
+	if r := run(t, append([]string{"revert", ns + "/handmade", "--yes"}, base...)...); r.code != exitDrift || !strings.Contains(r.stderr, "--confirm handmade") {
+		t.Fatalf("delete without --confirm: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, append([]string{"revert", ns + "/handmade", "--yes", "--confirm", "handmade"}, base...)...); r.code != exitOK {
+		t.Fatalf("delete with --confirm: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	audit, err := os.ReadFile(filepath.Join(stateDir(t), "ingress-drift", "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(audit)), "\n"); len(lines) != 3 ||
+		!strings.Contains(lines[0], `"operation":"update-live"`) || !strings.Contains(lines[1], `"operation":"edit-manifest"`) || !strings.Contains(lines[2], `"operation":"delete-live"`) {
+		t.Errorf("audit log:\n%s", audit)
+	}
+}
