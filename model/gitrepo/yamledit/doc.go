@@ -49,12 +49,15 @@
 //     left empty takes its key with it (no "annotations:" or "tls:" reading
 //     as null is left behind); a first key on a dash line is replaced by the
 //     next key moving up.
-//   - An added rule, path or TLS entry: rendered as block YAML in the
-//     list's own dash style ("- host:" at the key's column or indented),
-//     placed after the element that precedes it in the live object's order
-//     (else first), content in kubectl's field order. Lists of scalars
-//     (TLS hosts) follow the document: written in flow style ("[a, b]") if
-//     the document writes such lists that way.
+//   - An added rule, path or TLS entry: rendered from the live object's
+//     own element (so the lists inside keep live's order) as block YAML in
+//     the list's own dash style ("- host:" at the key's column or
+//     indented), placed after the element that precedes it in the live
+//     object's order (else first), keys in kubectl's field order. Lists of
+//     scalars (TLS hosts) follow the document: written in flow style
+//     ("[a, b]") if the document writes such lists that way. A TLS entry
+//     without secretName is matched by its host set, so a host added to it
+//     rewrites the entry.
 //   - Flow collections ({a: 1}, [a, b], and JSON files): entries are added
 //     as ", key: value" in the same syntax — JSON stays valid JSON, with
 //     double-quoted keys and strings, on a new line when the collection has

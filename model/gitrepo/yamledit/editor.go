@@ -79,11 +79,17 @@ func newEditor(t *tree, st style, cur, want *networkingv1.Ingress) *editor {
 	return &editor{tree: t, st: st, cur: cur, want: want, maps: map[*yaml.Node]*mapEdit{}, seqs: map[*yaml.Node]*seqEdit{}}
 }
 
-// EditError says which change could not be written and why. Line is
-// 1-based in the document given to EditIngress (0 when there is none).
+// EditError says which change could not be written and why. It wraps
+// ErrUnsupported.
 type EditError struct {
-	Path   string
-	Line   int
+	// Path is the semantic path of the change (diffengine.Change.Path),
+	// empty when the whole result was refused by the self-check.
+	Path string
+	// Line is 1-based in the document given to EditIngress (add the
+	// document's first line - 1 for a line in the file), 0 when there is
+	// none.
+	Line int
+	// Reason says what is in the way, for a person.
 	Reason string
 }
 
