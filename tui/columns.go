@@ -54,7 +54,7 @@ var columnSpecs = []columnSpec{
 var columnPriority = []columnID{colStatus, colName, colSeverity, colCategories, colLast, colOrigin, colHosts}
 
 // growPriority is the order in which shown columns grow into spare space.
-var growPriority = []columnID{colName, colHosts, colOrigin, colLast, colCategories}
+var growPriority = []columnID{colName, colLast, colHosts, colOrigin, colCategories}
 
 // gapFor is the space between columns: one cell on narrow terminals, two
 // where there is room.
@@ -176,7 +176,9 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 		if r.origin == "" && r.e.Status == model.StatusMissingGit {
 			return "(not in Git)", st.faint
 		}
-		return r.origin, st.faint
+		// Cut the middle of a long path: its file name and line are what
+		// a person needs.
+		return clipMiddle(r.origin, width, l.sym.ellipsis), st.faint
 	}
 	return "", st.text
 }

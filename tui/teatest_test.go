@@ -83,7 +83,7 @@ func TestFlow(t *testing.T) {
 			row = line
 		}
 	}
-	if !strings.Contains(row, "✓ in-sync") || !strings.Contains(row, "ZQXJV-g… 20s ago") {
+	if !strings.Contains(row, "✓ in-sync") || !strings.Contains(row, "ZQXJV-gi… 20s ago") {
 		t.Errorf("row not updated: %q\n%s", row, screen)
 	}
 }
