@@ -26,15 +26,20 @@ kube-bin-dir: ## print the directory holding the Kubernetes binaries
 
 .PHONY: vet
 vet:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	@test -z "$$(gofmt -l $$(find . -name '*.go' -not -path './.cache/*'))" || { echo "gofmt needed:"; gofmt -l $$(find . -name '*.go' -not -path './.cache/*'); exit 1; }
 	$(GO) vet ./...
 
 .PHONY: fuzz
-fuzz: ## run the diff fuzz target briefly (FUZZTIME=10s)
+fuzz: ## run each fuzz target briefly (FUZZTIME=10s each; longer in your own checks)
 	$(GO) test ./diffengine -run '^$$' -fuzz '^FuzzDiff$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./model/gitrepo/yamledit -run '^$$' -fuzz '^FuzzEditIngress$$' -fuzztime $(FUZZTIME)
+
+.PHONY: tools
+tools: ## tmux and git for the end-to-end tests (installed with apt-get when missing)
+	@hack/ensure-tools.sh
 
 .PHONY: test
-test: kube-bin vet fuzz build ## everything: vet, fuzz smoke, unit, integration (real API server), TUI golden and end-to-end
+test: kube-bin tools vet fuzz build ## everything: vet, fuzz smoke, unit, integration (real API server), TUI golden and end-to-end
 	$(TEST_ENV) $(GO) test $(GOTEST_FLAGS) ./...
 
 .PHONY: test-unit

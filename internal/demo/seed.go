@@ -140,6 +140,16 @@ func MakeRepo(dir string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("git init %s: %w", dir, err)
 	}
+	// A repo-local identity, so that "accept" with commit works in the demo
+	// on a machine with no git configuration.
+	cfg, err := r.Config()
+	if err != nil {
+		return err
+	}
+	cfg.User.Name, cfg.User.Email = "Demo User", "demo@example.com"
+	if err := r.SetConfig(cfg); err != nil {
+		return err
+	}
 	wt, err := r.Worktree()
 	if err != nil {
 		return err

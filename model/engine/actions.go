@@ -316,7 +316,7 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p *payload) erro
 	want := diffengine.CleanForManifest(entry.Live.Ingress)
 	edited, paths, err := yamledit.Edit(data[doc.Offset:doc.End], want, e.diffOptions(d))
 	if err != nil {
-		return &model.RefusedError{Reason: fmt.Sprintf("%s:%d: %v", d.Origin.File, d.Origin.Line, err)}
+		return &model.RefusedError{Reason: editRefusal(d.Origin, err)}
 	}
 	out := slices.Concat(data[:doc.Offset], edited, data[doc.End:])
 	after, err := decodeIngress(edited)
@@ -328,6 +328,24 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p *payload) erro
 	plan.Summary = fmt.Sprintf("write %d live field(s) of %s into %s (document %d)", len(paths), entry.Key, d.Origin, d.Origin.Doc+1)
 	p.data, p.file, p.paths, p.desired = out, d.Origin.File, paths, fingerprint(d.Ingress)
 	return nil
+}
+
+// editRefusal names the file and line of an edit that cannot be written
+// in place (yamledit counts lines from the document's start).
+func editRefusal(o model.Origin, err error) string {
+	var ee *yamledit.EditError
+	if errors.As(err, &ee) {
+		line := o.Line
+		if ee.Line > 0 {
+			line = o.Line + ee.Line - 1
+		}
+		what := ee.Reason
+		if ee.Path != "" {
+			what = ee.Path + ": " + what
+		}
+		return fmt.Sprintf("%s:%d: %s — nothing was written; edit the file by hand", o.File, line, what)
+	}
+	return fmt.Sprintf("%s:%d: %v", o.File, o.Line, err)
 }
 
 func (e *Engine) planNewFile(entry *model.Entry, plan *model.Plan, p *payload) error {

@@ -560,3 +560,25 @@ func TestRevertForbidden(t *testing.T) {
 		t.Error("the object changed")
 	}
 }
+
+// TestAcceptRefusesAliasWithFileLine: an edit that cannot be made in place
+// (the value is anchored and another key aliases it, so editing it would
+// change both) is refused with the file's line, not the document's, and
+// nothing is written.
+func TestAcceptRefusesAliasWithFileLine(t *testing.T) {
+	aliased := strings.Replace(shopFile, `    nginx.ingress.kubernetes.io/ssl-redirect: "true"`,
+		`    nginx.ingress.kubernetes.io/ssl-redirect: &redirect "true"`+"\n    nginx.ingress.kubernetes.io/force-ssl-redirect: *redirect", 1)
+	f := newFixture(t, map[string]string{"apps/shop.yaml": aliased}, "")
+	f.env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "nginx.ingress.kubernetes.io/ssl-redirect=false", "--overwrite")
+	f.status(t, "shop", model.StatusDrifted)
+	before := f.read(t, "apps/shop.yaml")
+	_, err := f.eng.Plan(context.Background(), f.key("shop"), model.ActionAccept)
+	var refused *model.RefusedError
+	// ssl-redirect is on line 12 of the file (line 9 of its document).
+	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "apps/shop.yaml:12:") || !strings.Contains(err.Error(), "alias") {
+		t.Fatalf("accept into an anchored value = %v, want refused at apps/shop.yaml:12 naming the alias", err)
+	}
+	if f.read(t, "apps/shop.yaml") != before {
+		t.Error("the file changed")
+	}
+}
