@@ -24,11 +24,12 @@ echo
 echo "demo: kubeconfig $kubeconfig"
 echo "demo: repo       $repo"
 echo "demo: try it from another shell while the TUI runs:"
-echo "        export KUBECONFIG=$PWD/$kubeconfig"
+echo "        export KUBECONFIG=$kubeconfig"
 echo "        $KUBEBUILDER_ASSETS/kubectl -n blog annotate ingress blog example.com/touched=now"
 if [ -n "${DEMO_NO_TUI:-}" ]; then
   bin/ingress-drift check --kubeconfig "$kubeconfig" --repo "$repo" || true
   exit 0
 fi
-sleep 1
+echo "demo: opening the TUI (? for help, q to quit and stop the cluster)…"
+sleep 2
 bin/ingress-drift --kubeconfig "$kubeconfig" --repo "$repo"

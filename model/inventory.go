@@ -78,6 +78,21 @@ func NewInventory(opts diffengine.Options) *Inventory {
 var _ LiveSink = (*Inventory)(nil)
 var _ RepoSink = (*Inventory)(nil)
 
+// SetDefaultIngressClass records the cluster's default IngressClass, which
+// the API server fills in where a manifest names none (not drift), and
+// recomputes the entries if it changed.
+func (inv *Inventory) SetDefaultIngressClass(name string) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if inv.base.DefaultIngressClass == name {
+		return
+	}
+	inv.base.DefaultIngressClass = name
+	for k := range inv.entries {
+		inv.recompute(k)
+	}
+}
+
 // SetScope limits the inventory to one namespace ("" = all). Call it before
 // any facts arrive.
 func (inv *Inventory) SetScope(namespace string) {

@@ -14,6 +14,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
@@ -580,5 +581,33 @@ func TestAcceptRefusesAliasWithFileLine(t *testing.T) {
 	}
 	if f.read(t, "apps/shop.yaml") != before {
 		t.Error("the file changed")
+	}
+}
+
+// TestDefaultIngressClassIsNotDrift: with a default IngressClass, the API
+// server fills in ingressClassName where the manifest names none; the
+// engine looks the class up, so that is not drift — while another class
+// set by hand still is.
+func TestDefaultIngressClassIsNotDrift(t *testing.T) {
+	env := testcluster.Get(t)
+	ctx := context.Background()
+	ic := &networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{Name: "house-default-engine",
+		Annotations: map[string]string{"ingressclass.kubernetes.io/is-default-class": "true"}},
+		Spec: networkingv1.IngressClassSpec{Controller: "example.com/ingress"}}
+	if _, err := env.Client.NetworkingV1().IngressClasses().Create(ctx, ic, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = env.Client.NetworkingV1().IngressClasses().Delete(ctx, ic.Name, metav1.DeleteOptions{}) }()
+	noClass := strings.Replace(strings.Split(shopFile, "---\n")[2], "  ingressClassName: nginx\n", "", 1)
+	f := newFixture(t, map[string]string{"admin.yaml": noClass}, "")
+	live, err := env.Client.NetworkingV1().Ingresses(f.ns).Get(ctx, "admin", metav1.GetOptions{})
+	if err != nil || live.Spec.IngressClassName == nil || *live.Spec.IngressClassName != ic.Name {
+		t.Fatalf("the admission plugin did not fill in the class: %v %v", live.Spec.IngressClassName, err)
+	}
+	f.status(t, "admin", model.StatusInSync)
+	f.env.Kubectl(t, "-n", f.ns, "patch", "ingress", "admin", "--type=merge", "-p", `{"spec":{"ingressClassName":"other"}}`)
+	e := f.status(t, "admin", model.StatusDrifted)
+	if len(e.Changes) != 1 || e.Changes[0].Path != "spec.ingressClassName" {
+		t.Errorf("changes = %v, want spec.ingressClassName", paths(changesOf(e)))
 	}
 }

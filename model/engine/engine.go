@@ -45,6 +45,8 @@ type Engine struct {
 	Repo *gitrepo.Repo
 	// Target is the cluster side's target; nil with --live-file.
 	Target *cluster.Target
+
+	defaultClass string
 }
 
 // FatalError is an error that stops a command before anything could be
@@ -91,6 +93,16 @@ func Open(opts Options) (*Engine, error) {
 			return nil, fatal(err)
 		}
 		e.Target = t
+		// The DefaultIngressClass admission plugin fills in the default
+		// class where a manifest names none: that is not drift. Looked up
+		// once; without the right to list IngressClasses, or without a
+		// default, the rule is simply not applied.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if name, err := cluster.DefaultIngressClass(ctx, t); err == nil && name != "" {
+			e.defaultClass = name
+			e.Inv.SetDefaultIngressClass(name)
+		}
 	}
 	return e, nil
 }
@@ -98,7 +110,7 @@ func Open(opts Options) (*Engine, error) {
 // DiffOptions are the base diff options the inventory compares with (the
 // repo's ignore rules come on top), so that views normalize the same way.
 func (e *Engine) DiffOptions() diffengine.Options {
-	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace}
+	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace, DefaultIngressClass: e.defaultClass}
 }
 
 // Options returns the options the engine was opened with.
