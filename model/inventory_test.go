@@ -259,6 +259,13 @@ func TestReportJSON(t *testing.T) {
 	if origin["file"] != "apps/shop.yaml" || origin["line"] != 12.0 {
 		t.Errorf("origin = %v", origin)
 	}
+	if _, ok := origin["item"]; ok {
+		t.Errorf("origin of a plain document has an item: %v", origin)
+	}
+	listed, _ := json.Marshal(model.Origin{File: "list.yaml", Line: 7, Item: 2})
+	if !strings.Contains(string(listed), `"item":2`) {
+		t.Errorf("origin of a List item = %s, want item 2", listed)
+	}
 	changes, _ := shop["changes"].([]any)
 	if len(changes) != 1 {
 		t.Fatalf("objects[shop].changes = %v, want one change", shop["changes"])

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -96,6 +97,20 @@ type Origin struct {
 	// output.
 	Offset int `json:"-"`
 	End    int `json:"-"`
+}
+
+// MarshalJSON writes item only for List items: -1 ("not in a List") is an
+// internal marker, not something scripts should have to know.
+func (o Origin) MarshalJSON() ([]byte, error) {
+	type plain Origin
+	out := struct {
+		plain
+		Item *int `json:"item,omitempty"`
+	}{plain: plain(o)}
+	if o.Item >= 0 {
+		out.Item = &o.Item
+	}
+	return json.Marshal(out)
 }
 
 // String renders the origin as file:line, or "kustomize DIR" when rendered.
