@@ -31,22 +31,23 @@ type column struct {
 const numColumns = int(colOrigin) + 1
 
 // columnSpec says how a column takes space: it is shown only when its
-// minimum fits, and grows towards the widest value it holds, up to max.
+// minimum fits, and grows towards the widest value it holds, first up to
+// comfortable, then up to max.
 type columnSpec struct {
-	id       columnID
-	title    string
-	min, max int
+	id                    columnID
+	title                 string
+	min, comfortable, max int
 }
 
 // columnSpecs are in display order, indexed by columnID.
 var columnSpecs = []columnSpec{
-	{colStatus, "STATUS", badgeWidth, badgeWidth},
-	{colName, "NAMESPACE/NAME", 18, 64},
-	{colSeverity, "SEVERITY", 8, 8},
-	{colCategories, "CATEGORIES", 17, 31},
-	{colHosts, "HOSTS", 16, 48},
-	{colLast, "LAST LIVE CHANGE", 16, 36},
-	{colOrigin, "MANIFEST", 16, 56},
+	{colStatus, "STATUS", badgeWidth, badgeWidth, badgeWidth},
+	{colName, "NAMESPACE/NAME", 18, 40, 64},
+	{colSeverity, "SEVERITY", 8, 8, 8},
+	{colCategories, "CATEGORIES", 17, 17, 31},
+	{colHosts, "HOSTS", 16, 24, 48},
+	{colLast, "LAST LIVE CHANGE", 16, 24, 36},
+	{colOrigin, "MANIFEST", 16, 26, 56},
 }
 
 // columnPriority is the order in which columns claim space: the ones that
@@ -91,16 +92,24 @@ func layoutColumns(w int, want [numColumns]int) []column {
 		}
 		used += need
 	}
+	// Spare space is shared in two passes: first every column grows to a
+	// comfortable width (enough for "kubectl-annotate 12m ago" or
+	// "apps/shop/ingress.yaml:39"), then towards its widest value.
 	spare := avail - used
-	for _, id := range growPriority {
-		if width[id] == 0 || spare <= 0 {
-			continue
-		}
-		target := min(max(want[id], columnSpecs[id].min), columnSpecs[id].max)
-		add := min(spare, target-width[id])
-		if add > 0 {
-			width[id] += add
-			spare -= add
+	for _, pass := range []func(columnSpec) int{
+		func(s columnSpec) int { return min(s.comfortable, s.max) },
+		func(s columnSpec) int { return s.max },
+	} {
+		for _, id := range growPriority {
+			if width[id] == 0 || spare <= 0 {
+				continue
+			}
+			s := columnSpecs[id]
+			target := min(max(want[id], s.min), pass(s))
+			if add := min(spare, target-width[id]); add > 0 {
+				width[id] += add
+				spare -= add
+			}
 		}
 	}
 	var cols []column

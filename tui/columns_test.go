@@ -41,3 +41,21 @@ func TestNameColumnClaimsItsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestSpareSpaceShared: at 120 columns, who changed an object and its
+// manifest both get a readable width before either takes the rest.
+func TestSpareSpaceShared(t *testing.T) {
+	var want [numColumns]int
+	want[colName] = len("monitoring/prometheus")
+	want[colHosts] = len("prometheus.internal.example.com")
+	want[colLast] = len("kubectl-client-side-apply 59m ago")
+	want[colOrigin] = len("platform/monitoring/overlays/prod/kustomization.yaml:0")
+	got := map[columnID]int{}
+	for _, c := range layoutColumns(120, want) {
+		got[c.id] = c.width
+	}
+	if got[colLast] < columnSpecs[colLast].comfortable || got[colOrigin] < columnSpecs[colOrigin].comfortable {
+		t.Errorf("at 120 columns: last change %d, manifest %d cells; want both at least their comfortable %d and %d",
+			got[colLast], got[colOrigin], columnSpecs[colLast].comfortable, columnSpecs[colOrigin].comfortable)
+	}
+}
