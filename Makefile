@@ -46,9 +46,15 @@ test: kube-bin tools vet fuzz build ## everything: vet, fuzz smoke, unit, integr
 test-unit: ## unit tests only (no API server)
 	$(GO) test -short $(GOTEST_FLAGS) ./...
 
+# BENCH_FLAGS go to benchdrift, e.g. BENCH_FLAGS='-sizes 1000 -runs 1' for a quick trial.
+BENCH_FLAGS ?=
+
 .PHONY: bench
-bench: kube-bin build ## benchmarks: diff, inventory, TUI frame, and the end-to-end comparison (writes bench/RESULTS.md)
-	$(TEST_ENV) $(GO) test -run '^$$' -bench . -benchmem ./...
+bench: kube-bin build ## benchmarks: Go micro-benchmarks, then check vs kubectl get/diff and watch latency on a local cluster (writes bench/RESULTS.md)
+	@mkdir -p bench
+	$(TEST_ENV) $(GO) test -run '^$$' -bench . -benchmem ./... | tee bench/gobench.txt
+	$(GO) build -o bin/ ./internal/cmd/benchdrift/...
+	$(TEST_ENV) bin/benchdrift -gobench bench/gobench.txt -out bench $(BENCH_FLAGS)
 
 .PHONY: cluster-up
 cluster-up: kube-bin ## start a local kube-apiserver + etcd; prints the kubeconfig path

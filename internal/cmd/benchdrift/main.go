@@ -55,6 +55,7 @@ type config struct {
 	command   string
 	skipDiff  bool
 	skipWatch bool
+	hold      bool
 }
 
 func parseFlags(args []string) (config, error) {
@@ -75,6 +76,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.command, "command", "", "the command to record in RESULTS.md (default: this command line)")
 	fs.BoolVar(&c.skipDiff, "skip-kubectl-diff", false, "do not measure kubectl diff (for quick trials; RESULTS.md says so)")
 	fs.BoolVar(&c.skipWatch, "skip-watch", false, "do not measure the watch path (for quick trials)")
+	fs.BoolVar(&c.hold, "hold", false, "after seeding and drifting the first size, print the kubeconfig and repo and wait for ctrl+c (for profiling by hand); measures nothing")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,7 +98,7 @@ func parseFlags(args []string) (config, error) {
 		c.maxrss = filepath.Join(filepath.Dir(self), "maxrss")
 	}
 	if c.command == "" {
-		c.command = strings.Join(append([]string{"benchdrift"}, args...), " ")
+		c.command = strings.Join(append([]string{os.Args[0]}, args...), " ")
 	}
 	return c, nil
 }
@@ -186,8 +188,12 @@ func run(ctx context.Context, cfg config) (err error) {
 	if err != nil {
 		return err
 	}
-	res := Results{Started: time.Now(), Machine: machine(ver.GitVersion), Command: cfg.command,
-		Runs: cfg.runs, SlowRun: cfg.slowRun, SkippedDiff: cfg.skipDiff, RSSFloorKiB: floor.MaxRSSKiB}
+	base, err := timed(ctx, cfg.maxrss, filepath.Join(tmp, "version.out"), []string{bin, "version"}, 0)
+	if err != nil {
+		return err
+	}
+	res := Results{BaselineKiB: base.MaxRSSKiB, Started: time.Now(), Machine: machine(ver.GitVersion), Command: cfg.command,
+		Runs: cfg.runs, SlowRun: cfg.slowRun, SkippedDiff: cfg.skipDiff, RSSFloorKiB: floor.MaxRSSKiB, LoadStart: loadavg()}
 	for i, n := range cfg.sizes {
 		if i > 0 {
 			if err := deleteAll(ctx, cs); err != nil {
@@ -201,6 +207,7 @@ func run(ctx context.Context, cfg config) (err error) {
 		res.Sizes = append(res.Sizes, sr)
 	}
 	res.Finished = time.Now()
+	res.LoadEnd = loadavg()
 	if cfg.gobench != "" {
 		res.GoBench, err = parseGoBenchFile(cfg.gobench)
 		if err != nil {
@@ -263,6 +270,12 @@ func (b *bench) size(n int) (SizeResult, error) {
 		sr.Drifted[kind]++
 	}
 	logf("N=%d: drifted %d objects live %v", n, len(want), sr.Drifted)
+	if b.cfg.hold {
+		fmt.Printf("export KUBECONFIG=%s REPO=%s KUBECTL=%s\n", b.kubeconfig, repo, b.kubectl)
+		logf("holding until ctrl+c")
+		<-ctx.Done()
+		return sr, ctx.Err()
+	}
 
 	tools := []*ToolResult{
 		{ID: toolGetID, Name: toolGet, Command: "kubectl get ingress -A -o json"},

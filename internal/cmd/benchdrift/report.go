@@ -23,7 +23,14 @@ type Results struct {
 	SkippedDiff bool          `json:"skippedKubectlDiff,omitempty"`
 	// RSSFloorKiB is the peak RSS the helper reports for /bin/true: no
 	// measured RSS can be below it.
-	RSSFloorKiB int64        `json:"rssFloorKiB"`
+	RSSFloorKiB int64 `json:"rssFloorKiB"`
+	// LoadStart and LoadEnd are /proc/loadavg before and after: other
+	// work on the machine shows there.
+	LoadStart string `json:"loadStart"`
+	LoadEnd   string `json:"loadEnd"`
+	// BaselineKiB is the peak RSS of `ingress-drift version`: what the
+	// binary costs before it reads anything.
+	BaselineKiB int64        `json:"baselineKiB"`
 	Sizes       []SizeResult `json:"sizes"`
 	GoBench     *GoBench     `json:"goBench,omitempty"`
 }
@@ -119,6 +126,19 @@ func machine(apiserver string) Machine {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
 	return m
+}
+
+// loadavg returns the 1, 5 and 15 minute load averages.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // GoBench is a parsed `go test -bench` output.
@@ -227,9 +247,11 @@ const (
 
 // Verdict is one target's outcome.
 type Verdict struct {
+	// Target says what is asked, Measured what was found.
 	Target   string
 	Measured string
-	Pass     bool
+	// Pass is whether Measured meets Target.
+	Pass bool
 	// Done is false when the target could not be measured.
 	Done bool
 }
@@ -306,7 +328,9 @@ func renderResults(res Results) string {
 	p("- Machine: %s, %d cores, %s RAM, Linux %s\n", m.CPU, m.Cores, m.MemTotal, m.Kernel)
 	p("- Go: %s; kube-apiserver %s (etcd and kube-apiserver built from source by hack/kube, on loopback on the same machine)\n", m.GoVersion, m.KubeAPIServer)
 	p("- Command: `make bench`, which runs `go test -run '^$' -bench . -benchmem ./... | tee bench/gobench.txt`, then `%s`\n", res.Command)
-	p("- Each tool ran %d times per size, interleaved (get, check, diff, then again); the table gives the median wall time with min–max, and the largest peak RSS (ru_maxrss from wait4, the process and the children it waited for, measured through a tiny helper process so that benchdrift's own memory does not leak into the figure: the floor, /bin/true, reads %s). A tool whose first run took longer than %s was run once at that size.\n", res.Runs, rss(res.RSSFloorKiB), res.SlowRun)
+	p("- Load average (1, 5, 15 min) before the end-to-end part: %s; after: %s (other work on this shared machine shows here).\n", res.LoadStart, res.LoadEnd)
+	p("- Each tool ran %d time(s) per size, interleaved (get, check, diff, then again); the table gives the median wall time with min–max, and the largest peak RSS (ru_maxrss from wait4, the process and the children it waited for, measured through a tiny helper process so that benchdrift's own memory does not leak into the figure: the floor, /bin/true, reads %s). A tool whose first run took longer than %s was run once at that size.\n", res.Runs, rss(res.RSSFloorKiB), res.SlowRun)
+	p("- `ingress-drift version` (the binary starting and doing nothing) peaks at %s: part of every check figure below.\n", rss(res.BaselineKiB))
 	p("- The tools' output goes to a file. kubectl uses a discovery cache warmed before the runs. `check` runs the binary `make build` makes.\n\n")
 
 	p("## Targets (issue 4)\n\n| target | measured | result |\n|---|---|---|\n")
@@ -325,8 +349,8 @@ func renderResults(res Results) string {
 				total += s.Drifted[k]
 			}
 		}
-		p("%s Ingresses in %d namespaces (created through client-go as a client-side apply would, with the last-applied annotation, in %s); %s manifest files in one commit (every tenth Ingress shares a two-document file). %d drifted live (%s).\n\n",
-			thousands(s.N), len(namespaces), dur(s.SeedTime), thousands(s.Files), total, strings.Join(kinds, ", "))
+		p("%s Ingresses in %d namespaces (created through client-go as a client-side apply would, with the last-applied annotation, in %s); %s manifest files in one commit (every tenth Ingress shares a two-document file). %s drifted live (%s).\n\n",
+			thousands(s.N), len(namespaces), dur(s.SeedTime), thousands(s.Files), thousands(total), strings.Join(kinds, ", "))
 		p("| tool | wall median (min–max) | peak RSS | drifts found / expected | notes |\n|---|---|---|---|---|\n")
 		for _, tr := range s.Tools {
 			med, lo, hi := tr.Median()
