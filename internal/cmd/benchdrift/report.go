@@ -311,7 +311,7 @@ func (res Results) verdicts() []Verdict {
 		v = Verdict{Target: fmt.Sprintf("watch event → inventory batch p99 ≤ %s under %g edits/s (N=%s)", dur(targetWatchP99), w.TargetRate, thousands(s.N))}
 		v.Done = true
 		v.Pass = w.AfterReturn.P99 <= targetWatchP99 && w.Unseen == 0 && w.Rate >= 0.95*w.TargetRate
-		v.Measured = fmt.Sprintf("p99 %s at %.1f edits/s achieved, %d of %d edits never seen", dur(w.AfterReturn.P99), w.Rate, w.Unseen, w.Edits)
+		v.Measured = fmt.Sprintf("p99 %s at %.1f edits/s achieved, %d of %s edits never seen", dur(w.AfterReturn.P99), w.Rate, w.Unseen, thousands(w.Edits))
 		out = append(out, v)
 	}
 	return out
@@ -329,8 +329,8 @@ func renderResults(res Results) string {
 	p("- Go: %s; kube-apiserver %s (etcd and kube-apiserver built from source by hack/kube, on loopback on the same machine)\n", m.GoVersion, m.KubeAPIServer)
 	p("- Command: `make bench`, which runs `go test -run '^$' -bench . -benchmem ./... | tee bench/gobench.txt`, then `%s`\n", res.Command)
 	p("- Load average (1, 5, 15 min) before the end-to-end part: %s; after: %s (other work on this shared machine shows here).\n", res.LoadStart, res.LoadEnd)
-	p("- Each tool ran %d time(s) per size, interleaved (get, check, diff, then again); the table gives the median wall time with min–max, and the largest peak RSS (ru_maxrss from wait4, the process and the children it waited for, measured through a tiny helper process so that benchdrift's own memory does not leak into the figure: the floor, /bin/true, reads %s). A tool whose first run took longer than %s was run once at that size.\n", res.Runs, rss(res.RSSFloorKiB), res.SlowRun)
-	p("- `ingress-drift version` (the binary starting and doing nothing) peaks at %s: part of every check figure below.\n", rss(res.BaselineKiB))
+	p("- Each tool ran %d times per size, interleaved (get, check, diff, then again); the table gives the median wall time with min–max, and the largest peak RSS (ru_maxrss from wait4, the process and the children it waited for, measured through a tiny helper process so that benchdrift's own memory does not leak into the figure: the floor, /bin/true, reads %s). A tool whose first run took longer than %s was run once at that size.\n", res.Runs, rss(res.RSSFloorKiB), res.SlowRun)
+	p("- `ingress-drift version` (the binary starting and doing nothing) peaks at %s (median of 3 runs): part of every check figure below.\n", rss(res.BaselineKiB))
 	p("- The tools' output goes to a file. kubectl uses a discovery cache warmed before the runs. `check` runs the binary `make build` makes.\n\n")
 
 	p("## Targets (issue 4)\n\n| target | measured | result |\n|---|---|---|\n")
@@ -358,7 +358,7 @@ func renderResults(res Results) string {
 			var notes []string
 			if tr.Found != nil {
 				f, e := tr.Found.Total()
-				found = fmt.Sprintf("%d / %d", f, e)
+				found = fmt.Sprintf("%s / %s", thousands(f), thousands(e))
 				if len(tr.Found.Missed) > 0 {
 					var ms []string
 					for _, k := range driftKinds {
@@ -401,14 +401,14 @@ func renderResults(res Results) string {
 			continue
 		}
 		w := s.Watch
-		p("| %s | %d | %.1f/s | Update returned | %s | %s | %s | %s | %d |\n", thousands(s.N), w.Edits, w.Rate, dur(w.AfterReturn.P50), dur(w.AfterReturn.P90), dur(w.AfterReturn.P99), dur(w.AfterReturn.Max), w.Unseen)
+		p("| %s | %s | %.1f/s | Update returned | %s | %s | %s | %s | %d |\n", thousands(s.N), thousands(w.Edits), w.Rate, dur(w.AfterReturn.P50), dur(w.AfterReturn.P90), dur(w.AfterReturn.P99), dur(w.AfterReturn.Max), w.Unseen)
 		p("| %s | | | before Update | %s | %s | %s | %s | |\n", thousands(s.N), dur(w.BeforeCall.P50), dur(w.BeforeCall.P90), dur(w.BeforeCall.P99), dur(w.BeforeCall.Max))
 	}
 	p("\n")
 	for _, s := range res.Sizes {
 		if w := s.Watch; w != nil {
-			p("- N=%s: the engine synced in %s and saw %d drifted entries; %d batches during the edits; the Update call itself took p50 %s, p99 %s; %d edit(s) reached a batch before their Update call returned (counted as negative latencies).\n",
-				thousands(s.N), dur(w.SyncTime), w.DriftedAtSync, w.Batches, dur(w.Write.P50), dur(w.Write.P99), w.Negative)
+			p("- N=%s: the engine synced in %s and saw %s drifted entries; %d batches during the edits; the Update call itself took p50 %s, p99 %s; %d edit(s) reached a batch before their Update call returned (counted as negative latencies).\n",
+				thousands(s.N), dur(w.SyncTime), thousands(w.DriftedAtSync), w.Batches, dur(w.Write.P50), dur(w.Write.P99), w.Negative)
 		}
 	}
 	p("\n")
@@ -437,7 +437,7 @@ func renderResults(res Results) string {
 			}
 			return "–"
 		}
-		p("| %s | %s | %d | %s | %s | %s | %s |\n", strings.TrimPrefix(l.Pkg, "github.com/ingress-drift/ingress-drift/"), l.Name, l.Iterations, get("ns/op"), get("B/op"), get("allocs/op"), orDash(strings.Join(other, ", ")))
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(l.Pkg, "github.com/ingress-drift/ingress-drift/"), l.Name, thousands(l.Iterations), get("ns/op"), get("B/op"), get("allocs/op"), orDash(strings.Join(other, ", ")))
 	}
 	return b.String()
 }
