@@ -31,11 +31,11 @@ type Inventory struct {
 	sources map[string]*source
 	// byKey lists the sources that contribute documents or keyed errors to
 	// a key.
-	byKey    map[Key]map[string]struct{}
+	byKey    map[Key][]string
 	fileInfo map[string]FileInfo
 	// fileKeys indexes entries by the file of their first origin, so a git
 	// status change recomputes only the entries of that file.
-	fileKeys map[string]map[Key]struct{}
+	fileKeys map[string][]Key
 	entries  map[Key]*Entry
 
 	// scope is the namespace the cluster side watches ("" = all); keys in
@@ -65,9 +65,9 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		base:     opts,
 		live:     make(map[Key]*LiveObject),
 		sources:  make(map[string]*source),
-		byKey:    make(map[Key]map[string]struct{}),
+		byKey:    make(map[Key][]string),
 		fileInfo: make(map[string]FileInfo),
-		fileKeys: make(map[string]map[Key]struct{}),
+		fileKeys: make(map[string][]Key),
 		entries:  make(map[Key]*Entry),
 		subs:     make(map[*subscriber]struct{}),
 		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
@@ -179,12 +179,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	}
 	inv.sources[name] = src
 	for _, k := range src.keys {
-		set := inv.byKey[k]
-		if set == nil {
-			set = make(map[string]struct{}, 1)
-			inv.byKey[k] = set
-		}
-		set[name] = struct{}{}
+		inv.byKey[k] = addOnce(inv.byKey[k], name)
 		touched[k] = struct{}{}
 	}
 	for k := range touched {
@@ -210,12 +205,7 @@ func (inv *Inventory) dropSource(name string) map[Key]struct{} {
 	delete(inv.sources, name)
 	for _, k := range old.keys {
 		touched[k] = struct{}{}
-		if set := inv.byKey[k]; set != nil {
-			delete(set, name)
-			if len(set) == 0 {
-				delete(inv.byKey, k)
-			}
-		}
+		removeFrom(inv.byKey, k, name)
 	}
 	return touched
 }
@@ -229,7 +219,8 @@ func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 		return
 	}
 	inv.fileInfo[file] = info
-	for k := range inv.fileKeys[file] {
+	// recompute edits fileKeys[file]: iterate over a copy.
+	for _, k := range slices.Clone(inv.fileKeys[file]) {
 		inv.recompute(k)
 	}
 }
@@ -257,7 +248,7 @@ func (inv *Inventory) SetIgnoreRules(rules []diffengine.IgnoreRule) {
 func (inv *Inventory) recompute(k Key) {
 	var docs []Desired
 	var errs []RepoError
-	for name := range inv.byKey[k] {
+	for _, name := range inv.byKey[k] {
 		src := inv.sources[name]
 		for _, d := range src.docs {
 			if d.Key() == k {
@@ -277,12 +268,7 @@ func (inv *Inventory) recompute(k Key) {
 	old := inv.entries[k]
 	if old != nil {
 		if o := old.Origin(); o != nil {
-			if set := inv.fileKeys[o.File]; set != nil {
-				delete(set, k)
-				if len(set) == 0 {
-					delete(inv.fileKeys, o.File)
-				}
-			}
+			removeFrom(inv.fileKeys, o.File, k)
 		}
 	}
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
@@ -332,16 +318,35 @@ func (inv *Inventory) recompute(k Key) {
 	}
 	if o := e.Origin(); o != nil {
 		e.Git = inv.fileInfo[o.File]
-		set := inv.fileKeys[o.File]
-		if set == nil {
-			set = make(map[Key]struct{}, 1)
-			inv.fileKeys[o.File] = set
-		}
-		set[k] = struct{}{}
+		inv.fileKeys[o.File] = addOnce(inv.fileKeys[o.File], k)
 	}
 	inv.entries[k] = e
 	for s := range inv.subs {
 		s.markKey(k)
+	}
+}
+
+// addOnce appends v unless s holds it. The indexes hold small slices, not
+// maps: nearly every key has one source and every file a few keys, and a
+// map per key would be most of the inventory's memory at 10,000 objects.
+func addOnce[T comparable](s []T, v T) []T {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+// removeFrom removes v from m[k], and k from m when nothing is left.
+func removeFrom[K comparable, T comparable](m map[K][]T, k K, v T) {
+	s := m[k]
+	i := slices.Index(s, v)
+	if i < 0 {
+		return
+	}
+	if s = slices.Delete(s, i, i+1); len(s) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = s
 	}
 }
 

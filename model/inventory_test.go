@@ -34,7 +34,7 @@ func ingress(ns, name, host string, port int32) *networkingv1.Ingress {
 func live(ing *networkingv1.Ingress, owners ...model.FieldOwner) *model.LiveObject {
 	l := &model.LiveObject{Ingress: ing, Owners: owners}
 	for _, o := range owners {
-		l.Managers = append(l.Managers, o.Manager)
+		l.Managers = append(l.Managers, *o.Manager)
 	}
 	return l
 }
@@ -64,7 +64,7 @@ func TestStatuses(t *testing.T) {
 	inv.UpsertLive(live(ingress("web", "same", "same.example.com", 80)))
 	inv.SetSource("apps/same.yaml", []model.Desired{desired(ingress("web", "same", "same.example.com", 80), "apps/same.yaml", 1)}, nil)
 	// drifted: the port changed live, by kubectl-patch.
-	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 8081), model.FieldOwner{Field: []string{"spec", "rules"}, Manager: patch}))
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 8081), model.FieldOwner{Field: []string{"spec", "rules"}, Manager: &patch}))
 	inv.SetSource("apps/shop.yaml", []model.Desired{desired(ingress("web", "shop", "shop.example.com", 8080), "apps/shop.yaml", 3)}, nil)
 	// missing-live and missing-git.
 	inv.SetSource("apps/gone.yaml", []model.Desired{desired(ingress("web", "gone", "gone.example.com", 80), "apps/gone.yaml", 1)}, nil)
@@ -229,7 +229,7 @@ func TestReportJSON(t *testing.T) {
 	inv := model.NewInventory(diffengine.Options{})
 	at := time.Date(2026, 11, 23, 14, 2, 11, 0, time.UTC)
 	inv.UpsertLive(live(ingress("zoo", "shop", "shop.example.com", 8081),
-		model.FieldOwner{Field: []string{"spec", "rules"}, Manager: model.Manager{Manager: "kubectl-patch", Operation: "Update", Time: at}}))
+		model.FieldOwner{Field: []string{"spec", "rules"}, Manager: &model.Manager{Manager: "kubectl-patch", Operation: "Update", Time: at}}))
 	inv.SetSource("apps/shop.yaml", []model.Desired{desired(ingress("zoo", "shop", "shop.example.com", 8080), "apps/shop.yaml", 12)}, nil)
 	inv.SetSource("apps/broken.yaml", nil, []model.RepoError{{File: "apps/broken.yaml", Line: 9, Message: "bad"}})
 	b, err := json.Marshal(model.NewReport(inv.Snapshot()))
@@ -295,6 +295,30 @@ func TestReportJSON(t *testing.T) {
 	for _, st := range []string{"in-sync", "drifted", "missing-live", "missing-git", "conflict", "error"} {
 		if _, ok := sum[st]; !ok {
 			t.Errorf("summary has no %q: %v", st, sum)
+		}
+	}
+}
+
+// TestWriteReportJSONMatchesReport: the streamed report is the same JSON
+// document as the one built whole, with and without entries.
+func TestWriteReportJSONMatchesReport(t *testing.T) {
+	full := model.NewInventory(diffengine.Options{})
+	full.UpsertLive(live(ingress("zoo", "shop", "shop.example.com", 8081)))
+	full.SetSource("apps/shop.yaml", []model.Desired{desired(ingress("zoo", "shop", "shop.example.com", 8080), "apps/shop.yaml", 12)}, nil)
+	full.SetSource("apps/broken.yaml", nil, []model.RepoError{{File: "apps/broken.yaml", Line: 9, Message: "bad"}})
+	full.UpsertLive(live(ingress("zoo", "debug", "debug.example.com", 80)))
+	for name, inv := range map[string]*model.Inventory{"full": full, "empty": model.NewInventory(diffengine.Options{})} {
+		snap := inv.Snapshot()
+		want, err := json.MarshalIndent(model.NewReport(snap), "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		if err := model.WriteReportJSON(&got, snap); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(string(want)+"\n", got.String()); d != "" {
+			t.Errorf("%s: streamed report differs (-whole +streamed):\n%s", name, d)
 		}
 	}
 }

@@ -1,5 +1,12 @@
 package model
 
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
 // Report is the machine-readable result of `ingress-drift check -o json`.
 // Field names and status words are a public interface: scripts parse them.
 type Report struct {
@@ -31,29 +38,81 @@ type ReportObject struct {
 func NewReport(s Snapshot) Report {
 	r := Report{Objects: []ReportObject{}, Errors: []RepoError{}, Summary: s.Summary(), Cluster: s.Cluster, Repo: s.Repo}
 	for i := range s.Entries {
-		e := &s.Entries[i]
-		r.Errors = append(r.Errors, e.Errors...)
-		o := ReportObject{
-			Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.Status,
-			Severity: e.Severity, Categories: nonNil(e.Categories),
-			Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
-			Errors: e.Errors,
-		}
-		if len(e.Desired) > 1 {
-			for _, d := range e.Desired {
-				o.Origins = append(o.Origins, d.Origin)
-			}
-		}
-		if e.Git != (FileInfo{}) {
-			g := e.Git
-			o.Git = &g
-		}
-		if m := e.Live.LastChange(); !m.Time.IsZero() || m.Manager != "" {
-			o.LastChange = &m
-		}
-		r.Objects = append(r.Objects, o)
+		r.Errors = append(r.Errors, s.Entries[i].Errors...)
+		r.Objects = append(r.Objects, NewReportObject(&s.Entries[i]))
 	}
 	return r
+}
+
+// NewReportObject is the report of one entry.
+func NewReportObject(e *Entry) ReportObject {
+	o := ReportObject{
+		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.Status,
+		Severity: e.Severity, Categories: nonNil(e.Categories),
+		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
+		Errors: e.Errors,
+	}
+	if len(e.Desired) > 1 {
+		for _, d := range e.Desired {
+			o.Origins = append(o.Origins, d.Origin)
+		}
+	}
+	if e.Git != (FileInfo{}) {
+		g := e.Git
+		o.Git = &g
+	}
+	if m := e.Live.LastChange(); !m.Time.IsZero() || m.Manager != "" {
+		o.LastChange = &m
+	}
+	return o
+}
+
+// WriteReportJSON writes the report of s as indented JSON, the same
+// document json.MarshalIndent(NewReport(s), "", "  ") makes, one object at
+// a time: at 10,000 objects the report is megabytes, and building it whole
+// (and then an indented copy) would double a check's peak memory.
+func WriteReportJSON(w io.Writer, s Snapshot) error {
+	bw := bufio.NewWriter(w)
+	write := func(prefix string, v any) error {
+		b, err := json.MarshalIndent(v, prefix, "  ")
+		if err != nil {
+			return err
+		}
+		_, err = bw.Write(b)
+		return err
+	}
+	bw.WriteString("{\n  \"objects\": [")
+	errs := []RepoError{}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		errs = append(errs, e.Errors...)
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		if err := write("    ", NewReportObject(e)); err != nil {
+			return err
+		}
+	}
+	if len(s.Entries) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n")
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"errors", errs}, {"summary", s.Summary()}, {"cluster", s.Cluster}, {"repo", s.Repo}} {
+		fmt.Fprintf(bw, "  %q: ", f.name)
+		if err := write("  ", f.v); err != nil {
+			return err
+		}
+		if f.name != "repo" {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 func nonNil[T any](s []T) []T {

@@ -147,7 +147,10 @@ func (m Manager) String() string {
 type FieldOwner struct {
 	// Field is the plain object path (see diffengine.Change.Field).
 	Field []string
-	Manager
+	// Manager is shared by every field the same managedFields entry owns:
+	// an object has a handful of managers but dozens of owned fields, and
+	// 10,000 objects' owners are the largest thing the inventory keeps.
+	*Manager
 }
 
 // LiveObject is an Ingress as the cluster has it.
@@ -192,7 +195,7 @@ func (l *LiveObject) ManagersFor(field []string) []Manager {
 			}
 		}
 		if !dup {
-			out = append(out, o.Manager)
+			out = append(out, *o.Manager)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Manager) int { return b.Time.Compare(a.Time) })

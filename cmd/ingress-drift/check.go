@@ -37,9 +37,7 @@ instead of a cluster (for postmortems).`,
 			}
 			out := cmd.OutOrStdout()
 			if output == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(model.NewReport(snap)); err != nil {
+				if err := model.WriteReportJSON(out, snap); err != nil {
 					return err
 				}
 			} else if err := printTable(out, snap); err != nil {

@@ -21,6 +21,7 @@ import (
 // Errors that stop the comparison (bad flags, no cluster, unreadable repo
 // root) come back as exit code 3 with their message on stderr.
 func loadSnapshot(cmd *cobra.Command, g *globalFlags) (model.Snapshot, error) {
+	limitMemory(g)
 	eng, err := engine.Open(g.engineOptions())
 	if err != nil {
 		return model.Snapshot{}, err

@@ -84,6 +84,7 @@ func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string
 	if err != nil {
 		return err
 	}
+	limitMemory(g)
 	eng, err := engine.Open(g.engineOptions())
 	if err != nil {
 		return err

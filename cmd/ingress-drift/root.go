@@ -24,10 +24,13 @@ type globalFlags struct {
 	defaultNamespace string
 	liveFile         string
 	readOnly         bool
+	// liveCount is called by one-shot commands' engines (see memory.go).
+	liveCount func(n int)
 }
 
 func (g *globalFlags) engineOptions() engine.Options {
 	return engine.Options{
+		LiveCount:        g.liveCount,
 		Kube:             g.kube,
 		AllNamespaces:    g.allNamespaces,
 		Repo:             g.repo,

@@ -66,12 +66,14 @@ func LiveObjectFrom(ing *networkingv1.Ingress) *model.LiveObject {
 	if len(ing.ManagedFields) == 0 {
 		return obj
 	}
-	obj.Managers = make([]model.Manager, len(ing.ManagedFields))
+	// entries stays in managedFields order and is never reordered: the
+	// owners point into it.
+	entries := make([]model.Manager, len(ing.ManagedFields))
 	leaves := make([][][]string, len(ing.ManagedFields))
 	n := 0
 	for i := range ing.ManagedFields {
 		e := &ing.ManagedFields[i]
-		obj.Managers[i] = managerOf(e)
+		entries[i] = managerOf(e)
 		if e.FieldsV1 != nil && len(e.FieldsV1.Raw) > 0 {
 			leaves[i] = leafFields.get(e.FieldsV1.Raw)
 			n += len(leaves[i])
@@ -80,9 +82,10 @@ func LiveObjectFrom(ing *networkingv1.Ingress) *model.LiveObject {
 	obj.Owners = make([]model.FieldOwner, 0, n)
 	for i, fields := range leaves {
 		for _, f := range fields {
-			obj.Owners = append(obj.Owners, model.FieldOwner{Field: f, Manager: obj.Managers[i]})
+			obj.Owners = append(obj.Owners, model.FieldOwner{Field: f, Manager: &entries[i]})
 		}
 	}
+	obj.Managers = slices.Clone(entries)
 	slices.SortStableFunc(obj.Managers, func(a, b model.Manager) int { return b.Time.Compare(a.Time) })
 	slices.SortFunc(obj.Owners, compareOwners)
 	obj.Owners = slices.CompactFunc(obj.Owners, func(a, b model.FieldOwner) bool { return compareOwners(a, b) == 0 })

@@ -34,6 +34,10 @@ type Options struct {
 	ReadOnly bool
 	// AuditLog is the audit log file ("" = DefaultAuditLog()).
 	AuditLog string
+	// LiveCount, when set, is told how many live objects Load read, as
+	// soon as it knows and before it joins them: a one-shot command sizes
+	// its memory budget from it.
+	LiveCount func(n int)
 }
 
 // Engine owns one Inventory and the two sides that feed it.
@@ -148,6 +152,9 @@ func (e *Engine) loadLive(ctx context.Context) error {
 	}
 	if err != nil {
 		return fatal(err)
+	}
+	if e.opts.LiveCount != nil {
+		e.opts.LiveCount(len(objs))
 	}
 	for _, o := range objs {
 		e.Inv.UpsertLive(o)
