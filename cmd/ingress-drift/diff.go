@@ -44,7 +44,7 @@ rule that hid them.`,
 			if output == "json" {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(model.NewReport(model.Snapshot{Entries: []model.Entry{*entry}}).Objects[0]); err != nil {
+				if err := enc.Encode(model.NewReportObject(entry)); err != nil {
 					return err
 				}
 			} else {
