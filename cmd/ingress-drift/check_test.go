@@ -227,3 +227,35 @@ func TestCheckExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffCommand: one object's changes, its exit codes, and its JSON.
+func TestDiffCommand(t *testing.T) {
+	env, repo := demoStory(t)
+	base := []string{"--kubeconfig", env.Kubeconfig, "--repo", repo}
+	r := run(t, append([]string{"diff", "shop/shop"}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stdout, "spec.rules[host=shop.example.com].http.paths[path=/api].backend.service.port.number: 8080 → 8081") ||
+		!strings.Contains(r.stdout, "kubectl-patch") {
+		t.Errorf("diff shop/shop: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, append([]string{"diff", "blog/blog"}, base...)...); r.code != exitOK || !strings.Contains(r.stdout, "in sync") {
+		t.Errorf("diff blog/blog: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, append([]string{"diff", "tools/old-wiki"}, base...)...); r.code != exitPartial || !strings.Contains(r.stdout, "legacy/wiki.yaml:1") {
+		t.Errorf("diff tools/old-wiki: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, append([]string{"diff", "nowhere/nothing"}, base...)...); r.code != exitFatal || !strings.Contains(r.stderr, "nowhere/nothing") {
+		t.Errorf("diff of an unknown object: exit %d\n%s", r.code, r.stderr)
+	}
+	r = run(t, append([]string{"diff", "payments/checkout", "-o", "json"}, base...)...)
+	var obj struct {
+		Status  string `json:"status"`
+		Changes []struct {
+			Path string `json:"path"`
+			Op   string `json:"op"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &obj); err != nil || obj.Status != "drifted" || len(obj.Changes) != 1 ||
+		obj.Changes[0].Path != "spec.tls[secretName=pay-tls]" || obj.Changes[0].Op != "removed" {
+		t.Errorf("diff -o json: %+v (%v)\n%s", obj, err, r.stdout)
+	}
+}
