@@ -113,6 +113,7 @@ type StaleError struct {
 	What string
 }
 
+// Error says what changed and that nothing was written.
 func (e *StaleError) Error() string {
 	return fmt.Sprintf("refused: %s changed since the preview; nothing was written — review the new diff", e.What)
 }
@@ -127,4 +128,5 @@ type RefusedError struct {
 	Reason string
 }
 
+// Error gives the reason, prefixed "refused: ".
 func (e *RefusedError) Error() string { return "refused: " + e.Reason }

@@ -58,7 +58,9 @@ type Engine struct {
 // to exit code 3.
 type FatalError struct{ Err error }
 
+// Error is the underlying error's message.
 func (e *FatalError) Error() string { return e.Err.Error() }
+// Unwrap returns the underlying error.
 func (e *FatalError) Unwrap() error { return e.Err }
 
 func fatal(err error) error { return &FatalError{Err: err} }

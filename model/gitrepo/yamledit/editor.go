@@ -93,6 +93,7 @@ type EditError struct {
 	Reason string
 }
 
+// Error renders "path: line N: reason".
 func (e *EditError) Error() string {
 	var b strings.Builder
 	if e.Path != "" {
