@@ -60,6 +60,7 @@ type FatalError struct{ Err error }
 
 // Error is the underlying error's message.
 func (e *FatalError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the underlying error.
 func (e *FatalError) Unwrap() error { return e.Err }
 
