@@ -92,9 +92,23 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 	case <-ctx.Done():
 	}
 	<-ctx.Done()
-	wg.Wait()
+	// While the API server is unreachable, client-go's watch-list reflector
+	// sleeps out its backoff (up to 30 s) without looking at the context
+	// (reflector.go, watchList). Quitting must not wait for that: after a
+	// short grace the informer is left to end on its own; all it can still
+	// do is report a connection state nobody reads.
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(ShutdownGrace):
+	}
 	return nil
 }
+
+// ShutdownGrace is how long Watch waits, once its context is done, for the
+// informer to stop.
+const ShutdownGrace = 500 * time.Millisecond
 
 // stored is what the informer's store holds: the prepared Ingress (which
 // gives the store its namespace/name keys) and the LiveObject made from it.

@@ -445,3 +445,31 @@ func startSecondAPIServer(t *testing.T, env *testcluster.Env) kubernetes.Interfa
 	}
 	return cs
 }
+
+// TestWatchQuitsPromptlyWhileUnreachable: with the API server unreachable
+// long enough for the reflector's backoff to grow past several seconds,
+// cancelling the context still returns at once (a person quitting the TUI
+// must not wait out client-go's backoff sleep).
+func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the reflector's backoff to grow (about 10 s)")
+	}
+	tg := unreachableTarget(t)
+	rec := newRecorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cluster.Watch(ctx, tg, rec) }()
+	waitFor(t, "stale", 30*time.Second, phaseIs(rec, model.ConnStale))
+	// Backoff: 0.8 s, 1.6 s, 3.2 s, 6.4 s… — after 10 s a sleep of several
+	// seconds is under way.
+	time.Sleep(10 * time.Second)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Watch: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch did not return within 5 s of cancellation while the API server was unreachable")
+	}
+}
