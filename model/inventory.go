@@ -45,7 +45,10 @@ type Inventory struct {
 
 	cluster ConnState
 	repo    RepoState
-	version uint64
+	// liveKnown is set once the cluster side has been listed (phase live
+	// or offline); until then no entry is known to be missing live.
+	liveKnown bool
+	version   uint64
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -145,6 +148,14 @@ func (inv *Inventory) SetCluster(state ConnState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.cluster = state
+	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) {
+		inv.liveKnown = true
+		for k, e := range inv.entries {
+			if e.LiveUnknown {
+				inv.recompute(k)
+			}
+		}
+	}
 	for s := range inv.subs {
 		s.markCluster()
 	}
@@ -297,6 +308,7 @@ func (inv *Inventory) recompute(k Key) {
 		e.Status = StatusMissingGit
 	case live == nil:
 		e.Status = StatusMissingLive
+		e.LiveUnknown = !inv.liveKnown
 	default:
 		opts := inv.base
 		opts.DefaultNamespace = docs[0].Namespace

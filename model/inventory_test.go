@@ -322,3 +322,46 @@ func TestWriteReportJSONMatchesReport(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveUnknownUntilListed: before the cluster has been listed, a
+// manifest without a live object is not known to be missing live; the first
+// live (or offline) state recomputes those entries.
+func TestLiveUnknownUntilListed(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	k := model.Key{Namespace: "web", Name: "shop"}
+	inv.SetSource("shop.yaml", []model.Desired{desired(ingress("web", "shop", "shop.example.com", 80), "shop.yaml", 1)}, nil)
+	inv.SetCluster(model.ConnState{Phase: model.ConnStale, Err: "API server unreachable"})
+	if e := mustGet(t, inv, k); e.Status != model.StatusMissingLive || !e.LiveUnknown {
+		t.Fatalf("before any list: status %s, LiveUnknown %v; want missing-live, unknown", e.Status, e.LiveUnknown)
+	}
+	ch, cancel := inv.Subscribe()
+	defer cancel()
+	inv.SetCluster(model.ConnState{Phase: model.ConnLive})
+	if e := mustGet(t, inv, k); e.LiveUnknown {
+		t.Fatal("still unknown after the cluster was listed")
+	}
+	select {
+	case b := <-ch:
+		if len(b.Changed) != 1 || b.Changed[0].Key != k || b.Changed[0].LiveUnknown {
+			t.Errorf("batch = %+v, want the recomputed entry", b.Changed)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch after the first list")
+	}
+	// Going stale later keeps what is known: the object is still missing.
+	inv.SetCluster(model.ConnState{Phase: model.ConnStale, Err: "x"})
+	if e := mustGet(t, inv, k); e.LiveUnknown {
+		t.Error("a cluster that went stale after a list made the entry unknown again")
+	}
+}
+
+// TestLiveUnknownOnlyQualifiesMissingLive: errors and conflicts are facts
+// of the repo side and keep saying so while the cluster is unknown.
+func TestLiveUnknownOnlyQualifiesMissingLive(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	inv.SetSource("a.yaml", []model.Desired{desired(ingress("web", "twice", "a.example.com", 80), "a.yaml", 1)}, nil)
+	inv.SetSource("b.yaml", []model.Desired{desired(ingress("web", "twice", "b.example.com", 80), "b.yaml", 1)}, nil)
+	if e := mustGet(t, inv, model.Key{Namespace: "web", Name: "twice"}); e.Status != model.StatusConflict || e.LiveUnknown {
+		t.Errorf("conflict before any list: %s, LiveUnknown %v", e.Status, e.LiveUnknown)
+	}
+}

@@ -307,6 +307,11 @@ type Entry struct {
 	Git FileInfo `json:"git"`
 	// Version increases every time the entry is recomputed.
 	Version uint64 `json:"-"`
+	// LiveUnknown qualifies a missing-live entry while the cluster has
+	// never been listed (still syncing, or unreachable since start): the
+	// object is missing live only as far as anyone knows, and no action may
+	// rely on it.
+	LiveUnknown bool `json:"-"`
 }
 
 // Origin returns the first desired document's origin, or nil.

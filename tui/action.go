@@ -168,6 +168,9 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 	if e == nil {
 		return "nothing selected"
 	}
+	if e.LiveUnknown {
+		return "the cluster has not been listed yet: whether it exists live is not known"
+	}
 	switch e.Status {
 	case model.StatusInSync:
 		return "in sync: nothing to reconcile"

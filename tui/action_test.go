@@ -572,3 +572,40 @@ func TestActionDialogScrollsAndFits(t *testing.T) {
 		t.Errorf("last body line = %q", last)
 	}
 }
+
+// TestLiveUnknownEntry: a manifest whose live state is unknown (the cluster
+// was never listed) reads "? live unknown", explains why, and offers no
+// action — accepting a "removal" then would delete a good manifest.
+func TestLiveUnknownEntry(t *testing.T) {
+	fa := newFakeActions()
+	m, src := newActionModel(t, 120, 30, fa)
+	st := entryByKey(src.snap.Entries, "tools", "status")
+	st.LiveUnknown, st.Version = true, st.Version+1000
+	m = update(m, batchMsg{model.Batch{Changed: []model.Entry{st}}})
+	if row := rowWith(screenText(m), "tools/status"); !strings.Contains(row, "? live unknown") || strings.Contains(row, "missing-live") {
+		t.Errorf("row = %q, want the ? live unknown badge", row)
+	}
+	m = selectKey(t, press(t, m, "g"), "tools/status")
+	for _, k := range []string{"r", "a"} {
+		m = act(t, m, k)
+		if !strings.Contains(m.flash, "the cluster has not been listed yet") {
+			t.Errorf("%s: flash %q, want the reason", k, m.flash)
+		}
+	}
+	if p, _ := fa.calls(); len(p) != 0 {
+		t.Fatalf("Plan called: %+v", p)
+	}
+	m = press(t, m, "enter")
+	if s := collapse(screenText(m)); !strings.Contains(s, "? live unknown") || !strings.Contains(s, "whether this object exists live is not known") {
+		t.Errorf("detail does not explain:\n%s", screenText(m))
+	}
+}
+
+func rowWith(screen, name string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, name) {
+			return l
+		}
+	}
+	return ""
+}

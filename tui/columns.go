@@ -164,6 +164,9 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 	st := l.paint
 	switch id {
 	case colStatus:
+		if r.e.LiveUnknown {
+			return l.sym.entryBadge(&r.e), st.faint
+		}
 		return l.sym.badgeText(r.e.Status), st.status[r.e.Status]
 	case colName:
 		return r.name, st.text

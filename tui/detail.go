@@ -208,7 +208,7 @@ func (d detailModel) titleView() string {
 	}
 	parts := []string{
 		st.Title.Render(name),
-		statusStyle(st, e.Status).Render(d.sym.badgeText(e.Status)),
+		entryStyle(st, &e).Render(d.sym.entryBadge(&e)),
 	}
 	if e.Severity > 0 {
 		parts = append(parts, severityStyle(st, e.Severity).Render("severity "+e.Severity.String()))
@@ -412,6 +412,10 @@ func explain(e model.Entry, sym *symbols) string {
 		where := ""
 		if o := e.Origin(); o != nil {
 			where = " at " + o.String()
+		}
+		if e.LiveUnknown {
+			return "Defined in Git" + where + ". The cluster has not been listed yet (see the connection state at the top), " +
+				"so whether this object exists live is not known; nothing can be reconciled until it has."
 		}
 		return "Defined in Git" + where + ", but not in the cluster: it was deleted live, or never applied. " +
 			"Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."

@@ -96,6 +96,23 @@ func (s *symbols) badgeText(st model.Status) string {
 	return sym + " " + string(st)
 }
 
+// entryBadge is badgeText for an entry: an entry that is missing live only
+// because the cluster has never been listed says so instead.
+func (s *symbols) entryBadge(e *model.Entry) string {
+	if e.LiveUnknown {
+		return "? live unknown"
+	}
+	return s.badgeText(e.Status)
+}
+
+// entryStyle is the style of an entry's badge.
+func entryStyle(st *themes.Styles, e *model.Entry) lipgloss.Style {
+	if e.LiveUnknown {
+		return st.Faint
+	}
+	return statusStyle(st, e.Status)
+}
+
 // badgeWidth is the widest badge, so the status column never truncates one.
 const badgeWidth = 14 // "− missing-live"
 

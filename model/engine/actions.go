@@ -57,6 +57,10 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 	if err := reconcilable(&entry); err != nil {
 		return nil, err
 	}
+	if entry.LiveUnknown {
+		return nil, &model.RefusedError{Reason: "the cluster has not been listed yet (see the connection state): whether " +
+			key.String() + " exists live is not known"}
+	}
 	switch action {
 	case model.ActionRevert:
 		return e.planRevert(ctx, &entry)

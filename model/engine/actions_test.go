@@ -611,3 +611,41 @@ func TestDefaultIngressClassIsNotDrift(t *testing.T) {
 		t.Errorf("changes = %v, want spec.ingressClassName", paths(changesOf(e)))
 	}
 }
+
+// TestPlanRefusesWhileLiveUnknown: with the cluster never listed (here:
+// unreachable), a manifest looks missing live; accepting that "removal"
+// would delete a good manifest, so Plan refuses both directions.
+func TestPlanRefusesWhileLiveUnknown(t *testing.T) {
+	repo := t.TempDir()
+	if err := os.WriteFile(filepath.Join(repo, "shop.yaml"), []byte(strings.ReplaceAll(shopFile, "NS", "shop")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	kc := "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \"https://127.0.0.1:1\"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: x}}]\n"
+	if err := os.WriteFile(kubeconfig, []byte(kc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flags := genericclioptions.NewConfigFlags(false)
+	flags.KubeConfig = &kubeconfig
+	eng, err := engine.Open(engine.Options{Kube: flags, Repo: repo, AuditLog: filepath.Join(t.TempDir(), "audit.log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Repo.Scan(context.Background(), eng.Inv); err != nil {
+		t.Fatal(err)
+	}
+	k := model.Key{Namespace: "shop", Name: "shop"}
+	if e, ok := eng.Inv.Get(k); !ok || e.Status != model.StatusMissingLive || !e.LiveUnknown {
+		t.Fatalf("entry = %+v, want missing-live with the live side unknown", e)
+	}
+	for _, a := range []model.Action{model.ActionRevert, model.ActionAccept} {
+		_, err := eng.Plan(context.Background(), k, a)
+		var refused *model.RefusedError
+		if !errors.As(err, &refused) || !strings.Contains(err.Error(), "not been listed") {
+			t.Errorf("plan %s = %v, want refused: the cluster has not been listed", a, err)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(repo, "shop.yaml")); !strings.Contains(string(b), "name: admin") {
+		t.Error("the manifest changed")
+	}
+}
