@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,6 +193,20 @@ func (f *fixture) status(t *testing.T, name string, want model.Status) model.Ent
 	return e
 }
 
+// drifted waits until name is drifted in exactly n fields: several kubectl
+// edits reach the watch one by one, and a plan made in between previews
+// only the first.
+func (f *fixture) drifted(t *testing.T, name string, n int) model.Entry {
+	t.Helper()
+	var e model.Entry
+	f.waitFor(t, fmt.Sprintf("%s drifted in %d fields", name, n), func() bool {
+		var ok bool
+		e, ok = f.eng.Inv.Get(f.key(name))
+		return ok && e.Status == model.StatusDrifted && len(e.Changes) == n
+	})
+	return e
+}
+
 func (f *fixture) plan(t *testing.T, name string, action model.Action) *model.Plan {
 	t.Helper()
 	p, err := f.eng.Plan(context.Background(), f.key(name), action)
@@ -249,10 +264,7 @@ func TestRevertDriftedRemovesFieldsAddedLive(t *testing.T) {
 		`[{"op":"replace","path":"/spec/rules/0/http/paths/1/backend/service/port/number","value":8081},
 		  {"op":"add","path":"/spec/rules/0/http/paths/-","value":{"path":"/debug","pathType":"Prefix","backend":{"service":{"name":"debug","port":{"number":80}}}}},
 		  {"op":"add","path":"/spec/defaultBackend","value":{"service":{"name":"catchall","port":{"number":80}}}}]`)
-	e := f.status(t, "shop", model.StatusDrifted)
-	if len(e.Changes) != 4 {
-		t.Fatalf("drift = %v, want 4 changes", paths(changesOf(e)))
-	}
+	f.drifted(t, "shop", 4)
 	before, err := f.env.Client.NetworkingV1().Ingresses(f.ns).Get(context.Background(), "shop", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -382,7 +394,7 @@ func TestAcceptDriftedKeepsEveryOtherByte(t *testing.T) {
 	f.env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "nginx.ingress.kubernetes.io/ssl-redirect=false", "--overwrite")
 	f.env.Kubectl(t, "-n", f.ns, "patch", "ingress", "shop", "--type=json", "-p",
 		`[{"op":"replace","path":"/spec/rules/0/http/paths/1/backend/service/port/number","value":8081}]`)
-	f.status(t, "shop", model.StatusDrifted)
+	f.drifted(t, "shop", 2)
 	original := f.read(t, "apps/shop.yaml")
 
 	p := f.plan(t, "shop", model.ActionAccept)
