@@ -557,6 +557,10 @@ func TestRevertForbidden(t *testing.T) {
 	user := "viewer-" + strings.ToLower(t.Name())
 	env.Kubectl(t, "create", "clusterrole", user, "--verb=get,list,watch", "--resource=ingresses.networking.k8s.io")
 	env.Kubectl(t, "create", "clusterrolebinding", user, "--clusterrole="+user, "--user="+user)
+	t.Cleanup(func() {
+		env.Kubectl(t, "delete", "clusterrolebinding", user)
+		env.Kubectl(t, "delete", "clusterrole", user)
+	})
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, kubeconfig)
 	env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "touched=1")
 	f.status(t, "shop", model.StatusDrifted)
