@@ -17,16 +17,25 @@ import (
 	"github.com/ingress-drift/ingress-drift/tui"
 )
 
-// loadSnapshot reads both sides once and returns the joined inventory.
-// Errors that stop the comparison (bad flags, no cluster, unreadable repo
-// root) come back as exit code 3 with their message on stderr.
-func loadSnapshot(cmd *cobra.Command, g *globalFlags) (model.Snapshot, error) {
+// loadEngine opens an engine for a one-shot command and reads both sides
+// once. Errors that stop the comparison (bad flags, no cluster, unreadable
+// repo root) come back as exit code 3 with their message on stderr.
+func loadEngine(ctx context.Context, g *globalFlags) (*engine.Engine, error) {
 	limitMemory(g)
 	eng, err := engine.Open(g.engineOptions())
 	if err != nil {
-		return model.Snapshot{}, err
+		return nil, err
 	}
-	if err := eng.Load(cmd.Context()); err != nil {
+	if err := eng.Load(ctx); err != nil {
+		return nil, err
+	}
+	return eng, nil
+}
+
+// loadSnapshot reads both sides once and returns the joined inventory.
+func loadSnapshot(cmd *cobra.Command, g *globalFlags) (model.Snapshot, error) {
+	eng, err := loadEngine(cmd.Context(), g)
+	if err != nil {
 		return model.Snapshot{}, err
 	}
 	return eng.Inv.Snapshot(), nil

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/engine"
 )
 
 // reconcileFlags are the confirmation flags of revert and accept.
@@ -84,16 +83,12 @@ func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string
 	if err != nil {
 		return err
 	}
-	limitMemory(g)
-	eng, err := engine.Open(g.engineOptions())
-	if err != nil {
-		return err
-	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := eng.Load(ctx); err != nil {
+	eng, err := loadEngine(ctx, g)
+	if err != nil {
 		return err
 	}
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
