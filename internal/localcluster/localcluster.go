@@ -1,7 +1,6 @@
 package localcluster
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -133,6 +132,3 @@ func (c *Cluster) WriteKubeconfig(path string) error {
 func (c *Cluster) Kubectl(kubeconfig string, args ...string) *exec.Cmd {
 	return exec.Command(filepath.Join(c.BinDir, "kubectl"), append([]string{"--kubeconfig", kubeconfig}, args...)...)
 }
-
-// ErrNotRunning is returned by Down when no cluster is running.
-var ErrNotRunning = errors.New("no local cluster is running")

@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -452,7 +450,7 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 			err = e.Repo.RemoveManifest(p.file, plan.FileHash)
 		} else {
 			err = e.Repo.WriteManifest(p.file, plan.FileHash, p.data)
-			after = hashBytes(p.data)
+			after = gitrepo.HashManifest(p.data)
 		}
 		if err != nil {
 			return nil, before, "", err
@@ -560,12 +558,7 @@ func fingerprint(ing *networkingv1.Ingress) string {
 	if err != nil {
 		return ""
 	}
-	return hashBytes(b)
-}
-
-func hashBytes(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	return gitrepo.HashManifest(b)
 }
 
 func shortHash(h string) string {

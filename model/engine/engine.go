@@ -53,25 +53,6 @@ type Engine struct {
 	defaultClass string
 }
 
-// FatalError is an error that stops a command before anything could be
-// compared: bad flags, an unreadable repo root, no cluster. `check` maps it
-// to exit code 3.
-type FatalError struct{ Err error }
-
-// Error is the underlying error's message.
-func (e *FatalError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the underlying error.
-func (e *FatalError) Unwrap() error { return e.Err }
-
-func fatal(err error) error { return &FatalError{Err: err} }
-
-// IsFatal reports whether err (or an error it wraps) is a FatalError.
-func IsFatal(err error) bool {
-	var f *FatalError
-	return errors.As(err, &f)
-}
-
 // Open resolves both sides' configuration without reading any objects yet.
 func Open(opts Options) (*Engine, error) {
 	if opts.DefaultNamespace == "" {
@@ -82,11 +63,11 @@ func Open(opts Options) (*Engine, error) {
 		ns = *opts.Kube.Namespace
 	}
 	if ns != "" && opts.AllNamespaces {
-		return nil, fatal(errors.New("-n/--namespace and -A/--all-namespaces cannot be used together"))
+		return nil, errors.New("-n/--namespace and -A/--all-namespaces cannot be used together")
 	}
 	repo, err := gitrepo.Open(gitrepo.Options{Root: opts.Repo, Rev: opts.Rev, DefaultNamespace: opts.DefaultNamespace})
 	if err != nil {
-		return nil, fatal(err)
+		return nil, err
 	}
 	e := &Engine{
 		opts: opts,
@@ -97,7 +78,7 @@ func Open(opts Options) (*Engine, error) {
 	if opts.LiveFile == "" {
 		t, err := cluster.Resolve(opts.Kube, opts.AllNamespaces)
 		if err != nil {
-			return nil, fatal(err)
+			return nil, err
 		}
 		e.Target = t
 		// The DefaultIngressClass admission plugin fills in the default
@@ -120,9 +101,6 @@ func (e *Engine) DiffOptions() diffengine.Options {
 	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace, DefaultIngressClass: e.defaultClass}
 }
 
-// Options returns the options the engine was opened with.
-func (e *Engine) Options() Options { return e.opts }
-
 // Load reads both sides once, concurrently, into the inventory: a single
 // paginated list of the cluster (or the --live-file) and one scan of the
 // repo. A cluster that cannot be listed is fatal; unreadable manifests are
@@ -130,12 +108,7 @@ func (e *Engine) Options() Options { return e.opts }
 func (e *Engine) Load(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return e.loadLive(ctx) })
-	g.Go(func() error {
-		if err := e.Repo.Scan(ctx, e.Inv); err != nil {
-			return fatal(err)
-		}
-		return nil
-	})
+	g.Go(func() error { return e.Repo.Scan(ctx, e.Inv) })
 	return g.Wait()
 }
 
@@ -154,7 +127,7 @@ func (e *Engine) loadLive(ctx context.Context) error {
 			Context: e.Target.Context, Server: e.Target.Server, Namespace: e.Target.Namespace}
 	}
 	if err != nil {
-		return fatal(err)
+		return err
 	}
 	if e.opts.LiveCount != nil {
 		e.opts.LiveCount(len(objs))
@@ -180,7 +153,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	})
 	g.Go(func() error {
 		if err := e.Repo.Scan(ctx, e.Inv); err != nil {
-			return fatal(err)
+			return err
 		}
 		return e.Repo.Watch(ctx, e.Inv)
 	})
