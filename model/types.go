@@ -21,6 +21,16 @@ type Key struct {
 // String renders the key as namespace/name.
 func (k Key) String() string { return k.Namespace + "/" + k.Name }
 
+// Display renders the key for people: namespace/name, or only the name of
+// an error entry whose object could not be identified (see ErrorKey: it
+// has no namespace and is named file:line).
+func (k Key) Display() string {
+	if k.Namespace == "" {
+		return k.Name
+	}
+	return k.String()
+}
+
 // ParseKey parses "namespace/name".
 func ParseKey(s string) (Key, error) {
 	ns, name, ok := strings.Cut(s, "/")

@@ -202,12 +202,8 @@ func (d detailModel) View() string {
 
 func (d detailModel) titleView() string {
 	st, e := d.styles, d.entry
-	name := e.Key.String()
-	if e.Key.Namespace == "" {
-		name = e.Key.Name
-	}
 	parts := []string{
-		st.Title.Render(name),
+		st.Title.Render(e.Key.Display()),
 		entryStyle(st, &e).Render(d.sym.entryBadge(&e)),
 	}
 	if e.Severity > 0 {

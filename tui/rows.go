@@ -70,10 +70,7 @@ var shortCategories = strings.NewReplacer("controller", "ctrl", "metadata", "met
 
 func newRow(e model.Entry) *row {
 	r := &row{e: e, sev: int(e.Severity), rank: statusRank(e.Status)}
-	r.name = e.Key.String()
-	if e.Key.Namespace == "" {
-		r.name = e.Key.Name
-	}
+	r.name = e.Key.Display()
 	cats := make([]string, len(e.Categories))
 	for i, c := range e.Categories {
 		cats[i] = string(c)

@@ -59,10 +59,6 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 	fmt.Fprintln(w, "STATUS\tSEVERITY\tNAMESPACE/NAME\tCATEGORIES\tCHANGES\tORIGIN")
 	for i := range snap.Entries {
 		e := &snap.Entries[i]
-		name := e.Key.String()
-		if e.Key.Namespace == "" {
-			name = e.Key.Name
-		}
 		sev, cats := "-", "-"
 		if e.Severity > 0 {
 			sev = e.Severity.String()
@@ -80,7 +76,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 		} else if len(e.Errors) > 0 {
 			origin = fmt.Sprintf("%s:%d", e.Errors[0].File, e.Errors[0].Line)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Status, sev, name, cats, len(e.Changes), origin)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Status, sev, e.Key.Display(), cats, len(e.Changes), origin)
 	}
 	if err := w.Flush(); err != nil {
 		return err
