@@ -1,8 +1,30 @@
 package diffengine
 
 import (
+	"encoding/json"
+	"fmt"
+
 	networkingv1 "k8s.io/api/networking/v1"
 )
+
+// FormatValue renders a Change value on one line, for people: strings
+// quoted, numbers and booleans as they are, structures as compact JSON,
+// absence as "(absent)".
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(absent)"
+	case string:
+		return fmt.Sprintf("%q", x)
+	case bool, int, int32, int64, float64:
+		return fmt.Sprint(x)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
 
 // JSON-shaped values (Change.Git and Change.Live): strings, int64 for
 // numbers (port numbers; never float64, so values compare exactly and print

@@ -84,6 +84,9 @@ type (
 	Op = diffengine.Op
 )
 
+// FormatValue renders a Change value on one line (diffengine.FormatValue).
+func FormatValue(v any) string { return diffengine.FormatValue(v) }
+
 // Origin says where a desired document came from.
 type Origin struct {
 	// File is the manifest file, relative to the repo root, slash-separated.

@@ -452,8 +452,8 @@ func (f actionFlow) planBody(p *model.Plan) func(*themes.Styles, int) []string {
 			b.prose(2, "These will still differ after the write (for example a mutating webhook sets them back): the object stays drifted.", st.Flash.Render)
 			for _, c := range p.Remaining {
 				b.changeHead(c.Op, c)
-				b.field(6, "git", st.DiffDel.Render(formatValue(c.Git)))
-				b.field(6, "live", st.DiffAdd.Render(formatValue(c.Live)))
+				b.field(6, "git", st.DiffDel.Render(diffengine.FormatValue(c.Git)))
+				b.field(6, "live", st.DiffAdd.Render(diffengine.FormatValue(c.Live)))
 			}
 		}
 		if p.FileDiff != "" {
@@ -484,8 +484,8 @@ func planChange(b *bodyBuilder, a model.Action, c model.Change) {
 		}
 	}
 	b.changeHead(op, c)
-	b.field(6, bl, st.DiffDel.Render(formatValue(before)))
-	b.field(6, al, st.DiffAdd.Render(formatValue(after)))
+	b.field(6, bl, st.DiffDel.Render(diffengine.FormatValue(before)))
+	b.field(6, al, st.DiffAdd.Render(diffengine.FormatValue(after)))
 }
 
 // diffLine colours one line of a unified diff; the +/- marks carry the

@@ -469,8 +469,8 @@ func (d *detailModel) changes(b *bodyBuilder) {
 func (d *detailModel) change(b *bodyBuilder, c model.Change, managers []model.Manager, ignoredBy string) {
 	st := d.styles
 	b.changeHead(c.Op, c)
-	b.field(6, "git", st.DiffDel.Render(formatValue(c.Git)))
-	b.field(6, "live", st.DiffAdd.Render(formatValue(c.Live)))
+	b.field(6, "git", st.DiffDel.Render(diffengine.FormatValue(c.Git)))
+	b.field(6, "live", st.DiffAdd.Render(diffengine.FormatValue(c.Live)))
 	switch {
 	case ignoredBy != "":
 		b.field(6, "ignored", st.Muted.Render(ignoredBy))

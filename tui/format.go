@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -221,24 +220,6 @@ func gitStatusText(fs model.FileStatus) string {
 		return "staged (not committed)"
 	}
 	return "unknown (not a git repository, or not read yet)"
-}
-
-// formatValue renders a Change value for one line: scalars as YAML would
-// show them, structures as compact JSON, absence as "(absent)".
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "(absent)"
-	case string:
-		return fmt.Sprintf("%q", x)
-	case bool, int, int32, int64, float64:
-		return fmt.Sprint(x)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 // painter wraps text in one style's escape sequences. They are taken

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -96,21 +95,6 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 	return err
 }
 
-// value renders a Git or live value on one line.
-func value(v any) string {
-	if v == nil {
-		return "(absent)"
-	}
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
 // printEntry explains one entry in text: its changes with attribution, its
 // conflicting origins, or its read errors.
 func printEntry(out io.Writer, e *model.Entry) {
@@ -122,7 +106,7 @@ func printEntry(out io.Writer, e *model.Entry) {
 			if len(c.Managers) > 0 {
 				who = "  (" + c.Managers[0].String() + ")"
 			}
-			fmt.Fprintf(out, "  %-8s %-8s %s: %s → %s%s\n", c.Severity, c.Op, c.Path, value(c.Git), value(c.Live), who)
+			fmt.Fprintf(out, "  %-8s %-8s %s: %s → %s%s\n", c.Severity, c.Op, c.Path, model.FormatValue(c.Git), model.FormatValue(c.Live), who)
 		}
 	case model.StatusConflict:
 		fmt.Fprintf(out, "%s is defined %d times in Git:\n", e.Key, len(e.Desired))
@@ -141,6 +125,6 @@ func printEntry(out io.Writer, e *model.Entry) {
 		fmt.Fprintf(out, "%s is in sync with %s\n", e.Key, e.Origin())
 	}
 	for _, c := range e.Ignored {
-		fmt.Fprintf(out, "  ignored  %s: %s → %s  (%s)\n", c.Path, value(c.Git), value(c.Live), c.IgnoredBy)
+		fmt.Fprintf(out, "  ignored  %s: %s → %s  (%s)\n", c.Path, model.FormatValue(c.Git), model.FormatValue(c.Live), c.IgnoredBy)
 	}
 }

@@ -145,12 +145,12 @@ func printPlan(w io.Writer, p *model.Plan) {
 		if p.Action == model.ActionAccept {
 			before, after = c.Git, c.Live
 		}
-		fmt.Fprintf(w, "  %-8s %s: %s → %s\n", c.Severity, c.Path, value(before), value(after))
+		fmt.Fprintf(w, "  %-8s %s: %s → %s\n", c.Severity, c.Path, model.FormatValue(before), model.FormatValue(after))
 	}
 	if len(p.Remaining) > 0 {
 		fmt.Fprintln(w, "warning: after this, still different from Git (an admission webhook or default?):")
 		for _, c := range p.Remaining {
-			fmt.Fprintf(w, "  %s: Git %s, cluster %s\n", c.Path, value(c.Git), value(c.Live))
+			fmt.Fprintf(w, "  %s: Git %s, cluster %s\n", c.Path, model.FormatValue(c.Git), model.FormatValue(c.Live))
 		}
 	}
 	if p.FileDiff != "" {
