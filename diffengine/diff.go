@@ -102,7 +102,7 @@ func Diff(git, live *networkingv1.Ingress, opts Options) Result {
 		c := &d.out[i]
 		c.Category = categoryOf(c)
 		classify(c)
-		if by := ignoredBy(rules, g.Namespace, cmpOr(g.Name, l.Name), c); by != "" {
+		if by := ignoredBy(rules, g.Namespace, cmp.Or(g.Name, l.Name), c); by != "" {
 			res.Ignored = append(res.Ignored, IgnoredChange{Change: c.Change, IgnoredBy: by})
 		} else {
 			res.Changes = append(res.Changes, c.Change)

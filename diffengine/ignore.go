@@ -1,6 +1,7 @@
 package diffengine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -208,18 +209,11 @@ func scopeOf(r IgnoreRule) string {
 // describeIgnore is IgnoredChange.IgnoredBy: "<source>: <kind> <pattern>
 // (<scope>)", then ": <reason>" when the rule has one.
 func describeIgnore(r IgnoreRule, kind, pattern string) string {
-	s := cmpOr(r.Source, "options") + ": " + kind + " " + pattern + " (" + scopeOf(r) + ")"
+	s := cmp.Or(r.Source, "options") + ": " + kind + " " + pattern + " (" + scopeOf(r) + ")"
 	if r.Reason != "" {
 		s += ": " + r.Reason
 	}
 	return s
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func selects(r IgnoreRule, ns, name string) bool {

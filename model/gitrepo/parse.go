@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,7 +224,7 @@ func (c *docCtx) decode(j []byte) {
 	}
 	var key *model.Key
 	if h.Metadata.Name != "" {
-		k := model.Key{Namespace: cmpOr(h.Metadata.Namespace, c.defaultNS), Name: h.Metadata.Name}
+		k := model.Key{Namespace: cmp.Or(h.Metadata.Namespace, c.defaultNS), Name: h.Metadata.Name}
 		key = &k
 	}
 	switch h.APIVersion {
@@ -267,7 +268,7 @@ func (c *docCtx) decode(j []byte) {
 		c.p.fail(c.file, c.origin.Line, nil, "%s", msg)
 		return
 	}
-	c.p.docs = append(c.p.docs, model.Desired{Ingress: ing, Namespace: cmpOr(ing.Namespace, c.defaultNS), Origin: c.origin})
+	c.p.docs = append(c.p.docs, model.Desired{Ingress: ing, Namespace: cmp.Or(ing.Namespace, c.defaultNS), Origin: c.origin})
 }
 
 func keyWords(k *model.Key) string {
@@ -275,13 +276,6 @@ func keyWords(k *model.Key) string {
 		return "(no name)"
 	}
 	return k.String()
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // parseNode parses YAML text into a node tree, or nil if it does not parse.

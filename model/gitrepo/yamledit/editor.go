@@ -49,7 +49,6 @@ type mapEdit struct {
 	node *yaml.Node
 	del  map[int]bool // pair indices removed
 	adds []*newKey
-	done bool // handled by the parent (the whole mapping goes)
 }
 
 // newKey is a key to insert; at ≥ 0 means it replaces that pair in place.
@@ -64,7 +63,6 @@ type seqEdit struct {
 	node *yaml.Node
 	del  map[int]bool
 	adds []newItem
-	done bool
 }
 
 // newItem is an item to insert after existing item after (-1: before the

@@ -22,14 +22,14 @@ func (e *editor) finish() ([]byte, error) {
 	for d := maxDepth; d >= 0; d-- {
 		var ms []*mapEdit
 		for n, me := range e.maps {
-			if e.info[n].depth == d && !me.done {
+			if e.info[n].depth == d {
 				ms = append(ms, me)
 			}
 		}
 		slices.SortFunc(ms, func(a, b *mapEdit) int { return cmp.Compare(e.start(a.node), e.start(b.node)) })
 		var ss []*seqEdit
 		for n, se := range e.seqs {
-			if e.info[n].depth == d && !se.done {
+			if e.info[n].depth == d {
 				ss = append(ss, se)
 			}
 		}
@@ -114,7 +114,6 @@ func (e *editor) emitMap(me *mapEdit) error {
 	m := me.node
 	pairs := len(m.Content) / 2
 	if done, err := e.cascade(m, pairs, len(me.del), len(me.adds)); done || err != nil {
-		me.done = true
 		return err
 	}
 	if isFlow(m) {
@@ -229,7 +228,6 @@ func (e *editor) renderPairs(keys []*newKey, col int, ctx string) string {
 func (e *editor) emitSeq(se *seqEdit) error {
 	s := se.node
 	if done, err := e.cascade(s, len(s.Content), len(se.del), len(se.adds)); done || err != nil {
-		se.done = true
 		return err
 	}
 	ctx := e.ctx(s)

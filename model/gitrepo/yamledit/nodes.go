@@ -12,7 +12,6 @@ import (
 type nodeInfo struct {
 	parent *yaml.Node // the mapping or sequence holding the node; nil for the root
 	idx    int        // pair index in a mapping (key and value share it), item index in a sequence
-	isKey  bool       // the node is a mapping key
 	flow   bool       // the node is inside a flow collection
 	// owner is the 0-based column that bounds the node's block content: the
 	// key's column for a mapping value, the dash's for a sequence item, -1
@@ -46,7 +45,7 @@ func (t *tree) index(n *yaml.Node, in *nodeInfo) {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			t.index(k, &nodeInfo{parent: n, idx: i / 2, isKey: true, flow: flow, owner: k.Column - 1, depth: in.depth + 1})
+			t.index(k, &nodeInfo{parent: n, idx: i / 2, flow: flow, owner: k.Column - 1, depth: in.depth + 1})
 			t.index(v, &nodeInfo{parent: n, idx: i / 2, flow: flow, owner: k.Column - 1, depth: in.depth + 1})
 		}
 	case yaml.SequenceNode:
