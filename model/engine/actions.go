@@ -12,7 +12,6 @@ import (
 
 	"github.com/aymanbagabas/go-udiff"
 	networkingv1 "k8s.io/api/networking/v1"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -128,7 +127,7 @@ func (e *Engine) planRevert(ctx context.Context, entry *model.Entry) (*model.Pla
 			if err != nil {
 				return nil, err
 			}
-			if cur, err := decodeIngress(data[doc.Offset:doc.End]); err != nil || fingerprint(cur) != p.desired {
+			if cur, err := yamledit.Decode(data[doc.Offset:doc.End]); err != nil || fingerprint(cur) != p.desired {
 				return nil, &model.StaleError{What: desired.Origin.File + " (changed on disk; the list catches up in a moment)"}
 			}
 			plan.FileHash = hash
@@ -321,7 +320,7 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p *payload) erro
 		return &model.RefusedError{Reason: editRefusal(d.Origin, err)}
 	}
 	out := slices.Concat(data[:doc.Offset], edited, data[doc.End:])
-	after, err := decodeIngress(edited)
+	after, err := yamledit.Decode(edited)
 	if err != nil {
 		return fmt.Errorf("%s: the edited document does not read back: %w", d.Origin.File, err)
 	}
@@ -510,14 +509,6 @@ func (e *Engine) unchanged(plan *model.Plan, p *payload) error {
 		}
 	}
 	return nil
-}
-
-func decodeIngress(doc []byte) (*networkingv1.Ingress, error) {
-	var ing networkingv1.Ingress
-	if err := sigsyaml.UnmarshalStrict(doc, &ing); err != nil {
-		return nil, err
-	}
-	return &ing, nil
 }
 
 func commitMessage(plan *model.Plan, p *payload) string {

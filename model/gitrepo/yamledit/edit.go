@@ -59,7 +59,7 @@ func Edit(doc []byte, want *networkingv1.Ingress, opts diffengine.Options) ([]by
 	if want == nil {
 		return nil, nil, errors.New("no live object to write")
 	}
-	cur, err := decode(doc)
+	cur, err := Decode(doc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the document as written: %w", err)
 	}
@@ -124,10 +124,10 @@ func parseOne(src []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// decode reads a document the way the repository parser does: strict YAML
-// (no duplicate keys), then strict, case-sensitive JSON decoding into a
-// networking.k8s.io/v1 Ingress (no unknown fields).
-func decode(doc []byte) (*networkingv1.Ingress, error) {
+// Decode reads one document the way the repository parser does: strict
+// YAML (no duplicate keys), then strict, case-sensitive JSON decoding into
+// a networking.k8s.io/v1 Ingress (no unknown fields).
+func Decode(doc []byte) (*networkingv1.Ingress, error) {
 	j, err := sigsyaml.YAMLToJSONStrict(doc)
 	if err != nil {
 		return nil, fmt.Errorf("YAML: %w", err)
@@ -161,7 +161,7 @@ func verify(doc, out []byte, cur, want *networkingv1.Ingress, opts diffengine.Op
 	if _, err := parseOne(out); err != nil {
 		return fail("does not parse: %v", err)
 	}
-	got, err := decode(out)
+	got, err := Decode(out)
 	if err != nil {
 		return fail("does not decode: %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 // class, defaultBackend) from small alphabets, so values that need quotes,
 // multi-line snippets, colliding hosts and emptied containers are common.
 //
-// Properties: no panic; EditIngress(doc, decode(doc)) returns doc itself
+// Properties: no panic; EditIngress(doc, Decode(doc)) returns doc itself
 // and no paths; when an edit succeeds, the output decodes strictly into
 // the same object with no drift against want, is valid JSON if doc was,
 // and editing it again changes nothing; when it fails on a document that
@@ -32,7 +32,7 @@ func FuzzEditIngress(f *testing.F) {
 		f.Add([]byte(d), []byte{0x10, byte(i), 0x22, 0x35, byte(5 * i), 0x07})
 	}
 	f.Fuzz(func(t *testing.T, doc, mut []byte) {
-		cur, err := decode(doc)
+		cur, err := Decode(doc)
 		if err != nil || cur.Name == "" {
 			_, _, _ = EditIngress(doc, &networkingv1.Ingress{}, "")
 			return
@@ -55,7 +55,7 @@ func FuzzEditIngress(f *testing.F) {
 			}
 			return
 		}
-		got, err := decode(out)
+		got, err := Decode(out)
 		if err != nil {
 			t.Fatalf("output does not decode: %v\n%s", err, out)
 		}
