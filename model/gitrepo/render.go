@@ -4,26 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
 
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
-)
 
-// keyOrder is the order people write an Ingress's keys in (the order of
-// the Kubernetes documentation), by the key of the map that holds them.
-// Keys not listed follow, alphabetically.
-var keyOrder = map[string][]string{
-	"":         {"apiVersion", "kind", "metadata", "spec"},
-	"metadata": {"name", "namespace", "labels", "annotations"},
-	"spec":     {"ingressClassName", "defaultBackend", "tls", "rules"},
-	"rules":    {"host", "http"},
-	"paths":    {"path", "pathType", "backend"},
-	"tls":      {"hosts", "secretName"},
-	"service":  {"name", "port"},
-	"port":     {"name", "number"},
-}
+	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+)
 
 // RenderManifest renders an Ingress as a new manifest file: YAML in the
 // key order people use, two-space indentation, no status and no empty
@@ -53,8 +39,8 @@ func RenderManifest(ing *networkingv1.Ingress) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// node converts a JSON value into a YAML node, ordering map keys by
-// keyOrder[parent] and dropping empty maps and lists.
+// node converts a JSON value into a YAML node, ordering map keys as
+// yamledit.SortKeys does and dropping empty maps and lists.
 func node(v any, parent string) *yaml.Node {
 	switch t := v.(type) {
 	case map[string]any:
@@ -64,19 +50,7 @@ func node(v any, parent string) *yaml.Node {
 				keys = append(keys, k)
 			}
 		}
-		order := keyOrder[parent]
-		rank := func(k string) int {
-			if i := slices.Index(order, k); i >= 0 {
-				return i
-			}
-			return len(order)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			if ri, rj := rank(keys[i]), rank(keys[j]); ri != rj {
-				return ri < rj
-			}
-			return keys[i] < keys[j]
-		})
+		yamledit.SortKeys(parent, keys)
 		n := &yaml.Node{Kind: yaml.MappingNode}
 		for _, k := range keys {
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, node(t[k], k))

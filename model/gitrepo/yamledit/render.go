@@ -94,6 +94,15 @@ func orderedKeys(ctx string, v any) []string {
 	case *newMap:
 		keys = slices.Clone(m.keys)
 	}
+	SortKeys(ctx, keys)
+	return keys
+}
+
+// SortKeys sorts the keys of a mapping held under key ctx ("" for the
+// document) into the order people write an Ingress in (kubectl's field
+// order); keys not in that order come after, sorted. New manifests use it
+// too, so every YAML ingress-drift writes has one order.
+func SortKeys(ctx string, keys []string) {
 	slices.SortFunc(keys, func(a, b string) int {
 		ra, rb := rank(ctx, a), rank(ctx, b)
 		switch {
@@ -106,7 +115,6 @@ func orderedKeys(ctx string, v any) []string {
 		}
 		return strings.Compare(a, b)
 	})
-	return keys
 }
 
 func mapGet(v any, k string) any {
