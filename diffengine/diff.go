@@ -90,19 +90,23 @@ func Diff(git, live *networkingv1.Ingress, opts Options) Result {
 	d.tls(g.Spec.TLS, l.Spec.TLS)
 	d.rules(g.Spec.Rules, l.Spec.Rules)
 
-	var rules []IgnoreRule
+	var builtins []IgnoreRule
 	if !opts.NoBuiltinIgnores {
-		rules = builtinIgnores
+		builtins = builtinIgnores
 	}
-	if len(opts.Ignore) > 0 {
-		rules = append(slices.Clip(rules), opts.Ignore...)
-	}
+	name := cmp.Or(g.Name, l.Name)
 	res := Result{Changes: []Change{}, Ignored: []IgnoredChange{}}
 	for i := range d.out {
 		c := &d.out[i]
 		c.Category = categoryOf(c)
 		classify(c)
-		if by := ignoredBy(rules, g.Namespace, cmp.Or(g.Name, l.Name), c); by != "" {
+		// Built-in rules first, then the user's: the first that matches
+		// explains the change.
+		by := ignoredBy(builtins, g.Namespace, name, c)
+		if by == "" {
+			by = ignoredBy(opts.Ignore, g.Namespace, name, c)
+		}
+		if by != "" {
 			res.Ignored = append(res.Ignored, IgnoredChange{Change: c.Change, IgnoredBy: by})
 		} else {
 			res.Changes = append(res.Changes, c.Change)

@@ -145,9 +145,8 @@ func CleanForManifest(live *networkingv1.Ingress) *networkingv1.Ingress {
 		},
 		Spec: *live.Spec.DeepCopy(),
 	}
-	builtins := BuiltinIgnores()
 	for k, v := range live.Labels {
-		if ignoredBy(builtins, out.Namespace, out.Name, &rawChange{subj: subjLabel, key: k, Change: Change{Path: pathLabels + keySel(k)}}) == "" {
+		if ignoredBy(builtinIgnores, out.Namespace, out.Name, &rawChange{subj: subjLabel, key: k, Change: Change{Path: pathLabels + keySel(k)}}) == "" {
 			out.Labels = setKey(out.Labels, k, v)
 		}
 	}
@@ -155,7 +154,7 @@ func CleanForManifest(live *networkingv1.Ingress) *networkingv1.Ingress {
 		if k == LastAppliedAnnotation {
 			continue
 		}
-		if ignoredBy(builtins, out.Namespace, out.Name, &rawChange{subj: subjAnnotation, key: k, Change: Change{Path: pathAnnots + keySel(k)}}) == "" {
+		if ignoredBy(builtinIgnores, out.Namespace, out.Name, &rawChange{subj: subjAnnotation, key: k, Change: Change{Path: pathAnnots + keySel(k)}}) == "" {
 			out.Annotations = setKey(out.Annotations, k, v)
 		}
 	}

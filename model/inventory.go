@@ -24,7 +24,9 @@ const FrameInterval = 16 * time.Millisecond
 type Inventory struct {
 	mu sync.Mutex
 
-	base   diffengine.Options
+	base diffengine.Options
+	// ignore is base.Ignore followed by the repo's rules (empty until the
+	// repo's rules arrive): the rules every recompute diffs with.
 	ignore []diffengine.IgnoreRule
 
 	live    map[Key]*LiveObject
@@ -248,7 +250,8 @@ func fileInfoEqual(a, b FileInfo) bool {
 func (inv *Inventory) SetIgnoreRules(rules []diffengine.IgnoreRule) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	inv.ignore = slices.Clone(rules)
+	// Joined with the base rules once here, not on every recompute.
+	inv.ignore = append(slices.Clone(inv.base.Ignore), rules...)
 	for k := range inv.entries {
 		inv.recompute(k)
 	}
@@ -313,7 +316,7 @@ func (inv *Inventory) recompute(k Key) {
 		opts := inv.base
 		opts.DefaultNamespace = docs[0].Namespace
 		if len(inv.ignore) > 0 {
-			opts.Ignore = append(slices.Clone(inv.base.Ignore), inv.ignore...)
+			opts.Ignore = inv.ignore
 		}
 		res := diffengine.Diff(docs[0].Ingress, live.Ingress, opts)
 		e.Status = StatusInSync
