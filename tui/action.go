@@ -144,11 +144,10 @@ func (k actionKeyMap) binding(a model.Action) key.Binding {
 // match says which action a key press asks for, whether or not it is
 // enabled for the selection (a disabled one explains itself).
 func (f actionFlow) match(msg tea.KeyPressMsg) (model.Action, bool) {
-	k := defaultActionKeyMap()
 	switch {
-	case key.Matches(msg, k.Revert):
+	case key.Matches(msg, f.keys.Revert):
 		return model.ActionRevert, true
-	case key.Matches(msg, k.Accept):
+	case key.Matches(msg, f.keys.Accept):
 		return model.ActionAccept, true
 	}
 	return "", false

@@ -609,3 +609,24 @@ func rowWith(screen, name string) string {
 	}
 	return ""
 }
+
+// TestCtrlCQuitsFromADialog: ctrl+c quits whatever is open, even the
+// typed-confirmation input, where every letter is text.
+func TestCtrlCQuitsFromADialog(t *testing.T) {
+	fa := newFakeActions()
+	m, _ := newActionModel(t, 100, 30, fa)
+	m = act(t, m, "4", "r")
+	if m.confirm == nil || !strings.Contains(dialogText(t, m), "Type shop-debug to confirm:") {
+		t.Fatal("no typed-confirmation dialog")
+	}
+	_, cmd := m.Update(keyMsg("ctrl+c"))
+	if cmd == nil {
+		t.Fatal("ctrl+c in a dialog: no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("ctrl+c in a dialog does not quit")
+	}
+	if _, e := fa.calls(); len(e) != 0 {
+		t.Error("ctrl+c confirmed the dialog")
+	}
+}

@@ -9,15 +9,19 @@ import (
 // globalKeyMap holds the keys that work on every screen.
 type globalKeyMap struct {
 	Quit key.Binding
-	Help key.Binding
-	Back key.Binding
+	// ForceQuit quits from any state: while typing, in a dialog, during a
+	// write. Help shows Quit for both.
+	ForceQuit key.Binding
+	Help      key.Binding
+	Back      key.Binding
 }
 
 func defaultGlobalKeyMap() globalKeyMap {
 	return globalKeyMap{
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
 }
 

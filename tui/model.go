@@ -293,6 +293,9 @@ func (m *Model) refreshDetail(changed []model.Entry, removed []model.Key) {
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.flash, m.flashOK = "", false
+	if key.Matches(msg, m.global.ForceQuit) {
+		return m, tea.Quit
+	}
 	if m.confirm != nil {
 		c, cmd := m.confirm.Update(msg)
 		m.confirm = &c
@@ -300,13 +303,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.screen == screenList && m.list.Typing() {
 		// Text entry owns every key but ctrl+c.
-		if msg.String() == "ctrl+c" {
-			return m, tea.Quit
-		}
 		return m.forward(msg)
 	}
 	switch {
-	case key.Matches(msg, m.global.Quit) && m.flow.writing() && msg.String() != "ctrl+c":
+	case key.Matches(msg, m.global.Quit) && m.flow.writing():
 		m.flash = "q: " + m.flow.doing() + " — wait for the result, or ctrl+c to quit anyway"
 		return m, nil
 	case key.Matches(msg, m.global.Quit):
