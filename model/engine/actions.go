@@ -376,7 +376,7 @@ func (e *Engine) planRemove(entry *model.Entry, plan *model.Plan, p *payload) er
 	if err != nil {
 		return err
 	}
-	out, empty, err := yamledit.RemoveDocument(data, doc.Offset, doc.End)
+	out, empty, err := gitrepo.RemoveDocument(data, doc.Offset, doc.End)
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.Origin.File, err)
 	}

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bytes"
+	"fmt"
 )
 
 // Document is one YAML document of a file, counted the way a person counts
@@ -104,14 +105,20 @@ func firstContent(data []byte, start, end, startLine int, inline bool) (Document
 		if inline && off == start {
 			l = l[3:]
 		}
-		t := bytes.TrimLeft(l, " \t")
-		if len(t) > 0 && t[0] != '#' && t[0] != '\n' && t[0] != '\r' && !(t[0] == '%' && len(l) == len(t)) {
+		if contentLine(l) {
 			return Document{Line: line, Start: start, Offset: off, End: end, startLine: startLine, inline: inline}, true
 		}
 		off = next
 		line++
 	}
 	return Document{}, false
+}
+
+// contentLine reports whether a line holds YAML content: it is not blank,
+// a comment, or a directive ("%YAML 1.2").
+func contentLine(l []byte) bool {
+	t := bytes.TrimLeft(l, " \t")
+	return len(t) > 0 && t[0] != '#' && t[0] != '\n' && t[0] != '\r' && !(t[0] == '%' && len(l) == len(t))
 }
 
 // text returns the document's bytes from Start to End, with an inline
@@ -123,18 +130,6 @@ func (d Document) text(data []byte) []byte {
 		b = append([]byte("   "), b[3:]...)
 	}
 	return b
-}
-
-// lineStarts returns the byte offset of the start of every line (index 0 =
-// line 1).
-func lineStarts(data []byte) []int {
-	starts := []int{0}
-	for i, c := range data {
-		if c == '\n' && i+1 < len(data) {
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
 }
 
 // lineAt returns the 1-based line of a byte offset.
@@ -225,4 +220,89 @@ func opensBlockScalar(code []byte) bool {
 		return false
 	}
 	return i == 1 || t[i-2] == ' ' || t[i-2] == ':' || t[i-2] == '-'
+}
+
+// RemoveDocument removes the document [start,end) from a multi-document
+// file, as SplitDocuments locates it (start: Document.Offset,
+// the start of its first content line; end: Document.End, the start of the
+// next separator line or the end of the file). Every other byte stays:
+// the other documents, each with its own separator and leading comments,
+// and the file's header comment.
+//
+// What goes with the document:
+//   - the separator line ("---") that opens it, and the comment and blank
+//     lines between that separator and start: they come after the
+//     separator, so they belong to this document, as SplitDocuments counts
+//     them (Document.Start);
+//   - the document's trailing comments up to end;
+//   - when the document is the first one and no separator precedes it, the
+//     lines above it stay: comments at the top of a file describe the file
+//     as often as its first document, and removing the wrong ones loses
+//     information; the next document keeps its own separator.
+//
+// empty reports that no document is left (only comments, blank lines,
+// separators and directives remain); the caller then deletes the file
+// instead of writing out.
+func RemoveDocument(file []byte, start, end int) (out []byte, empty bool, err error) {
+	if start < 0 || end > len(file) || start >= end {
+		return nil, false, fmt.Errorf("document range [%d,%d) is not inside the file (%d bytes)", start, end, len(file))
+	}
+	if start > 0 && file[start-1] != '\n' {
+		return nil, false, fmt.Errorf("document start %d is not at the start of a line", start)
+	}
+	if end < len(file) {
+		if file[end-1] != '\n' {
+			return nil, false, fmt.Errorf("document end %d is not at the start of a line", end)
+		}
+		if separator(lineFrom(file, end)) == 0 {
+			return nil, false, fmt.Errorf("document end %d is not at a separator line", end)
+		}
+	}
+	cut := start
+	if separator(lineFrom(file, start)) == 0 {
+		for l := start; l > 0; {
+			prev := bytes.LastIndexByte(file[:l-1], '\n') + 1
+			line := file[prev:l]
+			if separator(line) != 0 {
+				cut = prev
+				break
+			}
+			if contentLine(line) {
+				break
+			}
+			l = prev
+		}
+	}
+	out = make([]byte, 0, len(file)-(end-cut))
+	out = append(out, file[:cut]...)
+	out = append(out, file[end:]...)
+	return out, !hasContent(out), nil
+}
+
+// hasContent reports whether any line holds YAML content: not blank, a
+// comment, a directive, or a bare separator.
+func hasContent(b []byte) bool {
+	for off := 0; off < len(b); {
+		l := lineFrom(b, off)
+		off += len(l)
+		if !contentLine(l) {
+			continue
+		}
+		if separator(l) != 0 {
+			rest := bytes.TrimSpace(l[3:])
+			if len(rest) == 0 || rest[0] == '#' {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// lineFrom returns the line that starts at off, with its line break.
+func lineFrom(b []byte, off int) []byte {
+	if i := bytes.IndexByte(b[off:], '\n'); i >= 0 {
+		return b[off : off+i+1]
+	}
+	return b[off:]
 }

@@ -51,15 +51,3 @@ func BenchmarkEditIngressNoDrift(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkRemoveDocument removes the first document of the shop file.
-func BenchmarkRemoveDocument(b *testing.B) {
-	file := readFixture(b, "shop.yaml")
-	d := splitDocs(file)[0]
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := RemoveDocument(file, d.offset, d.end); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

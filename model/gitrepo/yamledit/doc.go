@@ -3,8 +3,8 @@
 // that nothing but the changed values moves: comments, key order, quoting,
 // indentation, blank lines, line endings and the other documents of the
 // file stay byte for byte. It is pure — bytes in, bytes out, no files, no
-// git — and model/gitrepo calls it for the write-back and for removing a
-// document (RemoveDocument).
+// git — and the accept action calls it for the write-back (removing a
+// whole document is gitrepo.RemoveDocument).
 //
 // # Why byte splicing
 //

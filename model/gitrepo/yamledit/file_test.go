@@ -13,7 +13,7 @@ import (
 )
 
 // docRange locates documents the way model/gitrepo.SplitDocuments does
-// (kept small here: yamledit must not import model/gitrepo): offset is the
+// (kept small here, for tests only: yamledit must not import model/gitrepo): offset is the
 // start of the first content line after a separator, end the start of the
 // next separator line or the end of the file.
 type docRange struct{ offset, end int }
@@ -38,6 +38,32 @@ func splitDocs(file []byte) []docRange {
 		docs = append(docs, docRange{cur, len(file)})
 	}
 	return docs
+}
+
+// lineAt returns the line that starts at off, with its line break.
+func lineAt(b []byte, off int) []byte {
+	if i := bytes.IndexByte(b[off:], '\n'); i >= 0 {
+		return b[off : off+i+1]
+	}
+	return b[off:]
+}
+
+// separatorLine returns '-' for a "---" line, '.' for a "..." line (each
+// possibly followed by white space and more), else 0.
+func separatorLine(l []byte) byte {
+	if len(l) < 3 || !(bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
+		return 0
+	}
+	if len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' || l[3] == '\n' {
+		return l[0]
+	}
+	return 0
+}
+
+// ignorable reports whether a line is blank, a comment or a directive.
+func ignorable(l []byte) bool {
+	t := bytes.TrimLeft(l, " \t")
+	return len(t) == 0 || t[0] == '#' || t[0] == '\n' || t[0] == '\r' || (t[0] == '%' && len(t) == len(l))
 }
 
 func readFixture(t testing.TB, name string) []byte {
@@ -96,75 +122,6 @@ func TestEditSecondDocument(t *testing.T) {
 	want := repl(string(file), "  tls:\n    - hosts: [admin.shop.example.com]\n      secretName: shop-admin-tls\n", "")
 	if d := gocmp.Diff(want, result); d != "" {
 		t.Errorf("file (-want +got):\n%s", d)
-	}
-}
-
-func TestRemoveDocument(t *testing.T) {
-	shop := string(readFixture(t, "shop.yaml"))
-	header := "# Shop: public storefront and API.\n# Owned by team-shop; changes go through the deploy pipeline.\n"
-	first := shop[len(header)+len("---\n") : bytes.Index([]byte(shop), []byte("---\n# Admin"))]
-	second := shop[bytes.Index([]byte(shop), []byte("---\n# Admin")):]
-	doc := func(name string) string {
-		return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name + "\nspec:\n  ingressClassName: nginx\n"
-	}
-	three := "# three documents\n---\n" + doc("a") + "---\n# b's comment\n\n" + doc("b") + "# trailing comment of b\n---\n" + doc("c")
-	api := "# Public and partner API endpoints.\n" + doc("public") + "---\n" + doc("partners")
-	cases := []struct {
-		name  string
-		file  string
-		index int
-		want  string
-		empty bool
-	}{
-		{"first of two, header comment kept", shop, 0, header + second, false},
-		{"last of two, with its leading comment", shop, 1, header + "---\n" + first, false},
-		{"middle of three", three, 1, "# three documents\n---\n" + doc("a") + "---\n" + doc("c"), false},
-		{"first of three", three, 0, "# three documents\n" + three[len("# three documents\n")+len("---\n")+len(doc("a")):], false},
-		{"last of three", three, 2, three[:len(three)-len("---\n")-len(doc("c"))], false},
-		{"first without a separator: the top comment stays", api, 0, "# Public and partner API endpoints.\n---\n" + doc("partners"), false},
-		{"second after a first without a separator", api, 1, "# Public and partner API endpoints.\n" + doc("public"), false},
-		{"only document with a header", header + "---\n" + doc("x"), 0, header, true},
-		{"only document", doc("x"), 0, "", true},
-		{"only document, no final newline", doc("x")[:len(doc("x"))-1], 0, "", true},
-		{"JSON file", "{\n  \"kind\": \"Ingress\"\n}\n", 0, "", true},
-		{"CRLF", "a: 1\r\n---\r\n# b\r\nb: 2\r\n", 1, "a: 1\r\n", false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			docs := splitDocs([]byte(c.file))
-			d := docs[c.index]
-			out, empty, err := RemoveDocument([]byte(c.file), d.offset, d.end)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := gocmp.Diff(c.want, string(out)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-			if empty != c.empty {
-				t.Errorf("empty = %v, want %v", empty, c.empty)
-			}
-			if !empty && len(splitDocs(out)) != len(docs)-1 {
-				t.Errorf("%d documents left, want %d", len(splitDocs(out)), len(docs)-1)
-			}
-		})
-	}
-}
-
-func TestRemoveDocumentErrors(t *testing.T) {
-	file := []byte("a: 1\n---\nb: 2\n")
-	for _, c := range []struct {
-		name       string
-		start, end int
-	}{
-		{"empty range", 9, 9},
-		{"outside", 9, 99},
-		{"start inside a line", 10, 14},
-		{"end not at a separator", 0, 9},
-		{"end inside a line", 0, 3},
-	} {
-		if _, _, err := RemoveDocument(file, c.start, c.end); err == nil {
-			t.Errorf("%s: no error", c.name)
-		}
 	}
 }
 
