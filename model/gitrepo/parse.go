@@ -54,11 +54,6 @@ func (p *parsed) fail(file string, line int, key *model.Key, format string, args
 // cannot be trusted at all).
 func parseFile(file string, data []byte, defaultNS string) parsed {
 	var p parsed
-	if len(data) > MaxFileSize {
-		p.fail(file, 0, nil, "file is %s, larger than the %s limit for manifests: not read; add it to exclude in %s if it is not a manifest",
-			humanSize(int64(len(data))), humanSize(MaxFileSize), ConfigFile)
-		return p
-	}
 	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
 		p.fail(file, 0, nil, "binary file (it contains NUL bytes): not a manifest; add it to exclude in %s", ConfigFile)
 		return p

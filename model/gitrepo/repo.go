@@ -250,15 +250,9 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	}
 	st.layErrs = layErrs
 	r.st = st
-	emit := func(source string, p parsed) {
-		if len(p.docs) > 0 || len(p.errs) > 0 {
-			st.sources[source] = true
-			sink.SetSource(source, p.docs, p.errs)
-		}
-	}
-	emit(ConfigFile, parsed{errs: r.configErrs()})
+	r.emitSource(sink, ConfigFile, parsed{errs: r.configErrs()})
 	for rel, errs := range lst.errs {
-		emit(rel, parsed{errs: errs})
+		r.emitSource(sink, rel, parsed{errs: errs})
 	}
 
 	// The history walk runs beside the parsing; it needs the git facts.
@@ -320,14 +314,14 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	}()
 	for res := range results {
 		if res.root != "" {
-			emit(KustomizeSource(res.root), res.p)
+			r.emitSource(sink, KustomizeSource(res.root), res.p)
 			continue
 		}
 		if fs := st.files[res.rel]; fs != nil {
 			fs.hash, fs.known = res.hash, res.known
 		}
 		if res.parse {
-			emit(res.rel, res.p)
+			r.emitSource(sink, res.rel, res.p)
 		}
 	}
 	<-walked
@@ -471,10 +465,6 @@ func (r *Repo) fileInfo(rel string) model.FileInfo {
 		return model.FileInfo{}
 	}
 	info := model.FileInfo{LastCommit: st.commits[rel]}
-	if r.rev != nil {
-		info.Status = model.FileClean
-		return info
-	}
 	if fs := st.files[rel]; fs != nil {
 		info.Status = fs.status
 	}
