@@ -6,22 +6,17 @@ import (
 	"slices"
 	"sync"
 
-	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
-// LastAppliedAnnotation is the annotation `kubectl apply` (client-side)
-// keeps its last applied manifest in. It is dropped from live objects:
-// it can be as large as the object itself and the diff ignores it anyway.
-const LastAppliedAnnotation = corev1.LastAppliedConfigAnnotation
-
 // ingressTypeMeta is set on every live object so that the objects from the
 // API (which arrive without apiVersion/kind) and from files look the same.
-var ingressTypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"}
+var ingressTypeMeta = metav1.TypeMeta{APIVersion: diffengine.APIVersion, Kind: diffengine.Kind}
 
 // LiveObjectFrom derives the attribution of every owned leaf field from
 // ing's managedFields and returns a LiveObject whose Ingress has
@@ -54,10 +49,10 @@ func LiveObjectFrom(ing *networkingv1.Ingress) *model.LiveObject {
 	cp := *ing
 	cp.TypeMeta = ingressTypeMeta
 	cp.ManagedFields = nil
-	if _, ok := ing.Annotations[LastAppliedAnnotation]; ok {
+	if _, ok := ing.Annotations[diffengine.LastAppliedAnnotation]; ok {
 		cp.Annotations = make(map[string]string, len(ing.Annotations)-1)
 		for k, v := range ing.Annotations {
-			if k != LastAppliedAnnotation {
+			if k != diffengine.LastAppliedAnnotation {
 				cp.Annotations[k] = v
 			}
 		}
@@ -99,18 +94,14 @@ func LiveObjectFrom(ing *networkingv1.Ingress) *model.LiveObject {
 // diff's reader allocates a 4 KB buffer per entry) and shares the field
 // slices between objects. It is bounded by starting over when full.
 type leafCache struct {
-	mu      sync.Mutex
-	m       map[string][][]string
-	max     int
-	enabled bool
+	mu  sync.Mutex
+	m   map[string][][]string
+	max int
 }
 
-var leafFields = &leafCache{m: make(map[string][][]string), max: 4096, enabled: true}
+var leafFields = &leafCache{m: make(map[string][][]string), max: 4096}
 
 func (c *leafCache) get(raw []byte) [][]string {
-	if !c.enabled {
-		return parseLeaves(raw)
-	}
 	c.mu.Lock()
 	leaves, ok := c.m[string(raw)]
 	c.mu.Unlock()
@@ -204,5 +195,5 @@ func plainPath(p fieldpath.Path) []string {
 }
 
 func isLastApplied(field []string) bool {
-	return len(field) == 3 && field[0] == "metadata" && field[1] == "annotations" && field[2] == LastAppliedAnnotation
+	return len(field) == 3 && field[0] == "metadata" && field[1] == "annotations" && field[2] == diffengine.LastAppliedAnnotation
 }

@@ -12,6 +12,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
@@ -149,13 +150,13 @@ func TestAttributionFromRealManagedFields(t *testing.T) {
 	t.Run("shop: client-side apply, annotate, json patch, status", func(t *testing.T) {
 		raw, live := get("shop")
 		logOwners(t, live)
-		if len(raw.ManagedFields) == 0 || raw.Annotations[cluster.LastAppliedAnnotation] == "" {
+		if len(raw.ManagedFields) == 0 || raw.Annotations[diffengine.LastAppliedAnnotation] == "" {
 			t.Fatal("LiveObjectFrom modified its input")
 		}
 		if live.Ingress.ManagedFields != nil {
 			t.Error("ManagedFields kept")
 		}
-		if _, ok := live.Ingress.Annotations[cluster.LastAppliedAnnotation]; ok {
+		if _, ok := live.Ingress.Annotations[diffengine.LastAppliedAnnotation]; ok {
 			t.Error("last-applied annotation kept")
 		}
 		if got := live.Ingress.Annotations["nginx.ingress.kubernetes.io/ssl-redirect"]; got != "false" {
@@ -174,7 +175,7 @@ func TestAttributionFromRealManagedFields(t *testing.T) {
 		checkFields(t, live, map[string][]string{
 			"metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect": {"kubectl-annotate/Update"},
 			"metadata.annotations.cert-manager.io/cluster-issuer":           {"kubectl-client-side-apply/Update"},
-			"metadata.annotations." + cluster.LastAppliedAnnotation:         nil,
+			"metadata.annotations." + diffengine.LastAppliedAnnotation:      nil,
 			"spec.rules":                     {"kubectl-patch/Update"},
 			"spec.tls":                       {"kubectl-client-side-apply/Update"},
 			"spec.ingressClassName":          {"kubectl-client-side-apply/Update"},
@@ -271,7 +272,7 @@ func TestLiveObjectFromFormat(t *testing.T) {
 	}
 	ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{
 		Name: "shop", Namespace: "zoo",
-		Annotations: map[string]string{"a": "1", cluster.LastAppliedAnnotation: "{}"},
+		Annotations: map[string]string{"a": "1", diffengine.LastAppliedAnnotation: "{}"},
 		ManagedFields: []metav1.ManagedFieldsEntry{
 			entry("argocd-controller", "Apply", "networking.k8s.io/v1", "", at("10:00"),
 				`{"f:metadata":{"f:annotations":{".":{},"f:a":{},"f:kubectl.kubernetes.io/last-applied-configuration":{}},"f:labels":{"f:app":{}}},"f:spec":{"f:rules":{},"f:tls":{}}}`),

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -80,6 +81,12 @@ type liveReader struct {
 	file string
 	data []byte
 	out  []*model.LiveObject
+	// lineOff and line are the last offset lineAt was asked about and
+	// its line: objects are visited in file order, so each call counts
+	// only the bytes since the previous one (a 10,000-object dump would
+	// otherwise be counted from the start 10,000 times).
+	lineOff int64
+	line    int
 }
 
 func (r *liveReader) errAt(line int, err error, format string, args ...any) *LiveFileError {
@@ -89,7 +96,12 @@ func (r *liveReader) errAt(line int, err error, format string, args ...any) *Liv
 // lineAt returns the 1-based line of a byte offset in the file.
 func (r *liveReader) lineAt(off int64) int {
 	off = min(max(off, 0), int64(len(r.data)))
-	return 1 + bytes.Count(r.data[:off], []byte{'\n'})
+	if off < r.lineOff || r.line == 0 {
+		r.lineOff, r.line = 0, 1
+	}
+	r.line += bytes.Count(r.data[r.lineOff:off], []byte{'\n'})
+	r.lineOff = off
+	return r.line
 }
 
 // typeMeta is the part of an object that says what it is.
@@ -100,18 +112,25 @@ type typeMeta struct {
 
 // add decodes one object (JSON bytes) found at line, keeping Ingresses.
 func (r *liveReader) add(raw []byte, line int) error {
-	var tm typeMeta
-	if err := json.Unmarshal(raw, &tm); err != nil {
-		return r.errAt(line, err, "not a Kubernetes object: %v", err)
+	// Decode as an Ingress first: in an Ingress dump that is the one
+	// decode every object needs. Only when it fails is the object probed
+	// for what it is, to skip other kinds and name the right problem.
+	ing := &networkingv1.Ingress{}
+	err := json.Unmarshal(raw, ing)
+	tm := typeMeta{APIVersion: ing.APIVersion, Kind: ing.Kind}
+	if err != nil {
+		tm = typeMeta{}
+		if perr := json.Unmarshal(raw, &tm); perr != nil {
+			return r.errAt(line, perr, "not a Kubernetes object: %v", perr)
+		}
 	}
-	if tm.Kind != "Ingress" {
+	if tm.Kind != diffengine.Kind {
 		return nil
 	}
-	if tm.APIVersion != "networking.k8s.io/v1" {
-		return r.errAt(line, nil, "Ingress of API version %q cannot be compared (want networking.k8s.io/v1)", tm.APIVersion)
+	if tm.APIVersion != diffengine.APIVersion {
+		return r.errAt(line, nil, "Ingress of API version %q cannot be compared (want %s)", tm.APIVersion, diffengine.APIVersion)
 	}
-	ing := &networkingv1.Ingress{}
-	if err := json.Unmarshal(raw, ing); err != nil {
+	if err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			line += bytes.Count(raw[:min(int(te.Offset), len(raw))], []byte{'\n'})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
@@ -163,7 +164,7 @@ func TestReadLiveFileShapes(t *testing.T) {
 			var names []string
 			for _, o := range objs {
 				names = append(names, o.Ingress.Name)
-				if _, ok := o.Ingress.Annotations[cluster.LastAppliedAnnotation]; ok {
+				if _, ok := o.Ingress.Annotations[diffengine.LastAppliedAnnotation]; ok {
 					t.Errorf("%s kept the last-applied annotation", o.Key())
 				}
 				if o.Ingress.Name == "x" || o.Ingress.Name == "y" {
