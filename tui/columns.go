@@ -124,12 +124,12 @@ func layoutColumns(w int, want [numColumns]int) []column {
 // cellWidths are the widths of a row's variable cells, for the layout.
 func (r *row) cellWidths() [numColumns]int {
 	var w [numColumns]int
-	w[colName] = visibleWidth(r.name)
+	w[colName] = textWidth(r.name)
 	w[colCategories] = len(r.cats)
-	w[colHosts] = visibleWidth(r.hosts)
-	w[colOrigin] = visibleWidth(r.origin)
+	w[colHosts] = textWidth(r.hosts)
+	w[colOrigin] = textWidth(r.origin)
 	// Relative times are at most "59m ago" wide.
-	w[colLast] = visibleWidth(r.last.Manager) + len(" 59m ago")
+	w[colLast] = textWidth(r.last.Manager) + len(" 59m ago")
 	return w
 }
 
@@ -164,10 +164,11 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 	st := l.paint
 	switch id {
 	case colStatus:
+		p := st.status[r.e.Status]
 		if r.e.LiveUnknown {
-			return l.sym.entryBadge(&r.e), st.faint
+			p = st.faint
 		}
-		return l.sym.badgeText(r.e.Status), st.status[r.e.Status]
+		return l.sym.entryBadge(&r.e), p
 	case colName:
 		return r.name, st.text
 	case colSeverity:

@@ -248,7 +248,7 @@ func (p painter) paint(s string) string {
 // textWidth is the width of plain text in cells, fast for ASCII.
 func textWidth(s string) int {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 || s[i] < 0x20 {
+		if s[i] >= 0x7f || s[i] < 0x20 {
 			return ansi.StringWidth(s)
 		}
 	}
