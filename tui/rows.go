@@ -152,19 +152,7 @@ func (s *rowSet) load(entries []model.Entry) {
 	s.order = make([]*row, 0, len(entries))
 	s.widths = [numColumns]int{}
 	clear(s.counts)
-	for _, e := range entries {
-		r := newRow(e)
-		if old, ok := s.byKey[e.Key]; ok {
-			s.counts[old.e.Status]--
-			s.order = slices.DeleteFunc(s.order, func(x *row) bool { return x == old })
-		}
-		s.byKey[e.Key] = r
-		s.order = append(s.order, r)
-		s.counts[e.Status]++
-		s.widen(r)
-	}
-	slices.SortFunc(s.order, compareRows)
-	s.refilter(false)
+	s.applyRebuild(entries, nil)
 }
 
 // rebuildThreshold is the batch size, relative to the number of rows, above
