@@ -365,3 +365,19 @@ func TestLiveUnknownOnlyQualifiesMissingLive(t *testing.T) {
 		t.Errorf("conflict before any list: %s, LiveUnknown %v", e.Status, e.LiveUnknown)
 	}
 }
+
+// TestRepoErrorPlace: a file without a known line is named alone, never
+// as file:0.
+func TestRepoErrorPlace(t *testing.T) {
+	for _, c := range []struct {
+		e           model.RepoError
+		place, text string
+	}{
+		{model.RepoError{File: "a.yaml", Line: 9, Message: "bad"}, "a.yaml:9", "a.yaml:9: bad"},
+		{model.RepoError{File: "huge.yaml", Message: "too big"}, "huge.yaml", "huge.yaml: too big"},
+	} {
+		if c.e.Place() != c.place || c.e.Error() != c.text {
+			t.Errorf("%+v: Place %q, Error %q; want %q, %q", c.e, c.e.Place(), c.e.Error(), c.place, c.text)
+		}
+	}
+}

@@ -254,11 +254,15 @@ type RepoError struct {
 }
 
 // Error renders "file:line: message".
-func (e RepoError) Error() string {
+func (e RepoError) Error() string { return e.Place() + ": " + e.Message }
+
+// Place renders where the error is: "file:line", or only the file when no
+// line is known (an unreadable or oversize file).
+func (e RepoError) Place() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
-	return e.File + ": " + e.Message
+	return e.File
 }
 
 // FileStatus is a manifest file's state in the git work tree.

@@ -176,10 +176,7 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 	case model.StatusError:
 		places := make([]string, len(e.Errors))
 		for i, re := range e.Errors {
-			places[i] = re.File
-			if re.Line > 0 {
-				places[i] = fmt.Sprintf("%s:%d", re.File, re.Line)
-			}
+			places[i] = re.Place()
 		}
 		return strings.TrimSuffix("fix the manifest first: "+strings.Join(places, ", "), ": ")
 	case model.StatusConflict:

@@ -357,7 +357,7 @@ func (d *detailModel) overview(b *bodyBuilder) {
 	switch {
 	case len(e.Desired) == 0 && len(e.Errors) > 0:
 		for _, re := range e.Errors {
-			b.field(2, "manifest", st.Value.Render(fmt.Sprintf("%s:%d", re.File, re.Line))+" "+st.ErrorText.Render("(unreadable)"))
+			b.field(2, "manifest", st.Value.Render(re.Place())+" "+st.ErrorText.Render("(unreadable)"))
 		}
 	case len(e.Desired) > 1:
 		for i, ds := range e.Desired {
@@ -433,7 +433,7 @@ func explain(e model.Entry, sym *symbols) string {
 	case model.StatusError:
 		files := make([]string, len(e.Errors))
 		for i, re := range e.Errors {
-			files[i] = fmt.Sprintf("%s:%d", re.File, re.Line)
+			files[i] = re.Place()
 		}
 		return "The manifest at " + strings.Join(files, ", ") + " could not be read, so this object is not compared. " +
 			"Fix the file as the error below says; it is read again as soon as it is saved."

@@ -3,7 +3,6 @@ package tui
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ingress-drift/ingress-drift/model"
@@ -81,10 +80,7 @@ func newRow(e model.Entry) *row {
 	if o := e.Origin(); o != nil {
 		r.origin = o.String()
 	} else if len(e.Errors) > 0 {
-		r.origin = e.Errors[0].File
-		if e.Errors[0].Line > 0 {
-			r.origin += ":" + strconv.Itoa(e.Errors[0].Line)
-		}
+		r.origin = e.Errors[0].Place()
 	}
 	r.last = e.Live.LastChange()
 	r.hay = strings.ToLower(strings.Join([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, "\x00"))

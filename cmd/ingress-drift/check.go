@@ -73,7 +73,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 		if o := e.Origin(); o != nil {
 			origin = o.String()
 		} else if len(e.Errors) > 0 {
-			origin = fmt.Sprintf("%s:%d", e.Errors[0].File, e.Errors[0].Line)
+			origin = e.Errors[0].Place()
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Status, sev, e.Key.Display(), cats, len(e.Changes), origin)
 	}
