@@ -25,7 +25,7 @@ type detailModel struct {
 	keys   detailKeyMap
 	opts   diffengine.Options
 
-	width, height int
+	width int
 
 	entry model.Entry
 	// gone is set when the object disappeared from both sides while open.
@@ -57,7 +57,7 @@ func newDetail(st *themes.Styles, sym *symbols, now func() time.Time, opts diffe
 
 // SetSize sets the detail area: a title line and the scrolling body.
 func (d *detailModel) SetSize(w, h int) {
-	d.width, d.height = w, h
+	d.width = w
 	d.vp.SetWidth(w)
 	d.vp.SetHeight(max(1, h-1))
 	d.render()

@@ -22,7 +22,6 @@ type symbols struct {
 	cursor   string // selected row marker
 	ellipsis string
 	vsep     string // vertical separator between panes
-	hsep     string // horizontal rule
 	dot      string // separator inside a line
 	arrow    string // "becomes"
 	live     string
@@ -44,7 +43,6 @@ func newSymbols(ascii bool) *symbols {
 			cursor:   ">",
 			ellipsis: "...",
 			vsep:     "|",
-			hsep:     "-",
 			dot:      "-",
 			arrow:    "->",
 			live:     "*", syncing: "o", stale: "!", offline: "o", dirty: "*",
@@ -59,7 +57,6 @@ func newSymbols(ascii bool) *symbols {
 		cursor:   "▌",
 		ellipsis: "…",
 		vsep:     "│",
-		hsep:     "─",
 		dot:      "·",
 		arrow:    "→",
 		live:     "●", syncing: "◌", stale: "▲", offline: "○", dirty: "✱",

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/ingress-drift/ingress-drift/model/engine"
+	"github.com/ingress-drift/ingress-drift/themes"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise
@@ -65,7 +67,7 @@ terminal UI.`,
 	pf.StringVar(&g.rev, "rev", "", "compare against this Git revision (branch, tag, commit) instead of the work tree")
 	pf.StringVar(&g.defaultNamespace, "default-namespace", "default", "namespace of manifests that name none and are not in a kustomization that sets one")
 	pf.BoolVar(&g.readOnly, "read-only", false, "never write to the cluster or the repo; actions are shown disabled")
-	root.Flags().StringVar(&theme, "theme", "auto", "colour theme: auto, dark, light or high-contrast (NO_COLOR turns colour off)")
+	root.Flags().StringVar(&theme, "theme", themes.NameAuto, "colour theme: "+strings.Join(themes.Names(), ", ")+" (NO_COLOR turns colour off)")
 
 	root.AddCommand(
 		newVersionCommand(),
