@@ -68,6 +68,10 @@ type confirmModel struct {
 }
 
 func newConfirm(st *themes.Styles, sym *symbols, req confirmRequest, width, height int) (confirmModel, tea.Cmd) {
+	if req.Notice {
+		// A notice only informs: it has no checkbox and no name to type.
+		req.Toggle, req.TypeToConfirm = "", ""
+	}
 	c := confirmModel{styles: st, sym: sym, keys: defaultConfirmKeyMap(), req: req}
 	c.body = viewport.New()
 	c.body.MouseWheelEnabled = true
@@ -91,14 +95,14 @@ func newConfirm(st *themes.Styles, sym *symbols, req confirmRequest, width, heig
 		c.keys.PageDown.SetKeys("pgdown")
 	}
 	c.keys.Close.SetEnabled(req.Notice)
-	c.keys.Toggle.SetEnabled(req.Toggle != "" && !req.Notice)
+	c.keys.Toggle.SetEnabled(req.Toggle != "")
 	vk := c.body.KeyMap
 	vk.Up, vk.Down, vk.PageUp, vk.PageDown = c.keys.Up, c.keys.Down, c.keys.PageUp, c.keys.PageDown
 	vk.Left.SetEnabled(false)
 	vk.Right.SetEnabled(false)
 	c.body.KeyMap = vk
 	c.SetSize(width, height)
-	if req.TypeToConfirm == "" || req.Notice {
+	if req.TypeToConfirm == "" {
 		return c, nil
 	}
 	c.input = textinput.New()
@@ -134,10 +138,10 @@ func (c *confirmModel) render() {
 		c.lines = c.req.Body(c.styles, inner)
 	}
 	fixed := 2 + len(c.titleLines()) + 1 + 2 // border, title, blank, blank + keys
-	if c.req.Toggle != "" && !c.req.Notice {
+	if c.req.Toggle != "" {
 		fixed += 2
 	}
-	if c.req.TypeToConfirm != "" && !c.req.Notice {
+	if c.req.TypeToConfirm != "" {
 		fixed += 4 // blank, prompt, input, complaint
 	}
 	avail := max(3, c.height-2-fixed)
@@ -187,7 +191,7 @@ func (c confirmModel) Update(msg tea.Msg) (confirmModel, tea.Cmd) {
 		c.body, cmd = c.body.Update(msg)
 		return c, cmd
 	}
-	if c.req.TypeToConfirm == "" || c.req.Notice {
+	if c.req.TypeToConfirm == "" {
 		return c, nil
 	}
 	var cmd tea.Cmd
@@ -222,7 +226,7 @@ func (c confirmModel) View() string {
 	if len(c.lines) > 0 {
 		lines = append(lines, c.body.View())
 	}
-	if c.req.Toggle != "" && !c.req.Notice {
+	if c.req.Toggle != "" {
 		box := "[ ]"
 		if c.toggled {
 			box = "[x]"
@@ -230,7 +234,7 @@ func (c confirmModel) View() string {
 		lines = append(lines, "", clip(st.Bold.Render(box+" "+c.req.Toggle)+"  "+
 			st.HelpKey.Render(c.keys.Toggle.Help().Key)+" "+st.HelpDesc.Render("toggles"), inner, c.sym.ellipsis))
 	}
-	if c.req.TypeToConfirm != "" && !c.req.Notice {
+	if c.req.TypeToConfirm != "" {
 		lines = append(lines, "", clip("Type "+st.Bold.Render(c.req.TypeToConfirm)+" to confirm:", inner, c.sym.ellipsis),
 			c.input.View(), clip(st.Flash.Render(c.complaint), inner, c.sym.ellipsis))
 	}
