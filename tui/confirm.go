@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"fmt"
 	"strings"
 
@@ -238,13 +239,9 @@ func (c confirmModel) View() string {
 		lines = append(lines, "", clip("Type "+st.Bold.Render(c.req.TypeToConfirm)+" to confirm:", inner, c.sym.ellipsis),
 			c.input.View(), clip(st.Flash.Render(c.complaint), inner, c.sym.ellipsis))
 	}
-	var hints []string
-	for _, b := range c.Keys() {
-		if b.Enabled() {
-			hints = append(hints, st.HelpKey.Render(b.Help().Key)+" "+st.HelpDesc.Render(b.Help().Desc))
-		}
-	}
-	hint := strings.Join(hints, st.HelpSep.Render(" "+c.sym.dot+" "))
+	h := help.New()
+	styleHelp(&h, st, c.sym)
+	hint := h.ShortHelpView(c.Keys())
 	if c.scrolls() {
 		hint += st.Muted.Render(" " + c.sym.dot + " " + fmt.Sprintf("%d%%", int(c.body.ScrollPercent()*100)))
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"fmt"
 	"strings"
 	"time"
@@ -80,6 +81,18 @@ func statusStyle(st *themes.Styles, s model.Status) lipgloss.Style {
 		return st.Error
 	}
 	return st.Text
+}
+
+// styleHelp gives a help model the theme's styles and separators: the
+// footer, the help screen and the dialogs show keys the same way.
+func styleHelp(h *help.Model, st *themes.Styles, sym *symbols) {
+	h.Styles = help.Styles{
+		ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
+		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
+		Ellipsis: st.HelpSep,
+	}
+	h.ShortSeparator = " " + sym.dot + " "
+	h.Ellipsis = sym.ellipsis
 }
 
 // badgeText is a status as symbol and word, e.g. "≠ drifted"; it reads the

@@ -130,13 +130,7 @@ func (m Model) buildStyles() *themes.Styles {
 // applyStyles hands the current styles to every component.
 func (m *Model) applyStyles() {
 	st := m.styles
-	m.help.Styles = help.Styles{
-		ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
-		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
-		Ellipsis: st.HelpSep,
-	}
-	m.help.ShortSeparator = " " + m.sym.dot + " "
-	m.help.Ellipsis = m.sym.ellipsis
+	styleHelp(&m.help, st, m.sym)
 	m.list.setStyles(st)
 	m.detail.setStyles(st)
 	m.flow.setStyles(st)
