@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/help"
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"

@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/help"
 	"fmt"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
