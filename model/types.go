@@ -339,6 +339,25 @@ func (e *Entry) Origin() *Origin {
 	return &e.Desired[0].Origin
 }
 
+// OriginNames names every document that defines the key ("file:line" or
+// "kustomize DIR"), in order: more than one is a conflict.
+func (e *Entry) OriginNames() []string {
+	out := make([]string, len(e.Desired))
+	for i, d := range e.Desired {
+		out[i] = d.Origin.String()
+	}
+	return out
+}
+
+// CategoryNames are the categories the changes hit, as words.
+func (e *Entry) CategoryNames() []string {
+	out := make([]string, len(e.Categories))
+	for i, c := range e.Categories {
+		out[i] = string(c)
+	}
+	return out
+}
+
 // Hosts lists the hosts the object serves (live if present, else Git),
 // without duplicates, in spec order.
 func (e *Entry) Hosts() []string {

@@ -180,10 +180,7 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 		}
 		return strings.TrimSuffix("fix the manifest first: "+strings.Join(places, ", "), ": ")
 	case model.StatusConflict:
-		origins := make([]string, len(e.Desired))
-		for i, d := range e.Desired {
-			origins[i] = d.Origin.String()
-		}
+		origins := e.OriginNames()
 		if len(origins) == 2 {
 			return "defined twice in Git: " + origins[0] + " and " + origins[1] + " — remove one first"
 		}

@@ -210,11 +210,7 @@ func (d detailModel) titleView() string {
 		parts = append(parts, severityStyle(st, e.Severity).Render("severity "+e.Severity.String()))
 	}
 	if len(e.Categories) > 0 {
-		cats := make([]string, len(e.Categories))
-		for i, c := range e.Categories {
-			cats[i] = string(c)
-		}
-		parts = append(parts, st.Muted.Render(strings.Join(cats, " ")))
+		parts = append(parts, st.Muted.Render(strings.Join(e.CategoryNames(), " ")))
 	}
 	if d.gone {
 		parts = append(parts, st.Flash.Render("gone from both sides"))
@@ -423,13 +419,9 @@ func explain(e model.Entry, sym *symbols) string {
 		return "In the cluster, but in no manifest of the repo: created by hand or by another tool." + who +
 			" Accept would write a new manifest for it; revert would delete it from the cluster."
 	case model.StatusConflict:
-		origins := make([]string, len(e.Desired))
-		for i, d := range e.Desired {
-			origins[i] = d.Origin.String()
-		}
 		return fmt.Sprintf("Defined %d times in Git (%s), so it is unclear which manifest is meant and no field diff is shown. "+
 			"Keep one document per namespace/name: delete or rename the others (for kustomize, include only one). "+
-			"The YAML below compares the first two definitions.", len(e.Desired), strings.Join(origins, ", "))
+			"The YAML below compares the first two definitions.", len(e.Desired), strings.Join(e.OriginNames(), ", "))
 	case model.StatusError:
 		files := make([]string, len(e.Errors))
 		for i, re := range e.Errors {

@@ -176,6 +176,9 @@ func clock(now, t time.Time) string {
 	return u.Format("2006-01-02 15:04Z")
 }
 
+// stamp renders a time as its clock and how long ago: "14:02:11Z (3m ago)".
+func stamp(now, t time.Time) string { return clock(now, t) + " (" + relTime(now, t) + ")" }
+
 // managerLine renders a managedFields writer in full:
 // "kubectl-patch · Update · 14:02:11Z (3m ago)".
 func (s *symbols) managerLine(m model.Manager, now time.Time) string {
@@ -184,7 +187,7 @@ func (s *symbols) managerLine(m model.Manager, now time.Time) string {
 		parts[1] += " (" + m.Subresource + ")"
 	}
 	if !m.Time.IsZero() {
-		parts = append(parts, clock(now, m.Time)+" ("+relTime(now, m.Time)+")")
+		parts = append(parts, stamp(now, m.Time))
 	}
 	return strings.Join(parts, " "+s.dot+" ")
 }
@@ -211,7 +214,7 @@ func (s *symbols) commitLine(c *model.Commit, now time.Time) string {
 	}
 	parts := []string{h, c.Author}
 	if !c.Time.IsZero() {
-		parts = append(parts, clock(now, c.Time)+" ("+relTime(now, c.Time)+")")
+		parts = append(parts, stamp(now, c.Time))
 	}
 	parts = append(parts, c.Subject)
 	return strings.Join(parts, " "+s.dot+" ")

@@ -79,7 +79,7 @@ func connView(st *themes.Styles, sym *symbols, c model.ConnState, loaded bool, n
 	case model.ConnStale:
 		style, text = st.ConnWarn, sym.stale+" stale"
 		if !c.Since.IsZero() {
-			text += " since " + clock(now, c.Since) + " (" + relTime(now, c.Since) + ")"
+			text += " since " + stamp(now, c.Since)
 		}
 		if c.Err != "" {
 			text += ": " + c.Err

@@ -70,11 +70,7 @@ var shortCategories = strings.NewReplacer("controller", "ctrl", "metadata", "met
 func newRow(e model.Entry) *row {
 	r := &row{e: e, sev: int(e.Severity), rank: statusRank(e.Status)}
 	r.name = e.Key.Display()
-	cats := make([]string, len(e.Categories))
-	for i, c := range e.Categories {
-		cats[i] = string(c)
-	}
-	r.cats = strings.Join(cats, " ")
+	r.cats = strings.Join(e.CategoryNames(), " ")
 	r.catsShort = shortCategories.Replace(r.cats)
 	r.hosts = strings.Join(e.Hosts(), " ")
 	if o := e.Origin(); o != nil {

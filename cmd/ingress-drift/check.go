@@ -63,11 +63,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 			sev = e.Severity.String()
 		}
 		if len(e.Categories) > 0 {
-			var s []string
-			for _, c := range e.Categories {
-				s = append(s, string(c))
-			}
-			cats = strings.Join(s, ",")
+			cats = strings.Join(e.CategoryNames(), ",")
 		}
 		origin := "-"
 		if o := e.Origin(); o != nil {

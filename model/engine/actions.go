@@ -80,11 +80,7 @@ func reconcilable(e *model.Entry) error {
 		}
 		return &model.RefusedError{Reason: "the manifest cannot be read; fix it first: " + strings.Join(where, "; ")}
 	case model.StatusConflict:
-		var where []string
-		for _, d := range e.Desired {
-			where = append(where, d.Origin.String())
-		}
-		return &model.RefusedError{Reason: fmt.Sprintf("%s is defined %d times in Git (%s): remove one first", e.Key, len(e.Desired), strings.Join(where, ", "))}
+		return &model.RefusedError{Reason: fmt.Sprintf("%s is defined %d times in Git (%s): remove one first", e.Key, len(e.Desired), strings.Join(e.OriginNames(), ", "))}
 	}
 	return nil
 }
