@@ -378,7 +378,14 @@ func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
 		return
 	}
 	st := r.st
+	// A batch names a root's kustomization file once per changed file
+	// under it; its info (a walk over every file) is computed once.
+	seen := make(map[string]bool, len(files))
 	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
 		switch {
 		case st.plain[f] && st.sources[f]:
 			r.sendInfo(sink, f, r.fileInfo(f))
