@@ -260,7 +260,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	var walkErr error
 	walked := make(chan struct{})
 	if r.git != nil {
-		if st.facts, err = r.facts(t, &lst); err != nil {
+		if st.facts, err = r.facts(t, &lst, nil); err != nil {
 			// The files can still be read; git facts are left out.
 			rs.Err = "git: " + err.Error()
 		}
@@ -406,7 +406,10 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 }
 
 // facts reads HEAD, its tree, the index and the ignore rules.
-func (r *Repo) facts(t tree, lst *listing) (*gitFacts, error) {
+// prev, when set, are the facts of the previous read: HEAD's tree listing is
+// reused when HEAD has not moved (a commit's tree never changes, and an
+// index rewrite by `git status` is the most common git event).
+func (r *Repo) facts(t tree, lst *listing, prev *gitFacts) (*gitFacts, error) {
 	var f gitFacts
 	var err error
 	if r.rev == nil {
@@ -422,6 +425,10 @@ func (r *Repo) facts(t tree, lst *listing) (*gitFacts, error) {
 	}
 	if f.index, err = r.git.index(); err != nil {
 		return nil, err
+	}
+	if prev != nil && prev.tree != nil && prev.head.hash == f.head.hash {
+		f.tree = prev.tree
+		return &f, nil
 	}
 	f.tree = map[string]plumbing.Hash{}
 	if !f.head.hash.IsZero() {

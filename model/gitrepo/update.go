@@ -285,7 +285,7 @@ func (r *Repo) refreshGit(t tree, oldHead plumbing.Hash) error {
 	for g := range st.gitignores {
 		gitignores = append(gitignores, g)
 	}
-	facts, err := r.facts(t, &listing{gitignores: gitignores})
+	facts, err := r.facts(t, &listing{gitignores: gitignores}, st.facts)
 	if err != nil {
 		return err
 	}
