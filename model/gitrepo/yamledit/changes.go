@@ -22,38 +22,27 @@ import (
 // addition goes to the first.
 func (e *editor) applyChange(c diffengine.Change) error {
 	e.path = c.Path
+	root := mref{node: e.root}
+	if len(c.Field) >= 2 && c.Field[1] != "rules" && c.Field[1] != "tls" {
+		// Annotations, labels, ingressClassName, defaultBackend: Field is
+		// the exact key path in the document.
+		return e.keyChange(root, c.Field, c)
+	}
+	// Rules and TLS are lists matched by content: Field stops at the list,
+	// and the semantic path's selectors say which items.
 	segs, err := parsePath(c.Path)
 	if err != nil {
 		return e.fail(0, "%v", err)
 	}
-	root := mref{node: e.root}
-	create := c.Op != diffengine.OpRemoved
-	switch {
-	case len(segs) == 2 && segs[0].name == "metadata" && segs[1].hasSel && (segs[1].name == "annotations" || segs[1].name == "labels"):
-		key, err := unquote(segs[1].sel)
-		if err != nil {
-			return e.fail(0, "%v", err)
-		}
-		md, ok, err := e.childMap(root, "metadata", create)
-		if err != nil || !ok {
-			return e.notFound(err, "metadata")
-		}
-		return e.keyChange(md, []string{segs[1].name, key}, c)
-	case len(segs) >= 2 && segs[0].name == "spec" && !segs[0].hasSel:
-		spec, ok, err := e.childMap(root, "spec", create)
+	if len(segs) >= 2 && segs[0].name == "spec" && !segs[0].hasSel && segs[1].hasSel {
+		spec, ok, err := e.childMap(root, "spec", c.Op != diffengine.OpRemoved)
 		if err != nil || !ok {
 			return e.notFound(err, "spec")
 		}
-		switch s := segs[1]; {
-		case s.name == "ingressClassName" && len(segs) == 2 && !s.hasSel:
-			return e.keyChange(spec, []string{s.name}, c)
-		case s.name == "defaultBackend" && !s.hasSel:
-			if keys, ok := plainNames(segs[1:]); ok {
-				return e.keyChange(spec, keys, c)
-			}
-		case s.name == "tls" && s.hasSel:
+		switch segs[1].name {
+		case "tls":
 			return e.tlsChange(spec, segs[1:], c)
-		case s.name == "rules" && s.hasSel:
+		case "rules":
 			return e.ruleChange(spec, segs[1:], c)
 		}
 	}
