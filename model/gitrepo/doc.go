@@ -32,7 +32,9 @@
 // Kustomize. A directory with a kustomization.yaml (.yml, Kustomization)
 // is a kustomization; one that another kustomization in the repo names
 // (resources, components, bases) is a base, the others are roots — unless
-// the config lists roots. Roots are rendered in-process with krusty
+// the config lists roots; kustomizations only included by each other (a
+// cycle) get a root of their own, the first by name, whose error names the
+// cycle. Roots are rendered in-process with krusty
 // (built-in plugins only, no Helm, no network: a remote base is an error,
 // and so is a missing local one, which kustomize would try as a remote).
 // Files under any kustomization's directory, and files a kustomization

@@ -179,3 +179,61 @@ func TestIntoInventory(t *testing.T) {
 		t.Errorf("old: %+v", old)
 	}
 }
+
+// sourceErrs is the errors of one source as "file:line: message".
+func sourceErrs(t *testing.T, s *recSink, name string) []string {
+	t.Helper()
+	src, ok := s.source(name)
+	if !ok {
+		t.Errorf("no source %s; sources: %v", name, sourceNames(s))
+		return nil
+	}
+	if len(src.docs) != 0 {
+		t.Errorf("%s rendered %v despite its errors", name, names(src.docs))
+	}
+	return errStrings(src.errs)
+}
+
+// Kustomizations that include themselves, directly or through others, are
+// errors naming the cycle: before, the ones only included by each other
+// had no root, so their objects were silently gone from the repo.
+func TestKustomizeCycles(t *testing.T) {
+	dir := t.TempDir()
+	// Includes itself.
+	write(t, dir, "self/kustomization.yaml", "resources:\n  - ingress.yaml\n  - .\n")
+	write(t, dir, "self/ingress.yaml", ingressYAML("", "self", "self.example.com"))
+	// Two that include each other, and nothing includes them.
+	write(t, dir, "overlays/a/kustomization.yaml", "namespace: a\nresources:\n  - ../../base\n")
+	write(t, dir, "base/kustomization.yaml", "resources:\n  - ingress.yaml\n  - ../overlays/a\n")
+	write(t, dir, "base/ingress.yaml", ingressYAML("", "base", "base.example.com"))
+	// A longer ring below a root.
+	write(t, dir, "app/kustomization.yaml", "resources:\n  - ../ring/one\n")
+	write(t, dir, "ring/one/kustomization.yaml", "resources:\n  - ../two\n  - ingress.yaml\n")
+	write(t, dir, "ring/one/ingress.yaml", ingressYAML("", "ring", "ring.example.com"))
+	write(t, dir, "ring/two/kustomization.yaml", "resources:\n  - ../three\n")
+	write(t, dir, "ring/three/kustomization.yaml", "# back to the start\nresources:\n  - ../one\n")
+	// A diamond is not a cycle.
+	write(t, dir, "diamond/kustomization.yaml", "resources:\n  - left\n  - right\n")
+	write(t, dir, "diamond/left/kustomization.yaml", "namePrefix: l-\nresources:\n  - ../shared\n")
+	write(t, dir, "diamond/right/kustomization.yaml", "namePrefix: r-\nresources:\n  - ../shared\n")
+	write(t, dir, "diamond/shared/kustomization.yaml", "resources:\n  - ingress.yaml\n")
+	write(t, dir, "diamond/shared/ingress.yaml", ingressYAML("", "d", "d.example.com"))
+
+	_, s := scan(t, Options{Root: dir})
+	want := []string{"kustomize:app", "kustomize:base", "kustomize:diamond", "kustomize:self"}
+	if diff := cmp.Diff(want, sourceNames(s)); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	for name, want := range map[string]string{
+		"kustomize:self": "self/kustomization.yaml:3: resources: . includes a kustomization that includes it, a cycle: self → self; kustomize cannot render it",
+		"kustomize:base": "overlays/a/kustomization.yaml:3: resources: ../../base includes a kustomization that includes it, a cycle: base → overlays/a → base; kustomize cannot render it",
+		"kustomize:app":  "ring/three/kustomization.yaml:3: resources: ../one includes a kustomization that includes it, a cycle: ring/one → ring/two → ring/three → ring/one; kustomize cannot render it",
+	} {
+		if diff := cmp.Diff([]string{want}, sourceErrs(t, s, name)); diff != "" {
+			t.Errorf("%s errors (-want +got):\n%s", name, diff)
+		}
+	}
+	if diff := cmp.Diff([]string{"l-d", "r-d"}, names(s.docs())); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+}
