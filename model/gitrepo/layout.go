@@ -41,7 +41,8 @@ type kref struct {
 	field, value string
 	line         int
 	// rel is the path resolved against the kustomization's directory,
-	// relative to the repo root (it may start with "../").
+	// relative to the repo root (it may start with "../"); an absolute
+	// path stays absolute.
 	rel string
 	// mayBeDir is set for the fields that may name a kustomization
 	// directory (resources, components, bases, generators, transformers,
@@ -81,7 +82,11 @@ func parseKustomization(file string, data []byte) *kustomization {
 				v = after // key=path
 			}
 		}
-		k.refs = append(k.refs, kref{field: field, value: v, line: n.Line, rel: path.Clean(path.Join(k.dir, v)), mayBeDir: mayBeDir})
+		rel := path.Clean(path.Join(k.dir, v))
+		if path.IsAbs(v) {
+			rel = path.Clean(v)
+		}
+		k.refs = append(k.refs, kref{field: field, value: v, line: n.Line, rel: rel, mayBeDir: mayBeDir})
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, v := top.Content[i].Value, top.Content[i+1]
@@ -121,6 +126,12 @@ func parseKustomization(file string, data []byte) *kustomization {
 	return k
 }
 
+// outside reports whether the path leaves the repo by name: absolute, or
+// up past the root. (Through symlinks: tree.escapes.)
+func (r kref) outside() bool {
+	return path.IsAbs(r.rel) || r.rel == ".." || strings.HasPrefix(r.rel, "../")
+}
+
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
@@ -156,9 +167,6 @@ type layout struct {
 	// refFiles are files some kustomization names (a resource file, a
 	// patch): kustomize's, not plain manifests.
 	refFiles map[string]bool
-	// outside is set when a kustomization names a path outside the repo
-	// root.
-	outside bool
 }
 
 type closure struct {
@@ -228,8 +236,8 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 	referenced := map[string]bool{}
 	for _, k := range l.kusts {
 		for _, r := range k.refs {
-			if r.rel == ".." || strings.HasPrefix(r.rel, "../") {
-				l.outside = true
+			if r.outside() {
+				continue
 			}
 			if r.mayBeDir && l.kusts[r.rel] != nil {
 				referenced[r.rel] = true
@@ -308,7 +316,7 @@ func (l *layout) cycleRoots(t tree) {
 func (l *layout) bases(k *kustomization) []string {
 	var out []string
 	for _, r := range k.refs {
-		if r.mayBeDir && l.kusts[r.rel] != nil {
+		if r.mayBeDir && !r.outside() && l.kusts[r.rel] != nil {
 			out = append(out, r.rel)
 		}
 	}
@@ -334,11 +342,13 @@ func (l *layout) onCycle(dir string) bool {
 	return false
 }
 
-// closure walks a root's bases and checks every path they name: a remote
-// entry is refused (ingress-drift never reaches the network, and kustomize
-// would fetch it), and so is a missing local one (kustomize would try it as
-// a remote). A base that includes a kustomization on the way to it is a
-// cycle, named at the entry that closes it.
+// closure walks a root's bases and checks every path they name: a path
+// outside the repo is refused (by name or through a symlink: kustomize
+// itself would open a base anywhere), a remote entry is refused
+// (ingress-drift never reaches the network, and kustomize would fetch it),
+// and so is a missing local one (kustomize would try it as a remote). A
+// base that includes a kustomization on the way to it is a cycle, named
+// at the entry that closes it.
 func (l *layout) closure(t tree, root string) *closure {
 	c := &closure{}
 	seen := map[string]bool{}
@@ -362,6 +372,15 @@ func (l *layout) closure(t tree, root string) *closure {
 				"(that would run helm and fetch the chart); render the chart into the repo or exclude this kustomization"})
 		}
 		for _, r := range k.refs {
+			if r.outside() {
+				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf("%s: %s is outside the repo", r.field, r.value)})
+				continue
+			}
+			if target, ok := t.escapes(r.rel); ok {
+				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf(
+					"%s: %s is outside the repo (through a symlink, to %s)", r.field, r.value, target)})
+				continue
+			}
 			remote := strings.HasPrefix(r.value, "http://") || strings.HasPrefix(r.value, "https://")
 			if r.mayBeDir {
 				if exists, _ := t.stat(r.rel); !exists {
