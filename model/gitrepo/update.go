@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
 )
@@ -89,7 +88,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	}
 	for _, root := range st.layout.roots {
 		if u.roots[root] {
-			r.emitSource(sink, KustomizeSource(root), render(filesys.MakeFsOnDisk(), r.root, st.layout, root, r.opts.DefaultNamespace))
+			r.emitSource(sink, KustomizeSource(root), render(repoFS{root: r.root}, r.root, st.layout, root, r.opts.DefaultNamespace))
 		}
 	}
 	if r.git != nil && (ch.git || u.ignoreChanged) {
