@@ -142,7 +142,7 @@ func refusal(w io.Writer, err error) error {
 	switch {
 	case errors.As(err, &notCommitted):
 		fmt.Fprintln(w, err)
-		fmt.Fprintf(w, "the file stays written; commit it with git (git commit -- %s) once the cause is gone\n", notCommitted.File)
+		fmt.Fprintf(w, "the file stays written; commit it with git (git add %s && git commit, in the --repo directory) once the cause is gone\n", notCommitted.File)
 		return exitError{exitNotCommitted}
 	case errors.Is(err, model.ErrStale):
 		fmt.Fprintln(w, err)
