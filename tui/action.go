@@ -325,6 +325,11 @@ func (f actionFlow) executed(msg execResultMsg) (actionFlow, tea.Cmd, flowEffect
 		}
 		f.record(text, true)
 		return f, nil, flowEffect{flash: text, ok: true}
+	case errors.As(err, new(*model.NotCommittedError)):
+		// The file changed: say so, not "failed".
+		f.record(err.Error(), false)
+		return f, f.notice("Accept of "+k.String()+": written, not committed", err.Error(),
+			"The file stays written; commit it with git once the cause is gone."), flowEffect{}
 	case errors.Is(err, model.ErrStale):
 		f.record(err.Error(), false)
 		hint := "The detail view behind this dialog shows the object as it is now: review the new diff, " +

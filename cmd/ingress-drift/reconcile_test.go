@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // gitRepo makes a git repo with one committed manifest for namespace ns and
@@ -96,5 +98,29 @@ func TestRevertAndAcceptCLI(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(string(audit)), "\n"); len(lines) != 3 ||
 		!strings.Contains(lines[0], `"operation":"update-live"`) || !strings.Contains(lines[1], `"operation":"edit-manifest"`) || !strings.Contains(lines[2], `"operation":"delete-live"`) {
 		t.Errorf("audit log:\n%s", audit)
+	}
+}
+
+// refusal's exit codes: 1 refused or stale (nothing written), 4 written
+// but not committed, and other errors left to main (3).
+func TestRefusalExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+		out  string
+	}{
+		{&model.RefusedError{Reason: "no"}, exitDrift, "refused: no"},
+		{&model.StaleError{What: "x"}, exitDrift, "run the command again"},
+		{&model.NotCommittedError{File: "a.yaml", Err: errors.New("index.lock exists")}, exitNotCommitted,
+			"written, not committed: a.yaml was written as previewed, but the commit failed: index.lock exists\nthe file stays written"},
+	} {
+		var b strings.Builder
+		var ee exitError
+		if err := refusal(&b, tc.err); !errors.As(err, &ee) || ee.code != tc.code || !strings.Contains(b.String(), tc.out) {
+			t.Errorf("refusal(%v) = %v, printed %q; want exit %d and %q", tc.err, err, b.String(), tc.code, tc.out)
+		}
+	}
+	if err := refusal(&strings.Builder{}, errors.New("disk full")); err == nil || err.Error() != "disk full" {
+		t.Errorf("a failed write = %v, want the error itself (exit 3)", err)
 	}
 }
