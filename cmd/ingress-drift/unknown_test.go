@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,16 +76,7 @@ func TestUnreadableDirectoryMakesUnknown(t *testing.T) {
 	if os.Geteuid() == 0 {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	r := result{}
-	var ee *exec.ExitError
-	if err := cmd.Run(); errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	r.stdout, r.stderr = out.String(), errb.String()
+	r := runCmd(t, cmd)
 	rep := decodeReport(t, r)
 	if r.code != exitPartial {
 		t.Errorf("exit %d, want 2 (unreadable input)\n%s", r.code, r.stderr)
