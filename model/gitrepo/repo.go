@@ -377,6 +377,9 @@ func (r *Repo) fatal(sink model.RepoSink, rs model.RepoState, err error) error {
 	sink.SetRepo(rs)
 	if r.st != nil {
 		r.st.repo = rs
+		// A root that was read before and now cannot be: the watch polls
+		// it and reads it all again once it can (see lostRoot).
+		r.lostRoot = r.lostRoot || r.rev == nil
 	}
 	return err
 }

@@ -102,7 +102,7 @@ func TestWatchRootVanishes(t *testing.T) {
 
 // TestScanUnreadableRootBlocks: a scan that cannot list the root reports a
 // repo error and keeps what an earlier scan read; no entry becomes a
-// missing-git verdict.
+// missing-git verdict until the root is read again.
 func TestScanUnreadableRootBlocks(t *testing.T) {
 	root, r, inv := shopRepo(t)
 	must(t, r.Scan(context.Background(), inv))
@@ -115,6 +115,13 @@ func TestScanUnreadableRootBlocks(t *testing.T) {
 	}
 	if knownMissing(inv, "debug") || knownMissing(inv, "shop") {
 		t.Errorf("missing-git verdicts with the root gone: debug %+v, shop %+v", entryOf(inv, "debug"), entryOf(inv, "shop"))
+	}
+	// Readable again: the next refresh (a watch batch, a write) reads it
+	// all, and the error clears.
+	write(t, root, "apps/shop.yaml", ingressYAML("web", "shop", "shop.example.com"))
+	must(t, r.Refresh(context.Background(), inv))
+	if rs := inv.Snapshot().Repo; rs.Unreadable || rs.Err != "" || !knownMissing(inv, "debug") {
+		t.Errorf("after the root came back: repo %+v, debug %+v", rs, entryOf(inv, "debug"))
 	}
 }
 
