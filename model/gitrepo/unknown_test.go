@@ -3,9 +3,12 @@ package gitrepo
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -138,4 +141,69 @@ func TestYAMLErrorBlocksThroughScan(t *testing.T) {
 	if e.Status != model.StatusMissingGit || !e.GitUnknown || len(e.BlockedBy) != 1 || e.BlockedBy[0].File != "apps/shop.yaml" {
 		t.Fatalf("shop = %s, GitUnknown %v, BlockedBy %v; want unknown, blocked by apps/shop.yaml", e.Status, e.GitUnknown, e.BlockedBy)
 	}
+}
+
+// TestWatchUnreadableNewDirectory: a directory that appears while watched
+// and cannot be listed (mode 300, read by an unprivileged user: root reads
+// anything) may hold manifests. It becomes an error source that blocks
+// missing-git verdicts, instead of being skipped in silence. As root, the
+// test runs itself again as nobody.
+func TestWatchUnreadableNewDirectory(t *testing.T) {
+	if dir := os.Getenv("GITREPO_UNREADABLE_DIR"); dir != "" {
+		unreadableNewDirectory(t, dir)
+		return
+	}
+	if os.Geteuid() != 0 {
+		work := t.TempDir()
+		t.Cleanup(func() { _ = os.Chmod(filepath.Join(work, "repo", "private"), 0o755) })
+		unreadableNewDirectory(t, work)
+		return
+	}
+	dir := t.TempDir()
+	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		must(t, os.Chmod(d, 0o755))
+	}
+	work := filepath.Join(dir, "work")
+	must(t, os.Mkdir(work, 0o777))
+	must(t, os.Chmod(work, 0o777))
+	self, err := os.ReadFile(os.Args[0])
+	must(t, err)
+	bin := filepath.Join(dir, "gitrepo.test")
+	must(t, os.WriteFile(bin, self, 0o755))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-test.run=^TestWatchUnreadableNewDirectory$", "-test.count=1", "-test.v")
+	cmd.Env = []string{"HOME=" + work, "GITREPO_UNREADABLE_DIR=" + work}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestWatchUnreadableNewDirectory") {
+		t.Fatalf("as nobody, the test did not run:\n%s", out)
+	}
+}
+
+// unreadableNewDirectory is TestWatchUnreadableNewDirectory as a user that
+// mode 300 keeps out, in the writable directory work.
+func unreadableNewDirectory(t *testing.T, work string) {
+	root := filepath.Join(work, "repo")
+	write(t, root, "apps/shop.yaml", ingressYAML("web", "shop", "shop.example.com"))
+	r, err := Open(Options{Root: root})
+	must(t, err)
+	inv := liveInv()
+	watchInto(t, r, inv)
+	if !knownMissing(inv, "debug") {
+		t.Fatalf("debug before: %+v", entryOf(inv, "debug"))
+	}
+	// Built outside and moved in whole, already unreadable: write and
+	// search only (moving a directory needs write permission on it).
+	write(t, work, "outside/private/debug.yaml", ingressYAML("web", "debug", "debug.example.com"))
+	must(t, os.Chmod(filepath.Join(work, "outside", "private"), 0o300))
+	must(t, os.Rename(filepath.Join(work, "outside", "private"), filepath.Join(root, "private")))
+	waitFor(t, "debug to be unknown", func() bool {
+		e := entryOf(inv, "debug")
+		return e.GitUnknown && len(e.BlockedBy) == 1 && e.BlockedBy[0].File == "private"
+	})
+	must(t, os.Chmod(filepath.Join(root, "private"), 0o755))
 }

@@ -232,8 +232,9 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 	lst, err := u.t.walkFrom(ctx, st.x, rel)
 	if err != nil {
 		// It could hold manifests: an error source says so (and blocks
-		// missing-git verdicts) until it can be read.
-		if ctx.Err() == nil {
+		// missing-git verdicts) until it can be read. One already gone
+		// again is not an error: its removal event follows.
+		if ctx.Err() == nil && !errors.Is(err, fs.ErrNotExist) {
 			u.r.emitSource(sink, rel, parsed{errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(errors.Unwrap(err)))}}})
 		}
 		return
