@@ -666,9 +666,9 @@ func TestPlanRefusesWhileLiveUnknown(t *testing.T) {
 	}
 }
 
-// TestPlanRefusesWhileGitUnknown: the manifest of live objects gets a YAML
-// error. They are in no manifest as far as anyone can tell, but the broken
-// file may well define them: revert (a delete) and accept (a second
+// TestPlanRefusesWhileGitUnknown: a document of a manifest file gets a
+// YAML error. Its live object is in no manifest as far as anyone can tell,
+// but the broken document may well define it (and any other): revert (a delete) and accept (a second
 // manifest) are refused, naming the file and line, and the objects stay.
 // A delete planned before a file broke is refused at execute.
 func TestPlanRefusesWhileGitUnknown(t *testing.T) {
@@ -688,7 +688,9 @@ func TestPlanRefusesWhileGitUnknown(t *testing.T) {
 		t.Fatalf("BlockedBy = %v, want apps/shop.yaml with its line", e.BlockedBy)
 	}
 	place := e.BlockedBy[0].Place()
-	for _, name := range []string{"shop", "admin", "handmade"} {
+	// admin, the file's second document, still reads: it keeps its verdict.
+	f.status(t, "admin", model.StatusInSync)
+	for _, name := range []string{"shop", "handmade"} {
 		for _, a := range []model.Action{model.ActionRevert, model.ActionAccept} {
 			_, err := f.eng.Plan(context.Background(), f.key(name), a)
 			var refused *model.RefusedError
