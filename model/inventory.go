@@ -52,6 +52,19 @@ type Inventory struct {
 	liveKnown bool
 	version   uint64
 
+	// blocks are each source's errors that name no object (a YAML syntax
+	// error, an unreadable file or directory, a failed kustomize build):
+	// such an input could define any key in any namespace. blockers are
+	// all of them sorted by place, repoBlock the repo root's error while it
+	// cannot be read; either makes every missing-git entry GitUnknown. Both
+	// slices are replaced, never modified: blocked entries share them.
+	blocks    map[string][]RepoError
+	blockers  []RepoError
+	repoBlock []RepoError
+	// repoRead is set once the repo's first scan has been reported; until
+	// then no entry is known to be missing from Git.
+	repoRead bool
+
 	subs   map[*subscriber]struct{}
 	closed bool
 }
@@ -74,6 +87,7 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		fileInfo: make(map[string]FileInfo),
 		fileKeys: make(map[string][]Key),
 		entries:  make(map[Key]*Entry),
+		blocks:   make(map[string][]RepoError),
 		subs:     make(map[*subscriber]struct{}),
 		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:     RepoState{Scanning: true},
@@ -168,8 +182,77 @@ func (inv *Inventory) SetRepo(state RepoState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.repo = state
+	sweep := false
+	if !inv.repoRead && !state.Scanning {
+		inv.repoRead, sweep = true, true
+	}
+	var block []RepoError
+	if state.Unreadable {
+		block = []RepoError{{File: ".", Message: state.Err}}
+	}
+	if !slices.Equal(block, inv.repoBlock) {
+		inv.repoBlock, sweep = block, true
+	}
+	if sweep {
+		inv.recomputeMissingGit()
+	}
 	for s := range inv.subs {
 		s.markRepo()
+	}
+}
+
+// setBlocks records the errors of one source that could define any key,
+// and reports whether the set of blockers changed. It is the only work a
+// source change adds to the hot path: a slice comparison, usually of two
+// empty slices. Callers hold mu.
+func (inv *Inventory) setBlocks(name string, errs []RepoError) bool {
+	var b []RepoError
+	for _, e := range errs {
+		if e.Key == nil {
+			b = append(b, e)
+		}
+	}
+	if slices.Equal(inv.blocks[name], b) {
+		return false
+	}
+	if len(b) == 0 {
+		delete(inv.blocks, name)
+	} else {
+		inv.blocks[name] = b
+	}
+	var all []RepoError
+	for _, bs := range inv.blocks {
+		all = append(all, bs...)
+	}
+	slices.SortFunc(all, compareErrors)
+	inv.blockers = all
+	return true
+}
+
+// gitUnknown says whether an entry that no manifest defines is only
+// missing from Git as far as anyone knows, and because of what.
+// Callers hold mu.
+func (inv *Inventory) gitUnknown() (bool, []RepoError) {
+	switch {
+	case inv.repoBlock != nil:
+		return true, inv.repoBlock
+	case !inv.repoRead:
+		return true, nil
+	case inv.blockers != nil:
+		return true, inv.blockers
+	}
+	return false, nil
+}
+
+// recomputeMissingGit recomputes every missing-git entry after what
+// qualifies them changed: a rare event (a file became unreadable or
+// readable again, the first scan ended, the root went or came back).
+// Callers hold mu.
+func (inv *Inventory) recomputeMissingGit() {
+	for k, e := range inv.entries {
+		if e.Status == StatusMissingGit {
+			inv.recompute(k)
+		}
 	}
 }
 
@@ -179,6 +262,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	touched := inv.dropSource(name)
+	blocked := inv.setBlocks(name, errs)
 	src := &source{docs: docs, errs: errs}
 	for _, d := range docs {
 		src.keys = append(src.keys, d.Key())
@@ -198,6 +282,9 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	for k := range touched {
 		inv.recompute(k)
 	}
+	if blocked && inv.repoRead && inv.repoBlock == nil {
+		inv.recomputeMissingGit()
+	}
 }
 
 // RemoveSource forgets a source (its file was deleted or excluded).
@@ -206,6 +293,9 @@ func (inv *Inventory) RemoveSource(name string) {
 	defer inv.mu.Unlock()
 	for k := range inv.dropSource(name) {
 		inv.recompute(k)
+	}
+	if inv.setBlocks(name, nil) && inv.repoRead && inv.repoBlock == nil {
+		inv.recomputeMissingGit()
 	}
 }
 
@@ -297,9 +387,7 @@ func (inv *Inventory) recompute(k Key) {
 	slices.SortFunc(docs, func(a, b Desired) int {
 		return cmp.Or(cmp.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Doc, b.Origin.Doc), cmp.Compare(a.Origin.Item, b.Origin.Item))
 	})
-	slices.SortFunc(errs, func(a, b RepoError) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
+	slices.SortFunc(errs, compareErrors)
 	inv.version++
 	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version}
 	switch {
@@ -309,6 +397,7 @@ func (inv *Inventory) recompute(k Key) {
 		e.Status = StatusConflict
 	case len(docs) == 0:
 		e.Status = StatusMissingGit
+		e.GitUnknown, e.BlockedBy = inv.gitUnknown()
 	case live == nil:
 		e.Status = StatusMissingLive
 		e.LiveUnknown = !inv.liveKnown
@@ -339,6 +428,11 @@ func (inv *Inventory) recompute(k Key) {
 	for s := range inv.subs {
 		s.markKey(k)
 	}
+}
+
+// compareErrors orders repo errors by place.
+func compareErrors(a, b RepoError) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
 }
 
 // addOnce appends v unless s holds it. The indexes hold small slices, not

@@ -64,6 +64,13 @@ const (
 	StatusMissingGit  Status = "missing-git"  // in the cluster, not in Git
 	StatusConflict    Status = "conflict"     // defined more than once in Git
 	StatusError       Status = "error"        // a manifest could not be read
+
+	// StatusUnknown is how reports (check, diff -o json) name a missing-git
+	// entry whose absence from Git is not verified (Entry.GitUnknown): it
+	// is live, and an input that could define it could not be read.
+	// Entries never carry it; it is not in Statuses, which the TUI's tabs
+	// follow.
+	StatusUnknown Status = "unknown"
 )
 
 // Statuses lists every status in the order summaries show them.
@@ -329,6 +336,65 @@ type Entry struct {
 	// object is missing live only as far as anyone knows, and no action may
 	// rely on it.
 	LiveUnknown bool `json:"-"`
+	// GitUnknown qualifies a missing-git entry while the repo side is not
+	// fully read: its first scan has not finished, its root cannot be read,
+	// or an input that could define any key cannot be read (BlockedBy).
+	// The object is missing from Git only as far as anyone knows: "missing"
+	// is a verdict only when that side was fully read, and nothing may be
+	// deleted or written on it.
+	GitUnknown bool `json:"-"`
+	// BlockedBy are the unreadable inputs behind GitUnknown, sorted by
+	// place: repo errors that name no object, or one error with File "."
+	// for an unreadable repo root. Empty while the first scan runs. The
+	// slice is shared by every blocked entry: never modify it.
+	BlockedBy []RepoError `json:"-"`
+}
+
+// ReportStatus is the status reports show: StatusUnknown for a missing-git
+// entry whose absence is not verified, else Status. A script that deletes
+// what is "missing-git" must never see an unverified absence under that
+// word.
+func (e *Entry) ReportStatus() Status {
+	if e.GitUnknown {
+		return StatusUnknown
+	}
+	return e.Status
+}
+
+// BlockedPlaces names the inputs behind GitUnknown for people: "the repo
+// root", or up to max places ("apps/x.yaml:3, … and 2 more"), or "" while
+// the first scan runs.
+func (e *Entry) BlockedPlaces(max int) string {
+	if len(e.BlockedBy) == 1 && e.BlockedBy[0].File == "." {
+		return "the repo root"
+	}
+	var places []string
+	for i, b := range e.BlockedBy {
+		if i == max {
+			places = append(places, fmt.Sprintf("%d more", len(e.BlockedBy)-max))
+			break
+		}
+		places = append(places, b.Place())
+	}
+	return strings.Join(places, ", ")
+}
+
+// GitUnknownReason says in words why a GitUnknown entry's absence from Git
+// is not known ("" when it is known).
+func (e *Entry) GitUnknownReason() string {
+	switch {
+	case !e.GitUnknown:
+		return ""
+	case len(e.BlockedBy) == 0:
+		return "the repo has not been read yet, so whether " + e.Key.String() + " is in a manifest is not known"
+	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File == ".":
+		return "the repo cannot be read (" + e.BlockedBy[0].Message + "), so whether " + e.Key.String() + " is in a manifest is not known"
+	case len(e.BlockedBy) == 1:
+		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String() +
+			", so whether it is in a manifest is not known; fix it first"
+	}
+	return fmt.Sprintf("%d inputs that could define %s cannot be read (%s), so whether it is in a manifest is not known; fix them first",
+		len(e.BlockedBy), e.Key, e.BlockedPlaces(3))
 }
 
 // Origin returns the first desired document's origin, or nil.
@@ -421,6 +487,10 @@ type RepoState struct {
 	Scanning bool `json:"scanning"`
 	// Err is the last repo-level error (unreadable root, bad config).
 	Err string `json:"error,omitempty"`
+	// Unreadable is set with Err when the manifests as a whole cannot be
+	// read: the root is gone or cannot be listed. What was read before is
+	// kept, but no key is known to be missing from Git meanwhile.
+	Unreadable bool `json:"unreadable,omitempty"`
 }
 
 // Batch is one coalesced update for subscribers.

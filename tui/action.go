@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -169,6 +170,9 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 	}
 	if e.LiveUnknown {
 		return "the cluster has not been listed yet: whether it exists live is not known"
+	}
+	if e.GitUnknown {
+		return "whether it is in Git is not known: " + cmp.Or(e.BlockedPlaces(2), "the repo is being read") + " — fix that first"
 	}
 	switch e.Status {
 	case model.StatusInSync:

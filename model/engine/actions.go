@@ -58,6 +58,11 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 		return nil, &model.RefusedError{Reason: "the cluster has not been listed yet (see the connection state): whether " +
 			key.String() + " exists live is not known"}
 	}
+	if entry.GitUnknown {
+		// Revert would delete the object, accept write a second manifest
+		// for it: both act on an absence nobody could verify.
+		return nil, gitUnknownRefusal(&entry)
+	}
 	switch action {
 	case model.ActionRevert:
 		return e.planRevert(ctx, &entry)
@@ -66,6 +71,12 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 	default:
 		return nil, fmt.Errorf("unknown action %q (want revert or accept)", action)
 	}
+}
+
+// gitUnknownRefusal refuses an action on an entry whose absence from Git
+// is not verified, naming what blocks the verdict.
+func gitUnknownRefusal(e *model.Entry) error {
+	return &model.RefusedError{Reason: "nothing deleted or written: " + e.GitUnknownReason()}
 }
 
 // reconcilable refuses the statuses no action applies to.
@@ -510,6 +521,9 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 // write it).
 func (e *Engine) unchanged(plan *model.Plan, p *payload) error {
 	entry, ok := e.Inv.Get(plan.Key)
+	if ok && entry.GitUnknown {
+		return gitUnknownRefusal(&entry) // an input became unreadable since the preview
+	}
 	liveRV, desired := "", ""
 	if ok {
 		if entry.Live != nil {
