@@ -121,13 +121,18 @@ func writePathSel(b *strings.Builder, p PathSel) {
 }
 
 func writeTLSSel(b *strings.Builder, t TLSSel) {
+	b.WriteString(pathTLS + "[" + t.String() + "]")
+}
+
+// String is the selector as the semantic path writes it inside brackets:
+// "secretName=shop-tls", or "hosts=a.example.com+b.example.com".
+func (t TLSSel) String() string {
 	if t.SecretName != "" {
-		b.WriteString(pathTLS + "[secretName=" + quoteIf(t.SecretName, selSpecial) + "]")
-		return
+		return "secretName=" + quoteIf(t.SecretName, selSpecial)
 	}
 	hs := make([]string, len(t.Hosts))
 	for i, h := range t.Hosts {
 		hs[i] = quoteIf(h, selSpecial+"+")
 	}
-	b.WriteString(pathTLS + "[hosts=" + strings.Join(hs, "+") + "]")
+	return "hosts=" + strings.Join(hs, "+")
 }
