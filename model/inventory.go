@@ -301,7 +301,7 @@ func (inv *Inventory) recompute(k Key) {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
 	inv.version++
-	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version}
+	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version, defaultClass: inv.base.DefaultIngressClass}
 	switch {
 	case len(errs) > 0:
 		e.Status = StatusError
