@@ -389,7 +389,7 @@ func (inv *Inventory) recompute(k Key) {
 	})
 	slices.SortFunc(errs, compareErrors)
 	inv.version++
-	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version}
+	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version, defaultClass: inv.base.DefaultIngressClass}
 	switch {
 	case len(errs) > 0:
 		e.Status = StatusError

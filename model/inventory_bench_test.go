@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
@@ -96,4 +97,29 @@ func BenchmarkFileChange(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRetained measures the heap an inventory of n joined objects
+// keeps (after a GC), per object: what holding entries costs, as opposed
+// to the work of building them.
+func BenchmarkRetained(b *testing.B) {
+	const n = 10000
+	lives, files, docs := fixture(n)
+	b.ReportAllocs()
+	var retained float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		inv := model.NewInventory(diffengine.Options{})
+		for i, l := range lives {
+			inv.UpsertLive(l)
+			inv.SetSource(files[i], docs[i], nil)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		retained = float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		runtime.KeepAlive(inv)
+	}
+	b.ReportMetric(retained/n, "retained-B/object")
 }

@@ -325,6 +325,11 @@ type Entry struct {
 	Severity Severity `json:"severity"`
 	// Categories are the categories the changes hit.
 	Categories []Category `json:"categories"`
+	// defaultClass is the cluster's default IngressClass the entry was
+	// diffed with: with Desired[0] and Live it is everything NormalizePair
+	// reads, so Normalized can give the compared pair on demand instead of
+	// every entry holding two more copies of its object.
+	defaultClass string
 	// Errors are the read errors for this key (status error).
 	Errors []RepoError `json:"errors,omitempty"`
 	// Git describes the origin file of Desired[0].
@@ -403,6 +408,27 @@ func (e *Entry) Origin() *Origin {
 		return nil
 	}
 	return &e.Desired[0].Origin
+}
+
+// Normalized returns Git and live normalized exactly as the inventory
+// compared them (diffengine.NormalizePair with the entry's effective
+// namespace and the cluster's default IngressClass it was diffed with);
+// either is nil when that side is missing. For a conflict it normalizes
+// the first document. Views show this pair so that what they show is what
+// the diff saw; it is computed on each call (one object's worth of work)
+// rather than kept: holding it would double the inventory's retained
+// memory.
+func (e *Entry) Normalized() (git, live *networkingv1.Ingress) {
+	opts := diffengine.Options{DefaultIngressClass: e.defaultClass}
+	var g, l *networkingv1.Ingress
+	if len(e.Desired) > 0 {
+		g = e.Desired[0].Ingress
+		opts.DefaultNamespace = e.Desired[0].Namespace
+	}
+	if e.Live != nil {
+		l = e.Live.Ingress
+	}
+	return diffengine.NormalizePair(g, l, opts)
 }
 
 // OriginNames names every document that defines the key ("file:line" or

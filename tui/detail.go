@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -23,7 +22,6 @@ type detailModel struct {
 	sym    *symbols
 	now    func() time.Time
 	keys   detailKeyMap
-	opts   diffengine.Options
 
 	width int
 
@@ -41,8 +39,8 @@ type detailModel struct {
 	sections []int // first line of each section, for tab/shift+tab
 }
 
-func newDetail(st *themes.Styles, sym *symbols, now func() time.Time, opts diffengine.Options) detailModel {
-	d := detailModel{styles: st, sym: sym, now: now, keys: defaultDetailKeyMap(), opts: opts}
+func newDetail(st *themes.Styles, sym *symbols, now func() time.Time) detailModel {
+	d := detailModel{styles: st, sym: sym, now: now, keys: defaultDetailKeyMap()}
 	d.vp = viewport.New()
 	vk := d.vp.KeyMap
 	vk.Up, vk.Down = d.keys.Up, d.keys.Down
@@ -80,7 +78,7 @@ func (d *detailModel) open(e model.Entry) {
 // is CPU work for one object, done in Update, never per frame.
 func (d *detailModel) setEntry(e model.Entry) {
 	if e.Key != d.entry.Key || e.Version != d.version || d.version == 0 {
-		d.diff = buildDiff(e, d.opts)
+		d.diff = buildDiff(e)
 		d.version = e.Version
 	}
 	d.entry = e
@@ -94,10 +92,10 @@ func (d *detailModel) markGone() {
 	d.render()
 }
 
-// buildDiff chooses what to compare: Git against live; for a conflict the
-// first two Git documents against each other; otherwise the one side that
-// exists.
-func buildDiff(e model.Entry, opts diffengine.Options) yamlDiff {
+// buildDiff chooses what to compare: Git against live, normalized as the
+// inventory compared them (Entry.Normalized); for a conflict the first two
+// Git documents against each other; otherwise the one side that exists.
+func buildDiff(e model.Entry) yamlDiff {
 	liveTitle := "live (cluster)"
 	switch {
 	case e.Status == model.StatusConflict && len(e.Desired) >= 2:
@@ -105,22 +103,13 @@ func buildDiff(e model.Entry, opts diffengine.Options) yamlDiff {
 		return newYAMLDiff("Git "+a.Origin.String(), "Git "+b.Origin.String(),
 			diffengine.Normalize(a.Ingress, a.Namespace), diffengine.Normalize(b.Ingress, b.Namespace))
 	case len(e.Desired) > 0:
-		d := e.Desired[0]
-		o := opts
-		o.DefaultNamespace = d.Namespace
-		g, l := diffengine.NormalizePair(d.Ingress, liveIngress(e), o)
-		return newYAMLDiff("Git "+d.Origin.String(), liveTitle, g, l)
+		g, l := e.Normalized()
+		return newYAMLDiff("Git "+e.Desired[0].Origin.String(), liveTitle, g, l)
 	case e.Live != nil:
-		return newYAMLDiff("Git (no manifest)", liveTitle, nil, diffengine.Normalize(e.Live.Ingress, ""))
+		_, l := e.Normalized()
+		return newYAMLDiff("Git (no manifest)", liveTitle, nil, l)
 	}
 	return yamlDiff{}
-}
-
-func liveIngress(e model.Entry) *networkingv1.Ingress {
-	if e.Live == nil {
-		return nil
-	}
-	return e.Live.Ingress
 }
 
 // Update scrolls and toggles.

@@ -63,7 +63,7 @@ func runTUI(parent context.Context, g *globalFlags, theme string) error {
 		}
 		runErr <- err
 	}()
-	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng, Diff: eng.DiffOptions()}
+	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng}
 	if g.readOnly {
 		o.ReadOnly = "read-only mode (--read-only)"
 	} else {

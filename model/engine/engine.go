@@ -96,7 +96,8 @@ func Open(opts Options) (*Engine, error) {
 }
 
 // DiffOptions are the base diff options the inventory compares with (the
-// repo's ignore rules come on top), so that views normalize the same way.
+// repo's ignore rules come on top); views get the compared pair from
+// model.Entry.Normalized instead.
 func (e *Engine) DiffOptions() diffengine.Options {
 	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace, DefaultIngressClass: e.defaultClass}
 }
