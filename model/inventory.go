@@ -47,8 +47,9 @@ type Inventory struct {
 
 	cluster ConnState
 	repo    RepoState
-	// liveKnown is set once the cluster side has been listed (phase live
-	// or offline); until then no entry is known to be missing live.
+	// liveKnown is set once the cluster side has been listed whole (phase
+	// live or offline, not partial); until then no entry is known to be
+	// missing live.
 	liveKnown bool
 	version   uint64
 
@@ -144,7 +145,7 @@ func (inv *Inventory) SetCluster(state ConnState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.cluster = state
-	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) {
+	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) && !state.Partial {
 		inv.liveKnown = true
 		for k, e := range inv.entries {
 			if e.LiveUnknown {

@@ -493,3 +493,20 @@ func TestFileInfoDoesNotDiffAgain(t *testing.T) {
 		t.Error("SetFileInfo diffed the entry again")
 	}
 }
+
+// TestLiveUnknownWhilePartial: a live side that holds only some objects (a
+// --live-file of one Ingress) leaves the others unknown, not missing.
+func TestLiveUnknownWhilePartial(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	for _, name := range []string{"shop", "blog"} {
+		inv.SetSource(name+".yaml", []model.Desired{desired(ingress("web", name, name+".example.com", 80), name+".yaml", 1)}, nil)
+	}
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 80)))
+	inv.SetCluster(model.ConnState{Phase: model.ConnOffline, Partial: true})
+	if e := mustGet(t, inv, model.Key{Namespace: "web", Name: "blog"}); e.Status != model.StatusMissingLive || !e.LiveUnknown {
+		t.Errorf("blog: %s, LiveUnknown %v; want missing-live, unknown", e.Status, e.LiveUnknown)
+	}
+	if e := mustGet(t, inv, model.Key{Namespace: "web", Name: "shop"}); e.Status != model.StatusInSync {
+		t.Errorf("shop: %s, want in-sync", e.Status)
+	}
+}

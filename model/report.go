@@ -32,6 +32,10 @@ type ReportObject struct {
 	Changes    []AttributedChange `json:"changes"`
 	Ignored    []IgnoredChange    `json:"ignored"`
 	Errors     []RepoError        `json:"errors,omitempty"`
+	// LiveUnknown qualifies a missing-live object: the live side was not
+	// (or not wholly) read, so it is missing only as far as anyone knows
+	// (see Entry.LiveUnknown; cluster.partial says why).
+	LiveUnknown bool `json:"liveUnknown,omitempty"`
 }
 
 // NewReport builds the report of a snapshot.
@@ -50,7 +54,7 @@ func NewReportObject(e *Entry) ReportObject {
 		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.Status,
 		Severity: e.Severity, Categories: nonNil(e.Categories),
 		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
-		Errors: e.Errors,
+		Errors: e.Errors, LiveUnknown: e.LiveUnknown,
 	}
 	if len(e.Desired) > 1 {
 		for _, d := range e.Desired {
