@@ -406,7 +406,9 @@ var itemsKey = regexp.MustCompile(`^items:[ \t]*(#.*)?\r?\n?$`)
 // Splitting is sound because in block style an item of the sequence can
 // only start at a line holding "- " at the sequence's indentation, and
 // every line of the item (block scalars and multi-line strings included)
-// is indented deeper.
+// is indented deeper. An alias is resolved within its item only (kubectl
+// writes no anchors); one that points into another item is an error at its
+// line.
 func (r *liveReader) readYAML(br *bufio.Reader) error {
 	y := yamlSplitter{r: r, docLine: 1}
 	var long []byte // a line longer than br's buffer, so far
