@@ -36,8 +36,8 @@ type Inventory struct {
 	byKey    map[Key][]string
 	fileInfo map[string]FileInfo
 	// fileKeys indexes entries by the file of their first origin, so a git
-	// status change recomputes only the entries of that file.
-	fileKeys map[string][]Key
+	// status change refreshes only the entries of that file.
+	fileKeys map[string]*keySet
 	entries  map[Key]*Entry
 
 	// scope is the namespace the cluster side watches ("" = all); keys in
@@ -47,8 +47,9 @@ type Inventory struct {
 
 	cluster ConnState
 	repo    RepoState
-	// liveKnown is set once the cluster side has been listed (phase live
-	// or offline); until then no entry is known to be missing live.
+	// liveKnown is set once the cluster side has been listed whole (phase
+	// live or offline, not partial); until then no entry is known to be
+	// missing live.
 	liveKnown bool
 	version   uint64
 
@@ -69,12 +70,6 @@ type Inventory struct {
 	closed bool
 }
 
-type source struct {
-	docs []Desired
-	errs []RepoError
-	keys []Key
-}
-
 // NewInventory returns an empty inventory. opts are the base diff options
 // (default namespace, built-in ignore rules); rules from the repo's config
 // arrive later through SetIgnoreRules.
@@ -85,7 +80,7 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		sources:  make(map[string]*source),
 		byKey:    make(map[Key][]string),
 		fileInfo: make(map[string]FileInfo),
-		fileKeys: make(map[string][]Key),
+		fileKeys: make(map[string]*keySet),
 		entries:  make(map[Key]*Entry),
 		blocks:   make(map[string][]RepoError),
 		subs:     make(map[*subscriber]struct{}),
@@ -164,7 +159,7 @@ func (inv *Inventory) SetCluster(state ConnState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.cluster = state
-	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) {
+	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) && !state.Partial {
 		inv.liveKnown = true
 		for k, e := range inv.entries {
 			if e.LiveUnknown {
@@ -263,22 +258,12 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	defer inv.mu.Unlock()
 	touched := inv.dropSource(name)
 	blocked := inv.setBlocks(name, errs)
-	src := &source{docs: docs, errs: errs}
-	for _, d := range docs {
-		src.keys = append(src.keys, d.Key())
-	}
-	for _, e := range errs {
-		if e.Key != nil {
-			src.keys = append(src.keys, *e.Key)
-		} else {
-			src.keys = append(src.keys, ErrorKey(e))
-		}
-	}
+	src := newSource(docs, errs)
 	inv.sources[name] = src
-	for _, k := range src.keys {
+	src.eachKey(func(k Key) {
 		inv.byKey[k] = addOnce(inv.byKey[k], name)
 		touched[k] = struct{}{}
-	}
+	})
 	for k := range touched {
 		inv.recompute(k)
 	}
@@ -306,15 +291,17 @@ func (inv *Inventory) dropSource(name string) map[Key]struct{} {
 		return touched
 	}
 	delete(inv.sources, name)
-	for _, k := range old.keys {
+	old.eachKey(func(k Key) {
 		touched[k] = struct{}{}
 		removeFrom(inv.byKey, k, name)
-	}
+	})
 	return touched
 }
 
 // SetFileInfo records git facts about one manifest file and refreshes the
-// entries whose manifest is that file.
+// entries whose manifest is that file. Only their Git field changes, so
+// they are not diffed again: after a file change, SetSource has just
+// diffed every key of the file once.
 func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
@@ -322,9 +309,17 @@ func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 		return
 	}
 	inv.fileInfo[file] = info
-	// recompute edits fileKeys[file]: iterate over a copy.
-	for _, k := range slices.Clone(inv.fileKeys[file]) {
-		inv.recompute(k)
+	if ks := inv.fileKeys[file]; ks != nil {
+		for _, k := range ks.list {
+			e := *inv.entries[k]
+			e.Git = info
+			inv.version++
+			e.Version = inv.version
+			inv.entries[k] = &e
+			for s := range inv.subs {
+				s.markKey(k)
+			}
+		}
 	}
 }
 
@@ -354,29 +349,17 @@ func (inv *Inventory) recompute(k Key) {
 	var errs []RepoError
 	for _, name := range inv.byKey[k] {
 		src := inv.sources[name]
-		for _, d := range src.docs {
-			if d.Key() == k {
-				docs = append(docs, d)
-			}
-		}
-		for _, e := range src.errs {
-			if (e.Key != nil && *e.Key == k) || (e.Key == nil && ErrorKey(e) == k) {
-				errs = append(errs, e)
-			}
-		}
+		docs = append(docs, src.docsOf(k)...)
+		errs = append(errs, src.errsOf(k)...)
 	}
 	live := inv.live[k]
 	if !inv.inScope(k) {
 		docs, errs, live = nil, nil, nil
 	}
 	old := inv.entries[k]
-	if old != nil {
-		if o := old.Origin(); o != nil {
-			removeFrom(inv.fileKeys, o.File, k)
-		}
-	}
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
+			inv.reindexFile(k, old, nil)
 			delete(inv.entries, k)
 			for s := range inv.subs {
 				s.markKey(k)
@@ -422,8 +405,8 @@ func (inv *Inventory) recompute(k Key) {
 	}
 	if o := e.Origin(); o != nil {
 		e.Git = inv.fileInfo[o.File]
-		inv.fileKeys[o.File] = addOnce(inv.fileKeys[o.File], k)
 	}
+	inv.reindexFile(k, old, e)
 	inv.entries[k] = e
 	for s := range inv.subs {
 		s.markKey(k)
@@ -433,6 +416,35 @@ func (inv *Inventory) recompute(k Key) {
 // compareErrors orders repo errors by place.
 func compareErrors(a, b RepoError) int {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
+}
+
+// reindexFile moves k in fileKeys from the file of old's first origin to
+// the file of e's (either entry may be nil, or have no origin). Callers
+// hold mu.
+func (inv *Inventory) reindexFile(k Key, old, e *Entry) {
+	var from, to string
+	if o := old.originOrNil(); o != nil {
+		from = o.File
+	}
+	if o := e.originOrNil(); o != nil {
+		to = o.File
+	}
+	if from == to {
+		return
+	}
+	if ks := inv.fileKeys[from]; ks != nil {
+		if ks.remove(k); len(ks.list) == 0 {
+			delete(inv.fileKeys, from)
+		}
+	}
+	if to != "" {
+		ks := inv.fileKeys[to]
+		if ks == nil {
+			ks = &keySet{}
+			inv.fileKeys[to] = ks
+		}
+		ks.add(k)
+	}
 }
 
 // addOnce appends v unless s holds it. The indexes hold small slices, not

@@ -36,6 +36,10 @@ type ReportObject struct {
 	// read and could define the object ("file:line", or "." for the repo
 	// root).
 	BlockedBy []string `json:"blockedBy,omitempty"`
+	// LiveUnknown qualifies a missing-live object: the live side was not
+	// (or not wholly) read, so it is missing only as far as anyone knows
+	// (see Entry.LiveUnknown; cluster.partial says why).
+	LiveUnknown bool `json:"liveUnknown,omitempty"`
 }
 
 // NewReport builds the report of a snapshot.
@@ -54,7 +58,7 @@ func NewReportObject(e *Entry) ReportObject {
 		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.ReportStatus(),
 		Severity: e.Severity, Categories: nonNil(e.Categories),
 		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
-		Errors: e.Errors,
+		Errors: e.Errors, LiveUnknown: e.LiveUnknown,
 	}
 	for _, b := range e.BlockedBy {
 		o.BlockedBy = append(o.BlockedBy, b.Place())

@@ -494,6 +494,15 @@ type ConnState struct {
 	Context   string `json:"context,omitempty"`
 	Server    string `json:"server,omitempty"`
 	Namespace string `json:"namespace,omitempty"`
+	// Partial is set when the live side is known to hold only some of
+	// the cluster's objects (a --live-file of bare objects, not a List):
+	// an object missing from it is missing live only as far as anyone
+	// knows (Entry.LiveUnknown).
+	Partial bool `json:"partial,omitempty"`
+	// Warnings are problems reading the live side that did not stop it
+	// (an object read without its attribution, a partial dump), as
+	// "file:line: message".
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // RepoState is the repo side's state.
