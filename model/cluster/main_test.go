@@ -21,9 +21,10 @@ import (
 
 func TestMain(m *testing.M) { testcluster.Main(m) }
 
-// flags returns kubectl-style flags as cobra would fill them.
+// flags returns kubectl-style flags as cobra would fill them, with
+// ingress-drift's defaults.
 func flags(kubeconfig, context, namespace string) *genericclioptions.ConfigFlags {
-	f := genericclioptions.NewConfigFlags(true)
+	f := cluster.NewConfigFlags()
 	*f.KubeConfig = kubeconfig
 	*f.Context = context
 	*f.Namespace = namespace

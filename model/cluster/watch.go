@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 
@@ -40,25 +41,36 @@ import (
 //     Forbidden, Unauthorized, a TLS failure…;
 //   - live again when a list or watch request succeeds.
 //
-// Recovery is the reflector's own relist and backoff (0.8 s doubling to a
+// List requests carry t's request timeout (--request-timeout); watch
+// requests carry it until the API server answers, never on the open
+// stream. Recovery is the reflector's own relist and backoff (0.8 s doubling to a
 // 30 s cap); Watch only observes, through a wrapped ListWatch and the
 // informer's watch error handler. The informer logs nothing: what it would
 // log to stderr (and so over a TUI) is in the connection state instead.
 func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
-	client, err := t.networkingClient(nil)
+	lists, err := t.networkingClient(nil)
+	if err != nil {
+		return err
+	}
+	// A client-wide timeout would end every watch stream after it (client-go
+	// applies it to the whole request and sends it as ?timeout=), so
+	// watches get their deadline from openWatch instead.
+	watches, err := t.networkingClient(func(cfg *rest.Config) { cfg.Timeout = 0 })
 	if err != nil {
 		return err
 	}
 	st := newConnTracker(t, sink)
-	ingresses := client.Ingresses(t.Namespace)
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-			obj, err := ingresses.List(ctx, opts)
+			obj, err := lists.Ingresses(t.Namespace).List(ctx, opts)
+			err = t.requestError(ctx, err)
 			st.observe(err)
 			return obj, err
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
-			w, err := ingresses.Watch(ctx, opts)
+			w, err := t.openWatch(ctx, func(ctx context.Context) (watch.Interface, error) {
+				return watches.Ingresses(t.Namespace).Watch(ctx, opts)
+			})
 			st.observe(err)
 			return w, err
 		},
