@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -139,6 +140,13 @@ func (r *recorder) state() model.ConnState {
 		return model.ConnState{}
 	}
 	return r.states[len(r.states)-1]
+}
+
+// snapshotStates returns every state reported so far.
+func (r *recorder) snapshotStates() []model.ConnState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.states)
 }
 
 // get returns the object under k and when it last arrived.

@@ -124,3 +124,4 @@ func TestWatchStreamOutlivesRequestTimeout(t *testing.T) {
 		t.Errorf("watch request bounded by the request timeout: %s", b)
 	}
 }
+
