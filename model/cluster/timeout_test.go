@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/ingress-drift/ingress-drift/internal/localcluster"
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
@@ -75,9 +79,10 @@ func TestRequestTimeoutSilentServer(t *testing.T) {
 // watchLog records, for the watch requests a Target makes, whether they
 // carry a deadline or a server-side timeout.
 type watchLog struct {
-	mu      sync.Mutex
-	watches int
-	bounded []string
+	requestTimeout time.Duration
+	mu             sync.Mutex
+	watches        int
+	bounded        []string
 }
 
 func (l *watchLog) wrap(rt http.RoundTripper) http.RoundTripper {
@@ -88,8 +93,11 @@ func (l *watchLog) wrap(rt http.RoundTripper) http.RoundTripper {
 			if _, ok := req.Context().Deadline(); ok {
 				l.bounded = append(l.bounded, "deadline on "+req.URL.String())
 			}
-			if req.URL.Query().Has("timeout") {
-				l.bounded = append(l.bounded, "timeout parameter on "+req.URL.String())
+			// client-go sends the reflector's own watch length
+			// (timeoutSeconds) as ?timeout= too; only the request
+			// timeout's value would be wrong.
+			if req.URL.Query().Get("timeout") == l.requestTimeout.String() {
+				l.bounded = append(l.bounded, "request timeout as a parameter on "+req.URL.String())
 			}
 			l.mu.Unlock()
 		}
@@ -107,7 +115,7 @@ func TestWatchStreamOutlivesRequestTimeout(t *testing.T) {
 	tg := target(t, env, ns)
 	tg.Config = rest.CopyConfig(tg.Config)
 	tg.Config.Timeout = time.Second
-	log := &watchLog{}
+	log := &watchLog{requestTimeout: tg.Config.Timeout}
 	tg.Config.WrapTransport = log.wrap
 	rec := startWatch(t, tg)
 	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
@@ -125,3 +133,66 @@ func TestWatchStreamOutlivesRequestTimeout(t *testing.T) {
 	}
 }
 
+// TestEtcdDown stops etcd under a dedicated API server (the package's
+// shared one must stay whole): the watch goes stale with the reason in
+// words, and a one-shot list fails at the request deadline instead of
+// after the API server's own 60 s limit.
+func TestEtcdDown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own control plane")
+	}
+	cp, err := localcluster.Start(localcluster.Options{StartTimeout: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Without etcd the API server's graceful stop hangs: kill it
+		// first (Stop then reaps it and cleans up).
+		api := cp.Environment().ControlPlane.GetAPIServer()
+		if err := syscall.Kill(childWithArgs(t, "--secure-port="+api.SecureServing.Port), syscall.SIGKILL); err != nil {
+			t.Errorf("kill API server: %v", err)
+		}
+		if err := cp.Stop(); err != nil {
+			t.Errorf("stop control plane: %v", err)
+		}
+	})
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := cp.WriteKubeconfig(kc); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cp.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := cs.NetworkingV1().Ingresses("default").Create(ctx, typicalIngress("default", "shop"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := cluster.Resolve(flags(kc, "", "default"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Config.Timeout = 2 * time.Second
+	rec := startWatch(t, tg)
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+
+	if err := cp.Environment().ControlPlane.Etcd.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	_, err = cluster.List(ctx, tg)
+	t.Logf("list with etcd down: %v after %v", err, time.Since(stopped))
+	var timeout *cluster.RequestTimeoutError
+	if !errors.As(err, &timeout) || timeout.After != 2*time.Second || !strings.Contains(err.Error(), tg.Server) {
+		t.Errorf("list with etcd down: %v, want the 2s request deadline, naming %s", err, tg.Server)
+	}
+	// The open watch says nothing; the probe notices. 30 s is far below
+	// the API server's own 60 s limit, after which an old watch fails
+	// anyway.
+	waitFor(t, "stale", 30*time.Second, phaseIs(rec, model.ConnStale))
+	s := rec.state()
+	t.Logf("stale %v after etcd stopped: %+v", time.Since(stopped), s)
+	if s.Err == "" || s.Err == cluster.ReconnectedErr {
+		t.Errorf("stale state %+v does not say why", s)
+	}
+}
