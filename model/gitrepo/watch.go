@@ -117,6 +117,10 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 			r.mu.Lock()
 			if !wt.watched[r.root] {
 				wt.forgetRoot()
+				// Watch before reading: a file created between the read
+				// and the watch would never be seen (the read reports
+				// the root back, so a writer may be waiting for that).
+				wt.addNew(r.root)
 			}
 			if err := r.apply(ctx, sink, changeSet{paths: map[string]bool{}}); err == nil {
 				wt.sync(sink)
