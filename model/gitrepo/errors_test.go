@@ -170,3 +170,38 @@ func TestDuplicateKeysOutsideIngressAreIgnored(t *testing.T) {
 		t.Fatal("the test needs a kind that mentions Ingress")
 	}
 }
+
+// TestTextAfterADocument: the repository parser applies the editor's
+// one-document rule (yamledit.ParseDocument). sigs.k8s.io/yaml alone
+// drops text after the first document, so the Ingresses below were
+// listed, and then every action on them failed because the editor and
+// the engine's on-disk check (yamledit.Decode) refuse them. Now they are
+// YAML errors at the line of the extra text (in the file); a non-Ingress
+// with the same problem stays none of our business.
+func TestTextAfterADocument(t *testing.T) {
+	head := "# header\n---\n"
+	cases := []struct {
+		file string
+		data string
+		line int
+	}{
+		{"flow.yaml", head + `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":A}}0`, 3},
+		{"next-line.yaml", head + "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}}\n\nb: 1\n", 5},
+		{"indented.yaml", head + "  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: a\nspec: {}\n", 7},
+	}
+	for _, c := range cases {
+		p := parseFile(c.file, []byte(c.data), "default")
+		if len(p.docs) != 0 || len(p.errs) != 1 || p.errs[0].Line != c.line || p.errs[0].File != c.file ||
+			!strings.Contains(p.errs[0].Message, "text after the end of the document") {
+			t.Errorf("%s: docs %v, errs %v; want one error at line %d", c.file, names(p.docs), errStrings(p.errs), c.line)
+		}
+	}
+	p := parseFile("cm.yaml", []byte("{kind: ConfigMap, data: {a: Ingress}}\n0\n"), "default")
+	if len(p.docs) != 0 || len(p.errs) != 0 {
+		t.Errorf("ConfigMap with text after it: docs %d, errs %v", len(p.docs), errStrings(p.errs))
+	}
+	p = parseFile("ok.yaml", []byte(head+"{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}} # c\n\n# end\n---\n"), "default")
+	if len(p.docs) != 1 || len(p.errs) != 0 {
+		t.Errorf("flow Ingress with a trailing comment: docs %v, errs %v", names(p.docs), errStrings(p.errs))
+	}
+}

@@ -17,6 +17,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
 )
 
 // MaxFileSize is the largest manifest file read. Real Ingress manifests are
@@ -98,9 +99,22 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 			p.fail(file, line+shift, nil, "YAML: %s", msg)
 			continue
 		}
-		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p}
-		c.lines = func() *yaml.Node { return parseNode(text) }
-		c.shift = shift
+		// The same one-document rule as the editor (yamledit.Decode):
+		// sigs.k8s.io/yaml drops text after the first document, so
+		// without it an Ingress followed by junk would be listed here
+		// and then refused by every action as "changed on disk".
+		node, err := yamledit.ParseDocument(text)
+		if err != nil {
+			if mayHoldIngress(j) {
+				line, msg := yamlErrorLine(err)
+				p.fail(file, line+shift, nil, "YAML: %s", msg)
+			}
+			continue
+		}
+		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift}
+		if len(node.Content) > 0 {
+			c.node = node.Content[0]
+		}
 		c.decode(j)
 	}
 	return p
@@ -161,9 +175,10 @@ type docCtx struct {
 	origin    model.Origin
 	defaultNS string
 	p         *parsed
-	// lines parses the document's text into a node tree, on demand only
-	// (errors and List items): keeping positions, not trees, is what keeps
-	// 10,000 manifests cheap.
+	// lines parses the document's text into a node tree on demand (a
+	// JSON file's errors and List items); a YAML document's tree comes
+	// from the one-document check. Neither outlives the parse: keeping
+	// positions, not trees, is what keeps 10,000 manifests cheap.
 	lines func() *yaml.Node
 	node  *yaml.Node
 	// shift is added to node lines (the document's first line - 1).
