@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -76,14 +78,16 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, model.RepoError{File: ConfigFile, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlSyntax(data, err)
-		fail(line, "YAML: %s", msg)
-		return cfg, errs
-	}
-	if len(doc.Content) == 0 {
+	// One document, by the rule manifests follow: yaml.Unmarshal would
+	// read the first and drop a second one without a word.
+	doc, err := yamledit.ParseDocument(data)
+	if errors.Is(err, yamledit.ErrNoDocument) {
 		return cfg, nil // empty file
+	}
+	if err != nil {
+		line, msg := yamlSyntax(data, err)
+		fail(max(line, 1), "YAML: %s", msg)
+		return cfg, errs
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {

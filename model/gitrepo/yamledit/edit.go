@@ -121,6 +121,10 @@ func parseOne(src []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
+// ErrNoDocument is wrapped by ParseDocument's error for a text that
+// holds only blank lines and comments.
+var ErrNoDocument = errors.New("no YAML document")
+
 // ParseDocument parses text that must hold exactly one YAML document and
 // nothing after it, and returns its document node. This is the one rule
 // for "one document" that Decode, the editor and the repository parser
@@ -137,7 +141,7 @@ func ParseDocument(text []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("line 1: no YAML document")
+			return nil, fmt.Errorf("line 1: %w", ErrNoDocument)
 		}
 		return nil, err
 	}
