@@ -205,3 +205,24 @@ func TestTextAfterADocument(t *testing.T) {
 		t.Errorf("flow Ingress with a trailing comment: docs %v, errs %v", names(p.docs), errStrings(p.errs))
 	}
 }
+
+// TestYAMLErrorAtTheEndOfADocument: yaml.v2 places an error at the end of
+// its input on the line after the last one; the error names the
+// document's last line instead (FuzzParseFile found "0: Ingress\n0"
+// reported at line 3 of a 2-line file). A broken last line of a document
+// in the middle of a file is blamed on that line, not on the "---" after.
+func TestYAMLErrorAtTheEndOfADocument(t *testing.T) {
+	for _, c := range []struct {
+		data string
+		line int
+	}{
+		{"0: Ingress\n0", 2},
+		{"0: Ingress\n0\n", 2},
+		{"# h\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nx\n---\n" + ingressYAML("", "next", "n.example.com"), 6},
+	} {
+		p := parseFile("x.yaml", []byte(c.data), "default")
+		if len(p.errs) != 1 || p.errs[0].Line != c.line || !strings.Contains(p.errs[0].Message, "could not find expected ':'") {
+			t.Errorf("%q: errors %v, want one at line %d", c.data, errStrings(p.errs), c.line)
+		}
+	}
+}

@@ -92,7 +92,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 					continue
 				}
 			}
-			line, msg := yamlErrorLine(err)
+			line, msg := yamlErrorIn(text, err)
 			if line == 0 {
 				line = d.Line - shift
 			}
@@ -106,7 +106,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		node, err := yamledit.ParseDocument(text)
 		if err != nil {
 			if mayHoldIngress(j) {
-				line, msg := yamlErrorLine(err)
+				line, msg := yamlErrorIn(text, err)
 				p.fail(file, line+shift, nil, "YAML: %s", msg)
 			}
 			continue
@@ -373,11 +373,19 @@ var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 // unclosed flow sequence.
 func yamlSyntax(data []byte, err error) (int, string) {
 	if _, err2 := sigsyaml.YAMLToJSON(data); err2 != nil {
-		if line, msg := yamlErrorLine(err2); line > 0 {
+		if line, msg := yamlErrorIn(data, err2); line > 0 {
 			return line, msg
 		}
 	}
-	return yamlErrorLine(err)
+	return yamlErrorIn(data, err)
+}
+
+// yamlErrorIn is yamlErrorLine for an error in text, with the line kept
+// inside text: yaml.v2 reports an error at the end of the input ("could
+// not find expected ':'") on the line after the last one.
+func yamlErrorIn(text []byte, err error) (int, string) {
+	line, msg := yamlErrorLine(err)
+	return min(line, lineAt(text, max(len(text)-1, 0))), msg
 }
 
 // yamlErrorLine extracts the (document-relative) line from a YAML parser
