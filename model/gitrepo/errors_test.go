@@ -226,3 +226,15 @@ func TestYAMLErrorAtTheEndOfADocument(t *testing.T) {
 		}
 	}
 }
+
+// TestLoneCarriageReturns: YAML counts a lone "\r" (old Mac line ends) as
+// a line break, the file's lines (and the user's editor) do not. Errors
+// found through the node tree stayed at YAML's count, past the end of the
+// file (FuzzParseFile); they are kept inside the document now.
+func TestLoneCarriageReturns(t *testing.T) {
+	data := "# h\n---\napiVersion: networking.k8s.io/v1\rkind: Ingress\rmetadata:\r  name: a\rspec:\r  rulez: 1\n---\n" + ingressYAML("", "next", "n.example.com")
+	p := parseFile("x.yaml", []byte(data), "default")
+	if len(p.errs) != 1 || p.errs[0].Line != 3 || !strings.Contains(p.errs[0].Message, "rulez") || len(p.docs) != 1 {
+		t.Errorf("errors %v, docs %v; want one error at line 3 and the next document", errStrings(p.errs), names(p.docs))
+	}
+}

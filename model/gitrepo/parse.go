@@ -111,7 +111,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 			}
 			continue
 		}
-		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift}
+		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: lineAt(data, max(d.End-1, d.Offset))}
 		if len(node.Content) > 0 {
 			c.node = node.Content[0]
 		}
@@ -140,7 +140,7 @@ func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
 		}
 		return
 	}
-	c := docCtx{file: file, defaultNS: defaultNS, p: p,
+	c := docCtx{file: file, defaultNS: defaultNS, p: p, last: lineAt(data, len(data)-1),
 		origin: model.Origin{File: file, Line: line, Doc: 0, Item: -1, Offset: lineStart, End: len(data)}}
 	c.lines = func() *yaml.Node { return parseNode(data) }
 	c.decode(data)
@@ -183,9 +183,16 @@ type docCtx struct {
 	node  *yaml.Node
 	// shift is added to node lines (the document's first line - 1).
 	shift int
+	// last is the file line of the document's last byte. yaml.v3 counts a
+	// lone "\r" as a line break too, so node lines are kept at or before
+	// it: a line of the file, as the user's editor counts them.
+	last int
 	// inItem is the path prefix of a List item in the node tree.
 	inItem []string
 }
+
+// nodeLine turns a node's line into a line of the file.
+func (c *docCtx) nodeLine(l int) int { return min(l+c.shift, c.last) }
 
 func (c *docCtx) root() *yaml.Node {
 	if c.node == nil && c.lines != nil {
@@ -204,7 +211,7 @@ func (c *docCtx) lineOf(fieldPath string) int {
 	}
 	segs := append(append([]string(nil), c.inItem...), splitFieldPath(fieldPath)...)
 	if l := nodeLine(n, segs); l > 0 {
-		return l + c.shift
+		return c.nodeLine(l)
 	}
 	return c.origin.Line
 }
@@ -222,7 +229,7 @@ func (c *docCtx) decode(j []byte) {
 			ic.inItem = []string{"items", "[" + strconv.Itoa(i) + "]"}
 			if n != nil {
 				if l := nodeLine(n, ic.inItem); l > 0 {
-					ic.origin.Line = l + c.shift
+					ic.origin.Line = c.nodeLine(l)
 				}
 			}
 			ic.decode(item)
