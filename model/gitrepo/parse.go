@@ -111,7 +111,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 			}
 			continue
 		}
-		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: lineAt(data, max(d.End-1, d.Offset))}
+		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: d.Line + bytes.Count(data[d.Offset:max(d.End-1, d.Offset)], []byte{'\n'})}
 		if len(node.Content) > 0 {
 			c.node = node.Content[0]
 		}
