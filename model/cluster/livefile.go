@@ -168,7 +168,9 @@ func (r *liveReader) readJSON() error {
 				isList, err = r.readJSONItems(dec)
 			} else {
 				var skip json.RawMessage
-				err = dec.Decode(&skip)
+				if err = dec.Decode(&skip); err != nil {
+					err = r.jsonErr(err, dec.InputOffset())
+				}
 			}
 			if err != nil {
 				return err
