@@ -90,6 +90,8 @@ type liveReader struct {
 }
 
 func (r *liveReader) errAt(line int, err error, format string, args ...any) *LiveFileError {
+	// YAML counts a lone "\r" as a line break, the file's lines do not.
+	line = min(line, bytes.Count(r.data, []byte{'\n'})+1)
 	return &LiveFileError{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
