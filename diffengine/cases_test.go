@@ -168,9 +168,14 @@ func TestCases(t *testing.T) {
 			if d := cmp.Diff(liveCopy, live); d != "" {
 				t.Errorf("Diff modified live (-before +after):\n%s", d)
 			}
+			g, l := NormalizePair(git, live, want.Options.options())
 			for _, c := range res.Changes {
 				checkJSONShaped(t, c.Path+" git", c.Git)
 				checkJSONShaped(t, c.Path+" live", c.Live)
+				checkLocator(t, c, g, l)
+			}
+			for _, c := range res.Ignored {
+				checkLocator(t, c.Change, g, l)
 			}
 			got := resultFile(t, res)
 			if isNew {

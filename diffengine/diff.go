@@ -32,7 +32,6 @@ const (
 type rawChange struct {
 	Change
 	subj subject
-	key  string // annotation or label key
 	// covered is set on removed TLS entries and hosts whose hosts are all
 	// still under some live TLS entry (the host moved, it did not lose TLS).
 	covered bool
@@ -44,7 +43,7 @@ type differ struct {
 
 // add records one difference; git and live are JSON-shaped values, nil
 // when absent (they are never both nil).
-func (d *differ) add(subj subject, key, path string, field []string, git, live any) {
+func (d *differ) add(subj subject, at Locator, field []string, git, live any) {
 	op := OpChanged
 	switch {
 	case git == nil:
@@ -53,9 +52,8 @@ func (d *differ) add(subj subject, key, path string, field []string, git, live a
 		op = OpRemoved
 	}
 	d.out = append(d.out, rawChange{
-		Change: Change{Path: path, Field: slices.Clone(field), Op: op, Git: git, Live: live},
+		Change: Change{Path: at.String(), At: at, Field: slices.Clone(field), Op: op, Git: git, Live: live},
 		subj:   subj,
-		key:    key,
 	})
 }
 
@@ -81,10 +79,10 @@ func Diff(git, live *networkingv1.Ingress, opts Options) Result {
 	}
 	g, l := NormalizePair(git, live, opts)
 	var d differ
-	d.stringMaps(subjAnnotation, pathAnnots, "annotations", g.Annotations, l.Annotations)
-	d.stringMaps(subjLabel, pathLabels, "labels", g.Labels, l.Labels)
+	d.stringMaps(subjAnnotation, SectionAnnotations, "annotations", g.Annotations, l.Annotations)
+	d.stringMaps(subjLabel, SectionLabels, "labels", g.Labels, l.Labels)
 	if gc, lc := deref(g.Spec.IngressClassName), deref(l.Spec.IngressClassName); gc != lc {
-		d.add(subjClass, "", pathClass, fieldClass, strVal(gc), strVal(lc))
+		d.add(subjClass, Locator{Section: SectionClass}, fieldClass, strVal(gc), strVal(lc))
 	}
 	d.defaultBackend(g.Spec.DefaultBackend, l.Spec.DefaultBackend)
 	d.tls(g.Spec.TLS, l.Spec.TLS)
@@ -120,7 +118,7 @@ func Diff(git, live *networkingv1.Ingress, opts Options) Result {
 func categoryOf(c *rawChange) Category {
 	switch c.subj {
 	case subjAnnotation:
-		return AnnotationCategory(c.key)
+		return AnnotationCategory(c.At.Key)
 	case subjLabel:
 		return CategoryMetadata
 	case subjClass:
@@ -132,38 +130,45 @@ func categoryOf(c *rawChange) Category {
 	}
 }
 
-func (d *differ) stringMaps(subj subject, prefix, fieldName string, g, l map[string]string) {
+func (d *differ) stringMaps(subj subject, sect Section, fieldName string, g, l map[string]string) {
+	at := func(k string) Locator { return Locator{Section: sect, Key: k} }
 	for k, gv := range g {
 		lv, ok := l[k]
 		switch {
 		case !ok:
-			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, gv, nil)
+			d.add(subj, at(k), []string{"metadata", fieldName, k}, gv, nil)
 		case gv != lv:
-			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, gv, lv)
+			d.add(subj, at(k), []string{"metadata", fieldName, k}, gv, lv)
 		}
 	}
 	for k, lv := range l {
 		if _, ok := g[k]; !ok {
-			d.add(subj, k, prefix+keySel(k), []string{"metadata", fieldName, k}, nil, lv)
+			d.add(subj, at(k), []string{"metadata", fieldName, k}, nil, lv)
 		}
 	}
+}
+
+// sub is l with fields appended to its Sub.
+func (l Locator) sub(fields ...string) Locator {
+	l.Sub = append(slices.Clip(l.Sub), fields...)
+	return l
 }
 
 func (d *differ) defaultBackend(g, l *networkingv1.IngressBackend) {
 	switch {
 	case g == nil && l == nil:
 	case g == nil:
-		d.add(subjDefaultBackend, "", pathDefaultBE, []string{"spec", "defaultBackend"}, nil, backendVal(*l))
+		d.add(subjDefaultBackend, defaultBE, []string{"spec", "defaultBackend"}, nil, backendVal(*l))
 	case l == nil:
-		d.add(subjDefaultBackend, "", pathDefaultBE, []string{"spec", "defaultBackend"}, backendVal(*g), nil)
+		d.add(subjDefaultBackend, defaultBE, []string{"spec", "defaultBackend"}, backendVal(*g), nil)
 	default:
-		d.backend(subjDefaultBackend, pathDefaultBE, true, *g, *l)
+		d.backend(subjDefaultBackend, defaultBE, true, *g, *l)
 	}
 }
 
 // backend compares two backends leaf by leaf. In a defaultBackend the field
 // paths go down to the leaf; under rules they stop at spec.rules (atomic).
-func (d *differ) backend(subj subject, prefix string, granular bool, g, l networkingv1.IngressBackend) {
+func (d *differ) backend(subj subject, at Locator, granular bool, g, l networkingv1.IngressBackend) {
 	field := func(parts ...string) []string {
 		if !granular {
 			return fieldRules
@@ -173,35 +178,35 @@ func (d *differ) backend(subj subject, prefix string, granular bool, g, l networ
 	switch gs, ls := g.Service, l.Service; {
 	case gs == nil && ls == nil:
 	case gs == nil:
-		d.add(subj, "", prefix+".service", field("service"), nil, serviceVal(ls))
+		d.add(subj, at.sub("service"), field("service"), nil, serviceVal(ls))
 	case ls == nil:
-		d.add(subj, "", prefix+".service", field("service"), serviceVal(gs), nil)
+		d.add(subj, at.sub("service"), field("service"), serviceVal(gs), nil)
 	default:
 		if gs.Name != ls.Name {
-			d.add(subj, "", prefix+".service.name", field("service", "name"), strVal(gs.Name), strVal(ls.Name))
+			d.add(subj, at.sub("service", "name"), field("service", "name"), strVal(gs.Name), strVal(ls.Name))
 		}
 		if gs.Port.Name != ls.Port.Name {
-			d.add(subj, "", prefix+".service.port.name", field("service", "port", "name"), strVal(gs.Port.Name), strVal(ls.Port.Name))
+			d.add(subj, at.sub("service", "port", "name"), field("service", "port", "name"), strVal(gs.Port.Name), strVal(ls.Port.Name))
 		}
 		if gs.Port.Number != ls.Port.Number {
-			d.add(subj, "", prefix+".service.port.number", field("service", "port", "number"), numVal(gs.Port.Number), numVal(ls.Port.Number))
+			d.add(subj, at.sub("service", "port", "number"), field("service", "port", "number"), numVal(gs.Port.Number), numVal(ls.Port.Number))
 		}
 	}
 	switch gr, lr := g.Resource, l.Resource; {
 	case gr == nil && lr == nil:
 	case gr == nil:
-		d.add(subj, "", prefix+".resource", field("resource"), nil, resourceVal(l))
+		d.add(subj, at.sub("resource"), field("resource"), nil, resourceVal(l))
 	case lr == nil:
-		d.add(subj, "", prefix+".resource", field("resource"), resourceVal(g), nil)
+		d.add(subj, at.sub("resource"), field("resource"), resourceVal(g), nil)
 	default:
 		if ga, la := deref(gr.APIGroup), deref(lr.APIGroup); ga != la {
-			d.add(subj, "", prefix+".resource.apiGroup", field("resource", "apiGroup"), strVal(ga), strVal(la))
+			d.add(subj, at.sub("resource", "apiGroup"), field("resource", "apiGroup"), strVal(ga), strVal(la))
 		}
 		if gr.Kind != lr.Kind {
-			d.add(subj, "", prefix+".resource.kind", field("resource", "kind"), strVal(gr.Kind), strVal(lr.Kind))
+			d.add(subj, at.sub("resource", "kind"), field("resource", "kind"), strVal(gr.Kind), strVal(lr.Kind))
 		}
 		if gr.Name != lr.Name {
-			d.add(subj, "", prefix+".resource.name", field("resource", "name"), strVal(gr.Name), strVal(lr.Name))
+			d.add(subj, at.sub("resource", "name"), field("resource", "name"), strVal(gr.Name), strVal(lr.Name))
 		}
 	}
 }
@@ -265,7 +270,7 @@ func pair(onlyG, onlyL []int, eq func(i, j int) bool, paired func(i, j int)) (re
 func (d *differ) rules(g, l []networkingv1.IngressRule) {
 	byHost := func(a, b networkingv1.IngressRule) int { return strings.Compare(a.Host, b.Host) }
 	onlyG, onlyL := join(g, l, byHost, func(i, j int) {
-		d.rule(rulePath(g[i].Host), g[i], l[j])
+		d.rule(ruleAt(g[i]), g[i], l[j])
 	})
 	if len(onlyG) == 0 && len(onlyL) == 0 {
 		return
@@ -273,13 +278,13 @@ func (d *differ) rules(g, l []networkingv1.IngressRule) {
 	restG, restL := pair(onlyG, onlyL,
 		func(i, j int) bool { return httpEqual(g[i].HTTP, l[j].HTTP) },
 		func(i, j int) {
-			d.add(subjRuleHost, "", rulePath(g[i].Host)+".host", fieldRules, strVal(g[i].Host), strVal(l[j].Host))
+			d.add(subjRuleHost, ruleAt(g[i]).sub("host"), fieldRules, strVal(g[i].Host), strVal(l[j].Host))
 		})
 	for _, i := range restG {
-		d.add(subjRule, "", rulePath(g[i].Host), fieldRules, ruleVal(g[i]), nil)
+		d.add(subjRule, ruleAt(g[i]), fieldRules, ruleVal(g[i]), nil)
 	}
 	for _, j := range restL {
-		d.add(subjRule, "", rulePath(l[j].Host), fieldRules, nil, ruleVal(l[j]))
+		d.add(subjRule, ruleAt(l[j]), fieldRules, nil, ruleVal(l[j]))
 	}
 }
 
@@ -290,15 +295,15 @@ func httpEqual(a, b *networkingv1.HTTPIngressRuleValue) bool {
 	return slices.EqualFunc(a.Paths, b.Paths, func(x, y networkingv1.HTTPIngressPath) bool { return comparePaths(x, y) == 0 })
 }
 
-func (d *differ) rule(prefix string, g, l networkingv1.IngressRule) {
+func (d *differ) rule(at Locator, g, l networkingv1.IngressRule) {
 	switch {
 	case g.HTTP == nil && l.HTTP == nil:
 	case g.HTTP == nil:
-		d.add(subjRuleHTTP, "", prefix+".http", fieldRules, nil, httpVal(l.HTTP))
+		d.add(subjRuleHTTP, at.sub("http"), fieldRules, nil, httpVal(l.HTTP))
 	case l.HTTP == nil:
-		d.add(subjRuleHTTP, "", prefix+".http", fieldRules, httpVal(g.HTTP), nil)
+		d.add(subjRuleHTTP, at.sub("http"), fieldRules, httpVal(g.HTTP), nil)
 	default:
-		d.paths(prefix, g.HTTP.Paths, l.HTTP.Paths)
+		d.paths(at, g.HTTP.Paths, l.HTTP.Paths)
 	}
 }
 
@@ -326,7 +331,7 @@ func countPath(ps []networkingv1.HTTPIngressPath, p string) int {
 	return n
 }
 
-func (d *differ) paths(rule string, g, l []networkingv1.HTTPIngressPath) {
+func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 	og, ol := occurrences(g), occurrences(l)
 	type key struct {
 		p   *networkingv1.HTTPIngressPath
@@ -344,13 +349,14 @@ func (d *differ) paths(rule string, g, l []networkingv1.HTTPIngressPath) {
 	}
 	// sel is the selector of a path seen on either side: pathType is shown
 	// when either side has more than one path with that path string.
-	sel := func(p networkingv1.HTTPIngressPath, occ int) string {
-		withType := countPath(g, p.Path) > 1 || countPath(l, p.Path) > 1
-		return rule + pathSel(p, withType, occ)
+	sel := func(p networkingv1.HTTPIngressPath, occ int) Locator {
+		at := rule
+		at.Path = &PathSel{Path: p.Path, PathType: *p.PathType, TypeShown: countPath(g, p.Path) > 1 || countPath(l, p.Path) > 1, Occurrence: occ}
+		return at
 	}
 	onlyG, onlyL := join(kg, kl, byKey, func(i, j int) {
 		if compareBackends(g[i].Backend, l[j].Backend) != 0 {
-			d.backend(subjPathField, sel(g[i], og[i])+".backend", false, g[i].Backend, l[j].Backend)
+			d.backend(subjPathField, sel(g[i], og[i]).sub("backend"), false, g[i].Backend, l[j].Backend)
 		}
 	})
 	if len(onlyG) == 0 && len(onlyL) == 0 {
@@ -372,17 +378,17 @@ func (d *differ) paths(rule string, g, l []networkingv1.HTTPIngressPath) {
 			return g[i].Path == l[j].Path && lone(g, onlyG, g[i].Path) && lone(l, onlyL, l[j].Path)
 		},
 		func(i, j int) {
-			prefix := sel(g[i], og[i])
-			d.add(subjPathField, "", prefix+".pathType", fieldRules, string(*g[i].PathType), string(*l[j].PathType))
+			at := sel(g[i], og[i])
+			d.add(subjPathField, at.sub("pathType"), fieldRules, string(*g[i].PathType), string(*l[j].PathType))
 			if compareBackends(g[i].Backend, l[j].Backend) != 0 {
-				d.backend(subjPathField, prefix+".backend", false, g[i].Backend, l[j].Backend)
+				d.backend(subjPathField, at.sub("backend"), false, g[i].Backend, l[j].Backend)
 			}
 		})
 	for _, i := range restG {
-		d.add(subjPath, "", sel(g[i], og[i]), fieldRules, pathVal(g[i]), nil)
+		d.add(subjPath, sel(g[i], og[i]), fieldRules, pathVal(g[i]), nil)
 	}
 	for _, j := range restL {
-		d.add(subjPath, "", sel(l[j], ol[j]), fieldRules, nil, pathVal(l[j]))
+		d.add(subjPath, sel(l[j], ol[j]), fieldRules, nil, pathVal(l[j]))
 	}
 }
 
@@ -416,15 +422,15 @@ func (d *differ) tls(g, l []networkingv1.IngressTLS) {
 		return true
 	}
 	onlyG, onlyL := join(g, l, compareTLS, func(i, j int) {
-		prefix := tlsPath(g[i]) + ".hosts"
+		host := func(h string) Locator { at := tlsAt(g[i]); at.TLSHost = h; return at }
 		hg, hl := join(g[i].Hosts, l[j].Hosts, strings.Compare, func(int, int) {})
 		for _, k := range hg {
 			h := g[i].Hosts[k]
-			d.add(subjTLSHost, "", prefix+keySel(h), fieldTLS, h, nil)
+			d.add(subjTLSHost, host(h), fieldTLS, h, nil)
 			d.out[len(d.out)-1].covered = coveredLive([]string{h})
 		}
 		for _, k := range hl {
-			d.add(subjTLSHost, "", prefix+keySel(l[j].Hosts[k]), fieldTLS, nil, l[j].Hosts[k])
+			d.add(subjTLSHost, host(l[j].Hosts[k]), fieldTLS, nil, l[j].Hosts[k])
 		}
 	})
 	if len(onlyG) == 0 && len(onlyL) == 0 {
@@ -433,13 +439,26 @@ func (d *differ) tls(g, l []networkingv1.IngressTLS) {
 	restG, restL := pair(onlyG, onlyL,
 		func(i, j int) bool { return slices.Equal(g[i].Hosts, l[j].Hosts) },
 		func(i, j int) {
-			d.add(subjTLSSecret, "", tlsPath(g[i])+".secretName", fieldTLS, strVal(g[i].SecretName), strVal(l[j].SecretName))
+			d.add(subjTLSSecret, tlsAt(g[i]).sub("secretName"), fieldTLS, strVal(g[i].SecretName), strVal(l[j].SecretName))
 		})
 	for _, i := range restG {
-		d.add(subjTLSEntry, "", tlsPath(g[i]), fieldTLS, tlsVal(g[i]), nil)
+		d.add(subjTLSEntry, tlsAt(g[i]), fieldTLS, tlsVal(g[i]), nil)
 		d.out[len(d.out)-1].covered = coveredLive(g[i].Hosts)
 	}
 	for _, j := range restL {
-		d.add(subjTLSEntry, "", tlsPath(l[j]), fieldTLS, nil, tlsVal(l[j]))
+		d.add(subjTLSEntry, tlsAt(l[j]), fieldTLS, nil, tlsVal(l[j]))
 	}
+}
+
+// defaultBE locates spec.defaultBackend.
+var defaultBE = Locator{Section: SectionDefaultBackend}
+
+// ruleAt locates a normalized rule.
+func ruleAt(r networkingv1.IngressRule) Locator {
+	return Locator{Section: SectionRules, Rule: &RuleSel{Host: RuleKey(r)}}
+}
+
+// tlsAt locates a normalized TLS entry.
+func tlsAt(t networkingv1.IngressTLS) Locator {
+	return Locator{Section: SectionTLS, TLS: &TLSSel{SecretName: t.SecretName, Hosts: t.Hosts}}
 }

@@ -80,6 +80,10 @@
 //	spec.tls[secretName=shop-tls].hosts[admin.example.com]
 //	spec.tls[hosts=a.example.com+b.example.com].secretName
 //
+// a Locator (Change.At), the same place as structure, which Path is
+// formatted from: code that acts on a change reads At and finds elements
+// with RuleSel, PathSel and TLSSel (Select, and the keys RuleKey, PathKey,
+// TLSKey), never by parsing Path, which is for people and ignore globs;
 // and a Field, the plain path managedFields uses: map keys only. spec.rules,
 // spec.tls, http.paths and tls.hosts are +listType=atomic in
 // k8s.io/api/networking/v1, so every change under rules has Field

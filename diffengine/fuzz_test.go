@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -304,7 +305,9 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 		t.Fatalf("ops not mirrored: a→b added/removed/changed %d/%d/%d, b→a %d/%d/%d\n%+v\n%+v", a1, r1, c1, a2, r2, c2, ab, ba)
 	}
 	seen := map[string]bool{}
+	g, l := NormalizePair(x, y, opts)
 	check := func(c Change) {
+		checkLocator(t, c, g, l)
 		if seen[c.Path] {
 			t.Fatalf("two changes at %s: %+v", c.Path, ab)
 		}
@@ -329,5 +332,45 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 	}
 	if !reflect.DeepEqual(x, xc) || !reflect.DeepEqual(y, yc) {
 		t.Fatal("Diff, Normalize or CleanForManifest modified an input")
+	}
+}
+
+// checkLocator checks that a change's locator is its display path and that
+// the exported selectors find exactly one element for it on the
+// normalized side that has it (Git, or live for an addition): the matching
+// yamledit writes with is the matching Diff used.
+func checkLocator(t *testing.T, c Change, g, l *networkingv1.Ingress) {
+	t.Helper()
+	if got := c.At.String(); got != c.Path {
+		t.Fatalf("locator %+v formats as %s, change is at %s", c.At, got, c.Path)
+	}
+	side := g
+	if c.Op == OpAdded {
+		side = l
+	}
+	one := func(what string, idx []int) int {
+		if len(idx) != 1 {
+			t.Fatalf("%s of %s selects %v on the normalized side, want exactly one", what, c.Path, idx)
+		}
+		return idx[0]
+	}
+	switch c.At.Section {
+	case SectionRules:
+		r := side.Spec.Rules[one("rule", c.At.Rule.Select(side.Spec.Rules))]
+		if c.At.Path != nil {
+			if r.HTTP == nil {
+				t.Fatalf("path of %s under a rule without http", c.Path)
+			}
+			one("path", c.At.Path.Select(r.HTTP.Paths))
+		}
+	case SectionTLS:
+		e := side.Spec.TLS[one("TLS entry", c.At.TLS.Select(side.Spec.TLS))]
+		if h := c.At.TLSHost; h != "" && !slices.Contains(e.Hosts, h) {
+			t.Fatalf("TLS host of %s is not in %v", c.Path, e.Hosts)
+		}
+	case SectionAnnotations, SectionLabels:
+		if c.At.Key == "" && c.Field[2] != "" {
+			t.Fatalf("no key in the locator of %s", c.Path)
+		}
 	}
 }

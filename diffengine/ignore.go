@@ -240,13 +240,13 @@ func ignoredBy(rule []IgnoreRule, ns, name string, c *rawChange) string {
 		switch c.subj {
 		case subjAnnotation:
 			for _, p := range r.Annotations {
-				if ok, _ := path.Match(p, c.key); ok {
+				if ok, _ := path.Match(p, c.At.Key); ok {
 					return describeIgnore(r, "annotations", p)
 				}
 			}
 		case subjLabel:
 			for _, p := range r.Labels {
-				if ok, _ := path.Match(p, c.key); ok {
+				if ok, _ := path.Match(p, c.At.Key); ok {
 					return describeIgnore(r, "labels", p)
 				}
 			}

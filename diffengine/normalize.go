@@ -146,7 +146,7 @@ func CleanForManifest(live *networkingv1.Ingress) *networkingv1.Ingress {
 		Spec: *live.Spec.DeepCopy(),
 	}
 	for k, v := range live.Labels {
-		if ignoredBy(builtinIgnores, out.Namespace, out.Name, &rawChange{subj: subjLabel, key: k, Change: Change{Path: pathLabels + keySel(k)}}) == "" {
+		if ignoredBy(builtinIgnores, out.Namespace, out.Name, keyChange(subjLabel, SectionLabels, k)) == "" {
 			out.Labels = setKey(out.Labels, k, v)
 		}
 	}
@@ -154,11 +154,18 @@ func CleanForManifest(live *networkingv1.Ingress) *networkingv1.Ingress {
 		if k == LastAppliedAnnotation {
 			continue
 		}
-		if ignoredBy(builtinIgnores, out.Namespace, out.Name, &rawChange{subj: subjAnnotation, key: k, Change: Change{Path: pathAnnots + keySel(k)}}) == "" {
+		if ignoredBy(builtinIgnores, out.Namespace, out.Name, keyChange(subjAnnotation, SectionAnnotations, k)) == "" {
 			out.Annotations = setKey(out.Annotations, k, v)
 		}
 	}
 	return out
+}
+
+// keyChange is a change to one annotation or label, for asking the
+// built-in ignore rules about it.
+func keyChange(subj subject, sect Section, k string) *rawChange {
+	at := Locator{Section: sect, Key: k}
+	return &rawChange{subj: subj, Change: Change{Path: at.String(), At: at}}
 }
 
 func setKey(m map[string]string, k, v string) map[string]string {
@@ -240,11 +247,8 @@ func normRules(in []networkingv1.IngressRule) []networkingv1.IngressRule {
 			if h := in[order[j]].HTTP; h != nil {
 				for _, p := range h.Paths {
 					k := len(paths)
-					types[k] = networkingv1.PathTypeImplementationSpecific
-					if p.PathType != nil {
-						types[k] = *p.PathType
-					}
-					paths = append(paths, networkingv1.HTTPIngressPath{Path: p.Path, PathType: &types[k], Backend: normBackend(p.Backend)})
+					types[k] = PathTypeOf(p.PathType)
+					paths = append(paths, normPath(p, &types[k]))
 				}
 			}
 		}
@@ -258,6 +262,11 @@ func normRules(in []networkingv1.IngressRule) []networkingv1.IngressRule {
 		i = j
 	}
 	return out
+}
+
+// normPath is p normalized, its (defaulted) type stored at pt.
+func normPath(p networkingv1.HTTPIngressPath, pt *networkingv1.PathType) networkingv1.HTTPIngressPath {
+	return networkingv1.HTTPIngressPath{Path: p.Path, PathType: pt, Backend: normBackend(p.Backend)}
 }
 
 // comparePaths orders normalized paths by (path, pathType, backend).

@@ -157,13 +157,13 @@ func TestSelectorQuoting(t *testing.T) {
 			t.Errorf("quoteIf(%q) = %s, want %s", in, got, want)
 		}
 	}
-	if got := rulePath(""); got != "spec.rules[host=]" {
+	if got := ruleAt(networkingv1.IngressRule{}).String(); got != "spec.rules[host=]" {
 		t.Errorf("empty host path %s", got)
 	}
-	if got := tlsPath(networkingv1.IngressTLS{Hosts: []string{"a.example.com", "b.example.com"}}); got != "spec.tls[hosts=a.example.com+b.example.com]" {
+	if got := tlsAt(networkingv1.IngressTLS{Hosts: []string{"a.example.com", "b.example.com"}}).String(); got != "spec.tls[hosts=a.example.com+b.example.com]" {
 		t.Errorf("secret-less TLS path %s", got)
 	}
-	if got := tlsPath(networkingv1.IngressTLS{}); got != "spec.tls[hosts=]" {
+	if got := tlsAt(networkingv1.IngressTLS{}).String(); got != "spec.tls[hosts=]" {
 		t.Errorf("empty TLS path %s", got)
 	}
 }

@@ -3,11 +3,10 @@ package diffengine
 import (
 	"strconv"
 	"strings"
-
-	networkingv1 "k8s.io/api/networking/v1"
 )
 
-// Semantic path syntax (Change.Path). Examples:
+// Semantic path syntax (Change.Path, formatted from Change.At by
+// Locator.String). Examples:
 //
 //	metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]
 //	metadata.labels[app.kubernetes.io/name]
@@ -73,33 +72,67 @@ const (
 // keySel is "[key]" for annotation keys, label keys and TLS hosts.
 func keySel(k string) string { return "[" + quoteIf(k, keySpecial) + "]" }
 
-func rulePath(host string) string {
-	return pathRules + "[host=" + quoteIf(host, selSpecial) + "]"
-}
-
-func pathSel(p networkingv1.HTTPIngressPath, withType bool, occ int) string {
+// String is the semantic path of the locator (Change.Path): the one place
+// the syntax above is written.
+func (l Locator) String() string {
 	var b strings.Builder
-	b.WriteString(".http.paths[path=")
-	b.WriteString(quoteIf(p.Path, selSpecial))
-	if withType {
-		b.WriteString(",pathType=")
-		b.WriteString(quoteIf(string(*p.PathType), selSpecial))
+	switch l.Section {
+	case SectionAnnotations:
+		b.WriteString(pathAnnots + keySel(l.Key))
+	case SectionLabels:
+		b.WriteString(pathLabels + keySel(l.Key))
+	case SectionClass:
+		b.WriteString(pathClass)
+	case SectionDefaultBackend:
+		b.WriteString(pathDefaultBE)
+	case SectionRules:
+		if l.Rule != nil {
+			b.WriteString(pathRules + "[host=" + quoteIf(l.Rule.Host, selSpecial) + "]")
+		}
+		if l.Path != nil {
+			writePathSel(&b, *l.Path)
+		}
+	case SectionTLS:
+		if l.TLS != nil {
+			writeTLSSel(&b, *l.TLS)
+		}
+		if l.TLSHost != "" {
+			b.WriteString(".hosts" + keySel(l.TLSHost))
+		}
 	}
-	if occ > 1 {
-		b.WriteString(",#")
-		b.WriteString(strconv.Itoa(occ))
+	for _, f := range l.Sub {
+		b.WriteString("." + f)
 	}
-	b.WriteByte(']')
 	return b.String()
 }
 
-func tlsPath(t networkingv1.IngressTLS) string {
+func writePathSel(b *strings.Builder, p PathSel) {
+	b.WriteString(".http.paths[path=")
+	b.WriteString(quoteIf(p.Path, selSpecial))
+	if p.TypeShown {
+		b.WriteString(",pathType=")
+		b.WriteString(quoteIf(string(p.PathType), selSpecial))
+	}
+	if p.Occurrence > 1 {
+		b.WriteString(",#")
+		b.WriteString(strconv.Itoa(p.Occurrence))
+	}
+	b.WriteByte(']')
+}
+
+func writeTLSSel(b *strings.Builder, t TLSSel) {
+	b.WriteString(pathTLS + "[" + t.String() + "]")
+}
+
+// String is the selector as the semantic path writes it inside brackets:
+// "secretName=shop-tls", or "hosts=a.example.com+b.example.com".
+func (t TLSSel) String() string {
 	if t.SecretName != "" {
-		return pathTLS + "[secretName=" + quoteIf(t.SecretName, selSpecial) + "]"
+		return "secretName=" + quoteIf(t.SecretName, selSpecial)
 	}
 	hs := make([]string, len(t.Hosts))
 	for i, h := range t.Hosts {
 		hs[i] = quoteIf(h, selSpecial+"+")
 	}
-	return pathTLS + "[hosts=" + strings.Join(hs, "+") + "]"
+	return "hosts=" + strings.Join(hs, "+")
 }

@@ -272,7 +272,7 @@ var annotationRow = func() map[string]struct {
 // classify sets Severity and Rule from the table; Category must be set.
 func classify(c *rawChange) {
 	if c.subj == subjAnnotation {
-		if a, ok := annotationRow[c.key]; ok && a.check.weakened(strPtr(c.Git), strPtr(c.Live)) {
+		if a, ok := annotationRow[c.At.Key]; ok && a.check.weakened(strPtr(c.Git), strPtr(c.Live)) {
 			c.Severity, c.Rule = severityRules[a.row].Severity, severityRules[a.row].Name
 			return
 		}

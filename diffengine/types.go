@@ -85,6 +85,10 @@ type Change struct {
 	// Path is the semantic, human-readable path, e.g.
 	// spec.rules[host=shop.example.com].http.paths[path=/api].backend.service.port.number
 	Path string `json:"path"`
+	// At is the same place as structure (Path is At.String()): what code
+	// that acts on the change reads. It is not in the JSON output, whose
+	// readers have Path.
+	At Locator `json:"-"`
 	// Field is the plain object path of the field as managedFields records
 	// it (map keys, no list selectors; atomic lists such as spec.rules and
 	// spec.tls end at the list), e.g. ["metadata","annotations","a/b"] or

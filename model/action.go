@@ -130,3 +130,25 @@ type RefusedError struct {
 
 // Error gives the reason, prefixed "refused: ".
 func (e *RefusedError) Error() string { return "refused: " + e.Reason }
+
+// NotCommittedError is an accept whose file was written as previewed but
+// whose commit, asked for, was not made: something a concurrent git did
+// after the commit's preconditions were checked (it took the index lock,
+// moved the branch). Unlike every other error of an action, the write
+// happened; the file is left written, uncommitted.
+type NotCommittedError struct {
+	// File is the manifest written.
+	File string
+	// Err is why the commit failed.
+	Err error
+}
+
+// Error says what was written and why it was not committed.
+func (e *NotCommittedError) Error() string {
+	why := e.Err.Error()
+	var refused *RefusedError
+	if errors.As(e.Err, &refused) {
+		why = refused.Reason
+	}
+	return fmt.Sprintf("written, not committed: %s was written as previewed, but the commit failed: %s", e.File, why)
+}

@@ -36,8 +36,8 @@ type Inventory struct {
 	byKey    map[Key][]string
 	fileInfo map[string]FileInfo
 	// fileKeys indexes entries by the file of their first origin, so a git
-	// status change recomputes only the entries of that file.
-	fileKeys map[string][]Key
+	// status change refreshes only the entries of that file.
+	fileKeys map[string]*keySet
 	entries  map[Key]*Entry
 
 	// scope is the namespace the cluster side watches ("" = all); keys in
@@ -47,19 +47,27 @@ type Inventory struct {
 
 	cluster ConnState
 	repo    RepoState
-	// liveKnown is set once the cluster side has been listed (phase live
-	// or offline); until then no entry is known to be missing live.
+	// liveKnown is set once the cluster side has been listed whole (phase
+	// live or offline, not partial); until then no entry is known to be
+	// missing live.
 	liveKnown bool
 	version   uint64
 
+	// blocks are each source's errors that name no object (a YAML syntax
+	// error, an unreadable file or directory, a failed kustomize build):
+	// such an input could define any key in any namespace. blockers are
+	// all of them sorted by place, repoBlock the repo root's error while it
+	// cannot be read; either makes every missing-git entry GitUnknown. Both
+	// slices are replaced, never modified: blocked entries share them.
+	blocks    map[string][]RepoError
+	blockers  []RepoError
+	repoBlock []RepoError
+	// repoRead is set once the repo's first scan has been reported; until
+	// then no entry is known to be missing from Git.
+	repoRead bool
+
 	subs   map[*subscriber]struct{}
 	closed bool
-}
-
-type source struct {
-	docs []Desired
-	errs []RepoError
-	keys []Key
 }
 
 // NewInventory returns an empty inventory. opts are the base diff options
@@ -72,8 +80,9 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		sources:  make(map[string]*source),
 		byKey:    make(map[Key][]string),
 		fileInfo: make(map[string]FileInfo),
-		fileKeys: make(map[string][]Key),
+		fileKeys: make(map[string]*keySet),
 		entries:  make(map[Key]*Entry),
+		blocks:   make(map[string][]RepoError),
 		subs:     make(map[*subscriber]struct{}),
 		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:     RepoState{Scanning: true},
@@ -150,7 +159,7 @@ func (inv *Inventory) SetCluster(state ConnState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.cluster = state
-	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) {
+	if !inv.liveKnown && (state.Phase == ConnLive || state.Phase == ConnOffline) && !state.Partial {
 		inv.liveKnown = true
 		for k, e := range inv.entries {
 			if e.LiveUnknown {
@@ -168,8 +177,77 @@ func (inv *Inventory) SetRepo(state RepoState) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	inv.repo = state
+	sweep := false
+	if !inv.repoRead && !state.Scanning {
+		inv.repoRead, sweep = true, true
+	}
+	var block []RepoError
+	if state.Unreadable {
+		block = []RepoError{{File: ".", Message: state.Err}}
+	}
+	if !slices.Equal(block, inv.repoBlock) {
+		inv.repoBlock, sweep = block, true
+	}
+	if sweep {
+		inv.recomputeMissingGit()
+	}
 	for s := range inv.subs {
 		s.markRepo()
+	}
+}
+
+// setBlocks records the errors of one source that could define any key,
+// and reports whether the set of blockers changed. It is the only work a
+// source change adds to the hot path: a slice comparison, usually of two
+// empty slices. Callers hold mu.
+func (inv *Inventory) setBlocks(name string, errs []RepoError) bool {
+	var b []RepoError
+	for _, e := range errs {
+		if e.Key == nil {
+			b = append(b, e)
+		}
+	}
+	if slices.Equal(inv.blocks[name], b) {
+		return false
+	}
+	if len(b) == 0 {
+		delete(inv.blocks, name)
+	} else {
+		inv.blocks[name] = b
+	}
+	var all []RepoError
+	for _, bs := range inv.blocks {
+		all = append(all, bs...)
+	}
+	slices.SortFunc(all, compareErrors)
+	inv.blockers = all
+	return true
+}
+
+// gitUnknown says whether an entry that no manifest defines is only
+// missing from Git as far as anyone knows, and because of what.
+// Callers hold mu.
+func (inv *Inventory) gitUnknown() (bool, []RepoError) {
+	switch {
+	case inv.repoBlock != nil:
+		return true, inv.repoBlock
+	case !inv.repoRead:
+		return true, nil
+	case inv.blockers != nil:
+		return true, inv.blockers
+	}
+	return false, nil
+}
+
+// recomputeMissingGit recomputes every missing-git entry after what
+// qualifies them changed: a rare event (a file became unreadable or
+// readable again, the first scan ended, the root went or came back).
+// Callers hold mu.
+func (inv *Inventory) recomputeMissingGit() {
+	for k, e := range inv.entries {
+		if e.Status == StatusMissingGit {
+			inv.recompute(k)
+		}
 	}
 }
 
@@ -179,24 +257,18 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	touched := inv.dropSource(name)
-	src := &source{docs: docs, errs: errs}
-	for _, d := range docs {
-		src.keys = append(src.keys, d.Key())
-	}
-	for _, e := range errs {
-		if e.Key != nil {
-			src.keys = append(src.keys, *e.Key)
-		} else {
-			src.keys = append(src.keys, ErrorKey(e))
-		}
-	}
+	blocked := inv.setBlocks(name, errs)
+	src := newSource(docs, errs)
 	inv.sources[name] = src
-	for _, k := range src.keys {
+	src.eachKey(func(k Key) {
 		inv.byKey[k] = addOnce(inv.byKey[k], name)
 		touched[k] = struct{}{}
-	}
+	})
 	for k := range touched {
 		inv.recompute(k)
+	}
+	if blocked && inv.repoRead && inv.repoBlock == nil {
+		inv.recomputeMissingGit()
 	}
 }
 
@@ -207,6 +279,9 @@ func (inv *Inventory) RemoveSource(name string) {
 	for k := range inv.dropSource(name) {
 		inv.recompute(k)
 	}
+	if inv.setBlocks(name, nil) && inv.repoRead && inv.repoBlock == nil {
+		inv.recomputeMissingGit()
+	}
 }
 
 func (inv *Inventory) dropSource(name string) map[Key]struct{} {
@@ -216,15 +291,17 @@ func (inv *Inventory) dropSource(name string) map[Key]struct{} {
 		return touched
 	}
 	delete(inv.sources, name)
-	for _, k := range old.keys {
+	old.eachKey(func(k Key) {
 		touched[k] = struct{}{}
 		removeFrom(inv.byKey, k, name)
-	}
+	})
 	return touched
 }
 
 // SetFileInfo records git facts about one manifest file and refreshes the
-// entries whose manifest is that file.
+// entries whose manifest is that file. Only their Git field changes, so
+// they are not diffed again: after a file change, SetSource has just
+// diffed every key of the file once.
 func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
@@ -232,9 +309,17 @@ func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 		return
 	}
 	inv.fileInfo[file] = info
-	// recompute edits fileKeys[file]: iterate over a copy.
-	for _, k := range slices.Clone(inv.fileKeys[file]) {
-		inv.recompute(k)
+	if ks := inv.fileKeys[file]; ks != nil {
+		for _, k := range ks.list {
+			e := *inv.entries[k]
+			e.Git = info
+			inv.version++
+			e.Version = inv.version
+			inv.entries[k] = &e
+			for s := range inv.subs {
+				s.markKey(k)
+			}
+		}
 	}
 }
 
@@ -264,29 +349,17 @@ func (inv *Inventory) recompute(k Key) {
 	var errs []RepoError
 	for _, name := range inv.byKey[k] {
 		src := inv.sources[name]
-		for _, d := range src.docs {
-			if d.Key() == k {
-				docs = append(docs, d)
-			}
-		}
-		for _, e := range src.errs {
-			if (e.Key != nil && *e.Key == k) || (e.Key == nil && ErrorKey(e) == k) {
-				errs = append(errs, e)
-			}
-		}
+		docs = append(docs, src.docsOf(k)...)
+		errs = append(errs, src.errsOf(k)...)
 	}
 	live := inv.live[k]
 	if !inv.inScope(k) {
 		docs, errs, live = nil, nil, nil
 	}
 	old := inv.entries[k]
-	if old != nil {
-		if o := old.Origin(); o != nil {
-			removeFrom(inv.fileKeys, o.File, k)
-		}
-	}
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
+			inv.reindexFile(k, old, nil)
 			delete(inv.entries, k)
 			for s := range inv.subs {
 				s.markKey(k)
@@ -297,11 +370,9 @@ func (inv *Inventory) recompute(k Key) {
 	slices.SortFunc(docs, func(a, b Desired) int {
 		return cmp.Or(cmp.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Doc, b.Origin.Doc), cmp.Compare(a.Origin.Item, b.Origin.Item))
 	})
-	slices.SortFunc(errs, func(a, b RepoError) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
+	slices.SortFunc(errs, compareErrors)
 	inv.version++
-	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version}
+	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version, defaultClass: inv.base.DefaultIngressClass}
 	switch {
 	case len(errs) > 0:
 		e.Status = StatusError
@@ -309,6 +380,7 @@ func (inv *Inventory) recompute(k Key) {
 		e.Status = StatusConflict
 	case len(docs) == 0:
 		e.Status = StatusMissingGit
+		e.GitUnknown, e.BlockedBy = inv.gitUnknown()
 	case live == nil:
 		e.Status = StatusMissingLive
 		e.LiveUnknown = !inv.liveKnown
@@ -333,11 +405,45 @@ func (inv *Inventory) recompute(k Key) {
 	}
 	if o := e.Origin(); o != nil {
 		e.Git = inv.fileInfo[o.File]
-		inv.fileKeys[o.File] = addOnce(inv.fileKeys[o.File], k)
 	}
+	inv.reindexFile(k, old, e)
 	inv.entries[k] = e
 	for s := range inv.subs {
 		s.markKey(k)
+	}
+}
+
+// compareErrors orders repo errors by place.
+func compareErrors(a, b RepoError) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
+}
+
+// reindexFile moves k in fileKeys from the file of old's first origin to
+// the file of e's (either entry may be nil, or have no origin). Callers
+// hold mu.
+func (inv *Inventory) reindexFile(k Key, old, e *Entry) {
+	var from, to string
+	if o := old.originOrNil(); o != nil {
+		from = o.File
+	}
+	if o := e.originOrNil(); o != nil {
+		to = o.File
+	}
+	if from == to {
+		return
+	}
+	if ks := inv.fileKeys[from]; ks != nil {
+		if ks.remove(k); len(ks.list) == 0 {
+			delete(inv.fileKeys, from)
+		}
+	}
+	if to != "" {
+		ks := inv.fileKeys[to]
+		if ks == nil {
+			ks = &keySet{}
+			inv.fileKeys[to] = ks
+		}
+		ks.add(k)
 	}
 }
 

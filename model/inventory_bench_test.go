@@ -2,6 +2,8 @@ package model_test
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
@@ -27,6 +29,19 @@ func fixture(n int) ([]*model.LiveObject, []string, [][]model.Desired) {
 	return lives, files, docs
 }
 
+// join makes an inventory of the live objects and the sources (files[i]
+// holds docs[i]).
+func join(lives []*model.LiveObject, files []string, docs [][]model.Desired) *model.Inventory {
+	inv := model.NewInventory(diffengine.Options{})
+	for _, l := range lives {
+		inv.UpsertLive(l)
+	}
+	for i, f := range files {
+		inv.SetSource(f, docs[i], nil)
+	}
+	return inv
+}
+
 // BenchmarkInitialJoin is the start-up cost: n live objects and n manifests
 // joined and diffed.
 func BenchmarkInitialJoin(b *testing.B) {
@@ -35,13 +50,7 @@ func BenchmarkInitialJoin(b *testing.B) {
 		b.Run(fmt.Sprint("N=", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				inv := model.NewInventory(diffengine.Options{})
-				for _, l := range lives {
-					inv.UpsertLive(l)
-				}
-				for i, f := range files {
-					inv.SetSource(f, docs[i], nil)
-				}
+				join(lives, files, docs)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/object")
 		})
@@ -92,6 +101,78 @@ func BenchmarkFileChange(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				inv.SetSource(files[7], alt[i%2], nil)
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkRetained measures the heap an inventory of n joined objects
+// keeps (after a GC), per object: what holding entries costs, as opposed
+// to the work of building them.
+func BenchmarkRetained(b *testing.B) {
+	const n = 10000
+	lives, files, docs := fixture(n)
+	b.ReportAllocs()
+	var retained float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		inv := model.NewInventory(diffengine.Options{})
+		for i, l := range lives {
+			inv.UpsertLive(l)
+			inv.SetSource(files[i], docs[i], nil)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		retained = float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		runtime.KeepAlive(inv)
+	}
+	b.ReportMetric(retained/n, "retained-B/object")
+}
+
+// BenchmarkBigSource is a generated bundle of 40,000 documents in one file
+// (source), against the same documents in 20 files of 2,000: joining them,
+// and one document of the big file changed (the file is read again whole).
+// Both must be linear in the documents: per key, the recompute looks up its
+// documents and the file index without scanning the file.
+func BenchmarkBigSource(b *testing.B) {
+	const n = 40000
+	for _, nfiles := range []int{1, 20} {
+		lives := make([]*model.LiveObject, n)
+		files := make([]string, nfiles)
+		docs := make([][]model.Desired, nfiles)
+		for f := range files {
+			files[f] = fmt.Sprintf("bundle-%02d.yaml", f)
+		}
+		for i := range n {
+			name := fmt.Sprint("app", i)
+			f := i % nfiles
+			lives[i] = live(ingress("default", name, name+".example.com", 80))
+			docs[f] = append(docs[f], desired(ingress("default", name, name+".example.com", 80), files[f], 1+6*len(docs[f])))
+		}
+		b.Run(fmt.Sprintf("join/files=%d", nfiles), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				join(lives, files, docs)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/doc")
+		})
+		if nfiles != 1 {
+			continue
+		}
+		inv := join(lives, files, docs)
+		edited := slices.Clone(docs[0])
+		edited[7] = desired(ingress("default", "app7", "app7.example.com", 81), files[0], edited[7].Origin.Line)
+		alt := [][]model.Desired{edited, docs[0]}
+		status := []model.FileStatus{model.FileModified, model.FileClean}
+		b.Run("one-doc-changed/files=1", func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				inv.SetSource(files[0], alt[i%2], nil)
+				inv.SetFileInfo(files[0], model.FileInfo{Status: status[i%2]})
 				i++
 			}
 		})

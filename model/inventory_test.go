@@ -3,6 +3,7 @@ package model_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -379,5 +380,133 @@ func TestRepoErrorPlace(t *testing.T) {
 		if c.e.Place() != c.place || c.e.Error() != c.text {
 			t.Errorf("%+v: Place %q, Error %q; want %q, %q", c.e, c.e.Place(), c.e.Error(), c.place, c.text)
 		}
+	}
+}
+
+// TestBigSourceJoinsEachKey: a source of many documents (a generated
+// bundle), given out of key order, with a key defined twice, errors with
+// and without a key and a key shared with another file, joins each key to
+// exactly its own documents and errors; replacing and removing it leaves
+// nothing behind, and the file index follows (SetFileInfo reaches exactly
+// the keys whose manifest the file still is).
+func TestBigSourceJoinsEachKey(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	const n = 50
+	var docs []model.Desired
+	for i := n - 1; i >= 0; i-- { // reverse order: the source sorts a copy
+		docs = append(docs, desired(ingress("web", fmt.Sprintf("o%02d", i), "h", 80), "bundle.yaml", 1+10*i))
+	}
+	docs = append(docs, desired(ingress("web", "o07", "h", 80), "bundle.yaml", 1000))
+	given := slices.Clone(docs)
+	keyed := model.Key{Namespace: "web", Name: "o09"}
+	errs := []model.RepoError{
+		{File: "bundle.yaml", Line: 2000, Message: "no name"},
+		{File: "bundle.yaml", Line: 91, Key: &keyed, Message: "bad port"},
+	}
+	inv.SetSource("bundle.yaml", docs, errs)
+	if !slices.EqualFunc(docs, given, func(a, b model.Desired) bool { return a.Origin == b.Origin }) {
+		t.Error("SetSource reordered the caller's documents")
+	}
+	inv.SetSource("other.yaml", []model.Desired{desired(ingress("web", "o03", "h", 80), "other.yaml", 1)}, nil)
+	for i := range n {
+		k := model.Key{Namespace: "web", Name: fmt.Sprintf("o%02d", i)}
+		e := mustGet(t, inv, k)
+		want, lines := model.StatusMissingLive, []int{1 + 10*i}
+		switch i {
+		case 3:
+			want = model.StatusConflict
+		case 7:
+			want, lines = model.StatusConflict, []int{1 + 10*i, 1000}
+		case 9:
+			want = model.StatusError
+		}
+		if e.Status != want {
+			t.Errorf("%s: status %s, want %s", k, e.Status, want)
+		}
+		var got []int
+		for _, d := range e.Desired {
+			if d.Origin.File == "bundle.yaml" {
+				got = append(got, d.Origin.Line)
+			}
+		}
+		if !slices.Equal(got, lines) {
+			t.Errorf("%s: documents at lines %v, want %v", k, got, lines)
+		}
+		if (len(e.Errors) > 0) != (i == 9) {
+			t.Errorf("%s: errors %v", k, e.Errors)
+		}
+	}
+	if e := mustGet(t, inv, model.ErrorKey(errs[0])); e.Status != model.StatusError || len(e.Errors) != 1 || e.Errors[0].Line != 2000 {
+		t.Errorf("unnamed error entry = %+v", e)
+	}
+
+	// The file now holds only o00..o09: the others are gone, and a git
+	// status change reaches exactly the keys the file is still the
+	// manifest of (o03's first origin is bundle.yaml: it sorts first).
+	inv.SetSource("bundle.yaml", slices.DeleteFunc(slices.Clone(given), func(d model.Desired) bool { return d.Origin.Line > 100 }), nil)
+	if _, ok := inv.Get(model.Key{Namespace: "web", Name: "o10"}); ok {
+		t.Error("web/o10 still present after the file dropped it")
+	}
+	before := inv.Snapshot()
+	inv.SetFileInfo("bundle.yaml", model.FileInfo{Status: model.FileModified})
+	for i, e := range inv.Snapshot().Entries {
+		changed := e.Version != before.Entries[i].Version
+		if want := e.Origin() != nil && e.Origin().File == "bundle.yaml"; changed != want || (want && e.Git.Status != model.FileModified) {
+			t.Errorf("%s: refreshed %v (git %v), want %v", e.Key, changed, e.Git.Status, want)
+		}
+	}
+	// o03 leaves the bundle: its manifest is now other.yaml alone.
+	inv.SetSource("bundle.yaml", slices.DeleteFunc(slices.Clone(given), func(d model.Desired) bool { return d.Origin.Line > 100 || d.Origin.Line == 31 }), nil)
+	before = inv.Snapshot()
+	inv.SetFileInfo("other.yaml", model.FileInfo{Status: model.FileUntracked})
+	for i, e := range inv.Snapshot().Entries {
+		if changed, want := e.Version != before.Entries[i].Version, e.Key.Name == "o03"; changed != want || (want && e.Git.Status != model.FileUntracked) {
+			t.Errorf("%s: refreshed %v (git %v) by other.yaml's status, want %v", e.Key, changed, e.Git.Status, want)
+		}
+	}
+	inv.RemoveSource("bundle.yaml")
+	inv.RemoveSource("other.yaml")
+	if inv.Len() != 0 {
+		t.Fatalf("inventory has %d entries after both sources left, want 0", inv.Len())
+	}
+}
+
+// TestFileInfoDoesNotDiffAgain: a git status change refreshes the entry's
+// Git facts but keeps its diff: the documents and the live object did not
+// change, and re-diffing every key of a 40,000-document file for a status
+// flip would double the cost of every edit of it.
+func TestFileInfoDoesNotDiffAgain(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	k := model.Key{Namespace: "web", Name: "shop"}
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 8080)))
+	inv.SetSource("shop.yaml", []model.Desired{desired(ingress("web", "shop", "shop.example.com", 80), "shop.yaml", 1)}, nil)
+	before := mustGet(t, inv, k)
+	if before.Status != model.StatusDrifted || len(before.Changes) == 0 {
+		t.Fatalf("setup: %s with %d changes, want drifted", before.Status, len(before.Changes))
+	}
+	inv.SetFileInfo("shop.yaml", model.FileInfo{Status: model.FileModified})
+	after := mustGet(t, inv, k)
+	if after.Git.Status != model.FileModified || after.Version == before.Version {
+		t.Errorf("git = %v, version %d → %d: want modified, a new version", after.Git.Status, before.Version, after.Version)
+	}
+	if &after.Changes[0] != &before.Changes[0] {
+		t.Error("SetFileInfo diffed the entry again")
+	}
+}
+
+// TestLiveUnknownWhilePartial: a live side that holds only some objects (a
+// --live-file of one Ingress) leaves the others unknown, not missing.
+func TestLiveUnknownWhilePartial(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	for _, name := range []string{"shop", "blog"} {
+		inv.SetSource(name+".yaml", []model.Desired{desired(ingress("web", name, name+".example.com", 80), name+".yaml", 1)}, nil)
+	}
+	inv.UpsertLive(live(ingress("web", "shop", "shop.example.com", 80)))
+	inv.SetCluster(model.ConnState{Phase: model.ConnOffline, Partial: true})
+	if e := mustGet(t, inv, model.Key{Namespace: "web", Name: "blog"}); e.Status != model.StatusMissingLive || !e.LiveUnknown {
+		t.Errorf("blog: %s, LiveUnknown %v; want missing-live, unknown", e.Status, e.LiveUnknown)
+	}
+	if e := mustGet(t, inv, model.Key{Namespace: "web", Name: "shop"}); e.Status != model.StatusInSync {
+		t.Errorf("shop: %s, want in-sync", e.Status)
 	}
 }

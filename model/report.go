@@ -32,6 +32,14 @@ type ReportObject struct {
 	Changes    []AttributedChange `json:"changes"`
 	Ignored    []IgnoredChange    `json:"ignored"`
 	Errors     []RepoError        `json:"errors,omitempty"`
+	// BlockedBy names, for status unknown, the inputs that could not be
+	// read and could define the object ("file:line", or "." for the repo
+	// root).
+	BlockedBy []string `json:"blockedBy,omitempty"`
+	// LiveUnknown qualifies a missing-live object: the live side was not
+	// (or not wholly) read, so it is missing only as far as anyone knows
+	// (see Entry.LiveUnknown; cluster.partial says why).
+	LiveUnknown bool `json:"liveUnknown,omitempty"`
 }
 
 // NewReport builds the report of a snapshot.
@@ -47,10 +55,13 @@ func NewReport(s Snapshot) Report {
 // NewReportObject is the report of one entry.
 func NewReportObject(e *Entry) ReportObject {
 	o := ReportObject{
-		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.Status,
+		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.ReportStatus(),
 		Severity: e.Severity, Categories: nonNil(e.Categories),
 		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
-		Errors: e.Errors,
+		Errors: e.Errors, LiveUnknown: e.LiveUnknown,
+	}
+	for _, b := range e.BlockedBy {
+		o.BlockedBy = append(o.BlockedBy, b.Place())
 	}
 	if len(e.Desired) > 1 {
 		for _, d := range e.Desired {
@@ -124,13 +135,14 @@ func nonNil[T any](s []T) []T {
 
 // ExitCode is the `check` exit code for a snapshot: 0 when everything is in
 // sync, 1 when drift, a missing object or a conflict was found, 2 when some
-// input could not be read (everything else is still reported). Fatal errors
-// (3) are the caller's.
+// input could not be read (everything else is still reported; an object
+// whose absence from Git is not verified is such a case, not a missing
+// one). Fatal errors (3) are the caller's.
 func (s Snapshot) ExitCode() int {
 	code := 0
 	for i := range s.Entries {
-		switch s.Entries[i].Status {
-		case StatusError:
+		switch s.Entries[i].ReportStatus() {
+		case StatusError, StatusUnknown:
 			return 2
 		case StatusInSync:
 		default:

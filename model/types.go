@@ -64,6 +64,13 @@ const (
 	StatusMissingGit  Status = "missing-git"  // in the cluster, not in Git
 	StatusConflict    Status = "conflict"     // defined more than once in Git
 	StatusError       Status = "error"        // a manifest could not be read
+
+	// StatusUnknown is how reports (check, diff -o json) name a missing-git
+	// entry whose absence from Git is not verified (Entry.GitUnknown): it
+	// is live, and an input that could define it could not be read.
+	// Entries never carry it; it is not in Statuses, which the TUI's tabs
+	// follow.
+	StatusUnknown Status = "unknown"
 )
 
 // Statuses lists every status in the order summaries show them.
@@ -318,6 +325,11 @@ type Entry struct {
 	Severity Severity `json:"severity"`
 	// Categories are the categories the changes hit.
 	Categories []Category `json:"categories"`
+	// defaultClass is the cluster's default IngressClass the entry was
+	// diffed with: with Desired[0] and Live it is everything NormalizePair
+	// reads, so Normalized can give the compared pair on demand instead of
+	// every entry holding two more copies of its object.
+	defaultClass string
 	// Errors are the read errors for this key (status error).
 	Errors []RepoError `json:"errors,omitempty"`
 	// Git describes the origin file of Desired[0].
@@ -329,6 +341,65 @@ type Entry struct {
 	// object is missing live only as far as anyone knows, and no action may
 	// rely on it.
 	LiveUnknown bool `json:"-"`
+	// GitUnknown qualifies a missing-git entry while the repo side is not
+	// fully read: its first scan has not finished, its root cannot be read,
+	// or an input that could define any key cannot be read (BlockedBy).
+	// The object is missing from Git only as far as anyone knows: "missing"
+	// is a verdict only when that side was fully read, and nothing may be
+	// deleted or written on it.
+	GitUnknown bool `json:"-"`
+	// BlockedBy are the unreadable inputs behind GitUnknown, sorted by
+	// place: repo errors that name no object, or one error with File "."
+	// for an unreadable repo root. Empty while the first scan runs. The
+	// slice is shared by every blocked entry: never modify it.
+	BlockedBy []RepoError `json:"-"`
+}
+
+// ReportStatus is the status reports show: StatusUnknown for a missing-git
+// entry whose absence is not verified, else Status. A script that deletes
+// what is "missing-git" must never see an unverified absence under that
+// word.
+func (e *Entry) ReportStatus() Status {
+	if e.GitUnknown {
+		return StatusUnknown
+	}
+	return e.Status
+}
+
+// BlockedPlaces names the inputs behind GitUnknown for people: "the repo
+// root", or up to max places ("apps/x.yaml:3, … and 2 more"), or "" while
+// the first scan runs.
+func (e *Entry) BlockedPlaces(max int) string {
+	if len(e.BlockedBy) == 1 && e.BlockedBy[0].File == "." {
+		return "the repo root"
+	}
+	var places []string
+	for i, b := range e.BlockedBy {
+		if i == max {
+			places = append(places, fmt.Sprintf("%d more", len(e.BlockedBy)-max))
+			break
+		}
+		places = append(places, b.Place())
+	}
+	return strings.Join(places, ", ")
+}
+
+// GitUnknownReason says in words why a GitUnknown entry's absence from Git
+// is not known ("" when it is known).
+func (e *Entry) GitUnknownReason() string {
+	switch {
+	case !e.GitUnknown:
+		return ""
+	case len(e.BlockedBy) == 0:
+		return "the repo has not been read yet, so whether " + e.Key.String() + " is in a manifest is not known"
+	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File == ".":
+		return "the repo cannot be read (" + e.BlockedBy[0].Message + "), so whether " + e.Key.String() + " is in a manifest is not known"
+	case len(e.BlockedBy) == 1:
+		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String() +
+			", so whether it is in a manifest is not known; fix it first"
+	}
+	return fmt.Sprintf("%d inputs that could define %s cannot be read (%s), so whether it is in a manifest is not known; fix them first",
+		len(e.BlockedBy), e.Key, e.BlockedPlaces(3))
 }
 
 // Origin returns the first desired document's origin, or nil.
@@ -337,6 +408,27 @@ func (e *Entry) Origin() *Origin {
 		return nil
 	}
 	return &e.Desired[0].Origin
+}
+
+// Normalized returns Git and live normalized exactly as the inventory
+// compared them (diffengine.NormalizePair with the entry's effective
+// namespace and the cluster's default IngressClass it was diffed with);
+// either is nil when that side is missing. For a conflict it normalizes
+// the first document. Views show this pair so that what they show is what
+// the diff saw; it is computed on each call (one object's worth of work)
+// rather than kept: holding it would double the inventory's retained
+// memory.
+func (e *Entry) Normalized() (git, live *networkingv1.Ingress) {
+	opts := diffengine.Options{DefaultIngressClass: e.defaultClass}
+	var g, l *networkingv1.Ingress
+	if len(e.Desired) > 0 {
+		g = e.Desired[0].Ingress
+		opts.DefaultNamespace = e.Desired[0].Namespace
+	}
+	if e.Live != nil {
+		l = e.Live.Ingress
+	}
+	return diffengine.NormalizePair(g, l, opts)
 }
 
 // OriginNames names every document that defines the key ("file:line" or
@@ -402,6 +494,15 @@ type ConnState struct {
 	Context   string `json:"context,omitempty"`
 	Server    string `json:"server,omitempty"`
 	Namespace string `json:"namespace,omitempty"`
+	// Partial is set when the live side is known to hold only some of
+	// the cluster's objects (a --live-file of bare objects, not a List):
+	// an object missing from it is missing live only as far as anyone
+	// knows (Entry.LiveUnknown).
+	Partial bool `json:"partial,omitempty"`
+	// Warnings are problems reading the live side that did not stop it
+	// (an object read without its attribution, a partial dump), as
+	// "file:line: message".
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // RepoState is the repo side's state.
@@ -421,6 +522,10 @@ type RepoState struct {
 	Scanning bool `json:"scanning"`
 	// Err is the last repo-level error (unreadable root, bad config).
 	Err string `json:"error,omitempty"`
+	// Unreadable is set with Err when the manifests as a whole cannot be
+	// read: the root is gone or cannot be listed. What was read before is
+	// kept, but no key is known to be missing from Git meanwhile.
+	Unreadable bool `json:"unreadable,omitempty"`
 }
 
 // Batch is one coalesced update for subscribers.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -170,6 +171,9 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 	if e.LiveUnknown {
 		return "the cluster has not been listed yet: whether it exists live is not known"
 	}
+	if e.GitUnknown {
+		return "whether it is in Git is not known: " + cmp.Or(e.BlockedPlaces(2), "the repo is being read") + " — fix that first"
+	}
 	switch e.Status {
 	case model.StatusInSync:
 		return "in sync: nothing to reconcile"
@@ -325,6 +329,11 @@ func (f actionFlow) executed(msg execResultMsg) (actionFlow, tea.Cmd, flowEffect
 		}
 		f.record(text, true)
 		return f, nil, flowEffect{flash: text, ok: true}
+	case errors.As(err, new(*model.NotCommittedError)):
+		// The file changed: say so, not "failed".
+		f.record(err.Error(), false)
+		return f, f.notice("Accept of "+k.String()+": written, not committed", err.Error(),
+			"The file stays written; commit it with git once the cause is gone."), flowEffect{}
 	case errors.Is(err, model.ErrStale):
 		f.record(err.Error(), false)
 		hint := "The detail view behind this dialog shows the object as it is now: review the new diff, " +

@@ -585,20 +585,27 @@ func TestLiveUnknownEntry(t *testing.T) {
 	if row := rowWith(screenText(m), "tools/status"); !strings.Contains(row, "? live unknown") || strings.Contains(row, "missing-live") {
 		t.Errorf("row = %q, want the ? live unknown badge", row)
 	}
-	m = selectKey(t, press(t, m, "g"), "tools/status")
+	m = refusesBoth(t, selectKey(t, press(t, m, "g"), "tools/status"), fa, "the cluster has not been listed yet")
+	m = press(t, m, "enter")
+	if s := collapse(screenText(m)); !strings.Contains(s, "? live unknown") || !strings.Contains(s, "whether this object exists live is not known") {
+		t.Errorf("detail does not explain:\n%s", screenText(m))
+	}
+}
+
+// refusesBoth presses r and a on the selected entry: each flashes a reason
+// containing want, and no plan is asked for.
+func refusesBoth(t *testing.T, m Model, fa *fakeActions, want string) Model {
+	t.Helper()
 	for _, k := range []string{"r", "a"} {
 		m = act(t, m, k)
-		if !strings.Contains(m.flash, "the cluster has not been listed yet") {
-			t.Errorf("%s: flash %q, want the reason", k, m.flash)
+		if !strings.Contains(m.flash, want) {
+			t.Errorf("%s: flash %q, want the reason %q", k, m.flash, want)
 		}
 	}
 	if p, _ := fa.calls(); len(p) != 0 {
 		t.Fatalf("Plan called: %+v", p)
 	}
-	m = press(t, m, "enter")
-	if s := collapse(screenText(m)); !strings.Contains(s, "? live unknown") || !strings.Contains(s, "whether this object exists live is not known") {
-		t.Errorf("detail does not explain:\n%s", screenText(m))
-	}
+	return m
 }
 
 func rowWith(screen, name string) string {
@@ -628,5 +635,28 @@ func TestCtrlCQuitsFromADialog(t *testing.T) {
 	}
 	if _, e := fa.calls(); len(e) != 0 {
 		t.Error("ctrl+c confirmed the dialog")
+	}
+}
+
+// TestGitUnknownEntry: a live object in no manifest that could be read,
+// while a manifest with a YAML error could define it, reads "? git
+// unknown", names the file in the row and the detail, and offers no action:
+// a revert would delete it, an accept write a second manifest.
+func TestGitUnknownEntry(t *testing.T) {
+	fa := newFakeActions()
+	m, src := newActionModel(t, 140, 30, fa)
+	dbg := entryByKey(src.snap.Entries, "shop", "shop-debug")
+	broken := model.RepoError{File: "apps/shop/broken.yaml", Line: 7, Message: "YAML: did not find expected key"}
+	dbg.GitUnknown, dbg.BlockedBy, dbg.Version = true, []model.RepoError{broken}, dbg.Version+1000
+	m = update(m, batchMsg{model.Batch{Changed: []model.Entry{dbg}}})
+	if row := rowWith(screenText(m), "shop/shop-debug"); !strings.Contains(row, "? git unknown") || strings.Contains(row, "missing-git") ||
+		!strings.Contains(row, "broken.yaml:7") {
+		t.Errorf("row = %q, want the ? git unknown badge and the blocking file", row)
+	}
+	m = refusesBoth(t, selectKey(t, press(t, m, "g"), "shop/shop-debug"), fa, "whether it is in Git is not known: apps/shop/broken.yaml:7")
+	m = press(t, m, "enter")
+	if s := collapse(screenText(m)); !strings.Contains(s, "? git unknown") || !strings.Contains(s, broken.Error()) ||
+		!strings.Contains(s, "whether it is in Git is not known") {
+		t.Errorf("detail does not explain:\n%s", screenText(m))
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -165,7 +166,7 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 	switch id {
 	case colStatus:
 		p := st.status[r.e.Status]
-		if r.e.LiveUnknown {
+		if unknown(&r.e) {
 			p = st.faint
 		}
 		return l.sym.entryBadge(&r.e), p
@@ -186,6 +187,9 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 		}
 		return lastChangeFit(r.last, now, width, l.sym.ellipsis), st.muted
 	case colOrigin:
+		if r.origin == "" && r.e.GitUnknown {
+			return clipMiddle("? "+cmp.Or(r.e.BlockedPlaces(1), "repo not read yet"), width, l.sym.ellipsis), st.faint
+		}
 		if r.origin == "" && r.e.Status == model.StatusMissingGit {
 			return "(not in Git)", st.faint
 		}

@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -23,7 +22,6 @@ type detailModel struct {
 	sym    *symbols
 	now    func() time.Time
 	keys   detailKeyMap
-	opts   diffengine.Options
 
 	width int
 
@@ -41,8 +39,8 @@ type detailModel struct {
 	sections []int // first line of each section, for tab/shift+tab
 }
 
-func newDetail(st *themes.Styles, sym *symbols, now func() time.Time, opts diffengine.Options) detailModel {
-	d := detailModel{styles: st, sym: sym, now: now, keys: defaultDetailKeyMap(), opts: opts}
+func newDetail(st *themes.Styles, sym *symbols, now func() time.Time) detailModel {
+	d := detailModel{styles: st, sym: sym, now: now, keys: defaultDetailKeyMap()}
 	d.vp = viewport.New()
 	vk := d.vp.KeyMap
 	vk.Up, vk.Down = d.keys.Up, d.keys.Down
@@ -80,7 +78,7 @@ func (d *detailModel) open(e model.Entry) {
 // is CPU work for one object, done in Update, never per frame.
 func (d *detailModel) setEntry(e model.Entry) {
 	if e.Key != d.entry.Key || e.Version != d.version || d.version == 0 {
-		d.diff = buildDiff(e, d.opts)
+		d.diff = buildDiff(e)
 		d.version = e.Version
 	}
 	d.entry = e
@@ -94,10 +92,10 @@ func (d *detailModel) markGone() {
 	d.render()
 }
 
-// buildDiff chooses what to compare: Git against live; for a conflict the
-// first two Git documents against each other; otherwise the one side that
-// exists.
-func buildDiff(e model.Entry, opts diffengine.Options) yamlDiff {
+// buildDiff chooses what to compare: Git against live, normalized as the
+// inventory compared them (Entry.Normalized); for a conflict the first two
+// Git documents against each other; otherwise the one side that exists.
+func buildDiff(e model.Entry) yamlDiff {
 	liveTitle := "live (cluster)"
 	switch {
 	case e.Status == model.StatusConflict && len(e.Desired) >= 2:
@@ -105,22 +103,13 @@ func buildDiff(e model.Entry, opts diffengine.Options) yamlDiff {
 		return newYAMLDiff("Git "+a.Origin.String(), "Git "+b.Origin.String(),
 			diffengine.Normalize(a.Ingress, a.Namespace), diffengine.Normalize(b.Ingress, b.Namespace))
 	case len(e.Desired) > 0:
-		d := e.Desired[0]
-		o := opts
-		o.DefaultNamespace = d.Namespace
-		g, l := diffengine.NormalizePair(d.Ingress, liveIngress(e), o)
-		return newYAMLDiff("Git "+d.Origin.String(), liveTitle, g, l)
+		g, l := e.Normalized()
+		return newYAMLDiff("Git "+e.Desired[0].Origin.String(), liveTitle, g, l)
 	case e.Live != nil:
-		return newYAMLDiff("Git (no manifest)", liveTitle, nil, diffengine.Normalize(e.Live.Ingress, ""))
+		_, l := e.Normalized()
+		return newYAMLDiff("Git (no manifest)", liveTitle, nil, l)
 	}
 	return yamlDiff{}
-}
-
-func liveIngress(e model.Entry) *networkingv1.Ingress {
-	if e.Live == nil {
-		return nil
-	}
-	return e.Live.Ingress
 }
 
 // Update scrolls and toggles.
@@ -412,6 +401,10 @@ func explain(e model.Entry, sym *symbols) string {
 		return "Defined in Git" + where + ", but not in the cluster: it was deleted live, or never applied. " +
 			"Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."
 	case model.StatusMissingGit:
+		if e.GitUnknown {
+			return "In the cluster, and in no manifest that could be read — but " + gitUnknownWhy(&e) +
+				" So whether it is in Git is not known, and it can be neither deleted nor written to a new manifest until that is fixed."
+		}
 		who := ""
 		if m := e.Live.LastChange(); m.Manager != "" {
 			who = " Last written by " + m.Manager + " (" + m.Operation + ")."
@@ -543,4 +536,29 @@ func (d *detailModel) yaml(b *bodyBuilder) {
 		lines = df.sideBySide(d.styles, d.sym, b.w)
 	}
 	b.lines = append(b.lines, lines...)
+}
+
+// gitUnknownWhy says, as a sentence, what keeps a GitUnknown entry from
+// being a missing-git verdict: the repo not read yet, its root unreadable,
+// or the unreadable inputs that could define the object (the first three;
+// the errors tab lists them all).
+func gitUnknownWhy(e *model.Entry) string {
+	switch {
+	case len(e.BlockedBy) == 0:
+		return "the repo has not been read completely yet."
+	case e.BlockedBy[0].File == ".":
+		return "the repo cannot be read: " + e.BlockedBy[0].Message + "."
+	}
+	var parts []string
+	for i, b := range e.BlockedBy {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more (tab 6)", len(e.BlockedBy)-3))
+			break
+		}
+		parts = append(parts, b.Error())
+	}
+	if len(e.BlockedBy) == 1 {
+		return parts[0] + " — that input cannot be read, and it could define this object."
+	}
+	return "these inputs cannot be read, and any of them could define this object: " + strings.Join(parts, "; ") + "."
 }

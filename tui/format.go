@@ -106,17 +106,25 @@ func (s *symbols) badgeText(st model.Status) string {
 }
 
 // entryBadge is badgeText for an entry: an entry that is missing live only
-// because the cluster has never been listed says so instead.
+// because the cluster has never been listed, or missing from Git only
+// because an input that could define it cannot be read, says so instead.
 func (s *symbols) entryBadge(e *model.Entry) string {
 	if e.LiveUnknown {
 		return "? live unknown"
 	}
+	if e.GitUnknown {
+		return "? git unknown"
+	}
 	return s.badgeText(e.Status)
 }
 
+// unknown reports whether an entry's status is a guess (LiveUnknown,
+// GitUnknown): its badge is drawn faint.
+func unknown(e *model.Entry) bool { return e.LiveUnknown || e.GitUnknown }
+
 // entryStyle is the style of an entry's badge.
 func entryStyle(st *themes.Styles, e *model.Entry) lipgloss.Style {
-	if e.LiveUnknown {
+	if unknown(e) {
 		return st.Faint
 	}
 	return statusStyle(st, e.Status)

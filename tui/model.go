@@ -109,7 +109,7 @@ func New(o Options) Model {
 	}
 	m.styles = m.buildStyles()
 	m.list = newList(m.styles, m.sym, now)
-	m.detail = newDetail(m.styles, m.sym, now, o.Diff)
+	m.detail = newDetail(m.styles, m.sym, now)
 	m.flow = newActionFlow(o, m.styles, m.sym, now)
 	m.applyStyles()
 	return m

@@ -10,7 +10,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/themes"
 )
@@ -49,10 +48,6 @@ type Options struct {
 	RevertDisabled, AcceptDisabled string
 	// Now is the clock for relative times; nil means time.Now.
 	Now func() time.Time
-	// Diff are the options the inventory diffs with (default namespace,
-	// the cluster's default IngressClass), so that the YAML view
-	// normalizes both sides the way the diff did.
-	Diff diffengine.Options
 }
 
 // Run shows the TUI until the user quits (nil) or ctx is cancelled (nil:

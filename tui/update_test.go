@@ -8,6 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -654,5 +656,35 @@ func TestCursorStaysOnTopUntilMoved(t *testing.T) {
 	m = update(m, batchMsg{model.Batch{Changed: []model.Entry{n2}}})
 	if got := selectedKey(t, m).String(); got != chosen {
 		t.Fatalf("after the user moved: selected %s, want %s", got, chosen)
+	}
+}
+
+// The YAML view shows the pair the inventory compared: an Ingress that is
+// in sync because the API server filled in the cluster's default class
+// (known to the inventory, not to the TUI's options) shows no difference.
+func TestDetailYAMLIsTheComparedPair(t *testing.T) {
+	mk := func(class string) *networkingv1.Ingress {
+		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}}
+		if class != "" {
+			ing.Spec.IngressClassName = &class
+		}
+		return ing
+	}
+	inv := model.NewInventory(diffengine.Options{})
+	inv.SetDefaultIngressClass("nginx")
+	inv.UpsertLive(&model.LiveObject{Ingress: mk("nginx")})
+	inv.SetSource("web.yaml", []model.Desired{{Ingress: mk(""), Namespace: "shop", Origin: model.Origin{File: "web.yaml", Line: 1, Item: -1}}}, nil)
+	if e, _ := inv.Get(model.Key{Namespace: "shop", Name: "web"}); e.Status != model.StatusInSync {
+		t.Fatalf("status %v, want in sync", e.Status)
+	}
+	src := newFakeSource(inv.Snapshot())
+	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
+	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	ch, cancel := src.Subscribe()
+	m = update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
+	m = selectKey(t, m, "shop/web")
+	m = press(t, m, "enter")
+	if len(m.detail.diff.hunks) != 0 || !strings.Contains(m.detail.diff.right, "ingressClassName: nginx") || !strings.Contains(m.detail.diff.left, "ingressClassName: nginx") {
+		t.Errorf("YAML view differs from what was compared:\n--- git\n%s\n--- live\n%s", m.detail.diff.left, m.detail.diff.right)
 	}
 }

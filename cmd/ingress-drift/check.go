@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +21,8 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 exits with:
   0  every object is in sync
   1  drift, a missing object or a conflict was found
-  2  some input could not be read (everything else is still reported)
+  2  some input could not be read (everything else is still reported); a live
+     object that input could define is "unknown", not missing-git
   3  fatal: no cluster, bad flags
 
 --live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
@@ -70,14 +72,16 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 			origin = o.String()
 		} else if len(e.Errors) > 0 {
 			origin = e.Errors[0].Place()
+		} else if e.GitUnknown {
+			origin = "? " + cmp.Or(e.BlockedPlaces(1), "repo not read")
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Status, sev, e.Key.Display(), cats, len(e.Changes), origin)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", e.ReportStatus(), sev, e.Key.Display(), cats, len(e.Changes), origin)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	for i := range snap.Entries {
-		if e := &snap.Entries[i]; e.Status != model.StatusInSync && e.Status != model.StatusMissingLive && e.Status != model.StatusMissingGit {
+		if e := &snap.Entries[i]; e.GitUnknown || e.Status != model.StatusInSync && e.Status != model.StatusMissingLive && e.Status != model.StatusMissingGit {
 			fmt.Fprintln(out)
 			printEntry(out, e)
 		}
@@ -86,6 +90,9 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 	var parts []string
 	for _, st := range model.Statuses {
 		parts = append(parts, fmt.Sprintf("%d %s", s[st], st))
+	}
+	if n := s[model.StatusUnknown]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", n, model.StatusUnknown))
 	}
 	_, err := fmt.Fprintf(out, "\n%s\n", strings.Join(parts, ", "))
 	return err
@@ -116,6 +123,10 @@ func printEntry(out io.Writer, e *model.Entry) {
 	case model.StatusMissingLive:
 		fmt.Fprintf(out, "%s is in Git (%s) but not in the cluster\n", e.Key, e.Origin())
 	case model.StatusMissingGit:
+		if e.GitUnknown {
+			fmt.Fprintf(out, "%s is in the cluster; %s\n", e.Key, e.GitUnknownReason())
+			break
+		}
 		fmt.Fprintf(out, "%s is in the cluster but in no manifest\n", e.Key)
 	case model.StatusInSync:
 		fmt.Fprintf(out, "%s is in sync with %s\n", e.Key, e.Origin())

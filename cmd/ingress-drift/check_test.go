@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -257,5 +258,26 @@ func TestDiffCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &obj); err != nil || obj.Status != "drifted" || len(obj.Changes) != 1 ||
 		obj.Changes[0].Path != "spec.tls[secretName=pay-tls]" || obj.Changes[0].Op != "removed" {
 		t.Errorf("diff -o json: %+v (%v)\n%s", obj, err, r.stdout)
+	}
+}
+
+// TestCheckRequestTimeout: `check` against a port that accepts the
+// connection and never completes TLS ends at --request-timeout, exit 3,
+// naming the server and the flag; without the flag the bound is 10s.
+func TestCheckRequestTimeout(t *testing.T) {
+	server := testcluster.SilentServer(t)
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kc, []byte("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \""+server+
+		"\", insecure-skip-tls-verify: true}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: x}}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "check", "--kubeconfig", kc, "--request-timeout", "1s", "--repo", t.TempDir())
+	t.Logf("stderr: %s", r.stderr)
+	if r.code != exitFatal || !strings.Contains(r.stderr, server) || !strings.Contains(r.stderr, "did not answer within 1s (--request-timeout)") {
+		t.Errorf("exit %d, want 3 with an error naming %s and the 1s --request-timeout\nstderr: %s", r.code, server, r.stderr)
+	}
+	help := run(t, "check", "--help")
+	if !regexp.MustCompile(`--request-timeout string +.*\(default "10s"\)`).MatchString(help.stdout) {
+		t.Errorf("check --help does not give --request-timeout a 10s default:\n%s", help.stdout)
 	}
 }

@@ -50,10 +50,10 @@ rule that hid them.`,
 			} else {
 				printEntry(out, entry)
 			}
-			switch entry.Status {
+			switch entry.ReportStatus() {
 			case model.StatusInSync:
 				return nil
-			case model.StatusError:
+			case model.StatusError, model.StatusUnknown:
 				return exitError{exitPartial}
 			default:
 				return exitError{exitDrift}

@@ -33,12 +33,20 @@ func loadEngine(ctx context.Context, g *globalFlags) (*engine.Engine, error) {
 }
 
 // loadSnapshot reads both sides once and returns the joined inventory.
+// Warnings about the live side (a --live-file object read without its
+// attribution, a dump that is not a List) go to stderr: the report on
+// stdout may be a machine's input, and -o json carries them in
+// cluster.warnings.
 func loadSnapshot(cmd *cobra.Command, g *globalFlags) (model.Snapshot, error) {
 	eng, err := loadEngine(cmd.Context(), g)
 	if err != nil {
 		return model.Snapshot{}, err
 	}
-	return eng.Inv.Snapshot(), nil
+	snap := eng.Inv.Snapshot()
+	for _, w := range snap.Cluster.Warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+	}
+	return snap, nil
 }
 
 // runTUI opens the terminal UI on a live engine. The engine keeps watching
@@ -63,7 +71,7 @@ func runTUI(parent context.Context, g *globalFlags, theme string) error {
 		}
 		runErr <- err
 	}()
-	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng, Diff: eng.DiffOptions()}
+	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng}
 	if g.readOnly {
 		o.ReadOnly = "read-only mode (--read-only)"
 	} else {

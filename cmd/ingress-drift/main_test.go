@@ -55,9 +55,15 @@ func run(t *testing.T, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary(t), args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent", "NO_COLOR=1", "XDG_STATE_HOME="+stateDir(t))
+	return runCmd(t, cmd)
+}
+
+// runCmd runs a prepared command and collects its output and exit code.
+func runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent", "NO_COLOR=1", "XDG_STATE_HOME="+stateDir(t))
 	err := cmd.Run()
 	r := result{stdout: out.String(), stderr: errb.String()}
 	var ee *exec.ExitError
@@ -65,7 +71,7 @@ func run(t *testing.T, args ...string) result {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
-		t.Fatalf("run %v: %v", args, err)
+		t.Fatalf("run %v: %v", cmd.Args, err)
 	}
 	return r
 }

@@ -57,10 +57,16 @@ manifest gets a new file (newManifestPath in .ingress-drift.yaml, default
 <namespace>/<name>.yaml); one that is not in the cluster is removed from its
 file (--confirm NAME). The file is written atomically and only if it did not
 change since it was read. --commit commits that file alone with go-git (never
-pushed).
+pushed), with line endings as git add would store them; everything that would
+stop the commit (detached HEAD, a merge in progress, commit.gpgSign, no
+identity, the file staged, a split index, a git lock, a filter attribute such
+as git-crypt) is checked before the file is written, and refuses the whole
+accept.
 
 Exit codes: 0 done or nothing to do, 1 refused or not confirmed (nothing
-written), 3 the write failed (nothing written) or bad flags.`,
+written), 3 the write failed (nothing written) or bad flags, 4 written but not
+committed (--commit: a git running meanwhile made the commit fail after the
+write; the file stays written).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return reconcile(cmd, g, f, args[0], model.ActionAccept)
@@ -111,6 +117,9 @@ func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string
 	}
 	res, err := eng.Execute(ctx, plan, model.ExecOptions{Confirm: typed, Commit: f.commit})
 	if err != nil {
+		if res != nil {
+			fmt.Fprintln(out, res.Message) // what was written
+		}
 		return refusal(errOut, err)
 	}
 	fmt.Fprintln(out, res.Message)
@@ -120,11 +129,21 @@ func reconcile(cmd *cobra.Command, g *globalFlags, f *reconcileFlags, arg string
 	return nil
 }
 
+// exitNotCommitted is accept --commit's exit code when the file was
+// written but the commit then failed.
+const exitNotCommitted = 4
+
 // refusal prints why nothing was written: exit 1 for a refusal or a stale
-// preview, 3 for a failed write.
+// preview, 3 for a failed write; or that the file was written but not
+// committed: exit 4.
 func refusal(w io.Writer, err error) error {
 	var refused *model.RefusedError
+	var notCommitted *model.NotCommittedError
 	switch {
+	case errors.As(err, &notCommitted):
+		fmt.Fprintln(w, err)
+		fmt.Fprintf(w, "the file stays written; commit it with git (git add %s && git commit, in the --repo directory) once the cause is gone\n", notCommitted.File)
+		return exitError{exitNotCommitted}
 	case errors.Is(err, model.ErrStale):
 		fmt.Fprintln(w, err)
 		fmt.Fprintln(w, "run the command again to see the new diff")

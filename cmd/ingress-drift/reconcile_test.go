@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // gitRepo makes a git repo with one committed manifest for namespace ns and
@@ -31,14 +33,21 @@ func gitRepo(t *testing.T, env *testcluster.Env, ns string) string {
 	return repo
 }
 
+// cliRepo is a namespace with web applied from a git repo, and the flags
+// that point the CLI at both.
+func cliRepo(t *testing.T) (env *testcluster.Env, ns, repo string, base []string) {
+	t.Helper()
+	env = testcluster.Get(t)
+	ns = env.Namespace(t)
+	repo = gitRepo(t, env, ns)
+	return env, ns, repo, []string{"--kubeconfig", env.Kubeconfig, "-n", ns, "--repo", repo}
+}
+
 // TestRevertAndAcceptCLI drives the CLI twins: previews, refusals without
 // confirmation, a revert that removes a hand-added annotation, an accept
 // with --commit, and the audit log.
 func TestRevertAndAcceptCLI(t *testing.T) {
-	env := testcluster.Get(t)
-	ns := env.Namespace(t)
-	repo := gitRepo(t, env, ns)
-	base := []string{"--kubeconfig", env.Kubeconfig, "-n", ns, "--repo", repo}
+	env, ns, repo, base := cliRepo(t)
 	key := ns + "/web"
 
 	if r := run(t, append([]string{"revert", key}, base...)...); r.code != exitOK || !strings.Contains(r.stdout, "in sync") {
@@ -96,5 +105,83 @@ func TestRevertAndAcceptCLI(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(string(audit)), "\n"); len(lines) != 3 ||
 		!strings.Contains(lines[0], `"operation":"update-live"`) || !strings.Contains(lines[1], `"operation":"edit-manifest"`) || !strings.Contains(lines[2], `"operation":"delete-live"`) {
 		t.Errorf("audit log:\n%s", audit)
+	}
+}
+
+// refusal's exit codes: 1 refused or stale (nothing written), 4 written
+// but not committed, and other errors left to main (3).
+func TestRefusalExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+		out  string
+	}{
+		{&model.RefusedError{Reason: "no"}, exitDrift, "refused: no"},
+		{&model.StaleError{What: "x"}, exitDrift, "run the command again"},
+		{&model.NotCommittedError{File: "a.yaml", Err: errors.New("index.lock exists")}, exitNotCommitted,
+			"written, not committed: a.yaml was written as previewed, but the commit failed: index.lock exists\nthe file stays written"},
+	} {
+		var b strings.Builder
+		var ee exitError
+		if err := refusal(&b, tc.err); !errors.As(err, &ee) || ee.code != tc.code || !strings.Contains(b.String(), tc.out) {
+			t.Errorf("refusal(%v) = %v, printed %q; want exit %d and %q", tc.err, err, b.String(), tc.code, tc.out)
+		}
+	}
+	if err := refusal(&strings.Builder{}, errors.New("disk full")); err == nil || err.Error() != "disk full" {
+		t.Errorf("a failed write = %v, want the error itself (exit 3)", err)
+	}
+}
+
+// TestBrokenManifestBlocksDelete is the hostile test of issue 9: the
+// manifest of a live Ingress gets a YAML error. The object is not
+// "missing-git": check reports it unknown (exit 2) naming the file, and
+// `revert --yes --confirm NAME` and `accept --yes` refuse; the object and
+// the repo stay as they were.
+func TestBrokenManifestBlocksDelete(t *testing.T) {
+	env, ns, repo, base := cliRepo(t)
+	key := ns + "/web"
+	b, err := os.ReadFile(filepath.Join(repo, "web.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An unclosed flow sequence on line 9: nothing of the file can be read.
+	broken := strings.Replace(string(b), "  rules:\n", "  rules: [\n", 1)
+	if err := os.WriteFile(filepath.Join(repo, "web.yaml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	r := run(t, append([]string{"check"}, base...)...)
+	row := ""
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, key) {
+			row = line
+			break
+		}
+	}
+	if r.code != exitPartial || !strings.HasPrefix(row, "unknown ") || !strings.Contains(row, "web.yaml:") ||
+		!strings.Contains(r.stdout, "0 missing-git") {
+		t.Fatalf("check: exit %d, want 2 with %s unknown (not missing-git), naming web.yaml\n%s%s", r.code, key, r.stdout, r.stderr)
+	}
+	r = run(t, append([]string{"check", "-o", "json"}, base...)...)
+	if r.code != exitPartial || !strings.Contains(r.stdout, `"status": "unknown"`) || !strings.Contains(r.stdout, `"blockedBy": [`) {
+		t.Fatalf("check -o json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	r = run(t, append([]string{"revert", key, "--yes", "--confirm", "web"}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stderr, "web.yaml:") || strings.Contains(r.stdout, "deleted") {
+		t.Fatalf("revert --yes --confirm web: exit %d, want 1 refused naming web.yaml\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if out := env.Kubectl(t, "-n", ns, "get", "ingress", "web", "-o", "name"); !strings.Contains(out, "web") {
+		t.Fatalf("the live Ingress is gone: %q", out)
+	}
+	r = run(t, append([]string{"accept", key, "--yes"}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stderr, "web.yaml:") {
+		t.Fatalf("accept --yes: exit %d, want 1 refused naming web.yaml\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(repo, ns)); !os.IsNotExist(err) {
+		t.Errorf("accept wrote a new manifest: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(repo, "web.yaml")); string(b) != broken {
+		t.Error("web.yaml changed")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
+	"github.com/ingress-drift/ingress-drift/model/cluster"
 	"github.com/ingress-drift/ingress-drift/model/engine"
 	"github.com/ingress-drift/ingress-drift/themes"
 )
@@ -44,7 +45,7 @@ func (g *globalFlags) engineOptions() engine.Options {
 }
 
 func newRootCommand() *cobra.Command {
-	g := &globalFlags{kube: genericclioptions.NewConfigFlags(true)}
+	g := &globalFlags{kube: cluster.NewConfigFlags()}
 	var theme string
 	root := &cobra.Command{
 		Use:   "ingress-drift",

@@ -93,7 +93,7 @@ func CheckAccess(ctx context.Context, t *Target, namespace string) (Access, erro
 		if err != nil {
 			scoped := *t
 			scoped.Namespace = namespace
-			return Access{}, &Error{Op: "check access to ingresses", Target: &scoped, Err: err}
+			return Access{}, &Error{Op: "check access to ingresses", Target: &scoped, Err: t.requestError(ctx, err)}
 		}
 	}
 	if user == "" {

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -22,7 +23,7 @@ func DefaultIngressClass(ctx context.Context, t *Target) (string, error) {
 	}
 	list, err := c.IngressClasses().List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("list ingressclasses (%s): %w", t.Server, t.requestError(ctx, err))
 	}
 	name, newest := "", metav1.Time{}
 	for _, ic := range list.Items {

@@ -58,7 +58,7 @@ func List(ctx context.Context, t *Target) ([]*model.LiveObject, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, &Error{Op: "list ingresses", Target: t, Err: err}
+		return nil, &Error{Op: "list ingresses", Target: t, Err: t.requestError(ctx, err)}
 	}
 	return out, nil
 }
@@ -84,8 +84,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // DescribeError renders a client-go error in words a person acting on it
 // needs: "API server unreachable: dial tcp 127.0.0.1:6443: connect:
-// connection refused", "API server did not answer in time (context
-// deadline exceeded)", "Forbidden: User "x" cannot list resource
+// connection refused", "API server did not answer within 10s
+// (--request-timeout)", "API server did not answer in time (context
+// deadline exceeded)" (the caller's deadline), "Forbidden: User "x" cannot list resource
 // "ingresses" … in the namespace "y"", "Unauthorized: …", an admission
 // denial as the server words it ("admission webhook "x" denied the
 // request: …", "… ValidatingAdmissionPolicy 'p' with binding 'b' denied
@@ -96,6 +97,10 @@ func (e *Error) Unwrap() error { return e.Err }
 func DescribeError(err error) string {
 	if err == nil {
 		return ""
+	}
+	var timeout *RequestTimeoutError
+	if errors.As(err, &timeout) {
+		return timeout.Error()
 	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -41,7 +42,30 @@ func (e *LiveFileError) Error() string {
 // Unwrap returns the underlying error.
 func (e *LiveFileError) Unwrap() error { return e.Err }
 
+// LiveDump is what one saved live-state file holds.
+type LiveDump struct {
+	// Objects are the Ingresses, in file order.
+	Objects []*model.LiveObject
+	// Warnings are problems that cost an object part of what it says (its
+	// attribution), or make the dump partial, as "file:line: message".
+	Warnings []string
+	// Partial is set when the file holds no List, only bare objects: it is
+	// not a dump of the cluster (`kubectl get ingress -A` always writes a
+	// List), so an object missing from it may well be live.
+	Partial bool
+}
+
 // ReadLiveFile reads the live side from a saved `kubectl get ingress -A -o
+// yaml` or `-o json`; see ReadLiveDump, whose warnings it drops.
+func ReadLiveFile(path string) ([]*model.LiveObject, error) {
+	d, err := ReadLiveDump(path)
+	if err != nil {
+		return nil, err
+	}
+	return d.Objects, nil
+}
+
+// ReadLiveDump reads the live side from a saved `kubectl get ingress -A -o
 // yaml` or `-o json`, for `check --live-file` (offline postmortems). The
 // file may hold a List, a single Ingress, several JSON objects one after
 // the other, or a multi-document YAML stream whose documents are any of
@@ -54,56 +78,126 @@ func (e *LiveFileError) Unwrap() error { return e.Err }
 // the dump has managedFields. kubectl leaves them out unless asked (its
 // default has been --show-managed-fields=false since 1.21), so save dumps
 // with `kubectl get ingress -A -o yaml --show-managed-fields`; without
-// them Owners and Managers are empty and the drift is still found.
+// them Owners and Managers are empty and the drift is still found. An
+// object whose managedFields cannot be read (a bad time, say) is read
+// without them, with a warning that names it.
 //
-// A YAML List is parsed as one document, so reading a dump costs memory
-// in proportion to the whole file for a moment; JSON Lists are streamed
-// item by item.
-func ReadLiveFile(path string) ([]*model.LiveObject, error) {
-	data, err := os.ReadFile(path)
+// The file is streamed: a List is decoded item by item (JSON through the
+// decoder's tokens, YAML by splitting the items' lines), so memory grows
+// with the objects kept, not with the file.
+func ReadLiveDump(path string) (*LiveDump, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read live file: %w", err)
 	}
-	r := &liveReader{file: path, data: data}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		err = r.readJSON()
+	defer f.Close()
+	r := &liveReader{file: path, in: &lineReader{r: f, line: 1}}
+	br := bufio.NewReaderSize(r.in, 64<<10)
+	first, err := firstByte(br)
+	if err != nil {
+		return nil, fmt.Errorf("read live file: %w", err)
+	}
+	if first == '{' || first == '[' {
+		err = r.readJSON(br)
 	} else {
-		err = r.readYAML()
+		// YAML counts its own lines: in must not keep what it reads.
+		r.in.buf, r.in.discard = nil, true
+		err = r.readYAML(br)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return r.out, nil
+	if !r.sawList && len(r.dump.Objects) > 0 {
+		r.dump.Partial = true
+		what := "one object"
+		if n := len(r.dump.Objects); n > 1 {
+			what = strconv.Itoa(n) + " objects"
+		}
+		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold read live-unknown, not missing-live; dump with `kubectl get ingress -A -o yaml --show-managed-fields`", path, what))
+	}
+	return &r.dump, nil
+}
+
+// firstByte peeks at the first byte that is not white space (0 for an
+// empty file).
+func firstByte(br *bufio.Reader) (byte, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		if len(b) < n {
+			if err == io.EOF || err == bufio.ErrBufferFull {
+				return 0, nil
+			}
+			return 0, err
+		}
+		switch c := b[n-1]; c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return c, nil
+		}
+	}
 }
 
 type liveReader struct {
 	file string
-	data []byte
-	out  []*model.LiveObject
-	// lineOff and line are the last offset lineAt was asked about and
-	// its line: objects are visited in file order, so each call counts
-	// only the bytes since the previous one (a 10,000-object dump would
-	// otherwise be counted from the start 10,000 times).
-	lineOff int64
-	line    int
+	in   *lineReader
+	dump LiveDump
+	// sawList is set once a List (an object with an items array) was read.
+	sawList bool
+	// textEnd, while a YAML text is parsed, is the file line of its last
+	// line: yaml.v3 counts a lone "\r" as a line break, the file's lines
+	// do not, so its lines can run past the text.
+	textEnd int
+}
+
+// lineReader counts the lines of what has been read through it. It keeps
+// the bytes from the last offset asked about (lineAt) to what was read, so
+// that the line of any later offset can be counted and the bytes of the
+// value being decoded can be had (bytes): a decoder reads ahead a buffer
+// or one value, never the whole file, and so does the memory kept here.
+type lineReader struct {
+	r io.Reader
+	// buf holds the stream's bytes [base, base+len(buf)); line is the
+	// line of base.
+	buf  []byte
+	base int64
+	line int
+	// discard: keep nothing (the YAML reader counts lines itself).
+	discard bool
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if !l.discard {
+		l.buf = append(l.buf, p[:n]...)
+	}
+	return n, err
+}
+
+// lineAt returns the 1-based line of a stream offset and forgets the bytes
+// before it. Offsets before the last one asked about get its line.
+func (l *lineReader) lineAt(off int64) int {
+	k := int(min(max(off-l.base, 0), int64(len(l.buf))))
+	l.line += bytes.Count(l.buf[:k], []byte{'\n'})
+	n := copy(l.buf, l.buf[k:])
+	l.buf = l.buf[:n]
+	l.base += int64(k)
+	return l.line
+}
+
+// end is the offset just past what has been read.
+func (l *lineReader) end() int64 { return l.base + int64(len(l.buf)) }
+
+// bytes returns the stream's bytes [from, to), which must not have been
+// forgotten yet (from >= the last offset given to lineAt).
+func (l *lineReader) bytes(from, to int64) []byte {
+	return l.buf[from-l.base : to-l.base]
 }
 
 func (r *liveReader) errAt(line int, err error, format string, args ...any) *LiveFileError {
-	// YAML counts a lone "\r" as a line break, the file's lines do not.
-	line = min(line, bytes.Count(r.data, []byte{'\n'})+1)
-	return &LiveFileError{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...), Err: err}
-}
-
-// lineAt returns the 1-based line of a byte offset in the file.
-func (r *liveReader) lineAt(off int64) int {
-	off = min(max(off, 0), int64(len(r.data)))
-	if off < r.lineOff || r.line == 0 {
-		r.lineOff, r.line = 0, 1
+	if r.textEnd > 0 {
+		line = min(line, r.textEnd)
 	}
-	r.line += bytes.Count(r.data[r.lineOff:off], []byte{'\n'})
-	r.lineOff = off
-	return r.line
+	return &LiveFileError{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
 // typeMeta is the part of an object that says what it is.
@@ -133,45 +227,86 @@ func (r *liveReader) add(raw []byte, line int) error {
 		return r.errAt(line, nil, "Ingress of API version %q cannot be compared (want %s)", tm.APIVersion, diffengine.APIVersion)
 	}
 	if err != nil {
+		if bare, ok := withoutManagedFields(raw); ok {
+			// The object reads without its managedFields: only its
+			// attribution is lost, not the comparison.
+			r.dump.Warnings = append(r.dump.Warnings, r.errAt(line, nil, "Ingress %s: managedFields cannot be read (%v): its fields are not attributed to anyone",
+				model.KeyOf(bare, "").String(), err).Error())
+			r.dump.Objects = append(r.dump.Objects, LiveObjectFrom(bare))
+			return nil
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			line += bytes.Count(raw[:min(int(te.Offset), len(raw))], []byte{'\n'})
 		}
 		return r.errAt(line, err, "Ingress: %v", err)
 	}
-	r.out = append(r.out, LiveObjectFrom(ing))
+	r.dump.Objects = append(r.dump.Objects, LiveObjectFrom(ing))
 	return nil
 }
 
+// withoutManagedFields decodes an Ingress that failed to decode with its
+// metadata.managedFields left out; ok is false when that does not help.
+func withoutManagedFields(raw []byte) (*networkingv1.Ingress, bool) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil, false
+	}
+	var meta map[string]json.RawMessage
+	if json.Unmarshal(obj["metadata"], &meta) != nil {
+		return nil, false
+	}
+	if _, ok := meta["managedFields"]; !ok {
+		return nil, false
+	}
+	delete(meta, "managedFields")
+	var err error
+	if obj["metadata"], err = json.Marshal(meta); err != nil {
+		return nil, false
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, false
+	}
+	ing := &networkingv1.Ingress{}
+	if json.Unmarshal(b, ing) != nil {
+		return nil, false
+	}
+	return ing, true
+}
+
 // readJSON reads a stream of JSON objects. A List's items are decoded one
-// at a time, so their line numbers are known and the whole List is never
-// held twice.
-func (r *liveReader) readJSON() error {
-	dec := json.NewDecoder(bytes.NewReader(r.data))
+// at a time, so their line numbers are known and the List is never held
+// whole.
+func (r *liveReader) readJSON(br *bufio.Reader) error {
+	dec := json.NewDecoder(br)
+	// The decoder's offsets count from the reader's start; br has read
+	// ahead of the decoder by what it buffers, which in.end() includes.
+	off := func() int64 { return dec.InputOffset() }
 	for {
-		start := r.skipSpace(dec.InputOffset())
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return r.jsonErr(err, start)
+			return r.jsonErr(err, off())
 		}
 		if tok != json.Delim('{') {
-			return r.errAt(r.lineAt(start), nil, "expected a JSON object (a List or an Ingress), found %v", tok)
+			return r.errAt(r.in.lineAt(off()-1), nil, "expected a JSON object (a List or an Ingress), found %v", tok)
 		}
+		start := off() - 1
 		isList := false
 		for dec.More() {
 			keyTok, err := dec.Token()
 			if err != nil {
-				return r.jsonErr(err, dec.InputOffset())
+				return r.jsonErr(err, off())
 			}
 			if key, _ := keyTok.(string); key == "items" {
 				isList, err = r.readJSONItems(dec)
 			} else {
 				var skip json.RawMessage
 				if err = dec.Decode(&skip); err != nil {
-					err = r.jsonErr(err, dec.InputOffset())
+					err = r.jsonErr(err, off())
 				}
 			}
 			if err != nil {
@@ -179,12 +314,15 @@ func (r *liveReader) readJSON() error {
 			}
 		}
 		if _, err := dec.Token(); err != nil { // the closing brace
-			return r.jsonErr(err, dec.InputOffset())
+			return r.jsonErr(err, off())
 		}
-		if !isList {
-			if err := r.add(r.data[start:dec.InputOffset()], r.lineAt(start)); err != nil {
-				return err
-			}
+		if isList {
+			r.sawList = true
+			continue
+		}
+		raw := bytes.Clone(r.in.bytes(start, off()))
+		if err := r.add(raw, r.in.lineAt(start)); err != nil {
+			return err
 		}
 	}
 }
@@ -192,24 +330,34 @@ func (r *liveReader) readJSON() error {
 // readJSONItems reads the value of an "items" key. It reports whether the
 // value was an array (the object is a List).
 func (r *liveReader) readJSONItems(dec *json.Decoder) (bool, error) {
-	off := r.skipSpace(dec.InputOffset())
-	if off < int64(len(r.data)) && r.data[off] != '[' {
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return false, r.jsonErr(err, off)
+	tok, err := dec.Token()
+	if err != nil {
+		return false, r.jsonErr(err, dec.InputOffset())
+	}
+	if tok != json.Delim('[') {
+		if _, ok := tok.(json.Delim); ok { // an object: skip the rest of it
+			depth := 1
+			for depth > 0 {
+				t, err := dec.Token()
+				if err != nil {
+					return false, r.jsonErr(err, dec.InputOffset())
+				}
+				switch t {
+				case json.Delim('{'), json.Delim('['):
+					depth++
+				case json.Delim('}'), json.Delim(']'):
+					depth--
+				}
+			}
 		}
 		return false, nil
 	}
-	if _, err := dec.Token(); err != nil {
-		return false, r.jsonErr(err, off)
-	}
 	for dec.More() {
-		start := r.skipSpace(dec.InputOffset())
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return false, r.jsonErr(err, start)
+			return false, r.jsonErr(err, dec.InputOffset())
 		}
-		if err := r.add(raw, r.lineAt(start)); err != nil {
+		if err := r.add(raw, r.in.lineAt(dec.InputOffset()-int64(len(raw)))); err != nil {
 			return false, err
 		}
 	}
@@ -217,20 +365,6 @@ func (r *liveReader) readJSONItems(dec *json.Decoder) (bool, error) {
 		return false, r.jsonErr(err, dec.InputOffset())
 	}
 	return true, nil
-}
-
-// skipSpace returns the offset of the next byte at or after off that is
-// neither white space nor a separator, i.e. where the next value starts.
-func (r *liveReader) skipSpace(off int64) int64 {
-	for off < int64(len(r.data)) {
-		switch r.data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
 }
 
 // jsonErr places a decoding error: a syntax error at its own offset,
@@ -241,43 +375,238 @@ func (r *liveReader) jsonErr(err error, at int64) error {
 		at = se.Offset
 	}
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		at = int64(len(r.data))
-		return r.errAt(r.lineAt(at), err, "unexpected end of JSON")
+		at = r.in.end()
+		return r.errAt(r.lastLine(at), err, "unexpected end of JSON")
 	}
-	return r.errAt(r.lineAt(at), err, "invalid JSON: %v", err)
+	return r.errAt(r.in.lineAt(at), err, "invalid JSON: %v", err)
+}
+
+// lastLine is the line of the last byte before at that is not white space:
+// an error at the end of the input belongs to the last line with content.
+func (r *liveReader) lastLine(at int64) int {
+	b := r.in.bytes(r.in.base, at)
+	return r.in.lineAt(r.in.base + int64(len(bytes.TrimRight(b, " \t\r\n"))))
 }
 
 // yamlLine matches the position yaml.v3 puts in its messages.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// readYAML reads a multi-document YAML stream.
-func (r *liveReader) readYAML() error {
-	dec := yaml.NewDecoder(bytes.NewReader(r.data))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
+// yamlErr places a yaml.v3 error of a text that starts at line shift+1.
+func (r *liveReader) yamlErr(err error, shift int) error {
+	msg := err.Error()
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		line += shift
+		msg = strings.TrimPrefix(msg, m[0])
+	}
+	return r.errAt(line, err, "invalid YAML: %s", msg)
+}
+
+// itemsKey matches a top-level "items:" key whose value starts on the next
+// line (a block sequence, as kubectl writes Lists).
+var itemsKey = regexp.MustCompile(`^items:[ \t]*(#.*)?\r?\n?$`)
+
+// readYAML reads a multi-document YAML stream line by line. A document
+// with a top-level "items:" block sequence (a List) is split into its
+// items' lines, each parsed alone; any other document is parsed whole.
+// Splitting is sound because in block style an item of the sequence can
+// only start at a line holding "- " at the sequence's indentation, and
+// every line of the item (block scalars and multi-line strings included)
+// is indented deeper. An alias is resolved within its item only (kubectl
+// writes no anchors); one that points into another item is an error at its
+// line.
+func (r *liveReader) readYAML(br *bufio.Reader) error {
+	y := yamlSplitter{r: r, docLine: 1}
+	var long []byte // a line longer than br's buffer, so far
+	for line := 1; ; line++ {
+		l, err := br.ReadSlice('\n')
+		for err == bufio.ErrBufferFull {
+			long = append(long, l...)
+			l, err = br.ReadSlice('\n')
+		}
+		if long != nil {
+			l, long = append(long, l...), nil
+		}
+		if len(l) > 0 {
+			if perr := y.line(l, line); perr != nil {
+				return perr
+			}
+		}
 		if err == io.EOF {
-			return nil
+			return y.flushDoc()
 		}
 		if err != nil {
-			msg := err.Error()
-			line := 0
-			if m := yamlLine.FindStringSubmatch(msg); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = strings.TrimPrefix(msg, m[0])
-			}
-			return r.errAt(line, err, "invalid YAML: %s", msg)
-		}
-		if len(doc.Content) == 0 {
-			continue // empty document, e.g. a comment before ---
-		}
-		if err := r.addYAML(doc.Content[0], true); err != nil {
-			return err
+			return fmt.Errorf("read live file: %w", err)
 		}
 	}
 }
 
-// addYAML adds one YAML object, descending into a List's items.
+// yamlSplitter cuts a YAML stream into documents, and a List document
+// into its items, line by line.
+type yamlSplitter struct {
+	r *liveReader
+	// doc holds the current document's lines outside the items (all of
+	// it, unless it is a List); docLine is the line it starts at.
+	doc     []byte
+	docLine int
+	// item holds the current List item's lines, from line itemLine.
+	item     []byte
+	itemLine int
+	// inItems: the lines are the value of a top-level "items:" key,
+	// whose entries are indented by ind (-1 until the first entry).
+	inItems bool
+	ind     int
+	// isList: the document has a block sequence of items.
+	isList bool
+}
+
+func (y *yamlSplitter) line(l []byte, line int) error {
+	if sep := docSeparator(l); sep != 0 {
+		if err := y.flushDoc(); err != nil {
+			return err
+		}
+		y.docLine = line + 1
+		if rest := bytes.TrimSpace(l[3:]); sep == '-' && len(rest) > 0 && rest[0] != '#' {
+			// "--- {…}": the content belongs to the new document.
+			y.doc = append(append(y.doc, "   "...), l[3:]...)
+			y.docLine = line
+		}
+		return nil
+	}
+	if y.inItems {
+		indent, content := lineIndent(l)
+		switch {
+		case !content: // blank or comment: wherever it is
+		case y.ind < 0 && isSeqEntry(l, indent):
+			y.ind, y.isList = indent, true
+		case y.ind < 0:
+			y.inItems = false // not a block sequence: the document is read whole
+		case indent == y.ind && isSeqEntry(l, indent):
+			if err := y.flushItem(); err != nil {
+				return err
+			}
+		case indent <= y.ind:
+			y.inItems = false // the next top-level key ("kind: List")
+			if err := y.flushItem(); err != nil {
+				return err
+			}
+		}
+		if y.inItems && y.ind >= 0 {
+			if len(y.item) == 0 {
+				y.itemLine = line
+			}
+			y.item = append(y.item, l...)
+			return nil
+		}
+	}
+	if itemsKey.Match(l) {
+		y.inItems, y.ind = true, -1
+	}
+	if l[0] == '%' {
+		l = []byte{'\n'} // a directive: it belongs to the next document
+	}
+	y.doc = append(y.doc, l...)
+	return nil
+}
+
+func (y *yamlSplitter) flushItem() error {
+	if len(y.item) == 0 {
+		return nil
+	}
+	err := y.r.addYAMLText(y.item, y.itemLine, true)
+	y.item = y.item[:0]
+	return err
+}
+
+// flushDoc adds the current document: its items, or the whole text.
+func (y *yamlSplitter) flushDoc() error {
+	if err := y.flushItem(); err != nil {
+		return err
+	}
+	var err error
+	switch {
+	case y.isList:
+		y.r.sawList = true
+	case hasContent(y.doc):
+		err = y.r.addYAMLText(y.doc, y.docLine, false)
+	}
+	y.doc, y.inItems, y.isList = y.doc[:0], false, false
+	return err
+}
+
+// addYAMLText parses one document's text, or one List item's lines
+// (asItem: a one-element sequence), found at line at, and adds the object.
+func (r *liveReader) addYAMLText(text []byte, at int, asItem bool) error {
+	shift := at - 1
+	r.textEnd = at + bytes.Count(bytes.TrimSuffix(text, []byte{'\n'}), []byte{'\n'})
+	defer func() { r.textEnd = 0 }()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil {
+		return r.yamlErr(err, shift)
+	}
+	if len(doc.Content) == 0 {
+		return nil // empty document, e.g. a comment before ---
+	}
+	n := doc.Content[0]
+	shiftLines(n, shift)
+	if asItem {
+		if n.Kind != yaml.SequenceNode || len(n.Content) != 1 {
+			return r.errAt(at, nil, "invalid YAML: a List item did not read as one item")
+		}
+		return r.addYAML(n.Content[0], false)
+	}
+	return r.addYAML(n, true)
+}
+
+// shiftLines adds shift to the line of every node under n.
+func shiftLines(n *yaml.Node, shift int) {
+	if shift == 0 {
+		return
+	}
+	n.Line += shift
+	for _, c := range n.Content {
+		shiftLines(c, shift)
+	}
+}
+
+// docSeparator returns '-' for a "---" line, '.' for a "..." line, else 0.
+func docSeparator(l []byte) byte {
+	if len(l) < 3 || !(bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
+		return 0
+	}
+	if len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' || l[3] == '\n' {
+		return l[0]
+	}
+	return 0
+}
+
+// lineIndent returns a line's indentation and whether it holds content
+// (not blank, not only a comment).
+func lineIndent(l []byte) (int, bool) {
+	t := bytes.TrimLeft(l, " ")
+	return len(l) - len(t), len(bytes.TrimSpace(t)) > 0 && t[0] != '#'
+}
+
+// isSeqEntry reports whether a line starts a block sequence entry at
+// indent: "- …" or a lone "-".
+func isSeqEntry(l []byte, indent int) bool {
+	t := l[indent:]
+	return len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\t' || t[1] == '\r' || t[1] == '\n')
+}
+
+// hasContent reports whether text holds a line of content.
+func hasContent(text []byte) bool {
+	for _, l := range bytes.Split(text, []byte{'\n'}) {
+		if _, ok := lineIndent(l); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// addYAML adds one YAML object, descending into a List's items (a
+// document the splitter left whole: a List in flow style, say).
 func (r *liveReader) addYAML(n *yaml.Node, top bool) error {
 	n = resolveAlias(n)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
@@ -287,6 +616,7 @@ func (r *liveReader) addYAML(n *yaml.Node, top bool) error {
 		return r.errAt(n.Line, nil, "expected an object (a List or an Ingress)")
 	}
 	if items := mappingValue(n, "items"); top && items != nil && items.Kind == yaml.SequenceNode {
+		r.sawList = true
 		for _, it := range items.Content {
 			if err := r.addYAML(it, false); err != nil {
 				return err

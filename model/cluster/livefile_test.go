@@ -154,6 +154,20 @@ func TestReadLiveFileShapes(t *testing.T) {
 				`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"y","namespace":"shop"}}`,
 			[]string{"x", "y"}},
 		{"empty", "", nil},
+		// The YAML splitter's cases: items indented under the key, a
+		// block scalar whose lines look like items, a line longer than
+		// the read buffer, CRLF line ends, a List in flow style (read
+		// whole), a comment between items.
+		{"list with indented items and a block scalar", "apiVersion: v1\nkind: List\nitems:\n" + indent(asListItem(serviceDoc), 2) +
+			indent(asListItem(strings.Replace(ingressYAML("indented", "80"), "  annotations:\n", "  annotations:\n    note: |\n      - not an item\n      kind: not a key\n", 1)), 2) +
+			"# trailing comment\nmetadata: {resourceVersion: \"\"}\n",
+			[]string{"indented"}},
+		{"list item with a line longer than the read buffer", "items:\n" +
+			asListItem(strings.Replace(ingressYAML("long", "80"), "  annotations:\n", "  annotations:\n    big: "+strings.Repeat("x", 200<<10)+"\n", 1)) + "kind: List\n",
+			[]string{"long"}},
+		{"crlf list", strings.ReplaceAll(list, "\n", "\r\n"), []string{"in-list"}},
+		{"flow list", "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Service, metadata: {name: s}}]\n---\n" + list, []string{"in-list"}},
+		{"comment between items", "items:\n" + asListItem(ingressYAML("c1", "80")) + "# between\n\n" + asListItem(ingressYAML("c2", "80")), []string{"c1", "c2"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,5 +246,83 @@ func TestReadLiveFileErrors(t *testing.T) {
 	_, err := cluster.ReadLiveFile(filepath.Join(dir, "missing.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("missing file: %v, want an error naming it", err)
+	}
+}
+
+// TestReadLiveDumpBadManagedFieldsTime: one object whose managedFields
+// time does not parse loses its attribution, with a warning naming it and
+// its line; the rest of the file reads normally (it was fatal for the
+// whole file).
+func TestReadLiveDumpBadManagedFieldsTime(t *testing.T) {
+	dir := t.TempDir()
+	bad := strings.Replace(ingressYAML("bad", "80"), `time: "2026-11-23T14:02:11Z"`, `time: "yesterday"`, 1)
+	good := ingressYAML("good", "80")
+	yamlList := "apiVersion: v1\nkind: List\nitems:\n" + asListItem(good) + asListItem(bad)
+	badLine := 4 + strings.Count(asListItem(good), "\n")
+	jsonList := `{"apiVersion":"v1","kind":"List","items":[` + "\n" +
+		`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"good","namespace":"shop"}},` + "\n" +
+		`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"bad","namespace":"shop","managedFields":[` +
+		`{"manager":"kubectl-annotate","operation":"Update","time":"yesterday","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:annotations":{"f:nginx.ingress.kubernetes.io/ssl-redirect":{}}}}}]}}]}`
+	for _, tc := range []struct {
+		name, content string
+		line          int
+	}{{"yaml", yamlList, badLine}, {"json", jsonList, 3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, dir, "live."+tc.name, tc.content)
+			d, err := cluster.ReadLiveDump(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, o := range d.Objects {
+				names = append(names, o.Ingress.Name)
+				if o.Ingress.Name == "bad" && (len(o.Owners) != 0 || len(o.Managers) != 0) {
+					t.Errorf("bad kept attribution: %v", o.Managers)
+				}
+			}
+			if !slices.Equal(names, []string{"good", "bad"}) {
+				t.Errorf("read %v, want good and bad", names)
+			}
+			want := fmt.Sprintf("%s:%d: Ingress shop/bad: managedFields cannot be read", path, tc.line)
+			if len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], want) {
+				t.Errorf("warnings = %q, want one starting %q", d.Warnings, want)
+			}
+			if d.Partial {
+				t.Error("a List read as partial")
+			}
+		})
+	}
+}
+
+// TestReadLiveDumpSingleObject: a file that holds one Ingress, not a List,
+// is read, but says that it is not a dump of the cluster (it silently made
+// every other manifest missing-live).
+func TestReadLiveDumpSingleObject(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, content, what string }{
+		{"yaml", ingressYAML("one", "80"), "one object"},
+		{"json", `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"one","namespace":"shop"}}`, "one object"},
+		{"two documents", ingressYAML("one", "80") + "---\n" + ingressYAML("two", "80"), "2 objects"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, dir, "live."+tc.name, tc.content)
+			d, err := cluster.ReadLiveDump(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Partial || len(d.Objects) == 0 {
+				t.Errorf("partial = %v with %d objects, want a partial dump", d.Partial, len(d.Objects))
+			}
+			want := path + " holds " + tc.what + ", not a List"
+			if len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], want) || !strings.Contains(d.Warnings[0], "kubectl get ingress -A -o yaml") {
+				t.Errorf("warnings = %q, want one starting %q that says how to dump", d.Warnings, want)
+			}
+		})
+	}
+	for _, content := range []string{"apiVersion: v1\nkind: List\nitems: []\n", `{"kind":"List","items":[]}`} {
+		d, err := cluster.ReadLiveDump(writeFile(t, dir, "empty-list", content))
+		if err != nil || d.Partial || len(d.Warnings) != 0 {
+			t.Errorf("%q: partial %v, warnings %q, err %v: an empty List is a whole (empty) cluster", content, d.Partial, d.Warnings, err)
+		}
 	}
 }

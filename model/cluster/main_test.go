@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -21,9 +22,10 @@ import (
 
 func TestMain(m *testing.M) { testcluster.Main(m) }
 
-// flags returns kubectl-style flags as cobra would fill them.
+// flags returns kubectl-style flags as cobra would fill them, with
+// ingress-drift's defaults.
 func flags(kubeconfig, context, namespace string) *genericclioptions.ConfigFlags {
-	f := genericclioptions.NewConfigFlags(true)
+	f := cluster.NewConfigFlags()
 	*f.KubeConfig = kubeconfig
 	*f.Context = context
 	*f.Namespace = namespace
@@ -138,6 +140,13 @@ func (r *recorder) state() model.ConnState {
 		return model.ConnState{}
 	}
 	return r.states[len(r.states)-1]
+}
+
+// snapshotStates returns every state reported so far.
+func (r *recorder) snapshotStates() []model.ConnState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.states)
 }
 
 // get returns the object under k and when it last arrived.

@@ -45,7 +45,7 @@ func (t *Target) Scope() string {
 // -n together with -A is an error.
 func Resolve(flags *genericclioptions.ConfigFlags, allNamespaces bool) (*Target, error) {
 	if flags == nil {
-		flags = genericclioptions.NewConfigFlags(true)
+		flags = NewConfigFlags()
 	}
 	ns := deref(flags.Namespace)
 	if ns != "" && allNamespaces {

@@ -3,11 +3,17 @@ package cluster_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +21,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	networkingclient "k8s.io/client-go/kubernetes/typed/networking/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -252,11 +259,7 @@ func TestWatchAPIServerRestart(t *testing.T) {
 	ns := env.Namespace(t)
 	ctx := context.Background()
 	ings := env.Client.NetworkingV1().Ingresses(ns)
-	for _, name := range []string{"shop", "blog"} {
-		if _, err := ings.Create(ctx, typicalIngress(ns, name), metav1.CreateOptions{FieldManager: "argocd-controller"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createShopAndBlog(t, ings, ns)
 	second := startSecondAPIServer(t, env)
 
 	rec := startWatch(t, target(t, env, ns))
@@ -274,18 +277,7 @@ func TestWatchAPIServerRestart(t *testing.T) {
 	}
 
 	// Meanwhile, through the other API server.
-	ings2 := second.NetworkingV1().Ingresses(ns)
-	cur, err := ings2.Get(ctx, "shop", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	metav1.SetMetaDataAnnotation(&cur.ObjectMeta, "nginx.ingress.kubernetes.io/ssl-redirect", "false")
-	if _, err := ings2.Update(ctx, cur, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ings2.Delete(ctx, "blog", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	editAndDeleteWhileDown(t, second.NetworkingV1().Ingresses(ns))
 	if s := rec.state(); s.Phase != model.ConnStale || !s.Since.Equal(stale.Since) {
 		t.Errorf("state while down = %+v, want stale since %v", s, stale.Since)
 	}
@@ -327,6 +319,35 @@ func TestWatchAPIServerRestart(t *testing.T) {
 	// The shared control plane is usable again for the tests after us.
 	if _, err := env.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err != nil {
 		t.Fatalf("admin client after restart: %v", err)
+	}
+}
+
+// createShopAndBlog creates the outage tests' two objects, as Argo CD.
+func createShopAndBlog(t *testing.T, ings networkingclient.IngressInterface, ns string) {
+	t.Helper()
+	for _, name := range []string{"shop", "blog"} {
+		if _, err := ings.Create(context.Background(), typicalIngress(ns, name), metav1.CreateOptions{FieldManager: "argocd-controller"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// editAndDeleteWhileDown is what the outage tests do while the watch
+// cannot see: kubectl-edit turns shop's HTTPS redirect off, and blog is
+// deleted.
+func editAndDeleteWhileDown(t *testing.T, ings networkingclient.IngressInterface) {
+	t.Helper()
+	ctx := context.Background()
+	cur, err := ings.Get(ctx, "shop", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	metav1.SetMetaDataAnnotation(&cur.ObjectMeta, "nginx.ingress.kubernetes.io/ssl-redirect", "false")
+	if _, err := ings.Update(ctx, cur, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ings.Delete(ctx, "blog", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -452,17 +473,25 @@ func startSecondAPIServer(t *testing.T, env *testcluster.Env) kubernetes.Interfa
 // must not wait out client-go's backoff sleep).
 func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
 	if testing.Short() {
-		t.Skip("waits for the reflector's backoff to grow (about 10 s)")
+		t.Skip("waits for the reflector's backoff to grow (about 6 s)")
 	}
 	tg := unreachableTarget(t)
+	var attempts atomic.Int32
+	tg.Config.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			attempts.Add(1)
+			return rt.RoundTrip(req)
+		})
+	}
 	rec := newRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cluster.Watch(ctx, tg, rec) }()
 	waitFor(t, "stale", 30*time.Second, phaseIs(rec, model.ConnStale))
-	// Backoff: 0.8 s, 1.6 s, 3.2 s, 6.4 s… — after 10 s a sleep of several
-	// seconds is under way.
-	time.Sleep(10 * time.Second)
+	// Backoff: 0.8 s, 1.6 s, 3.2 s, 6.4 s… (each up to twice that with
+	// jitter) — after the fourth attempt a sleep of at least 6.4 s is
+	// under way.
+	waitFor(t, "four attempts", recoveryDeadline, func() bool { return attempts.Load() >= 4 })
 	cancel()
 	select {
 	case err := <-done:
@@ -471,5 +500,195 @@ func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Watch did not return within 5 s of cancellation while the API server was unreachable")
+	}
+}
+
+// tcpProxy forwards 127.0.0.1 connections to an address, and can cut
+// every connection and refuse new ones (as a dropped network path does)
+// until restored on the same port.
+type tcpProxy struct {
+	t      *testing.T
+	addr   string
+	target string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  []net.Conn
+}
+
+func startProxy(t *testing.T, target string) *tcpProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tcpProxy{t: t, addr: ln.Addr().String(), target: target}
+	p.serve(ln)
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *tcpProxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+// cut closes the listener (new connections are refused) and every
+// connection made through it.
+func (p *tcpProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// restore listens on the same port again.
+func (p *tcpProxy) restore() {
+	p.t.Helper()
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatalf("listen again on %s: %v", p.addr, err)
+	}
+	p.serve(ln)
+}
+
+// liveChecker is a sink that, each time the phase becomes live, runs
+// check against what the recorder holds at that moment and keeps what it
+// says is wrong.
+type liveChecker struct {
+	*recorder
+	check      atomic.Pointer[func() string]
+	violations []string // under recorder.mu
+}
+
+func (l *liveChecker) SetCluster(s model.ConnState) {
+	if s.Phase == model.ConnLive {
+		if f := l.check.Load(); f != nil {
+			if msg := (*f)(); msg != "" {
+				l.mu.Lock()
+				l.violations = append(l.violations, msg)
+				l.mu.Unlock()
+			}
+		}
+	}
+	l.recorder.SetCluster(s)
+}
+
+// TestWatchLiveOnlyWhenRelistDelivered cuts the watch's network path (a
+// proxy between it and the API server), changes and deletes objects
+// meanwhile, and restores the path. Every time the state becomes live, the
+// sink must already hold the cluster as it is after the outage; and the
+// "connection refused" error must give way as soon as a request succeeds.
+func TestWatchLiveOnlyWhenRelistDelivered(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	ings := env.Client.NetworkingV1().Ingresses(ns)
+	createShopAndBlog(t, ings, ns)
+	api, err := url.Parse(env.Config.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startProxy(t, api.Host)
+	tg := target(t, env, ns)
+	tg.Config = rest.CopyConfig(tg.Config)
+	tg.Config.Host = "https://" + proxy.addr
+	tg.Server = tg.Config.Host
+
+	sink := &liveChecker{recorder: newRecorder()}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- cluster.Watch(wctx, tg, sink) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	})
+	rec := sink.recorder
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+
+	proxy.cut()
+	cutAt := time.Now()
+	// The broken stream may be reported first (a decoding error); the
+	// refused reconnection follows.
+	waitFor(t, "stale, connection refused", recoveryDeadline, func() bool {
+		s := rec.state()
+		return s.Phase == model.ConnStale && strings.Contains(s.Err, "connection refused")
+	})
+	t.Logf("stale %v after the cut: %+v", time.Since(cutAt), rec.state())
+
+	// Meanwhile, straight to the API server.
+	editAndDeleteWhileDown(t, ings)
+	shop, blog := model.Key{Namespace: ns, Name: "shop"}, model.Key{Namespace: ns, Name: "blog"}
+	current := func() string {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		var wrong []string
+		if o := rec.objs[shop]; o == nil || o.Ingress.Annotations["nginx.ingress.kubernetes.io/ssl-redirect"] != "false" {
+			wrong = append(wrong, "shop still has the annotation from before the outage")
+		}
+		if rec.objs[blog] != nil {
+			wrong = append(wrong, "blog, deleted during the outage, is still there")
+		}
+		return strings.Join(wrong, "; ")
+	}
+	sink.check.Store(&current)
+	nStates := len(rec.snapshotStates())
+
+	proxy.restore()
+	restored := time.Now()
+	waitFor(t, "live after the restore", recoveryDeadline, phaseIs(rec, model.ConnLive))
+	t.Logf("live %v after the network path was restored (%v after the cut)", time.Since(restored), time.Since(cutAt))
+	rec.mu.Lock()
+	violations := slices.Clone(sink.violations)
+	rec.mu.Unlock()
+	for _, v := range violations {
+		t.Errorf("live while the rows were stale: %s", v)
+	}
+	if msg := current(); msg != "" {
+		t.Errorf("after live: %s", msg)
+	}
+
+	// Between the refused connection and live: the error that says the
+	// server answers again.
+	after := rec.snapshotStates()[nStates-1:]
+	var errs []string
+	for _, s := range after {
+		errs = append(errs, string(s.Phase)+": "+s.Err)
+	}
+	t.Logf("states from the restore on: %q", errs)
+	if len(after) < 3 || after[len(after)-1].Phase != model.ConnLive ||
+		after[len(after)-2].Phase != model.ConnStale || after[len(after)-2].Err != cluster.ReconnectedErr {
+		t.Errorf("states from the restore on = %q, want … stale %q, live", errs, cluster.ReconnectedErr)
+	}
+	for _, s := range after[1:] {
+		if s.Phase == model.ConnStale && !s.Since.Equal(after[0].Since) {
+			t.Errorf("stale state %+v moved Since from %v", s, after[0].Since)
+		}
 	}
 }

@@ -58,7 +58,7 @@ func Get(ctx context.Context, t *Target, key model.Key) (*networkingv1.Ingress, 
 	}
 	ing, err := c.Ingresses(key.Namespace).Get(ctx, key.Name, metav1.GetOptions{})
 	if err != nil {
-		return nil, &ObjectError{Op: "get", Key: key, Target: t, Err: err}
+		return nil, &ObjectError{Op: "get", Key: key, Target: t, Err: t.requestError(ctx, err)}
 	}
 	return ing, nil
 }
@@ -98,7 +98,7 @@ func Update(ctx context.Context, t *Target, obj *networkingv1.Ingress, dryRun bo
 		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 			return nil, stale(ctx, c, key, string(obj.UID), obj.ResourceVersion)
 		}
-		return nil, &ObjectError{Op: op, Key: key, Target: t, Err: err}
+		return nil, &ObjectError{Op: op, Key: key, Target: t, Err: t.requestError(ctx, err)}
 	}
 	return out, nil
 }
@@ -134,7 +134,7 @@ func Create(ctx context.Context, t *Target, obj *networkingv1.Ingress, dryRun bo
 			}
 			return nil, &model.StaleError{What: what}
 		}
-		return nil, &ObjectError{Op: op, Key: key, Target: t, Err: err}
+		return nil, &ObjectError{Op: op, Key: key, Target: t, Err: t.requestError(ctx, err)}
 	}
 	return out, nil
 }
@@ -161,7 +161,7 @@ func Delete(ctx context.Context, t *Target, key model.Key, uid, resourceVersion 
 		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 			return stale(ctx, c, key, uid, resourceVersion)
 		}
-		return &ObjectError{Op: op, Key: key, Target: t, Err: err}
+		return &ObjectError{Op: op, Key: key, Target: t, Err: t.requestError(ctx, err)}
 	}
 	return nil
 }

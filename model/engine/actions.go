@@ -58,6 +58,11 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 		return nil, &model.RefusedError{Reason: "the cluster has not been listed yet (see the connection state): whether " +
 			key.String() + " exists live is not known"}
 	}
+	if entry.GitUnknown {
+		// Revert would delete the object, accept write a second manifest
+		// for it: both act on an absence nobody could verify.
+		return nil, gitUnknownRefusal(&entry)
+	}
 	switch action {
 	case model.ActionRevert:
 		return e.planRevert(ctx, &entry)
@@ -66,6 +71,12 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 	default:
 		return nil, fmt.Errorf("unknown action %q (want revert or accept)", action)
 	}
+}
+
+// gitUnknownRefusal refuses an action on an entry whose absence from Git
+// is not verified, naming what blocks the verdict.
+func gitUnknownRefusal(e *model.Entry) error {
+	return &model.RefusedError{Reason: "nothing deleted or written: " + e.GitUnknownReason()}
 }
 
 // reconcilable refuses the statuses no action applies to.
@@ -278,6 +289,10 @@ func (e *Engine) planAccept(entry *model.Entry) (*model.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A read-only file is refused now rather than after the confirmation.
+	if err := e.Repo.CheckWritable(p.file); err != nil {
+		return nil, err
+	}
 	plan.File = p.file
 	plan.Payload = p
 	return plan, nil
@@ -390,10 +405,18 @@ func (e *Engine) planRemove(entry *model.Entry, plan *model.Plan, p *payload) er
 	return nil
 }
 
+// afterWrite, when set (by tests), runs between an accept's write and its
+// commit.
+var afterWrite func()
+
 // Execute performs a confirmed plan. It refuses, writing nothing, when the
 // confirmation is missing or wrong, or when either side changed since the
-// plan (errors.Is(err, model.ErrStale)). Every attempt is appended to the
-// audit log.
+// plan (errors.Is(err, model.ErrStale)). An accept with opts.Commit checks
+// every precondition of the commit before writing and refuses, writing
+// nothing, if one fails; if the commit still fails after the write (a git
+// running meanwhile), the error is a *model.NotCommittedError and the
+// outcome says what was written. Every attempt is appended to the audit
+// log.
 func (e *Engine) Execute(ctx context.Context, plan *model.Plan, opts model.ExecOptions) (*model.Outcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, WriteTimeout)
 	defer cancel()
@@ -441,6 +464,14 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 		out.Message = "deleted " + plan.Key.String() + " from the cluster"
 	case model.OpEditManifest, model.OpNewManifest, model.OpRemoveManifest:
 		before = plan.FileHash
+		nothingToCommit := false
+		if opts.Commit {
+			// Whatever would stop the commit stops the write too: the
+			// file is not changed for a commit that cannot be made.
+			if nothingToCommit, err = e.Repo.CheckCommit(p.file, p.data); err != nil {
+				return nil, before, "", err
+			}
+		}
 		if p.data == nil {
 			err = e.Repo.RemoveManifest(p.file, plan.FileHash)
 		} else {
@@ -465,10 +496,16 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 		if err := e.Repo.Refresh(ctx, e.Inv, p.file); err != nil {
 			out.Message += " (refresh: " + err.Error() + ")"
 		}
-		if opts.Commit {
+		if afterWrite != nil {
+			afterWrite()
+		}
+		switch {
+		case opts.Commit && nothingToCommit:
+			out.Message += "; nothing to commit: " + p.file + " is now as in HEAD"
+		case opts.Commit:
 			hash, err := e.Repo.CommitFile(ctx, p.file, commitMessage(plan, p))
 			if err != nil {
-				return out, before, after, fmt.Errorf("%s was written, but not committed: %w", p.file, err)
+				return out, before, after, &model.NotCommittedError{File: p.file, Err: err}
 			}
 			out.Commit = hash
 		}
@@ -484,6 +521,9 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 // write it).
 func (e *Engine) unchanged(plan *model.Plan, p *payload) error {
 	entry, ok := e.Inv.Get(plan.Key)
+	if ok && entry.GitUnknown {
+		return gitUnknownRefusal(&entry) // an input became unreadable since the preview
+	}
 	liveRV, desired := "", ""
 	if ok {
 		if entry.Live != nil {

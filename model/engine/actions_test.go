@@ -665,3 +665,57 @@ func TestPlanRefusesWhileLiveUnknown(t *testing.T) {
 		t.Error("the manifest changed")
 	}
 }
+
+// TestPlanRefusesWhileGitUnknown: a document of a manifest file gets a
+// YAML error. Its live object is in no manifest as far as anyone can tell,
+// but the broken document may well define it (and any other): revert (a delete) and accept (a second
+// manifest) are refused, naming the file and line, and the objects stay.
+// A delete planned before a file broke is refused at execute.
+func TestPlanRefusesWhileGitUnknown(t *testing.T) {
+	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
+	f.env.Kubectl(t, "-n", f.ns, "create", "ingress", "handmade", "--class=nginx", "--rule=debug.example.com/*=debug:80")
+	f.status(t, "handmade", model.StatusMissingGit)
+	early := f.plan(t, "handmade", model.ActionRevert)
+
+	// A stray tab in the indentation: the file no longer parses.
+	f.write(t, "apps/shop.yaml", strings.Replace(shopFile, "  labels:", "\tlabels:", 1))
+	f.waitFor(t, "shop to be unknown", func() bool {
+		e, ok := f.eng.Inv.Get(f.key("shop"))
+		return ok && e.Status == model.StatusMissingGit && e.GitUnknown
+	})
+	e, _ := f.eng.Inv.Get(f.key("shop"))
+	if len(e.BlockedBy) != 1 || e.BlockedBy[0].File != "apps/shop.yaml" || e.BlockedBy[0].Line == 0 {
+		t.Fatalf("BlockedBy = %v, want apps/shop.yaml with its line", e.BlockedBy)
+	}
+	place := e.BlockedBy[0].Place()
+	// admin, the file's second document, still reads: it keeps its verdict.
+	f.status(t, "admin", model.StatusInSync)
+	for _, name := range []string{"shop", "handmade"} {
+		for _, a := range []model.Action{model.ActionRevert, model.ActionAccept} {
+			_, err := f.eng.Plan(context.Background(), f.key(name), a)
+			var refused *model.RefusedError
+			if !errors.As(err, &refused) || !strings.Contains(err.Error(), place) {
+				t.Errorf("plan %s %s = %v, want refused naming %s", a, name, err, place)
+			}
+		}
+	}
+	var refused *model.RefusedError
+	if _, err := f.eng.Execute(context.Background(), early, model.ExecOptions{Confirm: "handmade"}); !errors.As(err, &refused) || !strings.Contains(err.Error(), place) {
+		t.Errorf("execute of a delete planned before the file broke = %v, want refused naming %s", err, place)
+	}
+	for _, name := range []string{"shop", "admin", "handmade"} {
+		if _, err := f.env.Client.NetworkingV1().Ingresses(f.ns).Get(context.Background(), name, metav1.GetOptions{}); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(f.repo, f.ns, "shop.yaml")); !os.IsNotExist(err) {
+		t.Errorf("a new manifest was written for shop: %v", err)
+	}
+
+	// Fixed: the verdicts are facts again.
+	f.write(t, "apps/shop.yaml", shopFile)
+	f.status(t, "shop", model.StatusInSync)
+	if e := f.status(t, "handmade", model.StatusMissingGit); e.GitUnknown {
+		t.Error("handmade is still unknown after the fix")
+	}
+}

@@ -34,7 +34,7 @@ type AuditRecord struct {
 	After  string `json:"after,omitempty"`
 	// Paths are the semantic paths of the fields the action changed.
 	Paths []string `json:"changedPaths"`
-	// Result is ok, refused, stale or error; Error the message.
+	// Result is ok, refused, stale, not-committed (written, the commit failed) or error; Error the message.
 	Result string `json:"result"`
 	Error  string `json:"error,omitempty"`
 	Commit string `json:"commit,omitempty"`
@@ -73,7 +73,10 @@ func (e *Engine) audit(plan *model.Plan, opts model.ExecOptions, out *model.Outc
 		r.Paths = append(r.Paths, c.Path)
 	}
 	var refused *model.RefusedError
+	var notCommitted *model.NotCommittedError
 	switch {
+	case errors.As(err, &notCommitted):
+		r.Result, r.Error = "not-committed", err.Error()
 	case errors.Is(err, model.ErrStale):
 		r.Result, r.Error = "stale", err.Error()
 	case errors.As(err, &refused):

@@ -96,7 +96,8 @@ func Open(opts Options) (*Engine, error) {
 }
 
 // DiffOptions are the base diff options the inventory compares with (the
-// repo's ignore rules come on top), so that views normalize the same way.
+// repo's ignore rules come on top); views get the compared pair from
+// model.Entry.Normalized instead.
 func (e *Engine) DiffOptions() diffengine.Options {
 	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace, DefaultIngressClass: e.defaultClass}
 }
@@ -119,8 +120,12 @@ func (e *Engine) loadLive(ctx context.Context) error {
 		state model.ConnState
 	)
 	if e.Target == nil {
-		objs, err = cluster.ReadLiveFile(e.opts.LiveFile)
-		state = model.ConnState{Phase: model.ConnOffline, Since: time.Now(), Server: e.opts.LiveFile, Namespace: e.Inv.Scope()}
+		var d *cluster.LiveDump
+		if d, err = cluster.ReadLiveDump(e.opts.LiveFile); err == nil {
+			objs = d.Objects
+			state = model.ConnState{Phase: model.ConnOffline, Since: time.Now(), Server: e.opts.LiveFile, Namespace: e.Inv.Scope(),
+				Partial: d.Partial, Warnings: d.Warnings}
+		}
 	} else {
 		objs, err = cluster.List(ctx, e.Target)
 		state = model.ConnState{Phase: model.ConnLive, Since: time.Now(),

@@ -124,10 +124,9 @@ func maxRSSMB() float64 {
 	return float64(ru.Maxrss) / 1024 // KiB on Linux
 }
 
-// benchScan opens and scans the benchmark repo b.N times into the sink
+// benchScan opens and scans the repo in dir b.N times into the sink
 // newSink makes, checking each scan with check.
-func benchScan[S model.RepoSink](b *testing.B, newSink func() S, check func(S) error) {
-	dir := benchRepo(b)
+func benchScan[S model.RepoSink](b *testing.B, dir string, newSink func() S, check func(S) error) {
 	runtime.GC()
 	stop := peakHeap()
 	b.ReportAllocs()
@@ -152,7 +151,7 @@ func benchScan[S model.RepoSink](b *testing.B, newSink func() S, check func(S) e
 // BenchmarkScan10k: one full scan (walk, parallel parse, git status, the
 // history walk) of 10,000 manifest files in a committed git repo.
 func BenchmarkScan10k(b *testing.B) {
-	benchScan(b, func() *countSink { return &countSink{} }, func(s *countSink) error {
+	benchScan(b, benchRepo(b), func() *countSink { return &countSink{} }, func(s *countSink) error {
 		if s.sources != benchFiles || s.infos != benchFiles {
 			return fmt.Errorf("%d sources, %d infos", s.sources, s.infos)
 		}
@@ -163,7 +162,7 @@ func BenchmarkScan10k(b *testing.B) {
 // BenchmarkScan10kInventory is the same scan into a real model.Inventory
 // (which keeps every document, as the program does).
 func BenchmarkScan10kInventory(b *testing.B) {
-	benchScan(b, func() *model.Inventory { return model.NewInventory(diffengine.Options{}) }, func(inv *model.Inventory) error {
+	benchScan(b, benchRepo(b), func() *model.Inventory { return model.NewInventory(diffengine.Options{}) }, func(inv *model.Inventory) error {
 		if inv.Len() != benchFiles {
 			return fmt.Errorf("%d entries", inv.Len())
 		}
@@ -195,3 +194,49 @@ func BenchmarkRefreshOneFile(b *testing.B) {
 		b.Fatal("Refresh reported nothing")
 	}
 }
+
+// bigFileDocs is the size of the one-big-file benchmarks: a generated
+// bundle of small Ingresses in one file, just under MaxFileSize.
+const bigFileDocs = 40000
+
+// writeBundle writes bigFileDocs small Ingress documents spread over files
+// files in a new directory (no git: the cost under test is reading and
+// joining, not history).
+func writeBundle(b *testing.B, files int) string {
+	b.Helper()
+	dir := b.TempDir()
+	bufs := make([][]byte, files)
+	for i := range bigFileDocs {
+		f := i % files
+		bufs[f] = fmt.Appendf(bufs[f], "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing-%05d\nspec: {rules: [{host: h%05d.example}]}\n", i, i)
+	}
+	for f, buf := range bufs {
+		if len(buf) > MaxFileSize {
+			b.Fatalf("bundle file %d is %d bytes, over MaxFileSize", f, len(buf))
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("bundle-%02d.yaml", f)), buf, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// benchLoadBundle scans a bundle of bigFileDocs documents in files files
+// into a real inventory, as `check` does: the cost must be linear in the
+// number of documents whatever the number of files.
+func benchLoadBundle(b *testing.B, files int) {
+	benchScan(b, writeBundle(b, files), func() *model.Inventory { return model.NewInventory(diffengine.Options{}) }, func(inv *model.Inventory) error {
+		if inv.Len() != bigFileDocs {
+			return fmt.Errorf("%d entries, want %d", inv.Len(), bigFileDocs)
+		}
+		return nil
+	})
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/bigFileDocs, "ns/doc")
+}
+
+// BenchmarkLoad40kDocsOneFile: 40,000 documents in one file.
+func BenchmarkLoad40kDocsOneFile(b *testing.B) { benchLoadBundle(b, 1) }
+
+// BenchmarkLoad40kDocs20Files: the same documents over 20 files of 2,000,
+// the figure the one-file case is compared with.
+func BenchmarkLoad40kDocs20Files(b *testing.B) { benchLoadBundle(b, 20) }

@@ -48,34 +48,109 @@ var beforeRefUpdate func()
 // cherry-pick, revert or rebase; when rel's index entry differs from HEAD
 // (someone staged it) or is in conflict; when user.name/user.email are not
 // configured; when commit.gpgSign is set (ingress-drift cannot sign); when
-// another git process holds the index or branch lock; when rel is the
-// same as in HEAD; when the branch moved meanwhile. The first commit of a
-// repository has no parent.
+// rel has a filter, working-tree-encoding or ident attribute (see
+// checkinRules); when another git process holds the index or branch lock;
+// when rel is the same as in HEAD; when the branch moved meanwhile. The
+// first commit of a repository has no parent. CheckCommit makes the same
+// checks before a write.
+//
+// The content is stored as `git add` would store it: CRLF line endings
+// become LF where the text and eol attributes or core.autocrlf say so
+// (see checkin.apply); the index entry keeps the work-tree file's stat
+// data, so `git status` shows rel clean.
 func (r *Repo) CommitFile(ctx context.Context, rel, message string) (hash string, err error) {
-	rel, err = r.checkRel(rel)
+	msg := cleanMessage(message)
+	c, done, err := r.newCommitJob(rel)
 	if err != nil {
 		return "", err
+	}
+	defer done()
+	if msg == "" {
+		return "", fmt.Errorf("committing %s: the commit message is empty", c.rel)
+	}
+	c.msg = msg
+	return c.run(ctx)
+}
+
+// CheckCommit refuses, before rel is written, what would make CommitFile
+// refuse once data is written there (nil: rel removed): everything
+// CommitFile checks — no git work tree, --rev, a merge or rebase in
+// progress, a detached HEAD, commit.gpgSign, no identity, a filter,
+// working-tree-encoding or ident attribute, an index go-git cannot
+// rewrite, rel staged or in conflict, the index or branch lock held by a
+// running git, rel not a regular file — except what only the write can
+// change. unchanged reports that data is what HEAD already holds (after
+// the line-ending conversion git would apply), so there would be nothing
+// to commit. Only a concurrent git can make CommitFile fail after this
+// passed.
+func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) {
+	c, done, err := r.newCommitJob(rel)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	g := c.g
+	cs, err := c.setup()
+	if err != nil {
+		return false, err
+	}
+	idxFile := filepath.Join(g.dir, "index")
+	for _, f := range []string{idxFile, filepath.Join(g.common, filepath.FromSlash(cs.branch.String()))} {
+		if _, err := os.Lstat(f + ".lock"); err == nil {
+			return false, g.lockBusy(f)
+		}
+	}
+	idx, err := readIndex(idxFile)
+	if err != nil {
+		return false, err
+	}
+	hs, err := c.head(idx, cs.branch)
+	if err != nil {
+		return false, err
+	}
+	if err := noSymlinks(c.root, c.rel); err != nil {
+		return false, err
+	}
+	perm := fs.FileMode(0o644) // a new file's, see WriteManifest
+	switch fi, err := c.root.Lstat(filepath.FromSlash(c.rel)); {
+	case err == nil && !fi.Mode().IsRegular():
+		return false, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", c.rel, fi.Mode().Type())}
+	case err == nil:
+		perm = fi.Mode()
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+	}
+	if data == nil {
+		return hs.entry == nil, nil
+	}
+	mode, err := c.fileMode(cs.set, perm, hs.entry)
+	if err != nil {
+		return false, err
+	}
+	blob := plumbing.ComputeHash(plumbing.BlobObject, cs.rules.apply(data, hs.indexData))
+	return hs.entry != nil && hs.entry.Hash == blob && hs.entry.Mode == mode, nil
+}
+
+// newCommitJob checks that rel can be committed at all and locks the
+// object storage; done closes and unlocks.
+func (r *Repo) newCommitJob(rel string) (*commitJob, func(), error) {
+	rel, err := r.checkRel(rel)
+	if err != nil {
+		return nil, nil, err
 	}
 	switch {
 	case r.git == nil:
-		return "", &model.RefusedError{Reason: fmt.Sprintf("%s is not inside a git repository: there is nothing to commit %s to", r.root, rel)}
+		return nil, nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not inside a git repository: there is nothing to commit %s to", r.root, rel)}
 	case r.rev != nil:
-		return "", &model.RefusedError{Reason: fmt.Sprintf("comparing against --rev %s: %s is not committed, because the work tree is not what is being compared; run without --rev", r.opts.Rev, rel)}
-	}
-	msg := cleanMessage(message)
-	if msg == "" {
-		return "", fmt.Errorf("committing %s: the commit message is empty", rel)
+		return nil, nil, &model.RefusedError{Reason: fmt.Sprintf("comparing against --rev %s: %s is not committed, because the work tree is not what is being compared; run without --rev", r.opts.Rev, rel)}
 	}
 	root, err := r.openRoot()
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
-	defer root.Close()
 	g := r.git
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	c := &commitJob{g: g, root: root, rel: rel, path: g.gitPath(rel), msg: msg}
-	return c.run(ctx)
+	return &commitJob{g: g, root: root, rel: rel, path: g.gitPath(rel)}, func() { g.mu.Unlock(); root.Close() }, nil
 }
 
 // commitJob is one CommitFile.
@@ -94,26 +169,86 @@ type wtFile struct {
 	mode filemode.FileMode
 }
 
-func (c *commitJob) run(ctx context.Context) (string, error) {
+// commitSetup is what a commit of rel needs that does not depend on the
+// index or the file: the branch, the config, who commits, and what git
+// would do to the content.
+type commitSetup struct {
+	branch            plumbing.ReferenceName
+	set               gitSettings
+	author, committer object.Signature
+	rules             checkin
+}
+
+// setup refuses what makes any commit of rel impossible: a merge or
+// rebase in progress, a detached HEAD, commit.gpgSign, no identity, and a
+// filter (or encoding) attribute on rel.
+func (c *commitJob) setup() (*commitSetup, error) {
 	g := c.g
 	if err := g.inProgress(); err != nil {
-		return "", err
+		return nil, err
 	}
 	branch, err := g.branch()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	set, err := g.settings()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if set.bool("commit.gpgsign", false) {
-		return "", &model.RefusedError{Reason: fmt.Sprintf("commit.gpgSign is set and ingress-drift cannot sign commits: commit %s yourself (git commit -S -- %s)", c.rel, c.rel)}
+		return nil, &model.RefusedError{Reason: fmt.Sprintf("commit.gpgSign is set and ingress-drift cannot sign commits: commit %s yourself (git commit -S -- %s)", c.rel, c.rel)}
 	}
 	author, committer, err := set.identity(time.Now(), g.root)
 	if err != nil {
+		return nil, err
+	}
+	rules, err := g.checkinRules(set, c.rel, c.path)
+	if err != nil {
+		return nil, err
+	}
+	return &commitSetup{branch: branch, set: set, author: author, committer: committer, rules: rules}, nil
+}
+
+// fileAtHead is rel in HEAD and in the index.
+type fileAtHead struct {
+	parent    plumbing.Hash
+	tree      *object.Tree
+	entry     *object.TreeEntry // rel in HEAD, nil when absent
+	index     *index.Entry      // rel in the index, nil when untracked
+	indexData []byte            // the index's content of rel, nil when untracked
+}
+
+// head reads rel in HEAD and in idx, refusing an index entry that
+// differs from HEAD (see indexEntry).
+func (c *commitJob) head(idx *index.Index, branch plumbing.ReferenceName) (*fileAtHead, error) {
+	parent, tree, err := c.g.tip(branch)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := findEntry(tree, c.path)
+	if err != nil {
+		return nil, err
+	}
+	ie, err := c.indexEntry(idx, entry)
+	if err != nil {
+		return nil, err
+	}
+	h := &fileAtHead{parent: parent, tree: tree, entry: entry, index: ie}
+	if ie != nil {
+		if h.indexData, err = c.g.readBlob(ie.Hash); err != nil {
+			return nil, fmt.Errorf("committing %s: reading it from the git index: %w", c.rel, err)
+		}
+	}
+	return h, nil
+}
+
+func (c *commitJob) run(ctx context.Context) (string, error) {
+	g := c.g
+	cs, err := c.setup()
+	if err != nil {
 		return "", err
 	}
+	branch, set, author, committer := cs.branch, cs.set, cs.author, cs.committer
 	idxFile := filepath.Join(g.dir, "index")
 	lock, err := g.lock(idxFile)
 	if err != nil {
@@ -124,25 +259,18 @@ func (c *commitJob) run(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	parent, headTree, err := g.tip(branch)
+	hs, err := c.head(idx, branch)
 	if err != nil {
 		return "", err
 	}
-	headEntry, err := findEntry(headTree, c.path)
-	if err != nil {
-		return "", err
-	}
-	ie, err := c.indexEntry(idx, headEntry)
-	if err != nil {
-		return "", err
-	}
+	parent, headTree, headEntry, ie := hs.parent, hs.tree, hs.entry, hs.index
 	wt, err := c.workTree(set, headEntry)
 	if err != nil {
 		return "", err
 	}
 	var entry *object.TreeEntry
 	if wt != nil {
-		h, err := g.storeBlob(wt.data)
+		h, err := g.storeBlob(cs.rules.apply(wt.data, hs.indexData))
 		if err != nil {
 			return "", fmt.Errorf("committing %s: storing its content: %w", c.rel, err)
 		}
@@ -312,17 +440,27 @@ func (c *commitJob) workTree(set gitSettings, head *object.TreeEntry) (*wtFile, 
 	if !after.ModTime().Equal(before.ModTime()) || after.Size() != int64(len(data)) {
 		return nil, fmt.Errorf("committing %s: the file changed while it was read; try again", c.rel)
 	}
-	mode, err := filemode.NewFromOSFileMode(before.Mode())
+	mode, err := c.fileMode(set, before.Mode(), head)
 	if err != nil {
-		return nil, fmt.Errorf("committing %s: %w", c.rel, err)
-	}
-	if !set.bool("core.filemode", true) {
-		mode = filemode.Regular
-		if head != nil && head.Mode.IsFile() {
-			mode = head.Mode
-		}
+		return nil, err
 	}
 	return &wtFile{data: data, fi: before, mode: mode}, nil
+}
+
+// fileMode is the git mode of a file with mode m: it follows the
+// executable bit, unless core.fileMode is false (HEAD's mode is kept).
+func (c *commitJob) fileMode(set gitSettings, m fs.FileMode, head *object.TreeEntry) (filemode.FileMode, error) {
+	if !set.bool("core.filemode", true) {
+		if head != nil && head.Mode.IsFile() {
+			return head.Mode, nil
+		}
+		return filemode.Regular, nil
+	}
+	mode, err := filemode.NewFromOSFileMode(m)
+	if err != nil {
+		return 0, fmt.Errorf("committing %s: %w", c.rel, err)
+	}
+	return mode, nil
 }
 
 // updateIndex sets rel's index entry to what was committed, with the stat
@@ -547,16 +685,21 @@ type lockFile struct {
 func (g *gitRepo) lock(file string) (*lockFile, error) {
 	f, err := os.OpenFile(file+".lock", os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	if errors.Is(err, fs.ErrExist) {
-		name, rerr := filepath.Rel(g.root, file+".lock")
-		if rerr != nil {
-			name = file + ".lock"
-		}
-		return nil, &model.RefusedError{Reason: fmt.Sprintf("another git process seems to be running in %s (%s exists): try again, or remove that file if no git process is running", g.root, name)}
+		return nil, g.lockBusy(file)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", file, unwrapPathError(err))
 	}
 	return &lockFile{target: file, f: f}, nil
+}
+
+// lockBusy is the refusal for file's lock held by another git process.
+func (g *gitRepo) lockBusy(file string) error {
+	name, err := filepath.Rel(g.root, file+".lock")
+	if err != nil {
+		name = file + ".lock"
+	}
+	return &model.RefusedError{Reason: fmt.Sprintf("another git process seems to be running in %s (%s exists): try again, or remove that file if no git process is running", g.root, name)}
 }
 
 func (l *lockFile) commit() error {

@@ -32,9 +32,14 @@
 // Kustomize. A directory with a kustomization.yaml (.yml, Kustomization)
 // is a kustomization; one that another kustomization in the repo names
 // (resources, components, bases) is a base, the others are roots — unless
-// the config lists roots. Roots are rendered in-process with krusty
-// (built-in plugins only, no Helm, no network: a remote base is an error,
-// and so is a missing local one, which kustomize would try as a remote).
+// the config lists roots; kustomizations only included by each other (a
+// cycle) get a root of their own, the first by name, whose error names the
+// cycle. Roots are rendered in-process with krusty (built-in plugins only,
+// no Helm, no network: a remote base is an error, and so is a missing
+// local one, which kustomize would try as a remote). Every path kustomize
+// opens stays in the repo: a kustomization naming one outside it (up past
+// the root, absolute, or through a symlink) is an error, and the file
+// system krusty reads (repoFS) refuses the rest.
 // Files under any kustomization's directory, and files a kustomization
 // names, are never read as plain manifests. Namespace: the manifest's own,
 // else the kustomization's (set by the render), else --default-namespace.

@@ -20,7 +20,7 @@ type gitSettings map[string]string
 // settingKeys are the keys read ("section.key", lower case).
 var settingKeys = []string{
 	"user.name", "user.email", "author.name", "author.email", "committer.name", "committer.email",
-	"commit.gpgsign", "core.filemode", "core.logallrefupdates",
+	"commit.gpgsign", "core.filemode", "core.logallrefupdates", "core.autocrlf", "core.attributesfile",
 }
 
 // settings reads the git config the way git does, lowest precedence first:

@@ -18,8 +18,10 @@ var krustyMu sync.Mutex
 
 // render builds one kustomize root in-process with krusty's defaults: no
 // plugins other than the built-in ones, no Helm, and loads restricted to
-// each kustomization's own directory. Remote bases never reach krusty: the
-// layout refuses them first (closure errors).
+// each kustomization's own directory. Remote bases, paths outside the repo
+// and cycles never reach krusty: the layout refuses them first (closure
+// errors). fsys is kustomizeFS's (a repoFS, confined to the repo root:
+// kustomize's own restriction does not cover directory bases).
 //
 // Origins of rendered Ingresses: File is the root's kustomization file,
 // Kustomization the root directory, Doc the index of the object in the

@@ -2,6 +2,8 @@ package gitrepo
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -177,5 +179,187 @@ func TestIntoInventory(t *testing.T) {
 	old, ok := inv.Get(model.Key{Namespace: "web", Name: "old"})
 	if !ok || old.Status != model.StatusError || len(old.Errors) != 1 || old.Errors[0].Line != 1 {
 		t.Errorf("old: %+v", old)
+	}
+}
+
+// sourceErrs is the errors of one source as "file:line: message".
+func sourceErrs(t *testing.T, s *recSink, name string) []string {
+	t.Helper()
+	src, ok := s.source(name)
+	if !ok {
+		t.Errorf("no source %s; sources: %v", name, sourceNames(s))
+		return nil
+	}
+	if len(src.docs) != 0 {
+		t.Errorf("%s rendered %v despite its errors", name, names(src.docs))
+	}
+	return errStrings(src.errs)
+}
+
+// Kustomizations that include themselves, directly or through others, are
+// errors naming the cycle: before, the ones only included by each other
+// had no root, so their objects were silently gone from the repo.
+func TestKustomizeCycles(t *testing.T) {
+	dir := t.TempDir()
+	// Includes itself.
+	write(t, dir, "self/kustomization.yaml", "resources:\n  - ingress.yaml\n  - .\n")
+	write(t, dir, "self/ingress.yaml", ingressYAML("", "self", "self.example.com"))
+	// Two that include each other, and nothing includes them.
+	write(t, dir, "overlays/a/kustomization.yaml", "namespace: a\nresources:\n  - ../../base\n")
+	write(t, dir, "base/kustomization.yaml", "resources:\n  - ingress.yaml\n  - ../overlays/a\n")
+	write(t, dir, "base/ingress.yaml", ingressYAML("", "base", "base.example.com"))
+	// A longer ring below a root.
+	write(t, dir, "app/kustomization.yaml", "resources:\n  - ../ring/one\n")
+	write(t, dir, "ring/one/kustomization.yaml", "resources:\n  - ../two\n  - ingress.yaml\n")
+	write(t, dir, "ring/one/ingress.yaml", ingressYAML("", "ring", "ring.example.com"))
+	write(t, dir, "ring/two/kustomization.yaml", "resources:\n  - ../three\n")
+	write(t, dir, "ring/three/kustomization.yaml", "# back to the start\nresources:\n  - ../one\n")
+	// A diamond is not a cycle.
+	write(t, dir, "diamond/kustomization.yaml", "resources:\n  - left\n  - right\n")
+	write(t, dir, "diamond/left/kustomization.yaml", "namePrefix: l-\nresources:\n  - ../shared\n")
+	write(t, dir, "diamond/right/kustomization.yaml", "namePrefix: r-\nresources:\n  - ../shared\n")
+	write(t, dir, "diamond/shared/kustomization.yaml", "resources:\n  - ingress.yaml\n")
+	write(t, dir, "diamond/shared/ingress.yaml", ingressYAML("", "d", "d.example.com"))
+
+	_, s := scan(t, Options{Root: dir})
+	want := []string{"kustomize:app", "kustomize:base", "kustomize:diamond", "kustomize:self"}
+	if diff := cmp.Diff(want, sourceNames(s)); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	for name, want := range map[string]string{
+		"kustomize:self": "self/kustomization.yaml:3: resources: . includes a kustomization that includes it, a cycle: self → self; kustomize cannot render it",
+		"kustomize:base": "overlays/a/kustomization.yaml:3: resources: ../../base includes a kustomization that includes it, a cycle: base → overlays/a → base; kustomize cannot render it",
+		"kustomize:app":  "ring/three/kustomization.yaml:3: resources: ../one includes a kustomization that includes it, a cycle: ring/one → ring/two → ring/three → ring/one; kustomize cannot render it",
+	} {
+		if diff := cmp.Diff([]string{want}, sourceErrs(t, s, name)); diff != "" {
+			t.Errorf("%s errors (-want +got):\n%s", name, diff)
+		}
+	}
+	if diff := cmp.Diff([]string{"l-d", "r-d"}, names(s.docs())); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+}
+
+// outsideRepo makes, in a fresh directory, a repo directory "repo" and
+// beside it a kustomization "elsewhere" with an Ingress of that name:
+// something a kustomization in the repo can reach on disk.
+func outsideRepo(t *testing.T) (repo, elsewhere string) {
+	parent := dirOf(t, t.TempDir())
+	repo, elsewhere = filepath.Join(parent, "repo"), filepath.Join(parent, "elsewhere")
+	write(t, elsewhere, "kustomization.yaml", "resources:\n  - ingress.yaml\n")
+	write(t, elsewhere, "ingress.yaml", ingressYAML("", "elsewhere", "elsewhere.example.com"))
+	must(t, os.MkdirAll(repo, 0o755))
+	return repo, elsewhere
+}
+
+// One boundary for every path kustomize opens: a directory base outside
+// the repo (by a relative path, an absolute one, or a symlink) is not read.
+// Before, kustomize opened it on disk and rendered its objects as the
+// repo's; an absolute path said "does not exist".
+func TestKustomizeBasesOutsideTheRepo(t *testing.T) {
+	dir, elsewhere := outsideRepo(t)
+	write(t, dir, "clusters/prod/app/kustomization.yaml", "namespace: prod\nresources:\n  - ../../../../elsewhere\n")
+	write(t, dir, "abs/kustomization.yaml", "components:\n  - "+elsewhere+"\n")
+	must(t, os.Symlink(elsewhere, filepath.Join(dir, "linked")))
+	write(t, dir, "via-link/kustomization.yaml", "resources:\n  - ../linked\n")
+	// A symlink below a directory that is in the repo.
+	write(t, dir, "deep/kustomization.yaml", "resources:\n  - ../vendor/ext/ingress.yaml\n")
+	must(t, os.MkdirAll(filepath.Join(dir, "vendor"), 0o755))
+	must(t, os.Symlink("../../elsewhere", filepath.Join(dir, "vendor/ext")))
+	// An excluded kustomization is not read by the layout, only by
+	// kustomize: the file system itself refuses.
+	write(t, dir, ConfigFile, "exclude:\n  - hidden/\n")
+	write(t, dir, "hidden/kustomization.yaml", "resources:\n  - ../../elsewhere\n")
+	write(t, dir, "uses-hidden/kustomization.yaml", "resources:\n  - ../hidden\n")
+	// Inside the repo, through an absolute symlink: still rendered.
+	write(t, dir, "real/kustomization.yaml", "resources:\n  - ingress.yaml\n")
+	write(t, dir, "real/ingress.yaml", ingressYAML("", "real", "real.example.com"))
+	must(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "alias")))
+	write(t, dir, "via-alias/kustomization.yaml", "namespace: alias\nresources:\n  - ../alias\n")
+
+	r, s := scan(t, Options{Root: dir})
+	for name, want := range map[string]string{
+		"kustomize:clusters/prod/app": "clusters/prod/app/kustomization.yaml:3: resources: ../../../../elsewhere is outside the repo",
+		"kustomize:abs":               "abs/kustomization.yaml:2: components: " + elsewhere + " is outside the repo",
+		"kustomize:via-link":          "via-link/kustomization.yaml:2: resources: ../linked is outside the repo (through a symlink, to " + elsewhere + ")",
+		"kustomize:deep":              "deep/kustomization.yaml:2: resources: ../vendor/ext/ingress.yaml is outside the repo (through a symlink, to " + filepath.Join(elsewhere, "ingress.yaml") + ")",
+	} {
+		if diff := cmp.Diff([]string{want}, sourceErrs(t, s, name)); diff != "" {
+			t.Errorf("%s errors (-want +got):\n%s", name, diff)
+		}
+	}
+	hidden := sourceErrs(t, s, "kustomize:uses-hidden")
+	if len(hidden) != 1 || !strings.HasPrefix(hidden[0], "uses-hidden/kustomization.yaml:2: kustomize build of uses-hidden failed: ") ||
+		!strings.Contains(hidden[0], elsewhere+" is outside the repo") {
+		t.Errorf("uses-hidden errors = %q, want the build refused with %s outside the repo", hidden, elsewhere)
+	}
+	if diff := cmp.Diff([]string{"real", "real"}, names(s.docs())); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+	if alias, _ := s.source("kustomize:via-alias"); len(alias.docs) != 1 || alias.docs[0].Namespace != "alias" || len(alias.errs) != 0 {
+		t.Errorf("via-alias: docs %v, errors %v", alias.docs, errStrings(alias.errs))
+	}
+
+	// A watch event under the root renders it again, through the same
+	// file system.
+	s.mu.Lock()
+	before := s.setCount["kustomize:uses-hidden"]
+	s.mu.Unlock()
+	write(t, dir, "uses-hidden/notes.yaml", "# not a resource\n")
+	must(t, r.Refresh(context.Background(), s, "uses-hidden/notes.yaml"))
+	s.mu.Lock()
+	after := s.setCount["kustomize:uses-hidden"]
+	s.mu.Unlock()
+	if after == before {
+		t.Fatal("uses-hidden was not rendered again")
+	}
+	if hidden := sourceErrs(t, s, "kustomize:uses-hidden"); len(hidden) != 1 || !strings.Contains(hidden[0], elsewhere+" is outside the repo") {
+		t.Errorf("uses-hidden errors after a watch event = %q", hidden)
+	}
+}
+
+// The same boundary for a commit (--rev), symlinks being git's; and for
+// --repo below the git work tree, a base elsewhere in the work tree is
+// outside the repo too (before, --rev copied the whole commit for it and
+// the work tree read it from disk).
+func TestKustomizeBasesOutsideTheRepoAtRev(t *testing.T) {
+	dir, elsewhere := outsideRepo(t)
+	write(t, dir, "clusters/prod/app/kustomization.yaml", "namespace: prod\nresources:\n  - ../../../../elsewhere\n")
+	write(t, dir, "clusters/abs/kustomization.yaml", "resources:\n  - "+elsewhere+"\n")
+	must(t, os.Symlink("../../elsewhere", filepath.Join(dir, "clusters/linked")))
+	write(t, dir, "clusters/via-link/kustomization.yaml", "resources:\n  - ../linked\n")
+	write(t, dir, "clusters/up/kustomization.yaml", "resources:\n  - ../../base\n")
+	write(t, dir, "clusters/ok/kustomization.yaml", "namespace: ok\nresources:\n  - ingress.yaml\n")
+	write(t, dir, "clusters/ok/ingress.yaml", ingressYAML("", "ok", "ok.example.com"))
+	write(t, dir, "base/kustomization.yaml", "resources:\n  - ingress.yaml\n")
+	write(t, dir, "base/ingress.yaml", ingressYAML("", "base", "base.example.com"))
+	repo := gitRepoAt(t, dir)
+	commit(t, repo, "layout", "Alice", 0, "clusters", "base")
+
+	root := filepath.Join(dir, "clusters")
+	for _, rev := range []string{"", "HEAD"} {
+		_, s := scan(t, Options{Root: root, Rev: rev})
+		for name, want := range map[string]string{
+			"kustomize:prod/app": "prod/app/kustomization.yaml:3: resources: ../../../../elsewhere is outside the repo",
+			"kustomize:abs":      "abs/kustomization.yaml:2: resources: " + elsewhere + " is outside the repo",
+			"kustomize:up":       "up/kustomization.yaml:2: resources: ../../base is outside the repo",
+		} {
+			if diff := cmp.Diff([]string{want}, sourceErrs(t, s, name)); diff != "" {
+				t.Errorf("rev %q: %s errors (-want +got):\n%s", rev, name, diff)
+			}
+		}
+		// On disk the link resolves to the directory; in git it is the
+		// link's text.
+		target := "../../elsewhere"
+		if rev == "" {
+			target = elsewhere
+		}
+		want := "via-link/kustomization.yaml:2: resources: ../linked is outside the repo (through a symlink, to " + target + ")"
+		if diff := cmp.Diff([]string{want}, sourceErrs(t, s, "kustomize:via-link")); diff != "" {
+			t.Errorf("rev %q: via-link errors (-want +got):\n%s", rev, diff)
+		}
+		if diff := cmp.Diff([]string{"ok"}, names(s.docs())); diff != "" {
+			t.Errorf("rev %q: rendered (-want +got):\n%s", rev, diff)
+		}
 	}
 }

@@ -41,7 +41,8 @@ type kref struct {
 	field, value string
 	line         int
 	// rel is the path resolved against the kustomization's directory,
-	// relative to the repo root (it may start with "../").
+	// relative to the repo root (it may start with "../"); an absolute
+	// path stays absolute.
 	rel string
 	// mayBeDir is set for the fields that may name a kustomization
 	// directory (resources, components, bases, generators, transformers,
@@ -81,7 +82,11 @@ func parseKustomization(file string, data []byte) *kustomization {
 				v = after // key=path
 			}
 		}
-		k.refs = append(k.refs, kref{field: field, value: v, line: n.Line, rel: path.Clean(path.Join(k.dir, v)), mayBeDir: mayBeDir})
+		rel := path.Clean(path.Join(k.dir, v))
+		if path.IsAbs(v) {
+			rel = path.Clean(v)
+		}
+		k.refs = append(k.refs, kref{field: field, value: v, line: n.Line, rel: rel, mayBeDir: mayBeDir})
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, v := top.Content[i].Value, top.Content[i+1]
@@ -121,6 +126,12 @@ func parseKustomization(file string, data []byte) *kustomization {
 	return k
 }
 
+// outside reports whether the path leaves the repo by name: absolute, or
+// up past the root. (Through symlinks: tree.escapes.)
+func (r kref) outside() bool {
+	return path.IsAbs(r.rel) || r.rel == ".." || strings.HasPrefix(r.rel, "../")
+}
+
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
@@ -156,9 +167,6 @@ type layout struct {
 	// refFiles are files some kustomization names (a resource file, a
 	// patch): kustomize's, not plain manifests.
 	refFiles map[string]bool
-	// outside is set when a kustomization names a path outside the repo
-	// root.
-	outside bool
 }
 
 type closure struct {
@@ -228,8 +236,8 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 	referenced := map[string]bool{}
 	for _, k := range l.kusts {
 		for _, r := range k.refs {
-			if r.rel == ".." || strings.HasPrefix(r.rel, "../") {
-				l.outside = true
+			if r.outside() {
+				continue
 			}
 			if r.mayBeDir && l.kusts[r.rel] != nil {
 				referenced[r.rel] = true
@@ -266,22 +274,93 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 	for _, r := range l.roots {
 		l.closures[r] = l.closure(t, r)
 	}
+	if len(cfg.Roots) == 0 {
+		l.cycleRoots(t)
+	}
 	return l, cfgErrs
 }
 
-// closure walks a root's bases and checks every path they name: a remote
-// entry is refused (ingress-drift never reaches the network, and kustomize
-// would fetch it), and so is a missing local one (kustomize would try it as
-// a remote).
+// cycleRoots makes roots of kustomizations that are only included by each
+// other, in a cycle: no other kustomization includes them, so they are not
+// bases of anything that renders, and without a root of their own their
+// objects would vanish from the repo without a word. The first member of
+// each such cycle, by name, becomes a root, whose closure reports the
+// cycle.
+func (l *layout) cycleRoots(t tree) {
+	reached := map[string]bool{}
+	for _, c := range l.closures {
+		for _, d := range c.dirs {
+			reached[d] = true
+		}
+	}
+	dirs := make([]string, 0, len(l.kusts))
+	for d := range l.kusts {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		if reached[d] || !l.onCycle(d) {
+			continue
+		}
+		l.roots = append(l.roots, d)
+		c := l.closure(t, d)
+		l.closures[d] = c
+		for _, cd := range c.dirs {
+			reached[cd] = true
+		}
+	}
+	sort.Strings(l.roots)
+}
+
+// bases returns the kustomization directories k includes.
+func (l *layout) bases(k *kustomization) []string {
+	var out []string
+	for _, r := range k.refs {
+		if r.mayBeDir && !r.outside() && l.kusts[r.rel] != nil {
+			out = append(out, r.rel)
+		}
+	}
+	return out
+}
+
+// onCycle reports whether the kustomization in dir includes itself,
+// directly or through its bases.
+func (l *layout) onCycle(dir string) bool {
+	seen := map[string]bool{}
+	stack := l.bases(l.kusts[dir])
+	for len(stack) > 0 {
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if d == dir {
+			return true
+		}
+		if !seen[d] {
+			seen[d] = true
+			stack = append(stack, l.bases(l.kusts[d])...)
+		}
+	}
+	return false
+}
+
+// closure walks a root's bases and checks every path they name: a path
+// outside the repo is refused (by name or through a symlink: kustomize
+// itself would open a base anywhere), a remote entry is refused
+// (ingress-drift never reaches the network, and kustomize would fetch it),
+// and so is a missing local one (kustomize would try it as a remote). A
+// base that includes a kustomization on the way to it is a cycle, named
+// at the entry that closes it.
 func (l *layout) closure(t tree, root string) *closure {
 	c := &closure{}
 	seen := map[string]bool{}
+	var visiting []string // the kustomizations being visited, root first
 	var visit func(dir string)
 	visit = func(dir string) {
 		if seen[dir] {
 			return
 		}
 		seen[dir] = true
+		visiting = append(visiting, dir)
+		defer func() { visiting = visiting[:len(visiting)-1] }()
 		k := l.kusts[dir]
 		c.dirs = append(c.dirs, dir)
 		if k.err != nil {
@@ -293,6 +372,15 @@ func (l *layout) closure(t tree, root string) *closure {
 				"(that would run helm and fetch the chart); render the chart into the repo or exclude this kustomization"})
 		}
 		for _, r := range k.refs {
+			if r.outside() {
+				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf("%s: %s is outside the repo", r.field, r.value)})
+				continue
+			}
+			if target, ok := t.escapes(r.rel); ok {
+				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf(
+					"%s: %s is outside the repo (through a symlink, to %s)", r.field, r.value, target)})
+				continue
+			}
 			remote := strings.HasPrefix(r.value, "http://") || strings.HasPrefix(r.value, "https://")
 			if r.mayBeDir {
 				if exists, _ := t.stat(r.rel); !exists {
@@ -309,6 +397,12 @@ func (l *layout) closure(t tree, root string) *closure {
 				continue
 			}
 			if r.mayBeDir && l.kusts[r.rel] != nil {
+				if i := slices.Index(visiting, r.rel); i >= 0 {
+					cycle := append(slices.Clone(visiting[i:]), r.rel)
+					c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf(
+						"%s: %s includes a kustomization that includes it, a cycle: %s; kustomize cannot render it", r.field, r.value, strings.Join(cycle, " → "))})
+					continue
+				}
 				visit(r.rel)
 			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
 				c.files = append(c.files, r.rel)

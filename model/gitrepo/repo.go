@@ -45,6 +45,11 @@ type Repo struct {
 	// watching, when set (by tests), is called once Watch has set up its
 	// watches.
 	watching func()
+	// lostRoot is set when the root directory vanished while watched, and
+	// stays set until a scan finds manifests in it again: a root that comes
+	// back empty is more likely being recreated (a fresh clone) than a repo
+	// whose manifests were all deleted on purpose.
+	lostRoot bool
 
 	mu      sync.Mutex
 	cfg     Config
@@ -205,8 +210,15 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	if r.st != nil {
 		rs = r.st.repo
 	}
-	rs.Scanning, rs.Err = true, ""
+	// An unreadable root stays reported as such until this scan has read
+	// it: the sources are replaced one by one, and until the last one no
+	// key is known to be missing.
+	rs.Scanning = true
+	if !rs.Unreadable {
+		rs.Err = ""
+	}
 	sink.SetRepo(rs)
+	rs.Err, rs.Unreadable = "", false
 	r.loadConfig()
 	sink.SetIgnoreRules(r.cfg.Ignore)
 
@@ -344,17 +356,30 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	r.emitInfo(sink)
 	rs = r.gitState(rs)
 	rs.Scanning = false
+	if r.lostRoot {
+		if len(st.sources) == 0 {
+			rs.Err, rs.Unreadable = fmt.Sprintf("repo root %s was deleted and is back without manifests: not read as "+
+				"\"nothing is in Git\" (restart to compare against an empty repo)", r.root), true
+		} else {
+			r.lostRoot = false
+		}
+	}
 	r.setRepo(sink, rs)
 	return ctx.Err()
 }
 
-// fatal reports an unreadable root.
+// fatal reports an unreadable root. What was read before stays in the
+// sink, but nothing is known to be missing from Git meanwhile.
 func (r *Repo) fatal(sink model.RepoSink, rs model.RepoState, err error) error {
 	rs.Scanning = false
+	rs.Unreadable = true
 	rs.Err = err.Error()
 	sink.SetRepo(rs)
 	if r.st != nil {
 		r.st.repo = rs
+		// A root that was read before and now cannot be: the watch polls
+		// it and reads it all again once it can (see lostRoot).
+		r.lostRoot = r.lostRoot || r.rev == nil
 	}
 	return err
 }

@@ -104,6 +104,9 @@ type tree interface {
 	// stat reports whether a path relative to the root (it may start with
 	// "../" to reach outside the root) exists and is a directory.
 	stat(rel string) (exists, isDir bool)
+	// escapes reports whether rel, inside the root by name, leads outside
+	// it through a symlink, and where to.
+	escapes(rel string) (target string, escaped bool)
 }
 
 type tooBigError struct{ size int64 }
@@ -126,6 +129,14 @@ func (t diskTree) stat(rel string) (bool, bool) {
 		return false, false
 	}
 	return true, fi.IsDir()
+}
+
+func (t diskTree) escapes(rel string) (string, bool) {
+	real, err := evalExisting(t.abs(rel))
+	if err != nil || inside(t.root, real) {
+		return "", false
+	}
+	return real, true
 }
 
 func (t diskTree) read(e entry) ([]byte, error) {
@@ -281,6 +292,58 @@ func (t gitTree) stat(rel string) (bool, bool) {
 	return true, e.Mode == filemode.Dir
 }
 
+// maxSymlinks bounds the symlinks followed for one path, as the kernel's
+// limit does; a loop is left for kustomize to report.
+const maxSymlinks = 40
+
+func (t gitTree) escapes(rel string) (string, bool) {
+	t.g.mu.Lock()
+	defer t.g.mu.Unlock()
+	p := path.Join(t.g.prefix, rel)
+	for range maxSymlinks {
+		link, target, rest, ok := t.firstSymlink(p)
+		if !ok {
+			return "", false
+		}
+		p = path.Join(path.Dir(link), target, rest)
+		if path.IsAbs(target) || !t.inRepo(p) {
+			return target, true
+		}
+	}
+	return "", false
+}
+
+// firstSymlink finds the first element of p (relative to the git root)
+// that is a symlink in the commit: its path, its target and what of p
+// follows it. Callers hold g.mu.
+func (t gitTree) firstSymlink(p string) (link, target, rest string, ok bool) {
+	parts := strings.Split(p, "/")
+	for i := range parts {
+		cur := path.Join(parts[:i+1]...)
+		e, err := t.top.FindEntry(cur)
+		if err != nil {
+			return "", "", "", false
+		}
+		if e.Mode == filemode.Symlink {
+			data, err := t.g.readBlob(e.Hash)
+			if err != nil {
+				return "", "", "", false
+			}
+			return cur, string(data), path.Join(parts[i+1:]...), true
+		}
+	}
+	return "", "", "", false
+}
+
+// inRepo reports whether p, relative to the git root and cleaned, is the
+// repo root or below it.
+func (t gitTree) inRepo(p string) bool {
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return false
+	}
+	return t.g.prefix == "" || p == t.g.prefix || strings.HasPrefix(p, t.g.prefix+"/")
+}
+
 func (t gitTree) read(e entry) ([]byte, error) {
 	t.g.mu.Lock()
 	defer t.g.mu.Unlock()
@@ -330,8 +393,7 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, tr *obje
 			}
 			target := string(data)
 			resolved := path.Join(t.g.prefix, dir, target)
-			if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") ||
-				!(t.g.prefix == "" || resolved == t.g.prefix || strings.HasPrefix(resolved, t.g.prefix+"/")) {
+			if path.IsAbs(target) || !t.inRepo(resolved) {
 				l.fail(rel, "symlink points outside the repo, to %s: not read", target)
 			}
 		}
@@ -339,43 +401,29 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, tr *obje
 	return nil
 }
 
-// kustomizeFS returns the file system kustomize renders from: the disk
-// for the work tree; for a commit, an in-memory copy of the files it needs
-// (the directories of the kustomizations and the files they name, or the
-// whole commit when one of them reaches outside the repo root), at the same
-// absolute paths as on disk.
-func kustomizeFS(t tree, root string, l *listing, lay *layout) (filesys.FileSystem, error) {
+// kustomizeFS returns the file system kustomize renders from, confined to
+// the repo root: the disk for the work tree; for a commit, an in-memory
+// copy of the files it needs (the directories of the kustomizations and the
+// files they name), at the same absolute paths as on disk.
+func kustomizeFS(t tree, root string, l *listing, lay *layout) (repoFS, error) {
 	gt, ok := t.(gitTree)
 	if !ok {
-		return filesys.MakeFsOnDisk(), nil
+		return repoFS{root: root}, nil
 	}
 	mem := filesys.MakeFsInMemory()
 	gt.g.mu.Lock()
 	defer gt.g.mu.Unlock()
-	if lay.outside {
-		// A base outside --repo: copy the whole commit, at the git root.
-		return mem, gt.top.Files().ForEach(func(f *object.File) error {
-			if f.Size > MaxFileSize || f.Mode == filemode.Symlink {
-				return nil
-			}
-			data, err := gt.g.readBlob(f.Hash)
-			if err != nil {
-				return err
-			}
-			return mem.WriteFile(filepath.Join(gt.g.root, filepath.FromSlash(f.Name)), data)
-		})
-	}
 	for _, e := range l.files {
 		if !lay.inClosure(e.rel) {
 			continue
 		}
 		data, err := gt.g.readBlob(e.blob)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s from git: %w", e.rel, err)
+			return repoFS{}, fmt.Errorf("reading %s from git: %w", e.rel, err)
 		}
 		if err := mem.WriteFile(filepath.Join(root, filepath.FromSlash(e.rel)), data); err != nil {
-			return nil, err
+			return repoFS{}, err
 		}
 	}
-	return mem, nil
+	return repoFS{root: root, mem: mem}, nil
 }

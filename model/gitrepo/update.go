@@ -2,6 +2,8 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -11,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
 )
@@ -57,6 +58,17 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	if r.st == nil || ch.rescan {
 		return r.scan(ctx, sink)
 	}
+	if r.rev == nil {
+		// Events under a root that is gone (rm -rf, a directory moved
+		// away) say nothing about the manifests: keep what was read and
+		// report the root, instead of removing every source.
+		if fi, err := os.Stat(r.root); err != nil || !fi.IsDir() {
+			return r.rootLost(sink, err)
+		}
+		if r.lostRoot {
+			return r.scan(ctx, sink) // back: read it all again
+		}
+	}
 	st := r.st
 	if ch.paths[ConfigFile] {
 		old := r.cfg
@@ -89,7 +101,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	}
 	for _, root := range st.layout.roots {
 		if u.roots[root] {
-			r.emitSource(sink, KustomizeSource(root), render(filesys.MakeFsOnDisk(), r.root, st.layout, root, r.opts.DefaultNamespace))
+			r.emitSource(sink, KustomizeSource(root), render(repoFS{root: r.root}, r.root, st.layout, root, r.opts.DefaultNamespace))
 		}
 	}
 	if r.git != nil && (ch.git || u.ignoreChanged) {
@@ -115,6 +127,20 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	if rs != st.repo {
 		r.setRepo(sink, rs)
 	}
+	return nil
+}
+
+// rootLost reports that the root directory is gone. Callers hold mu.
+func (r *Repo) rootLost(sink model.RepoSink, err error) error {
+	r.lostRoot = true
+	why := "is not a directory any more"
+	if err != nil {
+		why = "is gone (" + unwrapPathError(err).Error() + ")"
+	}
+	rs := r.st.repo
+	rs.Err = fmt.Sprintf("repo root %s %s: what was read before is kept, but nothing is known to be missing from Git until it is back", r.root, why)
+	rs.Unreadable = true
+	r.setRepo(sink, rs)
 	return nil
 }
 
@@ -204,6 +230,12 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 	}
 	lst, err := u.t.walkFrom(ctx, st.x, rel)
 	if err != nil {
+		// It could hold manifests: an error source says so (and blocks
+		// missing-git verdicts) until it can be read. One already gone
+		// again is not an error: its removal event follows.
+		if ctx.Err() == nil && !errors.Is(err, fs.ErrNotExist) {
+			u.r.emitSource(sink, rel, parsed{errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(errors.Unwrap(err)))}}})
+		}
 		return
 	}
 	for _, d := range lst.dirs {

@@ -29,6 +29,11 @@ const (
 	MaxDelay = 50 * time.Millisecond
 )
 
+// RootPoll is how often a root directory that vanished is looked for: once
+// it is gone nothing under it can be watched, so only polling sees it
+// come back.
+const RootPoll = time.Second
+
 // Watch keeps the sink current until ctx is done; call it after Scan (it
 // scans first if Scan was not called).
 //
@@ -82,13 +87,42 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 		timerRunning    bool
 		resetTimer      = func(d time.Duration) { timer.Reset(d); timerRunning = true }
 		pendingAnything = func() bool { return len(pending.paths) > 0 || pending.git || pending.rescan }
+		// rootPoll runs while the root is lost.
+		rootPoll *time.Ticker
+		pollFor  = func() {
+			switch {
+			case r.lostRoot && rootPoll == nil:
+				rootPoll = time.NewTicker(RootPoll)
+			case !r.lostRoot && rootPoll != nil:
+				rootPoll.Stop()
+				rootPoll = nil
+			}
+		}
 	)
 	timer.Stop()
 	defer timer.Stop()
+	defer func() {
+		if rootPoll != nil {
+			rootPoll.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-tickC(rootPoll):
+			if _, err := os.Stat(r.root); err != nil {
+				continue
+			}
+			r.mu.Lock()
+			if !wt.watched[r.root] {
+				wt.forgetRoot()
+			}
+			if err := r.apply(ctx, sink, changeSet{paths: map[string]bool{}}); err == nil {
+				wt.sync(sink)
+			}
+			pollFor()
+			r.mu.Unlock()
 		case ev, ok := <-w.Events:
 			if !ok {
 				return nil
@@ -132,6 +166,7 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 			if err == nil {
 				wt.sync(sink)
 			}
+			pollFor()
 			r.mu.Unlock()
 			if ctx.Err() != nil {
 				return nil
@@ -149,6 +184,26 @@ type watcher struct {
 	// x is the excluder of the last scan (copied under r.mu, read by the
 	// event loop without it).
 	x *excluder
+}
+
+// tickC is t's channel, or nil (never ready) without a ticker.
+func tickC(t *time.Ticker) <-chan time.Time {
+	if t == nil {
+		return nil
+	}
+	return t.C
+}
+
+// forgetRoot drops the watches under a root that vanished: the kernel
+// dropped them with the directories, and a directory of the same name
+// that comes back must be watched anew.
+func (wt *watcher) forgetRoot() {
+	for d := range wt.watched {
+		if inside(wt.r.root, d) {
+			_ = wt.w.Remove(d)
+			delete(wt.watched, d)
+		}
+	}
 }
 
 // sync adds watches for every directory the state knows and the git
@@ -220,8 +275,11 @@ func (wt *watcher) classify(ev fsnotify.Event, ch *changeSet) bool {
 	if ev.Op == fsnotify.Chmod {
 		return false // mode changes do not change content
 	}
-	if wt.watched[name] && ev.Has(fsnotify.Remove) {
-		delete(wt.watched, name) // the kernel dropped the watch
+	if wt.watched[name] && (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) {
+		// The kernel dropped the watch (deleted), or fsnotify did (moved
+		// away: it cannot follow the new name). A directory that comes
+		// back under this name must be watched anew.
+		delete(wt.watched, name)
 	}
 	if g := r.git; g != nil && (inside(g.dir, name) || inside(g.common, name)) {
 		if strings.HasSuffix(name, ".lock") {

@@ -15,12 +15,19 @@ import (
 func startWatch(t *testing.T, r *Repo) *recSink {
 	t.Helper()
 	s := newSink()
-	must(t, r.Scan(context.Background(), s))
+	watchInto(t, r, s)
+	return s
+}
+
+// watchInto scans and watches r into sink until the test ends.
+func watchInto(t *testing.T, r *Repo, sink model.RepoSink) {
+	t.Helper()
+	must(t, r.Scan(context.Background(), sink))
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	r.watching = func() { close(ready) }
 	done := make(chan error, 1)
-	go func() { done <- r.Watch(ctx, s) }()
+	go func() { done <- r.Watch(ctx, sink) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -32,7 +39,6 @@ func startWatch(t *testing.T, r *Repo) *recSink {
 	case err := <-done:
 		t.Fatalf("Watch returned early: %v", err)
 	}
-	return s
 }
 
 func hostOf(s *recSink, source string) string {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -21,13 +22,20 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
-// writeMu serializes the manifest writes of this process: the hash
-// precondition guards against other processes, this against two actions of
-// the same one checking the same file before either renames.
+// writeMu serializes the manifest writes of this process; lockDir does the
+// same between processes.
 var writeMu sync.Mutex
 
+// lockWait bounds the wait for another process's write of the same
+// directory (a write holds the lock for milliseconds).
+const lockWait = 10 * time.Second
+
+// errLockBusy is returned by flockDir when lockWait has passed.
+var errLockBusy = errors.New("another process has been writing there for too long")
+
 // writeFault, when set (by tests), is called before each step of a write
-// ("create", "write", "sync", "check" — the second precondition check —,
+// ("wait" — only when another process holds the directory lock —,
+// "create", "write", "sync", "check" — the second precondition check —,
 // "rename") and fails it with its error.
 var writeFault func(step string) error
 
@@ -124,9 +132,15 @@ func (r *Repo) readRev(rel string) ([]byte, error) {
 // and its owner where the process may set it; a hard link to the old file
 // keeps the old content (rename replaces the directory entry).
 //
-// Right before the rename the file on disk is hashed again: unless its
-// SHA-256 is expectedHash (from ReadManifest), nothing is written and a
-// *model.StaleError is returned. expectedHash "" creates a new file
+// Before writing and again right before the rename the file on disk is
+// hashed: unless its SHA-256 is expectedHash (from ReadManifest), nothing
+// is written and a *model.StaleError is returned. Both checks and the
+// rename happen under an exclusive lock on the file's directory (see
+// lockDir), so that two processes that read the same content cannot both
+// pass the check and the second one's rename lose the first one's change:
+// the second sees the first one's content and is refused. A file without
+// write permission (see readOnly) is refused with a *model.RefusedError:
+// a rename would replace it although it says "do not edit". expectedHash "" creates a new file
 // instead: refused with a *model.StaleError when rel exists (checked
 // atomically where the file system has hard links), parent directories are
 // created (0755), the file gets mode 0644.
@@ -224,7 +238,7 @@ func (r *Repo) RemoveManifest(rel, expectedHash string) error {
 }
 
 // beginWrite checks rel for a write, opens the root and takes the write
-// lock; done undoes both.
+// locks (this process's and the directory's); done undoes all.
 func (r *Repo) beginWrite(rel string) (clean string, root *os.Root, done func(), err error) {
 	if clean, err = r.checkWritable(rel); err != nil {
 		return "", nil, nil, err
@@ -237,7 +251,43 @@ func (r *Repo) beginWrite(rel string) (clean string, root *os.Root, done func(),
 		return "", nil, nil, err
 	}
 	writeMu.Lock()
-	return clean, root, func() { writeMu.Unlock(); root.Close() }, nil
+	unlock, err := lockDir(root, clean)
+	if err != nil {
+		writeMu.Unlock()
+		root.Close()
+		return "", nil, nil, err
+	}
+	return clean, root, func() { unlock(); writeMu.Unlock(); root.Close() }, nil
+}
+
+// lockDir takes an exclusive flock(2) on the directory holding rel (its
+// nearest existing ancestor for a file in a directory yet to be made),
+// held from the first hash check to the rename and released by closing
+// it. The directory, not the file: a rename replaces the file's inode, so
+// a process waiting on the old one would then hold a lock nobody else
+// takes; and not a lock file beside it, which would be left in the work
+// tree (removing it races with the next process opening it). Every
+// process that writes rel locks the same directory whatever its --repo,
+// and the lock vanishes with the process. Writes of other files in the
+// same directory wait for each other too, for the milliseconds a write
+// takes.
+func lockDir(root *os.Root, rel string) (unlock func(), err error) {
+	dir := filepath.Dir(filepath.FromSlash(rel))
+	var d *os.File
+	for {
+		if d, err = root.Open(dir); err == nil || dir == "." {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: opening its directory to lock it: %w", rel, unwrapPathError(err))
+	}
+	if err := flockDir(d, func() error { return fault("wait") }); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("writing %s: locking directory %s against other ingress-drift processes: %w", rel, filepath.ToSlash(dir), err)
+	}
+	return func() { d.Close() }, nil
 }
 
 // precondition checks that rel on disk is what the caller read: content
@@ -259,6 +309,9 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 	case !fi.Mode().IsRegular():
 		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", rel, fi.Mode().Type())}
 	}
+	if why := readOnly(fi); why != "" {
+		return nil, readOnlyRefusal(rel, why)
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
@@ -272,6 +325,38 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 		return nil, &model.StaleError{What: rel + " on disk"}
 	}
 	return fi, nil
+}
+
+func readOnlyRefusal(rel, why string) error {
+	return &model.RefusedError{Reason: fmt.Sprintf("%s is read-only (%s); nothing was written — make it writable first (chmod u+w %s) if it is meant to change", rel, why, rel)}
+}
+
+// CheckWritable refuses, before any preview is confirmed, a write that
+// WriteManifest or RemoveManifest would refuse whatever happens
+// meanwhile: a path outside the root or through a symbolic link, --rev,
+// and an existing file that is read-only (see readOnly). A missing file
+// passes.
+func (r *Repo) CheckWritable(rel string) error {
+	clean, err := r.checkWritable(rel)
+	if err != nil {
+		return err
+	}
+	root, err := r.openRoot()
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if err := noSymlinks(root, clean); err != nil {
+		return err
+	}
+	fi, err := root.Lstat(filepath.FromSlash(clean))
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil // WriteManifest reports these with the precondition
+	}
+	if why := readOnly(fi); why != "" {
+		return readOnlyRefusal(clean, why)
+	}
+	return nil
 }
 
 // writeTemp writes data to a new temporary file beside name, with old's

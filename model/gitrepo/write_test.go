@@ -394,3 +394,29 @@ func TestWriteManifestConcurrent(t *testing.T) {
 		t.Errorf("content = %q", got)
 	}
 }
+
+// A read-only (0444) manifest in a writable directory is not replaced
+// through a rename, nor removed — by root too, whom permissions do not
+// stop.
+func TestWriteManifestReadOnlyFile(t *testing.T) {
+	dir := dirOf(t, t.TempDir())
+	write(t, dir, "apps/shop.yaml", shopV1)
+	must(t, os.Chmod(filepath.Join(dir, "apps/shop.yaml"), 0o444))
+	r := openRepo(t, dir, "")
+	hash := HashManifest([]byte(shopV1))
+	const why = "apps/shop.yaml is read-only (mode 0444: nobody may write it); nothing was written"
+	wantRefused(t, r.CheckWritable("apps/shop.yaml"), why)
+	wantRefused(t, r.WriteManifest("apps/shop.yaml", hash, []byte(shopV2)), why)
+	wantRefused(t, r.RemoveManifest("apps/shop.yaml", hash), why)
+	wantUntouched(t, dir, "apps/shop.yaml", shopV1)
+	if fi, err := os.Stat(filepath.Join(dir, "apps/shop.yaml")); err != nil || fi.Mode().Perm() != 0o444 {
+		t.Errorf("mode after the refusals = %v (%v), want 0444", fi.Mode(), err)
+	}
+	// Any write bit makes it writable again; the mode is kept.
+	must(t, os.Chmod(filepath.Join(dir, "apps/shop.yaml"), 0o644))
+	must(t, r.CheckWritable("apps/shop.yaml"))
+	must(t, r.WriteManifest("apps/shop.yaml", hash, []byte(shopV2)))
+	if got := readFile(t, dir, "apps/shop.yaml"); got != shopV2 {
+		t.Errorf("content = %q", got)
+	}
+}

@@ -3,9 +3,7 @@ package yamledit
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -14,9 +12,10 @@ import (
 )
 
 // applyChange records the edits that write one change's live value into
-// the document. Elements are found the way diffengine matches them: rules
-// by host, paths by (path, pathType) and occurrence, TLS entries by
-// secretName or else by their host set. Where several items of the
+// the document. Elements are found by the change's locator (c.At) with
+// diffengine's own matching rules (RuleSel, PathSel and TLSSel Select and
+// Key): rules by host, paths by (path, pathType) and occurrence, TLS
+// entries by secretName or else by their host set. Where several items of the
 // document stand for one normalized element (duplicates that diffengine
 // merges), a removal or a field change applies to all of them and an
 // addition goes to the first.
@@ -29,22 +28,17 @@ func (e *editor) applyChange(c diffengine.Change) error {
 		return e.keyChange(root, c.Field, c)
 	}
 	// Rules and TLS are lists matched by content: Field stops at the list,
-	// and the semantic path's selectors say which items.
-	segs, err := parsePath(c.Path)
-	if err != nil {
-		return e.fail(0, "%v", err)
-	}
-	if len(segs) >= 2 && segs[0].name == "spec" && !segs[0].hasSel && segs[1].hasSel {
+	// and the locator's selectors say which items.
+	at := c.At
+	if (at.Section == diffengine.SectionRules && at.Rule != nil) || (at.Section == diffengine.SectionTLS && at.TLS != nil) {
 		spec, ok, err := e.childMap(root, "spec", c.Op != diffengine.OpRemoved)
 		if err != nil || !ok {
 			return e.notFound(err, "spec")
 		}
-		switch segs[1].name {
-		case "tls":
-			return e.tlsChange(spec, segs[1:], c)
-		case "rules":
-			return e.ruleChange(spec, segs[1:], c)
+		if at.Section == diffengine.SectionTLS {
+			return e.tlsChange(spec, c)
 		}
+		return e.ruleChange(spec, c)
 	}
 	return e.fail(0, "unknown kind of change")
 }
@@ -54,18 +48,6 @@ func (e *editor) notFound(err error, what string) error {
 		return err
 	}
 	return e.fail(0, "%s is not in the document", what)
-}
-
-// plainNames returns the field names of segments without selectors.
-func plainNames(segs []segment) ([]string, bool) {
-	out := make([]string, len(segs))
-	for i, s := range segs {
-		if s.hasSel {
-			return nil, false
-		}
-		out[i] = s.name
-	}
-	return out, true
 }
 
 // keyChange writes a change to the field at keys below m: set (creating
@@ -127,14 +109,11 @@ func place(docKeys, wantKeys []string, key string) (after, order int) {
 	return -1, order
 }
 
-func (e *editor) ruleChange(spec mref, segs []segment, c diffengine.Change) error {
-	f, _, err := fields(segs[0].sel)
-	if err != nil {
-		return e.fail(0, "%v", err)
-	}
-	host := f["host"]
+func (e *editor) ruleChange(spec mref, c diffengine.Change) error {
+	sel := *c.At.Rule
+	host := sel.Host
 	rules := e.cur.Spec.Rules
-	whole := len(segs) == 1
+	whole := c.At.Path == nil && len(c.At.Sub) == 0
 	seq, ok, err := e.childSeq(spec, "rules", whole && c.Op == diffengine.OpAdded)
 	if err != nil || !ok {
 		return e.notFound(err, "spec.rules")
@@ -144,45 +123,41 @@ func (e *editor) ruleChange(spec mref, segs []segment, c diffengine.Change) erro
 	}
 	var items []int
 	if seq.node != nil {
-		for i, r := range rules {
-			if r.Host == host {
-				items = append(items, i)
-			}
-		}
+		items = sel.Select(rules)
 	}
 	if whole && c.Op == diffengine.OpAdded {
 		var docKeys, wantKeys []string
 		if seq.node != nil {
 			for _, r := range rules {
-				docKeys = append(docKeys, r.Host)
+				docKeys = append(docKeys, diffengine.RuleKey(r))
 			}
 		}
 		for _, r := range e.want.Spec.Rules {
-			wantKeys = append(wantKeys, r.Host)
+			wantKeys = append(wantKeys, diffengine.RuleKey(r))
 		}
-		after, order := place(docKeys, wantKeys, host)
+		after, order := place(docKeys, wantKeys, sel.Key())
 		var vals []any
-		for _, r := range e.want.Spec.Rules {
-			if r.Host == host {
-				vals = append(vals, jsonShape(r))
-			}
+		for _, i := range sel.Select(e.want.Spec.Rules) {
+			vals = append(vals, jsonShape(e.want.Spec.Rules[i]))
 		}
 		return e.addItems(seq, vals, c.Live, after, order)
 	}
 	if len(items) == 0 {
 		return e.fail(0, "no rule for host %q in the document", host)
 	}
-	switch rest := segs[1:]; {
-	case len(rest) == 0:
+	switch sub := c.At.Sub; {
+	case c.At.Path != nil:
+		return e.pathChange(seq.node, items, c)
+	case len(sub) == 0:
 		for _, i := range items {
 			if err := e.delItem(seq.node, i); err != nil {
 				return err
 			}
 		}
 		return nil
-	case len(rest) == 1 && (rest[0].name == "host" || rest[0].name == "http") && !rest[0].hasSel:
+	case len(sub) == 1 && (sub[0] == "host" || sub[0] == "http"):
 		targets := items
-		if rest[0].name == "http" && c.Op == diffengine.OpAdded {
+		if sub[0] == "http" && c.Op == diffengine.OpAdded {
 			targets = items[:1]
 		}
 		for _, i := range targets {
@@ -190,13 +165,11 @@ func (e *editor) ruleChange(spec mref, segs []segment, c diffengine.Change) erro
 			if err != nil {
 				return err
 			}
-			if err := e.keyChange(m, []string{rest[0].name}, c); err != nil {
+			if err := e.keyChange(m, sub, c); err != nil {
 				return err
 			}
 		}
 		return nil
-	case len(rest) >= 2 && rest[0].name == "http" && !rest[0].hasSel && rest[1].name == "paths" && rest[1].hasSel:
-		return e.pathChange(seq.node, items, host, rest[1:], c)
 	}
 	return e.fail(0, "unknown kind of change")
 }
@@ -254,27 +227,12 @@ func clean(v any) any {
 	return v
 }
 
-// pathKey identifies a path the way diffengine matches paths.
-func pathKey(path string, pt *networkingv1.PathType) string {
-	return path + "\x00" + pathType(pt)
-}
-
-// pathType is a path's type with the default diffengine applies.
-func pathType(pt *networkingv1.PathType) string {
-	if pt == nil {
-		return string(networkingv1.PathTypeImplementationSpecific)
-	}
-	return string(*pt)
-}
-
-func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, host string, segs []segment, c diffengine.Change) error {
-	f, occ, err := fields(segs[0].sel)
-	if err != nil {
-		return e.fail(0, "%v", err)
-	}
-	path := f["path"]
-	pt, hasType := f["pathType"]
-	rest := segs[1:]
+// pathChange writes a change under a path (c.At.Path) of the rules at
+// items of the document's rules.
+func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, c diffengine.Change) error {
+	sel, host := *c.At.Path, c.At.Rule.Host
+	wantRules := c.At.Rule.Select(e.want.Spec.Rules)
+	rest := c.At.Sub
 	if len(rest) == 0 && c.Op == diffengine.OpAdded {
 		i := items[0]
 		rm, err := e.item(rulesSeq, i)
@@ -295,32 +253,22 @@ func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, host string, segs 
 				return err
 			}
 			for _, p := range h.Paths {
-				docKeys = append(docKeys, pathKey(p.Path, p.PathType))
+				docKeys = append(docKeys, diffengine.PathKey(p))
 			}
 		}
-		for _, r := range e.want.Spec.Rules {
-			if r.Host == host && r.HTTP != nil {
-				for _, p := range r.HTTP.Paths {
-					wantKeys = append(wantKeys, pathKey(p.Path, p.PathType))
-				}
-			}
-		}
-		live, _ := c.Live.(map[string]any)
-		lp, _ := live["path"].(string)
-		lt, _ := live["pathType"].(string)
-		ptype := networkingv1.PathType(lt)
-		key := pathKey(lp, &ptype)
-		after, order := place(docKeys, wantKeys, key)
+		key := sel.Key()
 		var vals []any
-		for _, r := range e.want.Spec.Rules {
-			if r.Host == host && r.HTTP != nil {
-				for _, p := range r.HTTP.Paths {
-					if pathKey(p.Path, p.PathType) == key {
+		for _, r := range wantRules {
+			if h := e.want.Spec.Rules[r].HTTP; h != nil {
+				for _, p := range h.Paths {
+					wantKeys = append(wantKeys, diffengine.PathKey(p))
+					if diffengine.PathKey(p) == key {
 						vals = append(vals, jsonShape(p))
 					}
 				}
 			}
 		}
+		after, order := place(docKeys, wantKeys, key)
 		if len(vals) != 1 {
 			// Equal paths with several backends: diffengine's value says
 			// which one this change is.
@@ -328,40 +276,25 @@ func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, host string, segs 
 		}
 		return e.addItems(paths, vals, c.Live, after, order)
 	}
+	// The paths of every document rule with the host, in document order,
+	// as diffengine sees one merged rule; sel picks its ones.
 	type cand struct{ rule, path int }
-	var cands []cand
-	var typed []networkingv1.HTTPIngressPath
+	var all []cand
+	var paths []networkingv1.HTTPIngressPath
 	for _, i := range items {
-		h := e.cur.Spec.Rules[i].HTTP
-		if h == nil {
-			continue
-		}
-		for j, p := range h.Paths {
-			if p.Path == path && (!hasType || pathType(p.PathType) == pt) {
-				cands = append(cands, cand{i, j})
-				typed = append(typed, p)
+		if h := e.cur.Spec.Rules[i].HTTP; h != nil {
+			for j, p := range h.Paths {
+				all = append(all, cand{i, j})
+				paths = append(paths, p)
 			}
 		}
 	}
-	// Paths equal in (path, pathType) but not in backend are numbered by
-	// diffengine in normalized order: pick the occurrence's ones.
-	if len(cands) > 0 {
-		norm := normalizedPaths(host, typed)
-		if occ > len(norm) {
-			cands = nil
-		} else if len(norm) > 1 || occ > 1 {
-			target := norm[occ-1]
-			var keep []cand
-			for k, p := range typed {
-				if reflect.DeepEqual(normalizedPaths(host, []networkingv1.HTTPIngressPath{p})[0], target) {
-					keep = append(keep, cands[k])
-				}
-			}
-			cands = keep
-		}
+	var cands []cand
+	for _, k := range sel.Select(paths) {
+		cands = append(cands, all[k])
 	}
 	if len(cands) == 0 {
-		return e.fail(0, "no path %q under host %q in the document", path, host)
+		return e.fail(0, "no path %q under host %q in the document", sel.Path, host)
 	}
 	for _, cd := range cands {
 		rm, err := e.item(rulesSeq, cd.rule)
@@ -385,65 +318,23 @@ func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, host string, segs 
 			}
 			continue
 		}
-		keys, ok := plainNames(rest)
-		if !ok {
-			return e.fail(0, "unknown kind of change")
-		}
 		pm, err := e.item(paths.node, cd.path)
 		if err != nil {
 			return err
 		}
-		if err := e.keyChange(pm, keys, c); err != nil {
+		if err := e.keyChange(pm, rest, c); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// normalizedPaths returns paths as diffengine normalizes them in one rule:
-// pathType defaulted, empty backend parts dropped, sorted, exact
-// duplicates merged.
-func normalizedPaths(host string, paths []networkingv1.HTTPIngressPath) []networkingv1.HTTPIngressPath {
-	ing := &networkingv1.Ingress{Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{
-		Host: host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{Paths: paths}},
-	}}}}
-	n := diffengine.Normalize(ing, "")
-	if len(n.Spec.Rules) == 0 || n.Spec.Rules[0].HTTP == nil {
-		return nil
-	}
-	return n.Spec.Rules[0].HTTP.Paths
-}
-
-// tlsKey identifies a TLS entry the way diffengine matches them: by
-// secretName, else by its host set.
-func tlsKey(secret string, hosts []string) string {
-	if secret != "" {
-		return "s:" + secret
-	}
-	return "h:" + strings.Join(normHosts(hosts), "+")
-}
-
-func normHosts(h []string) []string {
-	h = slices.DeleteFunc(slices.Clone(h), func(s string) bool { return s == "" })
-	slices.Sort(h)
-	return slices.Compact(h)
-}
-
-func (e *editor) tlsChange(spec mref, segs []segment, c diffengine.Change) error {
-	f, _, err := fields(segs[0].sel)
-	if err != nil {
-		return e.fail(0, "%v", err)
-	}
-	key := "s:" + f["secretName"]
-	if f["secretName"] == "" {
-		hosts, err := hostList(f["hosts"])
-		if err != nil {
-			return e.fail(0, "%v", err)
-		}
-		key = tlsKey("", hosts)
-	}
+// tlsChange writes a change under a TLS entry (c.At.TLS).
+func (e *editor) tlsChange(spec mref, c diffengine.Change) error {
+	sel := *c.At.TLS
+	key := sel.Key()
 	tls := e.cur.Spec.TLS
-	whole := len(segs) == 1
+	whole := c.At.TLSHost == "" && len(c.At.Sub) == 0
 	seq, ok, err := e.childSeq(spec, "tls", whole && c.Op == diffengine.OpAdded)
 	if err != nil || !ok {
 		return e.notFound(err, "spec.tls")
@@ -455,7 +346,7 @@ func (e *editor) tlsChange(spec mref, segs []segment, c diffengine.Change) error
 	var docKeys []string
 	if seq.node != nil {
 		for i, t := range tls {
-			k := tlsKey(t.SecretName, t.Hosts)
+			k := diffengine.TLSKey(t)
 			docKeys = append(docKeys, k)
 			if k == key {
 				items = append(items, i)
@@ -465,46 +356,32 @@ func (e *editor) tlsChange(spec mref, segs []segment, c diffengine.Change) error
 	var wantKeys []string
 	var wantHosts []string
 	for _, t := range e.want.Spec.TLS {
-		k := tlsKey(t.SecretName, t.Hosts)
+		k := diffengine.TLSKey(t)
 		wantKeys = append(wantKeys, k)
 		if k == key {
 			wantHosts = append(wantHosts, t.Hosts...)
 		}
 	}
 	if whole && c.Op == diffengine.OpAdded {
-		live, _ := c.Live.(map[string]any)
-		secret, _ := live["secretName"].(string)
-		var hosts []string
-		if hs, ok := live["hosts"].([]any); ok {
-			for _, h := range hs {
-				if s, ok := h.(string); ok {
-					hosts = append(hosts, s)
-				}
-			}
-		}
-		k := tlsKey(secret, hosts)
-		after, order := place(docKeys, wantKeys, k)
+		after, order := place(docKeys, wantKeys, key)
 		var vals []any
-		for _, t := range e.want.Spec.TLS {
-			if tlsKey(t.SecretName, t.Hosts) == k {
-				vals = append(vals, jsonShape(t))
-			}
+		for _, i := range sel.Select(e.want.Spec.TLS) {
+			vals = append(vals, jsonShape(e.want.Spec.TLS[i]))
 		}
 		return e.addItems(seq, vals, c.Live, after, order)
 	}
 	if len(items) == 0 {
-		return e.fail(0, "no TLS entry %s in the document", segs[0].sel)
+		return e.fail(0, "no TLS entry %s in the document", sel)
 	}
-	rest := segs[1:]
-	switch {
-	case len(rest) == 0:
+	switch sub := c.At.Sub; {
+	case c.At.TLSHost == "" && len(sub) == 0:
 		for _, i := range items {
 			if err := e.delItem(seq.node, i); err != nil {
 				return err
 			}
 		}
 		return nil
-	case len(rest) == 1 && rest[0].name == "secretName" && !rest[0].hasSel:
+	case c.At.TLSHost == "" && len(sub) == 1 && sub[0] == "secretName":
 		for _, i := range items {
 			m, err := e.item(seq.node, i)
 			if err != nil {
@@ -515,11 +392,8 @@ func (e *editor) tlsChange(spec mref, segs []segment, c diffengine.Change) error
 			}
 		}
 		return nil
-	case len(rest) == 1 && rest[0].name == "hosts" && rest[0].hasSel:
-		host, err := unquote(rest[0].sel)
-		if err != nil {
-			return e.fail(0, "%v", err)
-		}
+	case c.At.TLSHost != "" && len(sub) == 0:
+		host := c.At.TLSHost
 		if c.Op == diffengine.OpAdded {
 			i := items[0]
 			m, err := e.item(seq.node, i)

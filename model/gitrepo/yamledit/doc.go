@@ -13,8 +13,8 @@
 // header comment dropped, indentation and quoting normalized). So the
 // editor parses the document with go.yaml.in/yaml/v3 only for positions
 // (line and column of every node), asks diffengine.Diff(document, want)
-// for the exact changes, finds each change's node with diffengine's own
-// matching rules (rules by host, paths by path and pathType, TLS entries by
+// for the exact changes, finds each change's node from its locator
+// (Change.At) with diffengine's own matching rules (rules by host, paths by path and pathType, TLS entries by
 // secretName or else by their hosts; merged duplicates all edited), and
 // replaces only those bytes. A self-check then decodes the result strictly
 // and diffs it against want again; any drift left, or a result that no

@@ -777,3 +777,28 @@ func TestEditMoreShapes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runEdit(t, c) })
 	}
 }
+
+// Two TLS entries without secretName are told apart by their host sets
+// exactly as diffengine matches them (TLSKey): a host holding "+" (the
+// display path's separator) does not make [a+b] the same entry as [a, b].
+func TestEditTLSHostSetsWithPlus(t *testing.T) {
+	const doc = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: plus
+spec:
+  tls:
+    - hosts:
+        - a.example.com+b.example.com
+    - hosts:
+        - a.example.com
+        - b.example.com
+`
+	runEdit(t, editCase{
+		doc:     doc,
+		live:    func(l *networkingv1.Ingress) { l.Spec.TLS = l.Spec.TLS[:1] },
+		want:    repl(doc, "    - hosts:\n        - a.example.com\n        - b.example.com\n", ""),
+		paths:   []string{"spec.tls[hosts=a.example.com+b.example.com]"},
+		removed: lines(9, 11),
+	})
+}

@@ -1,0 +1,187 @@
+package diffengine
+
+import (
+	"slices"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// Section is the part of an Ingress a Locator points into.
+type Section uint8
+
+// The sections of an Ingress that changes are found in.
+const (
+	// SectionAnnotations: one annotation, Locator.Key.
+	SectionAnnotations Section = iota + 1
+	// SectionLabels: one label, Locator.Key.
+	SectionLabels
+	// SectionClass: spec.ingressClassName.
+	SectionClass
+	// SectionDefaultBackend: spec.defaultBackend, or the field Sub under it.
+	SectionDefaultBackend
+	// SectionRules: one rule (Locator.Rule), one of its paths
+	// (Locator.Path), or the field Sub under either.
+	SectionRules
+	// SectionTLS: one TLS entry (Locator.TLS), one of its hosts
+	// (Locator.TLSHost), or the field Sub under it.
+	SectionTLS
+)
+
+// Locator is where a change is, as structure: the same place Change.Path
+// names for people, which is formatted from it (Locator.String). Code that
+// acts on a change (writing it back to a file) reads the locator and finds
+// the elements with RuleSel.Select, PathSel.Select and TLSSel.Select, so
+// that the matching rules live here, next to the diff that applies them,
+// and no one parses the display path.
+type Locator struct {
+	// Section is the part of the Ingress.
+	Section Section
+	// Key is the annotation or label key (SectionAnnotations,
+	// SectionLabels).
+	Key string
+	// Rule selects the rule (SectionRules).
+	Rule *RuleSel
+	// Path, when set, selects one path of Rule.
+	Path *PathSel
+	// TLS selects the TLS entry (SectionTLS).
+	TLS *TLSSel
+	// TLSHost, when not empty, is the one host of the TLS entry the change
+	// is about (normalized hosts are never empty).
+	TLSHost string
+	// Sub is the field path below what the selectors select, e.g.
+	// ["backend","service","port","number"] under a path, ["host"] or
+	// ["http"] under a rule, ["secretName"] under a TLS entry, ["service"]
+	// under the defaultBackend; empty for the selected element itself.
+	Sub []string
+}
+
+// RuleSel selects a rule by its host; "" is the rule without host (it
+// matches every host). Several rules of a manifest with the same host are
+// one rule to the diff (Normalize merges them).
+type RuleSel struct {
+	Host string
+}
+
+// PathSel selects a path of a rule by (path, pathType) and, among
+// normalized paths equal in both but different in backend, by occurrence.
+type PathSel struct {
+	// Path is the path string.
+	Path string
+	// PathType is the path's type, defaulted as Normalize does
+	// (ImplementationSpecific when unset). Matching always uses it.
+	PathType networkingv1.PathType
+	// TypeShown says whether the display path names the pathType: only
+	// when the rule holds more than one path with this path string on
+	// either side. It changes nothing about matching.
+	TypeShown bool
+	// Occurrence is 1 for the first normalized path equal in (path,
+	// pathType), 2 for the next (normalized paths are sorted by backend).
+	Occurrence int
+}
+
+// TLSSel selects a TLS entry by secretName, or, when SecretName is empty,
+// by its (normalized) host set.
+type TLSSel struct {
+	SecretName string
+	// Hosts are the entry's hosts, normalized (sorted, deduplicated, no
+	// empty strings); they select only when SecretName is empty.
+	Hosts []string
+}
+
+// RuleKey is the key rules are matched by: the host.
+func RuleKey(r networkingv1.IngressRule) string { return r.Host }
+
+// Key is the RuleKey of the rules s selects.
+func (s RuleSel) Key() string { return s.Host }
+
+// Select returns the indices of the rules of a manifest (not normalized)
+// that s selects: every rule with its host.
+func (s RuleSel) Select(rules []networkingv1.IngressRule) []int {
+	var out []int
+	for i, r := range rules {
+		if RuleKey(r) == s.Key() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// PathTypeOf is a path's type as Normalize defaults it: ImplementationSpecific
+// when unset, the value the API server defaulted through the beta APIs.
+func PathTypeOf(pt *networkingv1.PathType) networkingv1.PathType {
+	if pt == nil {
+		return networkingv1.PathTypeImplementationSpecific
+	}
+	return *pt
+}
+
+// PathKey is the key paths are matched by inside a rule: (path, pathType
+// defaulted). Paths equal in it are told apart by occurrence.
+func PathKey(p networkingv1.HTTPIngressPath) string {
+	return p.Path + "\x00" + string(PathTypeOf(p.PathType))
+}
+
+// Key is the PathKey of the paths s selects.
+func (s PathSel) Key() string {
+	return PathKey(networkingv1.HTTPIngressPath{Path: s.Path, PathType: &s.PathType})
+}
+
+// Select returns the indices of the paths of a manifest (not normalized;
+// the paths of every rule s's rule selects, in document order) that s
+// selects: those with its key whose normalized form is the Occurrence-th
+// distinct one in normalized order. Exact duplicates, which Normalize keeps
+// once, are all selected.
+func (s PathSel) Select(paths []networkingv1.HTTPIngressPath) []int {
+	key := s.Key()
+	var idx []int
+	var norm []networkingv1.HTTPIngressPath
+	for i, p := range paths {
+		if PathKey(p) == key {
+			idx = append(idx, i)
+			norm = append(norm, normPath(p, ptrTo(PathTypeOf(p.PathType))))
+		}
+	}
+	distinct := slices.Clone(norm)
+	slices.SortFunc(distinct, comparePaths)
+	distinct = slices.CompactFunc(distinct, func(a, b networkingv1.HTTPIngressPath) bool { return comparePaths(a, b) == 0 })
+	occ := max(s.Occurrence, 1)
+	if occ > len(distinct) {
+		return nil
+	}
+	var out []int
+	for k, p := range norm {
+		if comparePaths(p, distinct[occ-1]) == 0 {
+			out = append(out, idx[k])
+		}
+	}
+	return out
+}
+
+// TLSKey is the key TLS entries are matched by: the secretName, or, for an
+// entry without one, its normalized host set.
+func TLSKey(t networkingv1.IngressTLS) string {
+	if t.SecretName != "" {
+		return "s:" + t.SecretName
+	}
+	return "h:" + strings.Join(normHosts(slices.Clone(t.Hosts)), "\x00")
+}
+
+// Key is the TLSKey of the entries s selects.
+func (s TLSSel) Key() string {
+	return TLSKey(networkingv1.IngressTLS{SecretName: s.SecretName, Hosts: s.Hosts})
+}
+
+// Select returns the indices of the TLS entries of a manifest (not
+// normalized) that s selects: every entry with its key (Normalize merges
+// entries with the same secretName).
+func (s TLSSel) Select(tls []networkingv1.IngressTLS) []int {
+	key := s.Key()
+	var out []int
+	for i, t := range tls {
+		if TLSKey(t) == key {
+			out = append(out, i)
+		}
+	}
+	return out
+}
