@@ -28,7 +28,7 @@ cd "$here"
 start=$(date +%s)
 step() { echo "kube-bin: [$(( $(date +%s) - start ))s] $*"; }
 step "building Kubernetes $kube_version and etcd $etcd_version from module source into $dir"
-step "(a cold build takes 10–13 minutes on 2 cores; later runs reuse the cache)"
+step "(a cold build takes about 10 minutes on 2 cores; later runs reuse the cache)"
 step "1/4 downloading modules"
 go mod download
 export CGO_ENABLED=0
