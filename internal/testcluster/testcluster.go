@@ -44,10 +44,15 @@ var current atomic.Pointer[Env]
 //	func TestMain(m *testing.M) { testcluster.Main(m) }
 //
 // With -short it runs the tests without a control plane (Get then skips
-// the tests that need one).
+// the tests that need one). A fuzzing worker (the processes `go test
+// -fuzz` starts to run the fuzz function) gets none either: it runs only
+// that function, and one control plane per worker, restarted with every
+// worker, would cost more than the fuzzing. The fuzz targets of packages
+// with a control plane (FuzzReadLiveFile) need none; one that called Get
+// would fail in the worker, saying why.
 func Main(m *testing.M) {
 	flag.Parse()
-	if testing.Short() {
+	if testing.Short() || fuzzWorker() {
 		os.Exit(m.Run())
 	}
 	env, err := start()
@@ -64,6 +69,13 @@ func Main(m *testing.M) {
 		}
 	}
 	os.Exit(code)
+}
+
+// fuzzWorker reports whether this process is a fuzzing worker (the
+// testing package's -test.fuzzworker flag, set by cmd/go).
+func fuzzWorker() bool {
+	f := flag.Lookup("test.fuzzworker")
+	return f != nil && f.Value.String() == "true"
 }
 
 func start() (*Env, error) {
@@ -116,6 +128,9 @@ func Get(t testing.TB) *Env {
 		t.Skip("needs the local API server (not run with -short)")
 	}
 	env := current.Load()
+	if env == nil && fuzzWorker() {
+		t.Fatal("no control plane in a fuzzing worker: fuzz only what needs no API server")
+	}
 	if env == nil {
 		t.Fatal("no control plane: call testcluster.Main from TestMain")
 	}

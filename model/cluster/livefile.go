@@ -143,6 +143,10 @@ type liveReader struct {
 	dump LiveDump
 	// sawList is set once a List (an object with an items array) was read.
 	sawList bool
+	// textEnd, while a YAML text is parsed, is the file line of its last
+	// line: yaml.v3 counts a lone "\r" as a line break, the file's lines
+	// do not, so its lines can run past the text.
+	textEnd int
 }
 
 // lineReader counts the lines of what has been read through it. It keeps
@@ -190,6 +194,9 @@ func (l *lineReader) bytes(from, to int64) []byte {
 }
 
 func (r *liveReader) errAt(line int, err error, format string, args ...any) *LiveFileError {
+	if r.textEnd > 0 {
+		line = min(line, r.textEnd)
+	}
 	return &LiveFileError{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
@@ -532,6 +539,8 @@ func (y *yamlSplitter) flushDoc() error {
 // (asItem: a one-element sequence), found at line at, and adds the object.
 func (r *liveReader) addYAMLText(text []byte, at int, asItem bool) error {
 	shift := at - 1
+	r.textEnd = at + bytes.Count(bytes.TrimSuffix(text, []byte{'\n'}), []byte{'\n'})
+	defer func() { r.textEnd = 0 }()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
 		return r.yamlErr(err, shift)

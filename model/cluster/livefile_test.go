@@ -215,6 +215,11 @@ func TestReadLiveFileErrors(t *testing.T) {
 			"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\n\"metadata\":{\"name\":7}}\n]}", 4, []string{"Ingress", "metadata.name"}},
 		{"json truncated", "{\"items\": [\n{\"apiVersion\":\"networking.k8s.io/v1\",", 2, []string{"unexpected end of JSON"}},
 		{"json top-level array", "[1, 2]", 1, []string{"expected a JSON object"}},
+		// FuzzReadLiveFile: YAML's lone "\r" line breaks put this at line 2.
+		{"yaml with a lone carriage return", "\"0\r", 1, []string{"invalid YAML", "unexpected end of stream"}},
+		// FuzzReadLiveFile: a value missing after a key was a bare "EOF".
+		{"json truncated after a key", "{\n\"kind\"", 2, []string{"unexpected end of JSON"}},
+		{"json bad value after a key", "{\"kind\": \"List\",\n\"x\": nope}", 2, []string{"invalid JSON"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -73,17 +75,24 @@ func (c Config) equalLayout(o Config) bool {
 func parseConfig(data []byte) (Config, []model.RepoError) {
 	cfg := Config{NewManifestPath: DefaultNewManifestPath, rootLines: map[string]int{}}
 	var errs []model.RepoError
+	// YAML counts a lone "\r" as a line break, the file's lines do not,
+	// and yaml.v3 names no line for an error on the first one: lines
+	// are kept inside the file.
+	last := lineAt(data, max(len(data)-1, 0))
+	at := func(line int) int { return min(max(line, 1), last) }
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, model.RepoError{File: ConfigFile, Line: line, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, model.RepoError{File: ConfigFile, Line: at(line), Message: fmt.Sprintf(format, args...)})
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	// One document, by the rule manifests follow: yaml.Unmarshal would
+	// read the first and drop a second one without a word.
+	doc, err := yamledit.ParseDocument(data)
+	if errors.Is(err, yamledit.ErrNoDocument) {
+		return cfg, nil // empty file
+	}
+	if err != nil {
 		line, msg := yamlSyntax(data, err)
 		fail(line, "YAML: %s", msg)
 		return cfg, errs
-	}
-	if len(doc.Content) == 0 {
-		return cfg, nil // empty file
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
@@ -101,7 +110,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 				continue
 			}
 			for _, rn := range v.Content {
-				if r, ok := parseRule(rn, fail); ok {
+				if r, ok := parseRule(rn, at(rn.Line), fail); ok {
 					cfg.Ignore = append(cfg.Ignore, r)
 				}
 			}
@@ -113,7 +122,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 					continue
 				}
 				cfg.Roots = append(cfg.Roots, dir)
-				cfg.rootLines[dir] = s.Line
+				cfg.rootLines[dir] = at(s.Line)
 			}
 		case "exclude":
 			for _, s := range stringList(v, "exclude", fail) {
@@ -165,8 +174,9 @@ func stringList(v *yaml.Node, key string, fail func(int, string, ...any)) []*yam
 }
 
 // parseRule reads one ignore rule and validates it with diffengine.
-func parseRule(n *yaml.Node, fail func(int, string, ...any)) (diffengine.IgnoreRule, bool) {
-	r := diffengine.IgnoreRule{Source: fmt.Sprintf("%s:%d", ConfigFile, n.Line)}
+// line is the rule's line in the file.
+func parseRule(n *yaml.Node, line int, fail func(int, string, ...any)) (diffengine.IgnoreRule, bool) {
+	r := diffengine.IgnoreRule{Source: fmt.Sprintf("%s:%d", ConfigFile, line)}
 	if n.Kind != yaml.MappingNode {
 		fail(n.Line, "ignore: expected a rule (a mapping with annotations, labels, paths, namespace, name, reason)")
 		return r, false

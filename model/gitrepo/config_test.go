@@ -56,6 +56,14 @@ func TestParseConfigErrors(t *testing.T) {
 		rules    int
 	}{
 		{"syntax", "ignore:\n  - annotations: [a\n", []string{".ingress-drift.yaml:2: YAML: did not find expected ',' or ']'"}, 0},
+		// yaml.v3 names no line for an error on the first line.
+		{"syntax on the first line", "]\n", []string{".ingress-drift.yaml:1: YAML: did not find expected node content"}, 0},
+		// FuzzParseConfig: YAML counts a lone "\r" as a line break.
+		{"lone carriage returns", "ignore:\r  - labels: [team]\r  - anotations: [x]\n", []string{
+			`.ingress-drift.yaml:1: ignore: unknown key "anotations" (known: annotations, labels, paths, namespace, name, reason)`}, 1},
+		// yaml.Unmarshal read the first document and dropped the rest.
+		{"second document", "ignore:\n  - labels: [team]\n---\nexclude: [\"b/**\"]\n", []string{
+			".ingress-drift.yaml:3: YAML: more than one YAML document (a second one starts here)"}, 0},
 		{"unknown key", "ignore: []\nroot: [a]\n", []string{`.ingress-drift.yaml:2: unknown key "root" (known: ignore, roots, exclude, newManifestPath)`}, 0},
 		{"not a mapping", "- a\n", []string{".ingress-drift.yaml:1: expected a mapping with the keys ignore, roots, exclude, newManifestPath"}, 0},
 		{"unknown rule key, the other rule stays", "ignore:\n  - labels: [team]\n  - anotations: [x]\n", []string{

@@ -180,6 +180,10 @@ func TestSplitDocuments(t *testing.T) {
 		{"document end marker", "a: 1\n...\n---\nb: 1\n", []doc{{0, 1}, {1, 4}}},
 		{"CRLF", "# h\r\n---\r\na: 1\r\n---\r\nb: 2\r\n", []doc{{0, 3}, {1, 5}}},
 		{"directive", "%YAML 1.2\n---\na: 1\n", []doc{{0, 3}}},
+		// FuzzParseFile: the document began a line later, so the editor
+		// and the engine re-read it without its apiVersion.
+		{"a line starting with a lone CR", "\ra: 1\nb: 2\n", []doc{{0, 1}}},
+		{"CR-only blank line", "\r\n\r\na: 1\n", []doc{{0, 3}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -115,10 +115,14 @@ func firstContent(data []byte, start, end, startLine int, inline bool) (Document
 }
 
 // contentLine reports whether a line holds YAML content: it is not blank,
-// a comment, or a directive ("%YAML 1.2").
+// a comment, or a directive ("%YAML 1.2"). Only the line's own break
+// ("\n", "\r\n") makes it blank: a line that starts with a lone "\r"
+// and goes on is content.
 func contentLine(l []byte) bool {
 	t := bytes.TrimLeft(l, " \t")
-	return len(t) > 0 && t[0] != '#' && t[0] != '\n' && t[0] != '\r' && !(t[0] == '%' && len(l) == len(t))
+	directive := len(t) > 0 && t[0] == '%' && len(l) == len(t)
+	t = bytes.TrimSuffix(bytes.TrimSuffix(t, []byte{'\n'}), []byte{'\r'})
+	return len(t) > 0 && t[0] != '#' && !directive
 }
 
 // text returns the document's bytes from Start to End, with an inline

@@ -170,3 +170,71 @@ func TestDuplicateKeysOutsideIngressAreIgnored(t *testing.T) {
 		t.Fatal("the test needs a kind that mentions Ingress")
 	}
 }
+
+// TestTextAfterADocument: the repository parser applies the editor's
+// one-document rule (yamledit.ParseDocument). sigs.k8s.io/yaml alone
+// drops text after the first document, so the Ingresses below were
+// listed, and then every action on them failed because the editor and
+// the engine's on-disk check (yamledit.Decode) refuse them. Now they are
+// YAML errors at the line of the extra text (in the file); a non-Ingress
+// with the same problem stays none of our business.
+func TestTextAfterADocument(t *testing.T) {
+	head := "# header\n---\n"
+	cases := []struct {
+		file string
+		data string
+		line int
+	}{
+		{"flow.yaml", head + `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":A}}0`, 3},
+		{"next-line.yaml", head + "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}}\n\nb: 1\n", 5},
+		{"indented.yaml", head + "  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: a\nspec: {}\n", 7},
+	}
+	for _, c := range cases {
+		p := parseFile(c.file, []byte(c.data), "default")
+		if len(p.docs) != 0 || len(p.errs) != 1 || p.errs[0].Line != c.line || p.errs[0].File != c.file ||
+			!strings.Contains(p.errs[0].Message, "text after the end of the document") {
+			t.Errorf("%s: docs %v, errs %v; want one error at line %d", c.file, names(p.docs), errStrings(p.errs), c.line)
+		}
+	}
+	p := parseFile("cm.yaml", []byte("{kind: ConfigMap, data: {a: Ingress}}\n0\n"), "default")
+	if len(p.docs) != 0 || len(p.errs) != 0 {
+		t.Errorf("ConfigMap with text after it: docs %d, errs %v", len(p.docs), errStrings(p.errs))
+	}
+	p = parseFile("ok.yaml", []byte(head+"{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}} # c\n\n# end\n---\n"), "default")
+	if len(p.docs) != 1 || len(p.errs) != 0 {
+		t.Errorf("flow Ingress with a trailing comment: docs %v, errs %v", names(p.docs), errStrings(p.errs))
+	}
+}
+
+// TestYAMLErrorAtTheEndOfADocument: yaml.v2 places an error at the end of
+// its input on the line after the last one; the error names the
+// document's last line instead (FuzzParseFile found "0: Ingress\n0"
+// reported at line 3 of a 2-line file). A broken last line of a document
+// in the middle of a file is blamed on that line, not on the "---" after.
+func TestYAMLErrorAtTheEndOfADocument(t *testing.T) {
+	for _, c := range []struct {
+		data string
+		line int
+	}{
+		{"0: Ingress\n0", 2},
+		{"0: Ingress\n0\n", 2},
+		{"# h\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nx\n---\n" + ingressYAML("", "next", "n.example.com"), 6},
+	} {
+		p := parseFile("x.yaml", []byte(c.data), "default")
+		if len(p.errs) != 1 || p.errs[0].Line != c.line || !strings.Contains(p.errs[0].Message, "could not find expected ':'") {
+			t.Errorf("%q: errors %v, want one at line %d", c.data, errStrings(p.errs), c.line)
+		}
+	}
+}
+
+// TestLoneCarriageReturns: YAML counts a lone "\r" (old Mac line ends) as
+// a line break, the file's lines (and the user's editor) do not. Errors
+// found through the node tree stayed at YAML's count, past the end of the
+// file (FuzzParseFile); they are kept inside the document now.
+func TestLoneCarriageReturns(t *testing.T) {
+	data := "# h\n---\napiVersion: networking.k8s.io/v1\rkind: Ingress\rmetadata:\r  name: a\rspec:\r  rulez: 1\n---\n" + ingressYAML("", "next", "n.example.com")
+	p := parseFile("x.yaml", []byte(data), "default")
+	if len(p.errs) != 1 || p.errs[0].Line != 3 || !strings.Contains(p.errs[0].Message, "rulez") || len(p.docs) != 1 {
+		t.Errorf("errors %v, docs %v; want one error at line 3 and the next document", errStrings(p.errs), names(p.docs))
+	}
+}

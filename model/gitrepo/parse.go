@@ -17,6 +17,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
 )
 
 // MaxFileSize is the largest manifest file read. Real Ingress manifests are
@@ -91,16 +92,29 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 					continue
 				}
 			}
-			line, msg := yamlErrorLine(err)
+			line, msg := yamlErrorIn(text, err)
 			if line == 0 {
 				line = d.Line - shift
 			}
 			p.fail(file, line+shift, nil, "YAML: %s", msg)
 			continue
 		}
-		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p}
-		c.lines = func() *yaml.Node { return parseNode(text) }
-		c.shift = shift
+		// The same one-document rule as the editor (yamledit.Decode):
+		// sigs.k8s.io/yaml drops text after the first document, so
+		// without it an Ingress followed by junk would be listed here
+		// and then refused by every action as "changed on disk".
+		node, err := yamledit.ParseDocument(text)
+		if err != nil {
+			if mayHoldIngress(j) {
+				line, msg := yamlErrorIn(text, err)
+				p.fail(file, line+shift, nil, "YAML: %s", msg)
+			}
+			continue
+		}
+		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: d.Line + bytes.Count(data[d.Offset:max(d.End-1, d.Offset)], []byte{'\n'})}
+		if len(node.Content) > 0 {
+			c.node = node.Content[0]
+		}
 		c.decode(j)
 	}
 	return p
@@ -126,7 +140,7 @@ func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
 		}
 		return
 	}
-	c := docCtx{file: file, defaultNS: defaultNS, p: p,
+	c := docCtx{file: file, defaultNS: defaultNS, p: p, last: lineAt(data, len(data)-1),
 		origin: model.Origin{File: file, Line: line, Doc: 0, Item: -1, Offset: lineStart, End: len(data)}}
 	c.lines = func() *yaml.Node { return parseNode(data) }
 	c.decode(data)
@@ -161,16 +175,24 @@ type docCtx struct {
 	origin    model.Origin
 	defaultNS string
 	p         *parsed
-	// lines parses the document's text into a node tree, on demand only
-	// (errors and List items): keeping positions, not trees, is what keeps
-	// 10,000 manifests cheap.
+	// lines parses the document's text into a node tree on demand (a
+	// JSON file's errors and List items); a YAML document's tree comes
+	// from the one-document check. Neither outlives the parse: keeping
+	// positions, not trees, is what keeps 10,000 manifests cheap.
 	lines func() *yaml.Node
 	node  *yaml.Node
 	// shift is added to node lines (the document's first line - 1).
 	shift int
+	// last is the file line of the document's last byte. yaml.v3 counts a
+	// lone "\r" as a line break too, so node lines are kept at or before
+	// it: a line of the file, as the user's editor counts them.
+	last int
 	// inItem is the path prefix of a List item in the node tree.
 	inItem []string
 }
+
+// nodeLine turns a node's line into a line of the file.
+func (c *docCtx) nodeLine(l int) int { return min(l+c.shift, c.last) }
 
 func (c *docCtx) root() *yaml.Node {
 	if c.node == nil && c.lines != nil {
@@ -189,7 +211,7 @@ func (c *docCtx) lineOf(fieldPath string) int {
 	}
 	segs := append(append([]string(nil), c.inItem...), splitFieldPath(fieldPath)...)
 	if l := nodeLine(n, segs); l > 0 {
-		return l + c.shift
+		return c.nodeLine(l)
 	}
 	return c.origin.Line
 }
@@ -207,7 +229,7 @@ func (c *docCtx) decode(j []byte) {
 			ic.inItem = []string{"items", "[" + strconv.Itoa(i) + "]"}
 			if n != nil {
 				if l := nodeLine(n, ic.inItem); l > 0 {
-					ic.origin.Line = l + c.shift
+					ic.origin.Line = c.nodeLine(l)
 				}
 			}
 			ic.decode(item)
@@ -358,11 +380,19 @@ var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 // unclosed flow sequence.
 func yamlSyntax(data []byte, err error) (int, string) {
 	if _, err2 := sigsyaml.YAMLToJSON(data); err2 != nil {
-		if line, msg := yamlErrorLine(err2); line > 0 {
+		if line, msg := yamlErrorIn(data, err2); line > 0 {
 			return line, msg
 		}
 	}
-	return yamlErrorLine(err)
+	return yamlErrorIn(data, err)
+}
+
+// yamlErrorIn is yamlErrorLine for an error in text, with the line kept
+// inside text: yaml.v2 reports an error at the end of the input ("could
+// not find expected ':'") on the line after the last one.
+func yamlErrorIn(text []byte, err error) (int, string) {
+	line, msg := yamlErrorLine(err)
+	return min(line, lineAt(text, max(len(text)-1, 0))), msg
 }
 
 // yamlErrorLine extracts the (document-relative) line from a YAML parser

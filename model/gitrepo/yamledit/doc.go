@@ -87,6 +87,7 @@
 //
 // Not edited at all (plain errors): a document that does not decode
 // strictly as a networking.k8s.io/v1 Ingress (a List, an unknown field, a
-// duplicate key, tab indentation), more than one document, and a want
-// naming another object than the document does.
+// duplicate key, tab indentation), more than one document or text after
+// the document (ParseDocument, the rule the repository parser shares), and
+// a want naming another object than the document does.
 package yamledit

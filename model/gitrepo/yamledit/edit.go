@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -106,17 +108,12 @@ func Edit(doc []byte, want *networkingv1.Ingress, opts diffengine.Options) ([]by
 	return out, paths, nil
 }
 
-// parseOne parses src as exactly one YAML document whose root is a
-// mapping.
+// parseOne parses src as exactly one YAML document (ParseDocument) whose
+// root is a mapping.
 func parseOne(src []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("YAML: %w", err)
-	}
-	var more yaml.Node
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, errors.New("more than one YAML document")
+	doc, err := ParseDocument(src)
+	if err != nil {
+		return nil, err
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("the document is not a mapping")
@@ -124,10 +121,80 @@ func parseOne(src []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// Decode reads one document the way the repository parser does: strict
-// YAML (no duplicate keys), then strict, case-sensitive JSON decoding into
+// ErrNoDocument is wrapped by ParseDocument's error for a text that
+// holds only blank lines and comments.
+var ErrNoDocument = errors.New("no YAML document")
+
+// ParseDocument parses text that must hold exactly one YAML document and
+// nothing after it, and returns its document node. This is the one rule
+// for "one document" that Decode, the editor and the repository parser
+// share: sigs.k8s.io/yaml (and yaml.Unmarshal) read the first document
+// and silently drop whatever follows it, so on their own they would take
+// `{"kind": "Ingress", …}0` or an indented mapping followed by an
+// unindented key for the first object alone, while a decoder reading on
+// finds text that is not YAML. Empty documents after it (a trailing "---")
+// are not documents, as SplitDocuments counts them.
+//
+// Errors start with "line N: " (1-based in text).
+func ParseDocument(text []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("line 1: %w", ErrNoDocument)
+		}
+		return nil, err
+	}
+	for {
+		var more yaml.Node
+		err := dec.Decode(&more)
+		if errors.Is(err, io.EOF) {
+			return &doc, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: text after the end of the document (%s)", trailingLine(text, err), strings.TrimPrefix(yamlLineRE.ReplaceAllString(err.Error(), ""), "yaml: "))
+		}
+		if !emptyDocument(&more) {
+			return nil, fmt.Errorf("line %d: more than one YAML document (a second one starts here)", more.Line)
+		}
+	}
+}
+
+// yamlLineRE matches the "line N: " yaml.v3 puts in its messages.
+var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// trailingLine is the 1-based line of the error yaml.v3 reports for text
+// after a document. Its message counts lines from 0 for parser errors
+// ("did not find expected <document start>", the usual one) and leaves
+// the number out on the first line; scanner errors count from 1.
+func trailingLine(text []byte, err error) int {
+	line := 0
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	if line == 0 || strings.Contains(err.Error(), "<document start>") {
+		line++
+	}
+	return min(line, bytes.Count(text, []byte{'\n'})+1)
+}
+
+// emptyDocument reports whether a document holds nothing: yaml.v3 yields
+// one with an empty null scalar for a "---" followed by nothing.
+func emptyDocument(d *yaml.Node) bool {
+	if len(d.Content) == 0 {
+		return true
+	}
+	n := d.Content[0]
+	return len(d.Content) == 1 && n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0 && n.Anchor == ""
+}
+
+// Decode reads one document the way the repository parser does: exactly
+// one YAML document (ParseDocument), strict YAML (no duplicate keys), then strict, case-sensitive JSON decoding into
 // a networking.k8s.io/v1 Ingress (no unknown fields).
 func Decode(doc []byte) (*networkingv1.Ingress, error) {
+	if _, err := ParseDocument(doc); err != nil {
+		return nil, fmt.Errorf("YAML: %w", err)
+	}
 	j, err := sigsyaml.YAMLToJSONStrict(doc)
 	if err != nil {
 		return nil, fmt.Errorf("YAML: %w", err)

@@ -292,3 +292,44 @@ func TestEditShop(t *testing.T) {
 		})
 	}
 }
+
+// TestOneDocumentRule: Decode and the editor agree on whether a text is
+// one document. The first input is the FuzzEditIngress finding of issue
+// 9: sigs.k8s.io/yaml read the flow mapping and dropped the "0" after it,
+// so Decode took it for one Ingress while the editor, reading on, found
+// text that is not YAML and refused with an error that did not wrap
+// ErrUnsupported. Now both refuse it, naming the line of the extra text;
+// comments, blank lines and a bare "---" after the document are still one
+// document.
+func TestOneDocumentRule(t *testing.T) {
+	const head = `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"a"}}`
+	const block = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n"
+	refused := []struct{ doc, want string }{
+		{`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":A}}0`, "line 1: text after the end of the document"},
+		{head + "\n0\n", "line 2: text after the end of the document"},
+		{head + "\n\n# c\n{}\n", "line 4: text after the end of the document"},
+		{"  " + strings.ReplaceAll(block, "\n", "\n  ") + "\nspec: {}\n", "line 6: text after the end of the document"},
+		{block + "--- {b: 1}\n", "line 5: more than one YAML document"},
+	}
+	for _, c := range refused {
+		_, derr := Decode([]byte(c.doc))
+		if derr == nil || !strings.Contains(derr.Error(), c.want) {
+			t.Errorf("Decode(%q) = %v, want an error with %q", c.doc, derr, c.want)
+		}
+		_, _, eerr := EditIngress([]byte(c.doc), &networkingv1.Ingress{}, "")
+		if eerr == nil || !strings.Contains(eerr.Error(), c.want) {
+			t.Errorf("EditIngress(%q) = %v, want an error with %q", c.doc, eerr, c.want)
+		}
+	}
+	for _, doc := range []string{head, head + "\n", head + " # c\n\n# end\n", head + "\n---\n", block + "# end\n"} {
+		cur, err := Decode([]byte(doc))
+		if err != nil {
+			t.Fatalf("Decode(%q): %v", doc, err)
+		}
+		want := diffengine.CleanForManifest(cur)
+		want.Annotations = map[string]string{"x": "y"}
+		if _, _, err := EditIngress([]byte(doc), want, "default"); err != nil {
+			t.Errorf("EditIngress(%q): %v", doc, err)
+		}
+	}
+}
