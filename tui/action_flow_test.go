@@ -16,7 +16,7 @@ func sendBatch(t *testing.T, src *fakeSource, b model.Batch) {
 	t.Helper()
 	select {
 	case src.ch <- b:
-	case <-time.After(5 * time.Second):
+	case <-time.After(waitLimit):
 		t.Fatal("the program did not take the batch")
 	}
 }
@@ -57,7 +57,7 @@ func TestActionFlowProgram(t *testing.T) {
 	waitText(t, tm, "✓ 5")
 
 	send(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
 	final := tm.FinalModel(t).(Model)
 	plans, execs := fa.calls()
 	if len(plans) != 2 || len(execs) != 2 {

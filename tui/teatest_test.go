@@ -24,7 +24,7 @@ func waitText(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return strings.Contains(ansi.Strip(string(b)), text)
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(waitLimit), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func send(tm *teatest.TestModel, keys ...string) {
@@ -65,13 +65,13 @@ func TestFlow(t *testing.T) {
 	e.Live = &l
 	select {
 	case src.ch <- model.Batch{Changed: []model.Entry{e}}:
-	case <-time.After(5 * time.Second):
+	case <-time.After(waitLimit):
 		t.Fatal("the program did not take the batch")
 	}
 	waitText(t, tm, "ZQXJV-g")
 
 	send(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
 	final := tm.FinalModel(t).(Model)
 	if got := selectedKey(t, final).String(); got != "shop/shop-admin" {
 		t.Errorf("selection = %s, want shop/shop-admin", got)
@@ -99,7 +99,7 @@ func TestRunQuitsOnContextCancel(t *testing.T) {
 		done <- run(ctx, Options{Source: src, Theme: "dark", Now: clockFixed},
 			tea.WithInput(bytes.NewReader(nil)), tea.WithOutput(out), tea.WithWindowSize(100, 30), tea.WithoutSignals())
 	}()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !strings.Contains(ansi.Strip(out.String()), "payments/checkout") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the list never showed:\n%s", out.String())
@@ -112,7 +112,7 @@ func TestRunQuitsOnContextCancel(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Run after cancel = %v, want nil", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(waitLimit):
 		t.Fatal("Run did not return after the context was cancelled")
 	}
 	src.mu.Lock()
@@ -147,3 +147,8 @@ func (b *syncBuffer) String() string {
 }
 
 var _ io.Writer = (*syncBuffer)(nil)
+
+// waitLimit bounds every wait for the program to do something: long enough
+// that a loaded two-core CI machine never runs out of it, since a wait that
+// succeeds returns at once and only a broken program ever waits it out.
+const waitLimit = 30 * time.Second

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -211,4 +212,25 @@ func SilentServer(t testing.TB) string {
 		}
 	})
 	return "https://" + ln.Addr().String()
+}
+
+// RefusingServer returns an https URL on 127.0.0.1 whose port refuses every
+// connection until the test ends: a socket bound to it but not listening
+// holds the port, so no other process can take it between the test choosing
+// the port and dialling it (as with a listener bound, then closed).
+func RefusingServer(t testing.TB) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("https://127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }

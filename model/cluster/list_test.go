@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -137,19 +136,14 @@ func TestListPaginates(t *testing.T) {
 }
 
 func TestListUnreachable(t *testing.T) {
-	// A port nobody listens on: bind one, then close it.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	tg := &cluster.Target{Config: &rest.Config{Host: "https://" + addr}, Server: "https://" + addr, Namespace: "shop"}
-	_, err = cluster.List(context.Background(), tg)
+	// A port that refuses connections (bound, not listening).
+	server := testcluster.RefusingServer(t)
+	tg := &cluster.Target{Config: &rest.Config{Host: server}, Server: server, Namespace: "shop"}
+	_, err := cluster.List(context.Background(), tg)
 	if err == nil {
 		t.Fatal("List succeeded against a closed port")
 	}
-	for _, want := range []string{"list ingresses in namespace shop", addr, "API server unreachable", "connection refused"} {
+	for _, want := range []string{"list ingresses in namespace shop", strings.TrimPrefix(server, "https://"), "API server unreachable", "connection refused"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

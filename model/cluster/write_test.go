@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -400,16 +399,11 @@ func checkObjectError(t *testing.T, err error, is func(error) bool, want ...stri
 	t.Logf("error: %v", err)
 }
 
-// unreachableTarget is a target at a port nobody listens on (bound, then
-// closed), scoped to namespace shop.
+// unreachableTarget is a target at a port that refuses connections (see
+// testcluster.RefusingServer), scoped to namespace shop.
 func unreachableTarget(t *testing.T) *cluster.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := "https://" + ln.Addr().String()
-	ln.Close()
+	server := testcluster.RefusingServer(t)
 	return &cluster.Target{Config: &rest.Config{Host: server}, Server: server, Namespace: "shop"}
 }
 
