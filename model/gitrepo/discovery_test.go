@@ -183,6 +183,8 @@ func TestSplitDocuments(t *testing.T) {
 		// FuzzParseFile: the document began a line later, so the editor
 		// and the engine re-read it without its apiVersion.
 		{"a line starting with a lone CR", "\ra: 1\nb: 2\n", []doc{{0, 1}}},
+		{"content after a lone CR in a comment", "# c\ra: 1\nb: 2\n", []doc{{0, 1}}},
+		{"a comment with a lone CR and nothing after", "# c\r\na: 1\n", []doc{{0, 2}}},
 		{"CR-only blank line", "\r\n\r\na: 1\n", []doc{{0, 3}}},
 	}
 	for _, c := range cases {

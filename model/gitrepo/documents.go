@@ -117,12 +117,24 @@ func firstContent(data []byte, start, end, startLine int, inline bool) (Document
 // contentLine reports whether a line holds YAML content: it is not blank,
 // a comment, or a directive ("%YAML 1.2"). Only the line's own break
 // ("\n", "\r\n") makes it blank: a line that starts with a lone "\r"
-// and goes on is content.
+// and goes on is content, and so is a comment line with content after a
+// lone "\r" in it.
 func contentLine(l []byte) bool {
 	t := bytes.TrimLeft(l, " \t")
 	directive := len(t) > 0 && t[0] == '%' && len(l) == len(t)
 	t = bytes.TrimSuffix(bytes.TrimSuffix(t, []byte{'\n'}), []byte{'\r'})
-	return len(t) > 0 && t[0] != '#' && !directive
+	if len(t) == 0 {
+		return false
+	}
+	if t[0] != '#' && !directive {
+		return true
+	}
+	// YAML ends a comment or a directive at a lone "\r" too: what follows
+	// it is a line of its own to the parser ("#\rapiVersion: …").
+	if i := bytes.IndexByte(t, '\r'); i >= 0 {
+		return contentLine(t[i+1:])
+	}
+	return false
 }
 
 // text returns the document's bytes from Start to End, with an inline
