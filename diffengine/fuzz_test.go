@@ -337,7 +337,7 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 
 // checkLocator checks that a change's locator is its display path and that
 // the exported selectors find exactly one element for it on the
-// normalized side that has it (Git, or live for an addition): the matching
+// normalized side that has it (Git, or live for an addition of an element): the matching
 // yamledit writes with is the matching Diff used.
 func checkLocator(t *testing.T, c Change, g, l *networkingv1.Ingress) {
 	t.Helper()
@@ -345,7 +345,10 @@ func checkLocator(t *testing.T, c Change, g, l *networkingv1.Ingress) {
 		t.Fatalf("locator %+v formats as %s, change is at %s", c.At, got, c.Path)
 	}
 	side := g
-	if c.Op == OpAdded {
+	// An addition is located on the live side — except a secretName added
+	// to a TLS entry paired by its hosts: that entry is located by its Git
+	// key (no secretName), which is the entry an accept writes into.
+	if c.Op == OpAdded && !(c.At.Section == SectionTLS && len(c.At.Sub) > 0) {
 		side = l
 	}
 	one := func(what string, idx []int) int {
