@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -263,9 +267,11 @@ func TestDiffCommand(t *testing.T) {
 
 // TestCheckRequestTimeout: `check` against a port that accepts the
 // connection and never completes TLS ends at --request-timeout, exit 3,
-// naming the server and the flag; without the flag the bound is 10s.
+// naming the server and the flag, after one connection: the default
+// IngressClass lookup's timeout is the check's error, the list does not
+// wait for the same server again. Without the flag the bound is 10s.
 func TestCheckRequestTimeout(t *testing.T) {
-	server := testcluster.SilentServer(t)
+	server, accepted := testcluster.SilentServerConns(t)
 	kc := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := os.WriteFile(kc, []byte("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \""+server+
 		"\", insecure-skip-tls-verify: true}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: x}}]\n"), 0o600); err != nil {
@@ -275,6 +281,24 @@ func TestCheckRequestTimeout(t *testing.T) {
 	t.Logf("stderr: %s", r.stderr)
 	if r.code != exitFatal || !strings.Contains(r.stderr, server) || !strings.Contains(r.stderr, "did not answer within 1s (--request-timeout)") {
 		t.Errorf("exit %d, want 3 with an error naming %s and the 1s --request-timeout\nstderr: %s", r.code, server, r.stderr)
+	}
+	// The server accepts in arrival order: once a connection made now has
+	// been accepted, so has every connection check made.
+	own, err := net.Dial("tcp", strings.TrimPrefix(server, "https://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for !slices.Contains(accepted(), own.LocalAddr().String()) {
+		if ctx.Err() != nil {
+			t.Fatalf("the silent server has not accepted this test's own connection (accepted %q)", accepted())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := len(accepted()) - 1; n != 1 {
+		t.Errorf("check made %d connections to the silent server, want 1 (the IngressClass lookup's; no list after it)", n)
 	}
 	help := run(t, "check", "--help")
 	if !regexp.MustCompile(`--request-timeout string +.*\(default "10s"\)`).MatchString(help.stdout) {

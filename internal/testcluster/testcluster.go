@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,12 +187,23 @@ func (e *Env) Kubectl(t testing.TB, args ...string) string {
 // balancer does, until the test ends. It returns the https URL.
 func SilentServer(t testing.TB) string {
 	t.Helper()
+	server, _ := SilentServerConns(t)
+	return server
+}
+
+// SilentServerConns is SilentServer, and also returns the remote
+// addresses of the connections it has accepted so far, in order: a
+// client that gives up on it and tries again shows as a second
+// connection.
+func SilentServerConns(t testing.TB) (server string, accepted func() []string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	var held []net.Conn
+	var from []string
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -200,6 +212,7 @@ func SilentServer(t testing.TB) string {
 			}
 			mu.Lock()
 			held = append(held, c)
+			from = append(from, c.RemoteAddr().String())
 			mu.Unlock()
 		}
 	}()
@@ -211,7 +224,11 @@ func SilentServer(t testing.TB) string {
 			c.Close()
 		}
 	})
-	return "https://" + ln.Addr().String()
+	return "https://" + ln.Addr().String(), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(from)
+	}
 }
 
 // RefusingServer returns an https URL on 127.0.0.1 whose port refuses every

@@ -58,10 +58,15 @@ import (
 // failure makes the state stale and ends the watch, so that the reflector
 // relists.
 //
+// While stale, the probe runs every StaleProbeInterval; its first success
+// replaces the error at once (ReconnectedErr) and, unless a request of
+// the reflector's has already succeeded, replaces the reflector by a new
+// one that relists at once: the old one may be sleeping out a backoff of
+// up to a minute (0.8 s doubling to a 30 s cap, with jitter).
+//
 // Deadlines: list requests carry t's request timeout (--request-timeout);
 // watch requests carry it until the API server answers, never on the
-// open stream. Recovery is otherwise the reflector's own backoff (0.8 s
-// doubling to a 30 s cap, with jitter). The informer logs nothing: what
+// open stream. The informer logs nothing: what
 // it would log to stderr (and so over a TUI) is in the connection state
 // instead.
 func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
@@ -77,11 +82,18 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 		return err
 	}
 	st := newConnTracker(t, sink)
+	// A request of a reflector that has been replaced (see reflectors)
+	// ends with its context; that says nothing about the connection.
+	observe := func(ctx context.Context, err error) {
+		if ctx.Err() == nil {
+			st.observe(err)
+		}
+	}
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 			obj, err := lists.Ingresses(t.Namespace).List(ctx, opts)
 			err = t.requestError(ctx, err)
-			st.observe(err)
+			observe(ctx, err)
 			return obj, err
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
@@ -92,7 +104,7 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 			w, err := t.openWatch(ctx, func(ctx context.Context) (watch.Interface, error) {
 				return watches.Ingresses(t.Namespace).Watch(ctx, opts)
 			})
-			st.observe(err)
+			observe(ctx, err)
 			if err != nil && !relist && !benign(err) {
 				// Not the error itself: the reflector would retry a refused
 				// connection by resuming the watch, which then replays
@@ -115,33 +127,34 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 		}),
 		st: st,
 	}
-	ctl := cache.New(&cache.Config{
-		Queue:             queue,
-		ListerWatcher:     lw,
-		ObjectType:        &networkingv1.Ingress{},
-		ObjectDescription: "ingresses",
-		Process: func(obj any, _ bool) error {
-			deltas, ok := obj.(cache.Deltas)
-			if !ok {
-				return fmt.Errorf("watch ingresses: queue gave %T, want cache.Deltas", obj)
-			}
-			return deliver(store, sink, st, deltas)
-		},
-		WatchErrorHandlerWithContext: func(_ context.Context, _ *cache.Reflector, err error) {
-			if !errors.Is(err, errRelist) {
-				st.observe(err)
-			}
-		},
-	})
+	rs := newReflectors(lw, queue)
 
 	ctx = klog.NewContext(ctx, logr.Discard())
 	var wg sync.WaitGroup
-	wg.Go(func() { ctl.RunWithContext(ctx) })
+	wg.Go(func() { rs.run(ctx, &wg) })
 	wg.Go(func() {
-		st.probe(ctx, ProbeInterval, func(ctx context.Context) error {
+		<-ctx.Done()
+		queue.Close()
+	})
+	wg.Go(func() {
+		for {
+			_, err := queue.Pop(func(obj any, _ bool) error {
+				deltas, ok := obj.(cache.Deltas)
+				if !ok {
+					return fmt.Errorf("watch ingresses: queue gave %T, want cache.Deltas", obj)
+				}
+				return deliver(store, sink, st, deltas)
+			})
+			if errors.Is(err, cache.ErrFIFOClosed) {
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		st.probe(ctx, func(ctx context.Context) error {
 			_, err := lists.Ingresses(t.Namespace).List(ctx, metav1.ListOptions{Limit: 1})
 			return t.requestError(ctx, err)
-		})
+		}, rs.requestRestart)
 	})
 	<-ctx.Done()
 	// While the API server is unreachable, client-go's watch-list reflector
@@ -358,41 +371,61 @@ func (c *connTracker) watching(w *observedWatch) *observedWatch {
 	return w
 }
 
-// probe asks ask every interval, once the state has left syncing, and
-// records the outcome like any request's. A failure while the watch is
-// open also ends the watch: the reflector then relists (the watch may
-// resume only after a relist, see Watch), and that relist being
-// delivered is what makes the state live again.
-func (c *connTracker) probe(ctx context.Context, interval time.Duration, ask func(context.Context) error) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
+// probe asks ask every ProbeInterval once the state has left syncing,
+// every StaleProbeInterval while it is stale, and records the outcome
+// like any request's. A failure while the watch is open also ends the
+// watch: the reflector then relists (the watch may resume only after a
+// relist, see Watch), and that relist being delivered is what makes the
+// state live again. A success that is the first answer after failures
+// calls restart: the reflector may be sleeping out a long backoff, and
+// the relist should start now.
+func (c *connTracker) probe(ctx context.Context, ask func(context.Context) error, restart func()) {
+	timer := time.NewTimer(ProbeInterval)
+	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-timer.C:
 		}
-		c.mu.Lock()
-		syncing := c.state.Phase == model.ConnSyncing
-		c.mu.Unlock()
-		if syncing {
-			continue
+		if c.phase() != model.ConnSyncing {
+			c.probeOnce(ctx, ask, restart)
 		}
-		err := ask(ctx)
-		if ctx.Err() != nil {
-			return
+		next := ProbeInterval
+		if c.phase() == model.ConnStale {
+			next = StaleProbeInterval
 		}
-		c.observe(err)
-		if err == nil || benign(err) {
-			continue
-		}
-		c.mu.Lock()
-		w := c.watch
-		c.mu.Unlock()
-		if w != nil {
-			w.Stop()
-		}
+		timer.Reset(next)
 	}
+}
+
+func (c *connTracker) probeOnce(ctx context.Context, ask func(context.Context) error, restart func()) {
+	err := ask(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	if err == nil {
+		if c.answered() {
+			restart()
+		}
+		return
+	}
+	c.observe(err)
+	if benign(err) {
+		return
+	}
+	c.mu.Lock()
+	w := c.watch
+	c.mu.Unlock()
+	if w != nil {
+		w.Stop()
+	}
+}
+
+func (c *connTracker) phase() model.ConnPhase {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state.Phase
 }
 
 func newConnTracker(t *Target, sink model.LiveSink) *connTracker {
@@ -411,13 +444,7 @@ func newConnTracker(t *Target, sink model.LiveSink) *connTracker {
 // an open watch reported.
 func (c *connTracker) observe(err error) {
 	if err == nil {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		// The old error no longer describes the connection; the rows are
-		// still stale until a relist is delivered (relisted).
-		if c.state.Phase == model.ConnStale && c.state.Err != ReconnectedErr {
-			c.set(model.ConnStale, ReconnectedErr)
-		}
+		c.answered()
 		return
 	}
 	if benign(err) {
@@ -432,6 +459,20 @@ func (c *connTracker) observe(err error) {
 		return
 	}
 	c.set(model.ConnStale, msg)
+}
+
+// answered records a successful request, and reports whether it is the
+// first since a failure: the old error no longer describes the
+// connection, and says so at once; the rows are still stale until a
+// relist is delivered (relisted).
+func (c *connTracker) answered() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Phase != model.ConnStale || c.state.Err == ReconnectedErr {
+		return false
+	}
+	c.set(model.ConnStale, ReconnectedErr)
+	return true
 }
 
 // replaced records that the reflector queued a relist, and returns the

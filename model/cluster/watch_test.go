@@ -479,7 +479,11 @@ func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
 	var attempts atomic.Int32
 	tg.Config.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-			attempts.Add(1)
+			// The reflector's attempts only: the stale probe (limit=1)
+			// runs every second and says nothing about its backoff.
+			if req.URL.Query().Get("limit") != "1" {
+				attempts.Add(1)
+			}
 			return rt.RoundTrip(req)
 		})
 	}
@@ -576,6 +580,22 @@ func (p *tcpProxy) restore() {
 	p.serve(ln)
 }
 
+// proxiedTarget returns a target for ns that reaches the API server
+// through a tcpProxy, and the proxy.
+func proxiedTarget(t *testing.T, env *testcluster.Env, ns string) (*tcpProxy, *cluster.Target) {
+	t.Helper()
+	api, err := url.Parse(env.Config.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startProxy(t, api.Host)
+	tg := target(t, env, ns)
+	tg.Config = rest.CopyConfig(tg.Config)
+	tg.Config.Host = "https://" + proxy.addr
+	tg.Server = tg.Config.Host
+	return proxy, tg
+}
+
 // liveChecker is a sink that, each time the phase becomes live, runs
 // check against what the recorder holds at that moment and keeps what it
 // says is wrong.
@@ -609,15 +629,7 @@ func TestWatchLiveOnlyWhenRelistDelivered(t *testing.T) {
 	ctx := context.Background()
 	ings := env.Client.NetworkingV1().Ingresses(ns)
 	createShopAndBlog(t, ings, ns)
-	api, err := url.Parse(env.Config.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startProxy(t, api.Host)
-	tg := target(t, env, ns)
-	tg.Config = rest.CopyConfig(tg.Config)
-	tg.Config.Host = "https://" + proxy.addr
-	tg.Server = tg.Config.Host
+	proxy, tg := proxiedTarget(t, env, ns)
 
 	sink := &liveChecker{recorder: newRecorder()}
 	wctx, cancel := context.WithCancel(ctx)
@@ -690,5 +702,85 @@ func TestWatchLiveOnlyWhenRelistDelivered(t *testing.T) {
 		if s.Phase == model.ConnStale && !s.Since.Equal(after[0].Since) {
 			t.Errorf("stale state %+v moved Since from %v", s, after[0].Since)
 		}
+	}
+}
+
+// requestOrder records, in order, the probe's successful answers and the
+// relist requests (watch-list or full list) that a Watch sends.
+type requestOrder struct {
+	mu     sync.Mutex
+	events []string // "probe ok", "relist"
+}
+
+func (o *requestOrder) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		probe := q.Get("limit") == "1" && q.Get("watch") == ""
+		relist := q.Get("sendInitialEvents") == "true" || (q.Get("watch") == "" && !probe)
+		if relist {
+			o.add("relist")
+		}
+		resp, err := rt.RoundTrip(req)
+		if probe && err == nil && resp.StatusCode == http.StatusOK {
+			o.add("probe ok")
+		}
+		return resp, err
+	})
+}
+
+func (o *requestOrder) add(ev string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, ev)
+}
+
+func (o *requestOrder) snapshot() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.events)
+}
+
+// TestWatchRelistsWhenProbeAnswers: with the reflector's retry backoff
+// made longer than the test, a cut network path is recovered from only
+// because the stale probe's first success replaces the reflector, whose
+// successor relists at once. The first relist request after the restore
+// follows the first successful probe; the state goes live, with the
+// changes made during the outage delivered.
+func TestWatchRelistsWhenProbeAnswers(t *testing.T) {
+	cluster.SetReflectorBackoff(t, time.Hour)
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	ings := env.Client.NetworkingV1().Ingresses(ns)
+	createShopAndBlog(t, ings, ns)
+	proxy, tg := proxiedTarget(t, env, ns)
+	order := &requestOrder{}
+	tg.Config.WrapTransport = order.wrap
+
+	rec := startWatch(t, tg)
+	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
+	proxy.cut()
+	waitFor(t, "stale, connection refused", recoveryDeadline, func() bool {
+		s := rec.state()
+		return s.Phase == model.ConnStale && strings.Contains(s.Err, "connection refused")
+	})
+	editAndDeleteWhileDown(t, ings)
+
+	from := len(order.snapshot())
+	proxy.restore()
+	// Far shorter than the hour the reflector would sleep.
+	waitFor(t, "live after the restore", 30*time.Second, phaseIs(rec, model.ConnLive))
+	after := order.snapshot()[from:]
+	t.Logf("requests from the restore on: %q", after)
+	probeOK, relist := slices.Index(after, "probe ok"), slices.Index(after, "relist")
+	if probeOK < 0 || relist < 0 || relist < probeOK {
+		t.Errorf("requests from the restore on = %q, want a successful probe, then a relist", after)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if o := rec.objs[model.Key{Namespace: ns, Name: "shop"}]; o == nil || o.Ingress.Annotations["nginx.ingress.kubernetes.io/ssl-redirect"] != "false" {
+		t.Errorf("live, but shop has not got the edit made during the outage: %+v", o)
+	}
+	if rec.objs[model.Key{Namespace: ns, Name: "blog"}] != nil {
+		t.Errorf("live, but blog, deleted during the outage, is still there")
 	}
 }

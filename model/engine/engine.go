@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
@@ -51,6 +52,10 @@ type Engine struct {
 	Target *cluster.Target
 
 	defaultClass string
+	// unreachable is the default IngressClass lookup's error when the
+	// API server did not answer it (a transport failure or the request
+	// deadline); nil when it answered, even with an error.
+	unreachable error
 }
 
 // Open resolves both sides' configuration without reading any objects yet.
@@ -83,13 +88,23 @@ func Open(opts Options) (*Engine, error) {
 		e.Target = t
 		// The DefaultIngressClass admission plugin fills in the default
 		// class where a manifest names none: that is not drift. Looked up
-		// once; without the right to list IngressClasses, or without a
-		// default, the rule is simply not applied.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if name, err := cluster.DefaultIngressClass(ctx, t); err == nil && name != "" {
+		// once, under the request deadline (--request-timeout) like any
+		// request; without the right to list IngressClasses, or without a
+		// default, the rule is simply not applied. A lookup that got no
+		// answer from the server at all says the cluster is unreachable:
+		// Load then fails at once rather than wait for the same server a
+		// second time (Run starts up stale regardless).
+		name, err := cluster.DefaultIngressClass(context.Background(), t)
+		var answered apierrors.APIStatus
+		switch {
+		case err == nil && name != "":
 			e.defaultClass = name
 			e.Inv.SetDefaultIngressClass(name)
+		case err != nil && !errors.As(err, &answered):
+			// Renders "list ingressclasses, before the ingresses in
+			// namespace x (https://…): API server did not answer within 10s
+			// (--request-timeout)".
+			e.unreachable = &cluster.Error{Op: "list ingressclasses, before the ingresses", Target: t, Err: err}
 		}
 	}
 	return e, nil
@@ -105,8 +120,12 @@ func (e *Engine) DiffOptions() diffengine.Options {
 // Load reads both sides once, concurrently, into the inventory: a single
 // paginated list of the cluster (or the --live-file) and one scan of the
 // repo. A cluster that cannot be listed is fatal; unreadable manifests are
-// not (they become error entries).
+// not (they become error entries); so is one that did not answer Open's
+// lookup, without being asked again.
 func (e *Engine) Load(ctx context.Context) error {
+	if e.unreachable != nil {
+		return e.unreachable
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return e.loadLive(ctx) })
 	g.Go(func() error { return e.Repo.Scan(ctx, e.Inv) })
