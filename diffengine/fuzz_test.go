@@ -337,7 +337,7 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 
 // checkLocator checks that a change's locator is its display path and that
 // the exported selectors find exactly one element for it on the
-// normalized side that has it (Git, or live for an addition of an element): the matching
+// normalized side that has it (Git, or live for an element added live): the matching
 // yamledit writes with is the matching Diff used.
 func checkLocator(t *testing.T, c Change, g, l *networkingv1.Ingress) {
 	t.Helper()
@@ -345,10 +345,11 @@ func checkLocator(t *testing.T, c Change, g, l *networkingv1.Ingress) {
 		t.Fatalf("locator %+v formats as %s, change is at %s", c.At, got, c.Path)
 	}
 	side := g
-	// An addition is located on the live side — except a secretName added
-	// to a TLS entry paired by its hosts: that entry is located by its Git
-	// key (no secretName), which is the entry an accept writes into.
-	if c.Op == OpAdded && !(c.At.Section == SectionTLS && len(c.At.Sub) > 0) {
+	// An element added live is located on the live side. A change inside
+	// an element both sides have (Sub: a rule renamed, a secretName added
+	// to a TLS entry paired by its hosts) is located by the element's Git
+	// key, which is the element an accept writes into.
+	if c.Op == OpAdded && len(c.At.Sub) == 0 {
 		side = l
 	}
 	one := func(what string, idx []int) int {
