@@ -238,3 +238,21 @@ func TestLoneCarriageReturns(t *testing.T) {
 		t.Errorf("errors %v, docs %v; want one error at line 3 and the next document", errStrings(p.errs), names(p.docs))
 	}
 }
+
+// TestInvalidUTF8Line: the YAML parsers name no line for bytes that are
+// not UTF-8; the error is at the line of the first such byte, never line 0
+// (FuzzParseFile finding).
+func TestInvalidUTF8Line(t *testing.T) {
+	for _, c := range []struct {
+		data string
+		line int
+	}{
+		{"0\n: Ingress\xc4", 2},
+		{"# c\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: \xff\n", 6},
+	} {
+		p := parseFile("u.yaml", []byte(c.data), "default")
+		if len(p.errs) != 1 || p.errs[0].Line != c.line {
+			t.Errorf("%q: errs %v, want one error at line %d", c.data, errStrings(p.errs), c.line)
+		}
+	}
+}

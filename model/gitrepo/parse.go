@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -107,6 +108,9 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		if err != nil {
 			if mayHoldIngress(j) {
 				line, msg := yamlErrorIn(text, err)
+				if line == 0 {
+					line = d.Line - shift
+				}
 				p.fail(file, line+shift, nil, "YAML: %s", msg)
 			}
 			continue
@@ -392,7 +396,25 @@ func yamlSyntax(data []byte, err error) (int, string) {
 // not find expected ':'") on the line after the last one.
 func yamlErrorIn(text []byte, err error) (int, string) {
 	line, msg := yamlErrorLine(err)
+	if line == 0 && !utf8.Valid(text) {
+		// The parsers name no line for bytes that are not UTF-8: the
+		// first such byte's line is where the error is.
+		line = lineAt(text, firstInvalidUTF8(text))
+	}
 	return min(line, lineAt(text, max(len(text)-1, 0))), msg
+}
+
+// firstInvalidUTF8 is the offset of the first byte of text that does not
+// start a valid UTF-8 sequence (len(text) if there is none).
+func firstInvalidUTF8(text []byte) int {
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRune(text[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(text)
 }
 
 // yamlErrorLine extracts the (document-relative) line from a YAML parser
