@@ -65,11 +65,13 @@ const (
 	StatusConflict    Status = "conflict"     // defined more than once in Git
 	StatusError       Status = "error"        // a manifest could not be read
 
-	// StatusUnknown is how reports (check, diff -o json) name a missing-git
-	// entry whose absence from Git is not verified (Entry.GitUnknown): it
-	// is live, and an input that could define it could not be read.
-	// Entries never carry it; it is not in Statuses, which the TUI's tabs
-	// follow.
+	// StatusUnknown is how reports (check, diff -o json) name an entry
+	// missing from a side that was not wholly read: missing-git whose
+	// absence from Git is not verified (Entry.GitUnknown: an input that
+	// could define it could not be read), or missing-live while the live
+	// side is not wholly known (Entry.LiveUnknown: a --live-file of bare
+	// objects, not a dump of the cluster). Entries never carry it; it is
+	// not in Statuses, which the TUI's tabs follow.
 	StatusUnknown Status = "unknown"
 )
 
@@ -356,11 +358,11 @@ type Entry struct {
 }
 
 // ReportStatus is the status reports show: StatusUnknown for a missing-git
-// entry whose absence is not verified, else Status. A script that deletes
-// what is "missing-git" must never see an unverified absence under that
-// word.
+// or missing-live entry whose absence is not verified, else Status. A
+// script that deletes what is "missing-git" (or creates what is
+// "missing-live") must never see an unverified absence under that word.
 func (e *Entry) ReportStatus() Status {
-	if e.GitUnknown {
+	if e.GitUnknown || e.LiveUnknown && e.Status == StatusMissingLive {
 		return StatusUnknown
 	}
 	return e.Status

@@ -22,7 +22,8 @@ exits with:
   0  every object is in sync
   1  drift, a missing object or a conflict was found
   2  some input could not be read (everything else is still reported); a live
-     object that input could define is "unknown", not missing-git
+     object that input could define is "unknown", not missing-git, and so is
+     a manifest missing from a --live-file that is not a whole dump
   3  fatal: no cluster, bad flags
 
 --live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
@@ -81,7 +82,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 		return err
 	}
 	for i := range snap.Entries {
-		if e := &snap.Entries[i]; e.GitUnknown || e.Status != model.StatusInSync && e.Status != model.StatusMissingLive && e.Status != model.StatusMissingGit {
+		if e := &snap.Entries[i]; e.GitUnknown || e.LiveUnknown || e.Status != model.StatusInSync && e.Status != model.StatusMissingLive && e.Status != model.StatusMissingGit {
 			fmt.Fprintln(out)
 			printEntry(out, e)
 		}
@@ -121,6 +122,10 @@ func printEntry(out io.Writer, e *model.Entry) {
 			fmt.Fprintf(out, "error: %s\n", re.Error())
 		}
 	case model.StatusMissingLive:
+		if e.LiveUnknown {
+			fmt.Fprintf(out, "%s is in Git (%s) and not in what was read of the cluster, which is not all of it (see the warnings): whether it is live is not known\n", e.Key, e.Origin())
+			break
+		}
 		fmt.Fprintf(out, "%s is in Git (%s) but not in the cluster\n", e.Key, e.Origin())
 	case model.StatusMissingGit:
 		if e.GitUnknown {

@@ -38,8 +38,8 @@ func TestCheckLiveFileOfOneObject(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, "check", "-o", "json", "--live-file", live, "--repo", repo)
-	if r.code != 1 {
-		t.Fatalf("exit %d, want 1 (blog is not in the dump)\nstderr: %s", r.code, r.stderr)
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2 (blog is not in a dump that is not the whole cluster: unknown)\nstderr: %s", r.code, r.stderr)
 	}
 	var rep struct {
 		Objects []struct {
@@ -77,7 +77,7 @@ func TestCheckLiveFileOfOneObject(t *testing.T) {
 			statuses[o.Name] += " (live unknown)"
 		}
 	}
-	if statuses["shop"] != "in-sync" || statuses["blog"] != "missing-live (live unknown)" {
-		t.Errorf("statuses = %v, want shop in-sync, blog missing-live (live unknown)", statuses)
+	if statuses["shop"] != "in-sync" || statuses["blog"] != "unknown (live unknown)" {
+		t.Errorf("statuses = %v, want shop in-sync, blog unknown (live unknown)", statuses)
 	}
 }

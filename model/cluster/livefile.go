@@ -113,7 +113,7 @@ func ReadLiveDump(path string) (*LiveDump, error) {
 		if n := len(r.dump.Objects); n > 1 {
 			what = strconv.Itoa(n) + " objects"
 		}
-		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold read live-unknown, not missing-live; dump with `kubectl get ingress -A -o yaml --show-managed-fields`", path, what))
+		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold are unknown, not missing-live; dump with `kubectl get ingress -A -o yaml --show-managed-fields`", path, what))
 	}
 	return &r.dump, nil
 }
