@@ -102,9 +102,10 @@ func (t *Target) openWatch(ctx context.Context, open func(context.Context) (watc
 	ctx, cancel := context.WithCancel(ctx)
 	timer := time.AfterFunc(d, cancel)
 	w, err := open(ctx)
-	if !timer.Stop() && ctx.Err() != nil {
+	if !timer.Stop() {
 		// The deadline fired (perhaps just as the answer came: treated as
-		// late all the same).
+		// late all the same). Its cancel may not have run yet, so ctx.Err
+		// is no test of it.
 		if w != nil {
 			w.Stop()
 		}
