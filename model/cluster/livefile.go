@@ -280,33 +280,30 @@ func withoutManagedFields(raw []byte) (*networkingv1.Ingress, bool) {
 // whole.
 func (r *liveReader) readJSON(br *bufio.Reader) error {
 	dec := json.NewDecoder(br)
-	// The decoder's offsets count from the reader's start; br has read
-	// ahead of the decoder by what it buffers, which in.end() includes.
-	off := func() int64 { return dec.InputOffset() }
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return r.jsonErr(err, off())
+			return r.jsonErr(err, dec.InputOffset())
 		}
 		if tok != json.Delim('{') {
-			return r.errAt(r.in.lineAt(off()-1), nil, "expected a JSON object (a List or an Ingress), found %v", tok)
+			return r.errAt(r.in.lineAt(dec.InputOffset()-1), nil, "expected a JSON object (a List or an Ingress), found %v", tok)
 		}
-		start := off() - 1
+		start := dec.InputOffset() - 1
 		isList := false
 		for dec.More() {
 			keyTok, err := dec.Token()
 			if err != nil {
-				return r.jsonErr(err, off())
+				return r.jsonErr(err, dec.InputOffset())
 			}
 			if key, _ := keyTok.(string); key == "items" {
 				isList, err = r.readJSONItems(dec)
 			} else {
 				var skip json.RawMessage
 				if err = dec.Decode(&skip); err != nil {
-					err = r.jsonErr(err, off())
+					err = r.jsonErr(err, dec.InputOffset())
 				}
 			}
 			if err != nil {
@@ -314,14 +311,16 @@ func (r *liveReader) readJSON(br *bufio.Reader) error {
 			}
 		}
 		if _, err := dec.Token(); err != nil { // the closing brace
-			return r.jsonErr(err, off())
+			return r.jsonErr(err, dec.InputOffset())
 		}
 		if isList {
 			r.sawList = true
 			continue
 		}
-		raw := bytes.Clone(r.in.bytes(start, off()))
-		if err := r.add(raw, r.in.lineAt(start)); err != nil {
+		// lineAt forgets the bytes before start, so the object's own bytes
+		// are taken after it; add keeps none of them.
+		line := r.in.lineAt(start)
+		if err := r.add(r.in.bytes(start, dec.InputOffset()), line); err != nil {
 			return err
 		}
 	}
