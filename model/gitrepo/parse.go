@@ -84,6 +84,13 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		}
 		base := model.Origin{File: file, Line: d.Line, Doc: d.Index, Item: -1, Offset: d.Offset, End: d.End}
 		shift := d.startLine - 1
+		yamlFail := func(err error) {
+			line, msg := yamlErrorIn(text, err)
+			if line == 0 {
+				line = d.Line - shift
+			}
+			p.fail(file, line+shift, nil, "YAML: %s", msg)
+		}
 		j, err := sigsyaml.YAMLToJSONStrict(text)
 		if err != nil {
 			// A duplicate key is only worth reporting in an Ingress;
@@ -93,12 +100,11 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 					continue
 				}
 			}
-			line, msg := yamlErrorIn(text, err)
-			if line == 0 {
-				line = d.Line - shift
-			}
-			p.fail(file, line+shift, nil, "YAML: %s", msg)
+			yamlFail(err)
 			continue
+		}
+		if !mayHoldIngress(j) {
+			continue // another kind that names Ingress (a NetworkPolicy's policyTypes)
 		}
 		// The same one-document rule as the editor (yamledit.Decode):
 		// sigs.k8s.io/yaml drops text after the first document, so
@@ -106,13 +112,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		// and then refused by every action as "changed on disk".
 		node, err := yamledit.ParseDocument(text)
 		if err != nil {
-			if mayHoldIngress(j) {
-				line, msg := yamlErrorIn(text, err)
-				if line == 0 {
-					line = d.Line - shift
-				}
-				p.fail(file, line+shift, nil, "YAML: %s", msg)
-			}
+			yamlFail(err)
 			continue
 		}
 		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: d.Line + bytes.Count(data[d.Offset:max(d.End-1, d.Offset)], []byte{'\n'})}
