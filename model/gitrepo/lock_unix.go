@@ -43,16 +43,11 @@ func flockDir(d *os.File, waiting func() error) error {
 	}
 }
 
-// readOnly says why fi must not be replaced ("" = it may): no write bit
-// for anyone (checked for root too, whom permissions do not stop — a
-// 0444 file says "do not edit"), or no write bit for this process's
-// class (owner, group or other), which rename(2) in a writable directory
-// would bypass.
-func readOnly(fi fs.FileInfo) string {
+// classReadOnly says why fi must not be replaced by this process ("" =
+// it may): no write bit for its class (owner, group or other). Root's
+// class is never refused.
+func classReadOnly(fi fs.FileInfo) string {
 	perm := fi.Mode().Perm()
-	if perm&0o222 == 0 {
-		return fmt.Sprintf("mode %04o: nobody may write it", perm)
-	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	euid := os.Geteuid()
 	if !ok || euid == 0 {

@@ -139,7 +139,7 @@ func (r *Repo) readRev(rel string) ([]byte, error) {
 // lockDir), so that two processes that read the same content cannot both
 // pass the check and the second one's rename lose the first one's change:
 // the second sees the first one's content and is refused. A file without
-// write permission (see readOnly) is refused with a *model.RefusedError:
+// write permission (see refuseReadOnly) is refused with a *model.RefusedError:
 // a rename would replace it although it says "do not edit". expectedHash "" creates a new file
 // instead: refused with a *model.StaleError when rel exists (checked
 // atomically where the file system has hard links), parent directories are
@@ -309,8 +309,8 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 	case !fi.Mode().IsRegular():
 		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", rel, fi.Mode().Type())}
 	}
-	if why := readOnly(fi); why != "" {
-		return nil, readOnlyRefusal(rel, why)
+	if err := refuseReadOnly(rel, fi); err != nil {
+		return nil, err
 	}
 	f, err := root.Open(name)
 	if err != nil {
@@ -327,14 +327,28 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 	return fi, nil
 }
 
-func readOnlyRefusal(rel, why string) error {
+// refuseReadOnly refuses to replace rel when fi says it is read-only: no
+// write bit for anyone (checked for root too, whom permissions do not stop
+// — a 0444 file says "do not edit"), or, where the platform tells, none for
+// this process's class (classReadOnly), which rename(2) in a writable
+// directory would bypass.
+func refuseReadOnly(rel string, fi fs.FileInfo) error {
+	why := ""
+	if perm := fi.Mode().Perm(); perm&0o222 == 0 {
+		why = fmt.Sprintf("mode %04o: nobody may write it", perm)
+	} else {
+		why = classReadOnly(fi)
+	}
+	if why == "" {
+		return nil
+	}
 	return &model.RefusedError{Reason: fmt.Sprintf("%s is read-only (%s); nothing was written — make it writable first (chmod u+w %s) if it is meant to change", rel, why, rel)}
 }
 
 // CheckWritable refuses, before any preview is confirmed, a write that
 // WriteManifest or RemoveManifest would refuse whatever happens
 // meanwhile: a path outside the root or through a symbolic link, --rev,
-// and an existing file that is read-only (see readOnly). A missing file
+// and an existing file that is read-only (see refuseReadOnly). A missing file
 // passes.
 func (r *Repo) CheckWritable(rel string) error {
 	clean, err := r.checkWritable(rel)
@@ -353,10 +367,7 @@ func (r *Repo) CheckWritable(rel string) error {
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil // WriteManifest reports these with the precondition
 	}
-	if why := readOnly(fi); why != "" {
-		return readOnlyRefusal(clean, why)
-	}
-	return nil
+	return refuseReadOnly(clean, fi)
 }
 
 // writeTemp writes data to a new temporary file beside name, with old's
