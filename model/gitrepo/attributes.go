@@ -46,15 +46,9 @@ func (g *gitRepo) attributes(set gitSettings, p string) (map[string]gitattribute
 		files = append(files, "/etc/gitattributes")
 	}
 	if global := set["core.attributesfile"]; global != "" {
-		if strings.HasPrefix(global, "~/") {
-			home, _ := os.UserHomeDir()
-			global = filepath.Join(home, global[2:])
-		}
-		files = append(files, global)
-	} else if xdg := os.Getenv("XDG_CONFIG_HOME"); xdg != "" {
-		files = append(files, filepath.Join(xdg, "git", "attributes"))
-	} else if home, err := os.UserHomeDir(); err == nil {
-		files = append(files, filepath.Join(home, ".config", "git", "attributes"))
+		files = append(files, expandHome(global))
+	} else if xdg := gitXDGDir(); xdg != "" {
+		files = append(files, filepath.Join(xdg, "attributes"))
 	}
 	srcs := []attrSource{}
 	lines, err := gitattributes.ReadAttributes(strings.NewReader(builtinMacros), nil, true)

@@ -40,12 +40,8 @@ func (g *gitRepo) settings() (gitSettings, error) {
 		files = append(files, global)
 	} else {
 		home, _ := os.UserHomeDir()
-		xdg := os.Getenv("XDG_CONFIG_HOME")
-		if xdg == "" && home != "" {
-			xdg = filepath.Join(home, ".config")
-		}
-		if xdg != "" {
-			files = append(files, filepath.Join(xdg, "git", "config"))
+		if xdg := gitXDGDir(); xdg != "" {
+			files = append(files, filepath.Join(xdg, "config"))
 		}
 		if home != "" {
 			files = append(files, filepath.Join(home, ".gitconfig"))
@@ -80,10 +76,7 @@ func (s gitSettings) read(file string, depth int) error {
 	}
 	if cfg.HasSection("include") {
 		for _, inc := range cfg.Section("include").OptionAll("path") {
-			if strings.HasPrefix(inc, "~/") {
-				home, _ := os.UserHomeDir()
-				inc = filepath.Join(home, inc[2:])
-			} else if !filepath.IsAbs(inc) {
+			if inc = expandHome(inc); !filepath.IsAbs(inc) {
 				inc = filepath.Join(filepath.Dir(file), inc)
 			}
 			if err := s.read(inc, depth+1); err != nil {
@@ -172,4 +165,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// expandHome expands a leading "~/" to the home directory, as git does
+// for paths in its configuration.
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		home, _ := os.UserHomeDir()
+		return filepath.Join(home, p[2:])
+	}
+	return p
+}
+
+// gitXDGDir is git's XDG configuration directory ($XDG_CONFIG_HOME/git,
+// else ~/.config/git), or "" without either.
+func gitXDGDir() string {
+	if xdg := os.Getenv("XDG_CONFIG_HOME"); xdg != "" {
+		return filepath.Join(xdg, "git")
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		return filepath.Join(home, ".config", "git")
+	}
+	return ""
 }
