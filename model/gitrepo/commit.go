@@ -95,7 +95,7 @@ func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) 
 		return false, err
 	}
 	idxFile := filepath.Join(g.dir, "index")
-	for _, f := range []string{idxFile, filepath.Join(g.common, filepath.FromSlash(cs.branch.String()))} {
+	for _, f := range []string{idxFile, g.refFile(cs.branch)} {
 		if _, err := os.Lstat(f + ".lock"); err == nil {
 			return false, g.lockBusy(f)
 		}
@@ -108,17 +108,13 @@ func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	if err := noSymlinks(c.root, c.rel); err != nil {
+	fi, err := c.lstat()
+	if err != nil {
 		return false, err
 	}
 	perm := fs.FileMode(0o644) // a new file's, see WriteManifest
-	switch fi, err := c.root.Lstat(filepath.FromSlash(c.rel)); {
-	case err == nil && !fi.Mode().IsRegular():
-		return false, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", c.rel, fi.Mode().Type())}
-	case err == nil:
+	if fi != nil {
 		perm = fi.Mode()
-	case !errors.Is(err, fs.ErrNotExist):
-		return false, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
 	}
 	if data == nil {
 		return hs.entry == nil, nil
@@ -403,23 +399,33 @@ func (c *commitJob) indexEntry(idx *index.Index, head *object.TreeEntry) (*index
 	return found, nil
 }
 
-// workTree reads rel from the work tree (nil when it was deleted). The
-// mode follows the executable bit, unless core.fileMode is false.
-func (c *commitJob) workTree(set gitSettings, head *object.TreeEntry) (*wtFile, error) {
+// lstat is the work-tree file to commit: nil when it does not exist, a
+// refusal when it is reached through a symbolic link or is not a regular
+// file. CheckCommit and the commit itself ask the same way.
+func (c *commitJob) lstat() (fs.FileInfo, error) {
 	if err := noSymlinks(c.root, c.rel); err != nil {
 		return nil, err
 	}
-	name := filepath.FromSlash(c.rel)
-	fi, err := c.root.Lstat(name)
-	if errors.Is(err, fs.ErrNotExist) {
+	fi, err := c.root.Lstat(filepath.FromSlash(c.rel))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
-	}
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
-	}
-	if !fi.Mode().IsRegular() {
+	case !fi.Mode().IsRegular():
 		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", c.rel, fi.Mode().Type())}
 	}
+	return fi, nil
+}
+
+// workTree reads rel from the work tree (nil when it was deleted). The
+// mode follows the executable bit, unless core.fileMode is false.
+func (c *commitJob) workTree(set gitSettings, head *object.TreeEntry) (*wtFile, error) {
+	fi, err := c.lstat()
+	if err != nil || fi == nil {
+		return nil, err
+	}
+	name := filepath.FromSlash(c.rel)
 	f, err := c.root.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
@@ -605,7 +611,7 @@ func (g *gitRepo) putPath(t *object.Tree, dir string, parts []string, e *object.
 // as git does: under <ref>.lock, checking the value inside the lock, and
 // only while HEAD still points to branch.
 func (g *gitRepo) moveBranch(branch plumbing.ReferenceName, old, new plumbing.Hash, rel string) error {
-	file := filepath.Join(g.common, filepath.FromSlash(branch.String()))
+	file := g.refFile(branch)
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("committing %s: %w", rel, err)
 	}
@@ -749,4 +755,9 @@ func cleanMessage(s string) string {
 		return ""
 	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+// refFile is the loose file of a ref in the common git directory.
+func (g *gitRepo) refFile(ref plumbing.ReferenceName) string {
+	return filepath.Join(g.common, filepath.FromSlash(ref.String()))
 }
