@@ -393,45 +393,9 @@ func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 }
 
 func (d *differ) tls(g, l []networkingv1.IngressTLS) {
-	var liveHosts map[string]bool // built on the first removal only
-	coveredLive := func(hosts []string) bool {
-		if liveHosts == nil {
-			liveHosts = make(map[string]bool)
-			for _, t := range l {
-				for _, h := range t.Hosts {
-					liveHosts[h] = true
-				}
-				if len(t.Hosts) == 0 {
-					liveHosts[""] = true // an entry for every host
-				}
-			}
-		}
-		if liveHosts[""] {
-			// An entry without hosts applies to every host ("defaults to the
-			// wildcard host setting for the loadbalancer controller").
-			return true
-		}
-		if len(hosts) == 0 {
-			return false
-		}
-		for _, h := range hosts {
-			if !liveHosts[h] {
-				return false
-			}
-		}
-		return true
-	}
+	live := liveTLSHosts{entries: l}
 	onlyG, onlyL := join(g, l, compareTLS, func(i, j int) {
-		host := func(h string) Locator { at := tlsAt(g[i]); at.TLSHost = h; return at }
-		hg, hl := join(g[i].Hosts, l[j].Hosts, strings.Compare, func(int, int) {})
-		for _, k := range hg {
-			h := g[i].Hosts[k]
-			d.add(subjTLSHost, host(h), fieldTLS, h, nil)
-			d.out[len(d.out)-1].covered = coveredLive([]string{h})
-		}
-		for _, k := range hl {
-			d.add(subjTLSHost, host(l[j].Hosts[k]), fieldTLS, nil, l[j].Hosts[k])
-		}
+		d.tlsHosts(g[i], l[j], &live)
 	})
 	if len(onlyG) == 0 && len(onlyL) == 0 {
 		return
@@ -443,11 +407,62 @@ func (d *differ) tls(g, l []networkingv1.IngressTLS) {
 		})
 	for _, i := range restG {
 		d.add(subjTLSEntry, tlsAt(g[i]), fieldTLS, tlsVal(g[i]), nil)
-		d.out[len(d.out)-1].covered = coveredLive(g[i].Hosts)
+		d.out[len(d.out)-1].covered = live.cover(g[i].Hosts)
 	}
 	for _, j := range restL {
 		d.add(subjTLSEntry, tlsAt(l[j]), fieldTLS, nil, tlsVal(l[j]))
 	}
+}
+
+// tlsHosts compares the hosts of two matched TLS entries; a host removed
+// from g's entry is covered when live still has TLS for it elsewhere.
+func (d *differ) tlsHosts(g, l networkingv1.IngressTLS, live *liveTLSHosts) {
+	host := func(h string) Locator { at := tlsAt(g); at.TLSHost = h; return at }
+	hg, hl := join(g.Hosts, l.Hosts, strings.Compare, func(int, int) {})
+	for _, k := range hg {
+		h := g.Hosts[k]
+		d.add(subjTLSHost, host(h), fieldTLS, h, nil)
+		d.out[len(d.out)-1].covered = live.cover([]string{h})
+	}
+	for _, k := range hl {
+		d.add(subjTLSHost, host(l.Hosts[k]), fieldTLS, nil, l.Hosts[k])
+	}
+}
+
+// liveTLSHosts answers whether hosts are all still under some live TLS
+// entry; the set is built on the first question only (most diffs remove no
+// TLS).
+type liveTLSHosts struct {
+	entries []networkingv1.IngressTLS
+	hosts   map[string]bool
+}
+
+func (t *liveTLSHosts) cover(hosts []string) bool {
+	if t.hosts == nil {
+		t.hosts = make(map[string]bool)
+		for _, e := range t.entries {
+			for _, h := range e.Hosts {
+				t.hosts[h] = true
+			}
+			if len(e.Hosts) == 0 {
+				t.hosts[""] = true // an entry for every host
+			}
+		}
+	}
+	if t.hosts[""] {
+		// An entry without hosts applies to every host ("defaults to the
+		// wildcard host setting for the loadbalancer controller").
+		return true
+	}
+	if len(hosts) == 0 {
+		return false
+	}
+	for _, h := range hosts {
+		if !t.hosts[h] {
+			return false
+		}
+	}
+	return true
 }
 
 // defaultBE locates spec.defaultBackend.

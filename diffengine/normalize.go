@@ -54,12 +54,18 @@ const (
 //     that are equal in everything are kept once, TLS entries with the same
 //     secretName are merged (union of hosts), TLS hosts are kept once.
 //
-// The API server (1.37) has no defaulting function for Ingress
-// (pkg/apis/networking/v1 defaults only NetworkPolicy and IngressClass), and
-// its registry strategy only clears status and sets generation (see the
-// package documentation). The DefaultIngressClass admission default needs the
-// cluster's default class, so it is applied by Diff and NormalizePair, not
-// here.
+// What the API server (k8s.io/kubernetes v1.37.2) adds, each with a
+// testdata/diff case: pkg/apis/networking/v1 registers no defaulting
+// function for Ingress (only NetworkPolicy, NetworkPolicyPort and
+// IngressClass get one); the ingress registry strategy clears status and
+// sets generation on create and bumps it on update, and the generic
+// registry sets uid, creationTimestamp, resourceVersion, managedFields and
+// the request's namespace (in-sync-applied, server-metadata-in-git,
+// missing-namespace-*); the JSON encoding drops empty maps and lists, so a
+// live object never holds labels: {} or tls: [] (empty-vs-absent-*). The
+// DefaultIngressClass admission plugin (plugin/pkg/admission/network/
+// defaultingressclass) needs the cluster's default class, so Diff and
+// NormalizePair apply it, not Normalize (default-ingressclass-*).
 func Normalize(ing *networkingv1.Ingress, defaultNamespace string) *networkingv1.Ingress {
 	if ing == nil {
 		return nil

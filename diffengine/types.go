@@ -102,7 +102,8 @@ type Change struct {
 	// Severity is how much the change matters.
 	Severity Severity `json:"severity"`
 	// Git is the value in the manifest (nil when absent). Scalars stay
-	// scalars; structs are the JSON-shaped value (map[string]any, []any).
+	// scalars (port numbers are int64, never float64); structs are the
+	// JSON-shaped value (map[string]any, []any).
 	Git any `json:"git"`
 	// Live is the value in the cluster (nil when absent).
 	Live any `json:"live"`

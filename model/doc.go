@@ -1,9 +1,12 @@
-// Package model holds ingress-drift's domain types and the Inventory that
-// joins the live side (model/cluster) with the desired side (model/gitrepo).
+// Package model holds ingress-drift's domain types (Key, Entry, Status,
+// Change, Origin, Plan…) and the Inventory that joins the live side
+// (model/cluster) with the desired side read from the repo.
 //
-// Each side reports facts about keys (namespace/name) to the Inventory; the
-// Inventory keeps the latest live object and desired documents per key,
-// recomputes the diff for the touched keys only, and publishes coalesced
-// batches of changed entries to subscribers (the TUI, the check command).
-// Nothing in this package does I/O.
+// Each side reports facts about keys (namespace/name) to the Inventory; it
+// keeps the latest live object and desired documents per key, recomputes
+// the diff for the touched keys only, and publishes coalesced batches of
+// changed entries to subscribers (the TUI) next to a Snapshot of the whole
+// (what check reads). It does no I/O of its own: WriteReportJSON writes to
+// the io.Writer it is given. inventory_test.go and gitunknown_test.go show
+// the behaviour.
 package model

@@ -316,9 +316,7 @@ func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 			inv.version++
 			e.Version = inv.version
 			inv.entries[k] = &e
-			for s := range inv.subs {
-				s.markKey(k)
-			}
+			inv.publish(k)
 		}
 	}
 }
@@ -345,32 +343,16 @@ func (inv *Inventory) SetIgnoreRules(rules []diffengine.IgnoreRule) {
 // recompute rebuilds the entry of one key from the current facts and marks
 // it pending for every subscriber. Callers hold mu.
 func (inv *Inventory) recompute(k Key) {
-	var docs []Desired
-	var errs []RepoError
-	for _, name := range inv.byKey[k] {
-		src := inv.sources[name]
-		docs = append(docs, src.docsOf(k)...)
-		errs = append(errs, src.errsOf(k)...)
-	}
-	live := inv.live[k]
-	if !inv.inScope(k) {
-		docs, errs, live = nil, nil, nil
-	}
+	docs, errs, live := inv.factsOf(k)
 	old := inv.entries[k]
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
 			inv.reindexFile(k, old, nil)
 			delete(inv.entries, k)
-			for s := range inv.subs {
-				s.markKey(k)
-			}
+			inv.publish(k)
 		}
 		return
 	}
-	slices.SortFunc(docs, func(a, b Desired) int {
-		return cmp.Or(cmp.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Doc, b.Origin.Doc), cmp.Compare(a.Origin.Item, b.Origin.Item))
-	})
-	slices.SortFunc(errs, compareErrors)
 	inv.version++
 	e := &Entry{Key: k, Live: live, Desired: docs, Errors: errs, Version: inv.version, defaultClass: inv.base.DefaultIngressClass}
 	switch {
@@ -385,29 +367,61 @@ func (inv *Inventory) recompute(k Key) {
 		e.Status = StatusMissingLive
 		e.LiveUnknown = !inv.liveKnown
 	default:
-		opts := inv.base
-		opts.DefaultNamespace = docs[0].Namespace
-		if len(inv.ignore) > 0 {
-			opts.Ignore = inv.ignore
-		}
-		res := diffengine.Diff(docs[0].Ingress, live.Ingress, opts)
-		e.Status = StatusInSync
-		if res.Drifted() {
-			e.Status = StatusDrifted
-		}
-		e.Changes = make([]AttributedChange, len(res.Changes))
-		for i, c := range res.Changes {
-			e.Changes[i] = AttributedChange{Change: c, Managers: live.ManagersFor(c.Field)}
-		}
-		e.Ignored = res.Ignored
-		e.Severity = res.Severity()
-		e.Categories = res.Categories()
+		inv.compare(e)
 	}
 	if o := e.Origin(); o != nil {
 		e.Git = inv.fileInfo[o.File]
 	}
 	inv.reindexFile(k, old, e)
 	inv.entries[k] = e
+	inv.publish(k)
+}
+
+// factsOf gathers what both sides know of k: its documents (sorted by
+// origin) and errors (by place) from every source, and the live object;
+// nothing for a key outside the scope. The slices are the caller's.
+func (inv *Inventory) factsOf(k Key) (docs []Desired, errs []RepoError, live *LiveObject) {
+	if !inv.inScope(k) {
+		return nil, nil, nil
+	}
+	for _, name := range inv.byKey[k] {
+		src := inv.sources[name]
+		docs = append(docs, src.docsOf(k)...)
+		errs = append(errs, src.errsOf(k)...)
+	}
+	slices.SortFunc(docs, func(a, b Desired) int {
+		return cmp.Or(cmp.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Doc, b.Origin.Doc), cmp.Compare(a.Origin.Item, b.Origin.Item))
+	})
+	slices.SortFunc(errs, compareErrors)
+	return docs, errs, inv.live[k]
+}
+
+// compare diffs an entry's one document against its live object with the
+// inventory's options, and fills in the verdict: status, the changes with
+// the live managers of each field, the ignored ones, severity and
+// categories.
+func (inv *Inventory) compare(e *Entry) {
+	opts := inv.base
+	opts.DefaultNamespace = e.Desired[0].Namespace
+	if len(inv.ignore) > 0 {
+		opts.Ignore = inv.ignore
+	}
+	res := diffengine.Diff(e.Desired[0].Ingress, e.Live.Ingress, opts)
+	e.Status = StatusInSync
+	if res.Drifted() {
+		e.Status = StatusDrifted
+	}
+	e.Changes = make([]AttributedChange, len(res.Changes))
+	for i, c := range res.Changes {
+		e.Changes[i] = AttributedChange{Change: c, Managers: e.Live.ManagersFor(c.Field)}
+	}
+	e.Ignored = res.Ignored
+	e.Severity = res.Severity()
+	e.Categories = res.Categories()
+}
+
+// publish marks k pending for every subscriber. Callers hold mu.
+func (inv *Inventory) publish(k Key) {
 	for s := range inv.subs {
 		s.markKey(k)
 	}

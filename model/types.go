@@ -386,22 +386,37 @@ func (e *Entry) BlockedPlaces(max int) string {
 	return strings.Join(places, ", ")
 }
 
-// GitUnknownReason says in words why a GitUnknown entry's absence from Git
-// is not known ("" when it is known).
-func (e *Entry) GitUnknownReason() string {
+// GitUnknownCause says in words what keeps the repo side from a verdict
+// on a GitUnknown entry ("" when there is one): the repo not read yet, its
+// root unreadable, or the inputs that could define the object.
+// GitUnknownReason and the TUI's detail view build their sentences on it.
+func (e *Entry) GitUnknownCause() string {
 	switch {
 	case !e.GitUnknown:
 		return ""
 	case len(e.BlockedBy) == 0:
-		return "the repo has not been read yet, so whether " + e.Key.String() + " is in a manifest is not known"
+		return "the repo has not been read yet"
 	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File == ".":
-		return "the repo cannot be read (" + e.BlockedBy[0].Message + "), so whether " + e.Key.String() + " is in a manifest is not known"
+		return "the repo cannot be read (" + e.BlockedBy[0].Message + ")"
 	case len(e.BlockedBy) == 1:
-		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String() +
-			", so whether it is in a manifest is not known; fix it first"
+		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String()
 	}
-	return fmt.Sprintf("%d inputs that could define %s cannot be read (%s), so whether it is in a manifest is not known; fix them first",
-		len(e.BlockedBy), e.Key, e.BlockedPlaces(3))
+	return fmt.Sprintf("%d inputs that could define %s cannot be read (%s)", len(e.BlockedBy), e.Key, e.BlockedPlaces(3))
+}
+
+// GitUnknownReason says in words why a GitUnknown entry's absence from Git
+// is not known ("" when it is known), and what to fix when that is a file.
+func (e *Entry) GitUnknownReason() string {
+	cause := e.GitUnknownCause()
+	switch {
+	case cause == "":
+		return ""
+	case len(e.BlockedBy) > 1:
+		return cause + ", so whether it is in a manifest is not known; fix them first"
+	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File != ".":
+		return cause + ", so whether it is in a manifest is not known; fix it first"
+	}
+	return cause + ", so whether " + e.Key.String() + " is in a manifest is not known"
 }
 
 // Origin returns the first desired document's origin, or nil.

@@ -402,8 +402,8 @@ func explain(e model.Entry, sym *symbols) string {
 			"Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."
 	case model.StatusMissingGit:
 		if e.GitUnknown {
-			return "In the cluster, and in no manifest that could be read — but " + gitUnknownWhy(&e) +
-				" So whether it is in Git is not known, and it can be neither deleted nor written to a new manifest until that is fixed."
+			return "In the cluster, and in no manifest that could be read — but " + e.GitUnknownCause() +
+				". So whether it is in Git is not known, and it can be neither deleted nor written to a new manifest until that is fixed."
 		}
 		who := ""
 		if m := e.Live.LastChange(); m.Manager != "" {
@@ -536,29 +536,4 @@ func (d *detailModel) yaml(b *bodyBuilder) {
 		lines = df.sideBySide(d.styles, d.sym, b.w)
 	}
 	b.lines = append(b.lines, lines...)
-}
-
-// gitUnknownWhy says, as a sentence, what keeps a GitUnknown entry from
-// being a missing-git verdict: the repo not read yet, its root unreadable,
-// or the unreadable inputs that could define the object (the first three;
-// the errors tab lists them all).
-func gitUnknownWhy(e *model.Entry) string {
-	switch {
-	case len(e.BlockedBy) == 0:
-		return "the repo has not been read completely yet."
-	case e.BlockedBy[0].File == ".":
-		return "the repo cannot be read: " + e.BlockedBy[0].Message + "."
-	}
-	var parts []string
-	for i, b := range e.BlockedBy {
-		if i == 3 {
-			parts = append(parts, fmt.Sprintf("and %d more (tab 6)", len(e.BlockedBy)-3))
-			break
-		}
-		parts = append(parts, b.Error())
-	}
-	if len(e.BlockedBy) == 1 {
-		return parts[0] + " — that input cannot be read, and it could define this object."
-	}
-	return "these inputs cannot be read, and any of them could define this object: " + strings.Join(parts, "; ") + "."
 }

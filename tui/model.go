@@ -180,8 +180,9 @@ func tick() tea.Cmd {
 	return tea.Tick(tickInterval, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-// Update is the root: size and theme, then the inventory, then keys
-// (global first) and the mouse, forwarded to the focused component.
+// Update is the root: size and theme, then the inventory's messages and
+// the action flow's, then keys (handleKey) and the mouse; anything else
+// goes to the focused component.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -285,36 +286,56 @@ func (m *Model) refreshDetail(changed []model.Entry, removed []model.Key) {
 	}
 }
 
+// handleKey routes a key press: ctrl+c always quits; an open dialog or the
+// filter being typed owns every other key; then the global keys, the help
+// screen's, and the keys of the list and detail screens.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.flash, m.flashOK = "", false
-	if key.Matches(msg, m.global.ForceQuit) {
+	switch {
+	case key.Matches(msg, m.global.ForceQuit):
 		return m, tea.Quit
-	}
-	if m.confirm != nil {
-		c, cmd := m.confirm.Update(msg)
-		m.confirm = &c
-		return m, cmd
-	}
-	if m.screen == screenList && m.list.Typing() {
+	case m.confirm != nil:
+		return m.forward(msg)
+	case m.screen == screenList && m.list.Typing():
 		// Text entry owns every key but ctrl+c.
 		return m.forward(msg)
-	}
-	switch {
-	case key.Matches(msg, m.global.Quit) && m.flow.writing():
-		m.flash = "q: " + m.flow.doing() + " — wait for the result, or ctrl+c to quit anyway"
-		return m, nil
 	case key.Matches(msg, m.global.Quit):
-		return m, tea.Quit
+		return m.quit()
 	case key.Matches(msg, m.global.Help):
 		m.toggleHelp()
 		return m, nil
-	case m.showHelp && key.Matches(msg, m.global.Back):
+	case m.showHelp:
+		return m.helpKey(msg)
+	}
+	return m.screenKey(msg)
+}
+
+// quit ends the program, unless an action is writing: q then says what it
+// waits for (ctrl+c still quits).
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	if m.flow.writing() {
+		m.flash = "q: " + m.flow.doing() + " — wait for the result, or ctrl+c to quit anyway"
+		return m, nil
+	}
+	return m, tea.Quit
+}
+
+// helpKey closes the help screen on esc and scrolls it on any other key.
+func (m Model) helpKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.global.Back) {
 		m.toggleHelp()
 		return m, nil
-	case m.showHelp:
-		var cmd tea.Cmd
-		m.helpVP, cmd = m.helpVP.Update(msg)
-		return m, cmd
+	}
+	var cmd tea.Cmd
+	m.helpVP, cmd = m.helpVP.Update(msg)
+	return m, cmd
+}
+
+// screenKey handles what the root owns on the list and detail screens —
+// cancelling a preview, back, open, the action keys — and forwards the
+// rest to the screen.
+func (m Model) screenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
 	case key.Matches(msg, m.flow.keysFor(nil).Cancel):
 		var fx flowEffect
 		m.flow, fx = m.flow.cancelPreview()

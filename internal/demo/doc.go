@@ -2,5 +2,5 @@
 // realistic drift story for `make demo` and the end-to-end tests: manifests
 // committed over several commits by different people, applied the way a
 // pipeline does, then drifted the way incidents do (kubectl annotate, patch,
-// edit, delete, create by hand).
+// delete, create by hand).
 package demo

@@ -109,69 +109,112 @@ func place(docKeys, wantKeys []string, key string) (after, order int) {
 	return -1, order
 }
 
+// ruleChange writes a change under a rule (c.At.Rule): the whole rule, its
+// host or http, or one of its paths (pathChange).
 func (e *editor) ruleChange(spec mref, c diffengine.Change) error {
 	sel := *c.At.Rule
-	host := sel.Host
 	rules := e.cur.Spec.Rules
-	whole := c.At.Path == nil && len(c.At.Sub) == 0
-	seq, ok, err := e.childSeq(spec, "rules", whole && c.Op == diffengine.OpAdded)
-	if err != nil || !ok {
-		return e.notFound(err, "spec.rules")
-	}
-	if err := e.lineUp(seq, len(rules), "rules"); err != nil {
+	add := c.At.Path == nil && len(c.At.Sub) == 0 && c.Op == diffengine.OpAdded
+	seq, err := e.specSeq(spec, "rules", "rules", len(rules), add)
+	if err != nil {
 		return err
+	}
+	if add {
+		return addWhole(e, seq, sel, rules, e.want.Spec.Rules, diffengine.RuleKey, c.Live)
 	}
 	var items []int
 	if seq.node != nil {
 		items = sel.Select(rules)
 	}
-	if whole && c.Op == diffengine.OpAdded {
-		var docKeys, wantKeys []string
-		if seq.node != nil {
-			for _, r := range rules {
-				docKeys = append(docKeys, diffengine.RuleKey(r))
-			}
-		}
-		for _, r := range e.want.Spec.Rules {
-			wantKeys = append(wantKeys, diffengine.RuleKey(r))
-		}
-		after, order := place(docKeys, wantKeys, sel.Key())
-		var vals []any
-		for _, i := range sel.Select(e.want.Spec.Rules) {
-			vals = append(vals, jsonShape(e.want.Spec.Rules[i]))
-		}
-		return e.addItems(seq, vals, c.Live, after, order)
-	}
 	if len(items) == 0 {
-		return e.fail(0, "no rule for host %q in the document", host)
+		return e.fail(0, "no rule for host %q in the document", sel.Host)
 	}
 	switch sub := c.At.Sub; {
 	case c.At.Path != nil:
 		return e.pathChange(seq.node, items, c)
 	case len(sub) == 0:
-		for _, i := range items {
-			if err := e.delItem(seq.node, i); err != nil {
-				return err
-			}
-		}
-		return nil
+		return e.delItems(seq.node, items)
+	case len(sub) == 1 && sub[0] == "http" && c.Op == diffengine.OpAdded:
+		return e.keyChangeAt(seq.node, items[:1], sub, c)
 	case len(sub) == 1 && (sub[0] == "host" || sub[0] == "http"):
-		targets := items
-		if sub[0] == "http" && c.Op == diffengine.OpAdded {
-			targets = items[:1]
-		}
-		for _, i := range targets {
-			m, err := e.item(seq.node, i)
-			if err != nil {
-				return err
-			}
-			if err := e.keyChange(m, sub, c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return e.keyChangeAt(seq.node, items, sub, c)
 	}
 	return e.fail(0, "unknown kind of change")
+}
+
+// delItems removes the items at idx of the sequence s.
+func (e *editor) delItems(s *yaml.Node, idx []int) error {
+	for _, i := range idx {
+		if err := e.delItem(s, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyChangeAt writes c to the field at keys of each item at idx of the
+// sequence s.
+func (e *editor) keyChangeAt(s *yaml.Node, idx []int, keys []string, c diffengine.Change) error {
+	for _, i := range idx {
+		m, err := e.item(s, i)
+		if err != nil {
+			return err
+		}
+		if err := e.keyChange(m, keys, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// specSeq returns the list spec.name of the document (created when create
+// is set), after checking that it lines up with the n items decoded from it
+// (what names them in the error).
+func (e *editor) specSeq(spec mref, name, what string, n int, create bool) (sref, error) {
+	seq, ok, err := e.childSeq(spec, name, create)
+	if err != nil || !ok {
+		return sref{}, e.notFound(err, "spec."+name)
+	}
+	return seq, e.lineUp(seq, n, what)
+}
+
+// selector is what RuleSel and TLSSel have in common: the key of the
+// elements they select, and the selection in a list of a manifest.
+type selector[T any] interface {
+	Key() string
+	Select([]T) []int
+}
+
+// addWhole inserts the elements of want that sel selects into the
+// document's list seq (doc decoded), where they go by key among doc's
+// elements; live (diffengine's value) when want has none.
+func addWhole[T any, S selector[T]](e *editor, seq sref, sel S, doc, want []T, key func(T) string, live any) error {
+	var docKeys []string
+	if seq.node != nil {
+		docKeys = keysOf(doc, key)
+	}
+	after, order := place(docKeys, keysOf(want, key), sel.Key())
+	return e.addItems(seq, shapes(want, sel.Select(want)), live, after, order)
+}
+
+// keysOf returns the matching key (diffengine's RuleKey, PathKey, TLSKey)
+// of each element of list, for place.
+func keysOf[T any](list []T, key func(T) string) []string {
+	var keys []string
+	for _, v := range list {
+		keys = append(keys, key(v))
+	}
+	return keys
+}
+
+// shapes returns the elements of list at idx as JSON-shaped values, for
+// addItems.
+func shapes[T any](list []T, idx []int) []any {
+	var vals []any
+	for _, i := range idx {
+		vals = append(vals, jsonShape(list[i]))
+	}
+	return vals
 }
 
 // addItems inserts new elements at one place: want's own elements (vals),
@@ -228,221 +271,213 @@ func clean(v any) any {
 }
 
 // pathChange writes a change under a path (c.At.Path) of the rules at
-// items of the document's rules.
+// items of the document's rules: an addition goes to the first of them, a
+// removal or a field change to every document path the selector picks.
 func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, c diffengine.Change) error {
-	sel, host := *c.At.Path, c.At.Rule.Host
-	wantRules := c.At.Rule.Select(e.want.Spec.Rules)
-	rest := c.At.Sub
-	if len(rest) == 0 && c.Op == diffengine.OpAdded {
-		i := items[0]
-		rm, err := e.item(rulesSeq, i)
-		if err != nil {
-			return err
-		}
-		http, _, err := e.childMap(rm, "http", true)
-		if err != nil {
-			return err
-		}
-		paths, _, err := e.childSeq(http, "paths", true)
-		if err != nil {
-			return err
-		}
-		var docKeys, wantKeys []string
-		if h := e.cur.Spec.Rules[i].HTTP; h != nil && paths.node != nil {
-			if err := e.lineUp(paths, len(h.Paths), "paths"); err != nil {
-				return err
-			}
-			for _, p := range h.Paths {
-				docKeys = append(docKeys, diffengine.PathKey(p))
-			}
-		}
-		key := sel.Key()
-		var vals []any
-		for _, r := range wantRules {
-			if h := e.want.Spec.Rules[r].HTTP; h != nil {
-				for _, p := range h.Paths {
-					wantKeys = append(wantKeys, diffengine.PathKey(p))
-					if diffengine.PathKey(p) == key {
-						vals = append(vals, jsonShape(p))
-					}
-				}
-			}
-		}
-		after, order := place(docKeys, wantKeys, key)
-		if len(vals) != 1 {
-			// Equal paths with several backends: diffengine's value says
-			// which one this change is.
-			vals = nil
-		}
-		return e.addItems(paths, vals, c.Live, after, order)
+	if len(c.At.Sub) == 0 && c.Op == diffengine.OpAdded {
+		return e.addPath(rulesSeq, items[0], c)
 	}
-	// The paths of every document rule with the host, in document order,
-	// as diffengine sees one merged rule; sel picks its ones.
-	type cand struct{ rule, path int }
-	var all []cand
-	var paths []networkingv1.HTTPIngressPath
-	for _, i := range items {
-		if h := e.cur.Spec.Rules[i].HTTP; h != nil {
-			for j, p := range h.Paths {
-				all = append(all, cand{i, j})
-				paths = append(paths, p)
-			}
-		}
+	sel := *c.At.Path
+	at := e.selectPaths(items, sel)
+	if len(at) == 0 {
+		return e.fail(0, "no path %q under host %q in the document", sel.Path, c.At.Rule.Host)
 	}
-	var cands []cand
-	for _, k := range sel.Select(paths) {
-		cands = append(cands, all[k])
-	}
-	if len(cands) == 0 {
-		return e.fail(0, "no path %q under host %q in the document", sel.Path, host)
-	}
-	for _, cd := range cands {
-		rm, err := e.item(rulesSeq, cd.rule)
-		if err != nil {
-			return err
-		}
-		http, ok, err := e.childMap(rm, "http", false)
-		if err != nil || !ok {
-			return e.notFound(err, "http")
-		}
-		paths, ok, err := e.childSeq(http, "paths", false)
-		if err != nil || !ok {
-			return e.notFound(err, "http.paths")
-		}
-		if err := e.lineUp(paths, len(e.cur.Spec.Rules[cd.rule].HTTP.Paths), "paths"); err != nil {
-			return err
-		}
-		if len(rest) == 0 {
-			if err := e.delItem(paths.node, cd.path); err != nil {
-				return err
-			}
-			continue
-		}
-		pm, err := e.item(paths.node, cd.path)
-		if err != nil {
-			return err
-		}
-		if err := e.keyChange(pm, rest, c); err != nil {
+	for _, p := range at {
+		if err := e.editPath(rulesSeq, p, c); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// tlsChange writes a change under a TLS entry (c.At.TLS).
-func (e *editor) tlsChange(spec mref, c diffengine.Change) error {
-	sel := *c.At.TLS
-	key := sel.Key()
-	tls := e.cur.Spec.TLS
-	whole := c.At.TLSHost == "" && len(c.At.Sub) == 0
-	seq, ok, err := e.childSeq(spec, "tls", whole && c.Op == diffengine.OpAdded)
-	if err != nil || !ok {
-		return e.notFound(err, "spec.tls")
+// rulePaths returns the http.paths of rule i of the document, creating
+// what is missing when create is set.
+func (e *editor) rulePaths(rulesSeq *yaml.Node, i int, create bool) (sref, error) {
+	rm, err := e.item(rulesSeq, i)
+	if err != nil {
+		return sref{}, err
 	}
-	if err := e.lineUp(seq, len(tls), "TLS entries"); err != nil {
+	http, ok, err := e.childMap(rm, "http", create)
+	if err != nil || !ok {
+		return sref{}, e.notFound(err, "http")
+	}
+	paths, ok, err := e.childSeq(http, "paths", create)
+	if err != nil || !ok {
+		return sref{}, e.notFound(err, "http.paths")
+	}
+	return paths, nil
+}
+
+// addPath inserts the path c adds into rule i of the document, where it
+// goes among want's paths of that host: want's own element when exactly
+// one matches, else diffengine's value.
+func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error {
+	paths, err := e.rulePaths(rulesSeq, i, true)
+	if err != nil {
 		return err
 	}
-	var items []int
 	var docKeys []string
-	if seq.node != nil {
-		for i, t := range tls {
-			k := diffengine.TLSKey(t)
-			docKeys = append(docKeys, k)
-			if k == key {
-				items = append(items, i)
+	if h := e.cur.Spec.Rules[i].HTTP; h != nil && paths.node != nil {
+		if err := e.lineUp(paths, len(h.Paths), "paths"); err != nil {
+			return err
+		}
+		docKeys = keysOf(h.Paths, diffengine.PathKey)
+	}
+	key := c.At.Path.Key()
+	var wantKeys []string
+	var vals []any
+	for _, r := range c.At.Rule.Select(e.want.Spec.Rules) {
+		if h := e.want.Spec.Rules[r].HTTP; h != nil {
+			for _, p := range h.Paths {
+				wantKeys = append(wantKeys, diffengine.PathKey(p))
+				if diffengine.PathKey(p) == key {
+					vals = append(vals, jsonShape(p))
+				}
 			}
 		}
 	}
-	var wantKeys []string
-	var wantHosts []string
-	for _, t := range e.want.Spec.TLS {
-		k := diffengine.TLSKey(t)
-		wantKeys = append(wantKeys, k)
-		if k == key {
-			wantHosts = append(wantHosts, t.Hosts...)
+	after, order := place(docKeys, wantKeys, key)
+	if len(vals) != 1 {
+		// Equal paths with several backends: diffengine's value says
+		// which one this change is.
+		vals = nil
+	}
+	return e.addItems(paths, vals, c.Live, after, order)
+}
+
+// docPath is one path of the document: path j of rule i.
+type docPath struct{ rule, path int }
+
+// selectPaths returns the document paths sel picks among the paths of the
+// rules at items, taken in document order, as diffengine sees one merged
+// rule.
+func (e *editor) selectPaths(items []int, sel diffengine.PathSel) []docPath {
+	var all []docPath
+	var paths []networkingv1.HTTPIngressPath
+	for _, i := range items {
+		if h := e.cur.Spec.Rules[i].HTTP; h != nil {
+			for j, p := range h.Paths {
+				all = append(all, docPath{i, j})
+				paths = append(paths, p)
+			}
 		}
 	}
+	var out []docPath
+	for _, k := range sel.Select(paths) {
+		out = append(out, all[k])
+	}
+	return out
+}
+
+// editPath writes c to the document path p: removes it, or changes the
+// field c.At.Sub under it.
+func (e *editor) editPath(rulesSeq *yaml.Node, p docPath, c diffengine.Change) error {
+	paths, err := e.rulePaths(rulesSeq, p.rule, false)
+	if err != nil {
+		return err
+	}
+	if err := e.lineUp(paths, len(e.cur.Spec.Rules[p.rule].HTTP.Paths), "paths"); err != nil {
+		return err
+	}
+	if len(c.At.Sub) == 0 {
+		return e.delItem(paths.node, p.path)
+	}
+	pm, err := e.item(paths.node, p.path)
+	if err != nil {
+		return err
+	}
+	return e.keyChange(pm, c.At.Sub, c)
+}
+
+// tlsChange writes a change under a TLS entry (c.At.TLS): the whole entry,
+// its secretName, or one of its hosts (c.At.TLSHost).
+func (e *editor) tlsChange(spec mref, c diffengine.Change) error {
+	sel, host := *c.At.TLS, c.At.TLSHost
+	tls := e.cur.Spec.TLS
+	whole := host == "" && len(c.At.Sub) == 0
+	seq, err := e.specSeq(spec, "tls", "TLS entries", len(tls), whole && c.Op == diffengine.OpAdded)
+	if err != nil {
+		return err
+	}
 	if whole && c.Op == diffengine.OpAdded {
-		after, order := place(docKeys, wantKeys, key)
-		var vals []any
-		for _, i := range sel.Select(e.want.Spec.TLS) {
-			vals = append(vals, jsonShape(e.want.Spec.TLS[i]))
-		}
-		return e.addItems(seq, vals, c.Live, after, order)
+		return addWhole(e, seq, sel, tls, e.want.Spec.TLS, diffengine.TLSKey, c.Live)
+	}
+	var items []int
+	if seq.node != nil {
+		items = sel.Select(tls)
 	}
 	if len(items) == 0 {
 		return e.fail(0, "no TLS entry %s in the document", sel)
 	}
 	switch sub := c.At.Sub; {
-	case c.At.TLSHost == "" && len(sub) == 0:
-		for _, i := range items {
-			if err := e.delItem(seq.node, i); err != nil {
-				return err
-			}
+	case whole:
+		return e.delItems(seq.node, items)
+	case host == "" && len(sub) == 1 && sub[0] == "secretName":
+		return e.keyChangeAt(seq.node, items, sub, c)
+	case host != "" && len(sub) == 0 && c.Op == diffengine.OpAdded:
+		return e.addTLSHost(seq.node, items[0], sel, host)
+	case host != "" && len(sub) == 0:
+		return e.delTLSHost(seq.node, items, host)
+	}
+	return e.fail(0, "unknown kind of change")
+}
+
+// addTLSHost adds host to TLS entry i of the document, where it goes among
+// the hosts of want's entries that sel selects.
+func (e *editor) addTLSHost(tlsSeq *yaml.Node, i int, sel diffengine.TLSSel, host string) error {
+	m, err := e.item(tlsSeq, i)
+	if err != nil {
+		return err
+	}
+	hs, _, err := e.childSeq(m, "hosts", true)
+	if err != nil {
+		return err
+	}
+	var docHosts []string
+	if hs.node != nil {
+		docHosts = e.cur.Spec.TLS[i].Hosts
+		if err := e.lineUp(hs, len(docHosts), "TLS hosts"); err != nil {
+			return err
 		}
-		return nil
-	case c.At.TLSHost == "" && len(sub) == 1 && sub[0] == "secretName":
-		for _, i := range items {
-			m, err := e.item(seq.node, i)
-			if err != nil {
-				return err
-			}
-			if err := e.keyChange(m, []string{"secretName"}, c); err != nil {
-				return err
-			}
+	}
+	var wantHosts []string
+	for _, j := range sel.Select(e.want.Spec.TLS) {
+		wantHosts = append(wantHosts, e.want.Spec.TLS[j].Hosts...)
+	}
+	after, order := place(docHosts, wantHosts, host)
+	return e.addItem(hs, host, after, order)
+}
+
+// delTLSHost removes host from every TLS entry at items that lists it.
+func (e *editor) delTLSHost(tlsSeq *yaml.Node, items []int, host string) error {
+	found := false
+	for _, i := range items {
+		m, err := e.item(tlsSeq, i)
+		if err != nil {
+			return err
 		}
-		return nil
-	case c.At.TLSHost != "" && len(sub) == 0:
-		host := c.At.TLSHost
-		if c.Op == diffengine.OpAdded {
-			i := items[0]
-			m, err := e.item(seq.node, i)
-			if err != nil {
-				return err
-			}
-			hs, _, err := e.childSeq(m, "hosts", true)
-			if err != nil {
-				return err
-			}
-			var docHosts []string
-			if hs.node != nil {
-				docHosts = tls[i].Hosts
-				if err := e.lineUp(hs, len(docHosts), "TLS hosts"); err != nil {
+		hs, ok, err := e.childSeq(m, "hosts", false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		hosts := e.cur.Spec.TLS[i].Hosts
+		if err := e.lineUp(hs, len(hosts), "TLS hosts"); err != nil {
+			return err
+		}
+		for j, h := range hosts {
+			if h == host {
+				found = true
+				if err := e.delItem(hs.node, j); err != nil {
 					return err
 				}
 			}
-			after, order := place(docHosts, wantHosts, host)
-			return e.addItem(hs, host, after, order)
 		}
-		found := false
-		for _, i := range items {
-			m, err := e.item(seq.node, i)
-			if err != nil {
-				return err
-			}
-			hs, ok, err := e.childSeq(m, "hosts", false)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if err := e.lineUp(hs, len(tls[i].Hosts), "TLS hosts"); err != nil {
-				return err
-			}
-			for j, h := range tls[i].Hosts {
-				if h == host {
-					found = true
-					if err := e.delItem(hs.node, j); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		if !found {
-			return e.fail(0, "TLS host %q is not in the document", host)
-		}
-		return nil
 	}
-	return e.fail(0, "unknown kind of change")
+	if !found {
+		return e.fail(0, "TLS host %q is not in the document", host)
+	}
+	return nil
 }
