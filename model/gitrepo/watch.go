@@ -65,7 +65,51 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 	}
 	defer w.Close()
 	wt := &watcher{r: r, w: w, watched: map[string]bool{}}
+	if err := wt.start(ctx, sink); err != nil {
+		return err
+	}
+	b := newBatcher()
+	defer b.timer.Stop()
+	var poll rootPoller
+	defer poll.stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-poll.c():
+			wt.rootBack(ctx, sink, &poll)
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if wt.classify(ev, &b.pending) {
+				b.event(time.Now())
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				b.pending.rescan = true
+				b.start(time.Now())
+				continue
+			}
+			wt.problem(sink, err)
+		case <-b.timer.C:
+			if batch, ok := b.due(time.Now()); ok {
+				wt.apply(ctx, sink, batch, &poll)
+				if ctx.Err() != nil {
+					return nil
+				}
+			}
+		}
+	}
+}
 
+// start scans the repo unless Scan already did, and watches what the scan
+// found before the event loop begins.
+func (wt *watcher) start(ctx context.Context, sink model.RepoSink) error {
+	r := wt.r
 	r.mu.Lock()
 	if r.st == nil {
 		if err := r.scan(ctx, sink); err != nil {
@@ -79,103 +123,120 @@ func (r *Repo) Watch(ctx context.Context, sink model.RepoSink) error {
 	if ready != nil {
 		ready()
 	}
+	return nil
+}
 
-	var (
-		pending         = changeSet{paths: map[string]bool{}}
-		first, last     time.Time
-		timer           = time.NewTimer(time.Hour)
-		timerRunning    bool
-		resetTimer      = func(d time.Duration) { timer.Reset(d); timerRunning = true }
-		pendingAnything = func() bool { return len(pending.paths) > 0 || pending.git || pending.rescan }
-		// rootPoll runs while the root is lost.
-		rootPoll *time.Ticker
-		pollFor  = func() {
-			switch {
-			case r.lostRoot && rootPoll == nil:
-				rootPoll = time.NewTicker(RootPoll)
-			case !r.lostRoot && rootPoll != nil:
-				rootPoll.Stop()
-				rootPoll = nil
-			}
-		}
-	)
-	timer.Stop()
-	defer timer.Stop()
-	defer func() {
-		if rootPoll != nil {
-			rootPoll.Stop()
-		}
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tickC(rootPoll):
-			if _, err := os.Stat(r.root); err != nil {
-				continue
-			}
-			r.mu.Lock()
-			if !wt.watched[r.root] {
-				wt.forgetRoot()
-				// Watch before reading: a file created between the read
-				// and the watch would never be seen (the read reports
-				// the root back, so a writer may be waiting for that).
-				wt.addNew(r.root)
-			}
-			if err := r.apply(ctx, sink, changeSet{paths: map[string]bool{}}); err == nil {
-				wt.sync(sink)
-			}
-			pollFor()
-			r.mu.Unlock()
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if !wt.classify(ev, &pending) {
-				continue
-			}
-			now := time.Now()
-			if !timerRunning {
-				first = now
-				resetTimer(Quiet)
-			}
-			last = now
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				pending.rescan = true
-				if !timerRunning {
-					first, last = time.Now(), time.Now()
-					resetTimer(Quiet)
-				}
-				continue
-			}
-			wt.problem(sink, err)
-		case <-timer.C:
-			timerRunning = false
-			now := time.Now()
-			if quiet := now.Sub(last); quiet < Quiet && now.Sub(first) < MaxDelay {
-				resetTimer(min(Quiet-quiet, MaxDelay-now.Sub(first)))
-				continue
-			}
-			if !pendingAnything() {
-				continue
-			}
-			batch := pending
-			pending = changeSet{paths: map[string]bool{}}
-			r.mu.Lock()
-			err := r.apply(ctx, sink, batch)
-			if err == nil {
-				wt.sync(sink)
-			}
-			pollFor()
-			r.mu.Unlock()
-			if ctx.Err() != nil {
-				return nil
-			}
-		}
+// apply applies one batch and watches what it found, then polls for the
+// root while it is lost.
+func (wt *watcher) apply(ctx context.Context, sink model.RepoSink, batch changeSet, poll *rootPoller) {
+	wt.r.mu.Lock()
+	defer wt.r.mu.Unlock()
+	wt.applyLocked(ctx, sink, batch, poll)
+}
+
+// applyLocked is apply for a caller that holds r.mu.
+func (wt *watcher) applyLocked(ctx context.Context, sink model.RepoSink, batch changeSet, poll *rootPoller) {
+	if err := wt.r.apply(ctx, sink, batch); err == nil {
+		wt.sync(sink)
+	}
+	poll.follow(wt.r.lostRoot)
+}
+
+// rootBack runs on each poll while the root is lost: once the root
+// exists again, it is watched and read.
+func (wt *watcher) rootBack(ctx context.Context, sink model.RepoSink, poll *rootPoller) {
+	r := wt.r
+	if _, err := os.Stat(r.root); err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !wt.watched[r.root] {
+		wt.forgetRoot()
+		// Watch before reading: a file created between the read and the
+		// watch would never be seen (the read reports the root back, so
+		// a writer may be waiting for that).
+		wt.addNew(r.root)
+	}
+	wt.applyLocked(ctx, sink, changeSet{paths: map[string]bool{}}, poll)
+}
+
+// batcher collects events into one changeSet and says when to apply it:
+// after Quiet without events, or MaxDelay after the first one.
+type batcher struct {
+	pending     changeSet
+	first, last time.Time
+	timer       *time.Timer
+	running     bool
+}
+
+func newBatcher() *batcher {
+	b := &batcher{pending: changeSet{paths: map[string]bool{}}, timer: time.NewTimer(time.Hour)}
+	b.timer.Stop()
+	return b
+}
+
+// start begins a batch at now unless one is under way.
+func (b *batcher) start(now time.Time) {
+	if !b.running {
+		b.first, b.last = now, now
+		b.reset(Quiet)
+	}
+}
+
+// event notes an event that joined the batch at now.
+func (b *batcher) event(now time.Time) {
+	b.start(now)
+	b.last = now
+}
+
+func (b *batcher) reset(d time.Duration) {
+	b.timer.Reset(d)
+	b.running = true
+}
+
+// due runs when the timer fires: it hands back the batch, or false while
+// the batch must wait for more quiet or is empty.
+func (b *batcher) due(now time.Time) (changeSet, bool) {
+	b.running = false
+	if quiet := now.Sub(b.last); quiet < Quiet && now.Sub(b.first) < MaxDelay {
+		b.reset(min(Quiet-quiet, MaxDelay-now.Sub(b.first)))
+		return changeSet{}, false
+	}
+	p := b.pending
+	if len(p.paths) == 0 && !p.git && !p.rescan {
+		return changeSet{}, false
+	}
+	b.pending = changeSet{paths: map[string]bool{}}
+	return p, true
+}
+
+// rootPoller ticks every RootPoll while the root is lost, and not at all
+// otherwise.
+type rootPoller struct{ t *time.Ticker }
+
+// c is the ticker's channel, or nil (never ready) while not polling.
+func (p *rootPoller) c() <-chan time.Time {
+	if p.t == nil {
+		return nil
+	}
+	return p.t.C
+}
+
+// follow starts or stops polling as the root is lost or found.
+func (p *rootPoller) follow(lost bool) {
+	switch {
+	case lost && p.t == nil:
+		p.t = time.NewTicker(RootPoll)
+	case !lost && p.t != nil:
+		p.stop()
+	}
+}
+
+func (p *rootPoller) stop() {
+	if p.t != nil {
+		p.t.Stop()
+		p.t = nil
 	}
 }
 
@@ -188,14 +249,6 @@ type watcher struct {
 	// x is the excluder of the last scan (copied under r.mu, read by the
 	// event loop without it).
 	x *excluder
-}
-
-// tickC is t's channel, or nil (never ready) without a ticker.
-func tickC(t *time.Ticker) <-chan time.Time {
-	if t == nil {
-		return nil
-	}
-	return t.C
 }
 
 // forgetRoot drops the watches under a root that vanished: the kernel
