@@ -17,7 +17,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
 	"github.com/ingress-drift/ingress-drift/model/gitrepo"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // WriteTimeout bounds one write to the cluster or the repo. The TUI never

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).

@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // fuzzSentinel is a valid Ingress appended as a document of its own.

@@ -18,7 +18,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // MaxFileSize is the largest manifest file read. Real Ingress manifests are

@@ -8,7 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
 
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // RenderManifest renders an Ingress as a new manifest file: YAML in the
