@@ -163,6 +163,27 @@ func ParseDocument(text []byte) (*yaml.Node, error) {
 // yamlLineRE matches the "line N: " yaml.v3 puts in its messages.
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
+// SplitErrorLine extracts the (document-relative) line from a YAML
+// parser's error (yaml.v3, or yaml.v2 through sigs.k8s.io/yaml) and
+// returns the message without the "yaml: line N:" noise; line is 0 when
+// the message names none.
+func SplitErrorLine(err error) (int, string) {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = strings.TrimSpace(msg)
+	m := yamlLineRE.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return 0, msg
+	}
+	line, _ := strconv.Atoi(msg[m[2]:m[3]])
+	if m[0] == 0 {
+		msg = msg[m[1]:]
+	}
+	return line, msg
+}
+
 // trailingLine is the 1-based line of the error yaml.v3 reports for text
 // after a document. Its message counts lines from 0 for parser errors
 // ("did not find expected <document start>", the usual one) and leaves
