@@ -133,7 +133,7 @@ var ErrNoDocument = errors.New("no YAML document")
 // `{"kind": "Ingress", …}0` or an indented mapping followed by an
 // unindented key for the first object alone, while a decoder reading on
 // finds text that is not YAML. Empty documents after it (a trailing "---")
-// are not documents, as SplitDocuments counts them.
+// are not documents, as manifest.SplitDocuments counts them.
 //
 // Errors start with "line N: " (1-based in text).
 func ParseDocument(text []byte) (*yaml.Node, error) {
