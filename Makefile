@@ -17,7 +17,7 @@ GOTEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME ?= 10s
 FUZZMINIMIZETIME ?= 5s
 FUZZFLAGS ?=
-FUZZ_TARGETS := ./diffengine:FuzzDiff ./model/gitrepo/yamledit:FuzzEditIngress \
+FUZZ_TARGETS := ./diffengine:FuzzDiff ./model/manifest/yamledit:FuzzEditIngress \
 	./model/gitrepo:FuzzParseFile ./model/gitrepo:FuzzParseConfig ./model/cluster:FuzzReadLiveFile
 
 .PHONY: build

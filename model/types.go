@@ -115,7 +115,7 @@ type Origin struct {
 	// is the start of Line (where the document's content begins, after any
 	// "---" and leading comments), End is just past its last byte (the start
 	// of the next "---" line, or the file's length). A writer re-reads the
-	// file and checks them (see gitrepo.SplitDocuments). Zero for kustomize
+	// file and checks them (see manifest.SplitDocuments). Zero for kustomize
 	// output.
 	Offset int `json:"-"`
 	End    int `json:"-"`

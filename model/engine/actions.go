@@ -17,7 +17,8 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
 	"github.com/ingress-drift/ingress-drift/model/gitrepo"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // WriteTimeout bounds one write to the cluster or the repo. The TUI never
@@ -299,7 +300,7 @@ func (e *Engine) planAccept(entry *model.Entry) (*model.Plan, error) {
 }
 
 // document re-reads the manifest of d and finds its document again.
-func (e *Engine) document(d *model.Desired) (data []byte, hash string, doc gitrepo.Document, err error) {
+func (e *Engine) document(d *model.Desired) (data []byte, hash string, doc manifest.Document, err error) {
 	o := d.Origin
 	if o.Kustomization != "" {
 		return nil, "", doc, &model.RefusedError{Reason: fmt.Sprintf("%s is rendered by kustomize from %s: edit the resources or patches that kustomization uses", d.Key(), o.File)}
@@ -311,7 +312,7 @@ func (e *Engine) document(d *model.Desired) (data []byte, hash string, doc gitre
 	if err != nil {
 		return nil, "", doc, err
 	}
-	docs := gitrepo.SplitDocuments(data)
+	docs := manifest.SplitDocuments(data)
 	if o.Doc >= len(docs) || docs[o.Doc].Offset != o.Offset || docs[o.Doc].End != o.End {
 		return nil, "", doc, &model.StaleError{What: o.File + " (the document moved since it was read)"}
 	}
@@ -369,7 +370,7 @@ func (e *Engine) planNewFile(entry *model.Entry, plan *model.Plan, p *payload) e
 		return err
 	}
 	clean := diffengine.CleanForManifest(entry.Live.Ingress)
-	b, err := gitrepo.RenderManifest(clean)
+	b, err := manifest.Marshal(clean)
 	if err != nil {
 		return err
 	}
@@ -387,7 +388,7 @@ func (e *Engine) planRemove(entry *model.Entry, plan *model.Plan, p *payload) er
 	if err != nil {
 		return err
 	}
-	out, empty, err := gitrepo.RemoveDocument(data, doc.Offset, doc.End)
+	out, empty, err := manifest.RemoveDocument(data, doc.Offset, doc.End)
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.Origin.File, err)
 	}
@@ -476,7 +477,7 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 			err = e.Repo.RemoveManifest(p.file, plan.FileHash)
 		} else {
 			err = e.Repo.WriteManifest(p.file, plan.FileHash, p.data)
-			after = gitrepo.HashManifest(p.data)
+			after = manifest.Hash(p.data)
 		}
 		if err != nil {
 			return nil, before, "", err
@@ -585,7 +586,7 @@ func fingerprint(ing *networkingv1.Ingress) string {
 	if err != nil {
 		return ""
 	}
-	return gitrepo.HashManifest(b)
+	return manifest.Hash(b)
 }
 
 func shortHash(h string) string {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // crlfFile is an 81-line manifest; edit changes 3 of its lines.
@@ -67,7 +69,7 @@ func TestCommitFileLineEndings(t *testing.T) {
 			r := openRepo(t, dir, "")
 			old := readFile(t, dir, "apps/shop.yaml")
 			edited := strings.ReplaceAll(crlfFile("\n", true), "\n", "\r\n")
-			must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(old)), []byte(edited)))
+			must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(old)), []byte(edited)))
 			want := gitAddBlob(t, dir, "apps/shop.yaml")
 			if _, err := r.CheckCommit("apps/shop.yaml", []byte(edited)); err != nil {
 				t.Fatalf("CheckCommit: %v", err)
@@ -102,7 +104,7 @@ func TestCommitFileAutoKeepsCRLF(t *testing.T) {
 			setLocalIdentity(t, dir)
 			gitCmd(t, dir, "config", "core.autocrlf", "true")
 			r := openRepo(t, dir, "")
-			must(t, r.WriteManifest("m.yaml", HashManifest([]byte(tc.before)), []byte(tc.after)))
+			must(t, r.WriteManifest("m.yaml", manifest.Hash([]byte(tc.before)), []byte(tc.after)))
 			want := gitAddBlob(t, dir, "m.yaml")
 			_, err := r.CommitFile(context.Background(), "m.yaml", "x")
 			must(t, err)
@@ -132,7 +134,7 @@ func TestCommitFileFilterRefused(t *testing.T) {
 			want := "secret/shop.yaml has the git attribute " + filter + " (from .gitattributes): ingress-drift cannot run git's clean filters"
 			_, err := r.CheckCommit("secret/shop.yaml", []byte(shopV2))
 			wantRefused(t, err, want, "commit it with git instead")
-			must(t, r.WriteManifest("secret/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+			must(t, r.WriteManifest("secret/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			_, err = r.CommitFile(context.Background(), "secret/shop.yaml", "x")
 			wantRefused(t, err, want)
 			if got := gitCmd(t, dir, "rev-parse", "HEAD"); got != head {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 const acceptMsg = "ingress-drift: accept live state of shop/shop\n\nChanged paths:\n- metadata.annotations.a\n"
@@ -58,7 +59,7 @@ func TestCommitFileCommitsOnlyThatFile(t *testing.T) {
 	statusBefore := gitCmd(t, dir, "status", "--porcelain")
 
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "apps/shop.yaml", acceptMsg)
 	must(t, err)
 	checkClean(t, dir, "apps/shop.yaml") // first: git status refreshes the index
@@ -127,7 +128,7 @@ func TestCommitFileModeAndSecondCommit(t *testing.T) {
 	dir := newGitRepo(t, map[string]string{"a.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("a.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("a.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	must(t, os.Chmod(filepath.Join(dir, "a.yaml"), 0o755))
 	first, err := r.CommitFile(context.Background(), "a.yaml", "first")
 	must(t, err)
@@ -135,7 +136,7 @@ func TestCommitFileModeAndSecondCommit(t *testing.T) {
 	if got := gitCmd(t, dir, "ls-tree", "HEAD", "a.yaml"); !strings.HasPrefix(got, "100755 blob ") {
 		t.Errorf("git ls-tree = %q, want mode 100755", got)
 	}
-	must(t, r.WriteManifest("a.yaml", HashManifest([]byte(shopV2)), []byte(shopV1)))
+	must(t, r.WriteManifest("a.yaml", manifest.Hash([]byte(shopV2)), []byte(shopV1)))
 	second, err := r.CommitFile(context.Background(), "a.yaml", "  second  \n\n\n\nbody line   \n\n")
 	must(t, err)
 	if got := gitCmd(t, dir, "rev-parse", second+"^"); got != first {
@@ -154,7 +155,7 @@ func TestCommitFileDeletion(t *testing.T) {
 	dir := newGitRepo(t, map[string]string{"apps/shop/shop.yaml": shopV1, "apps/web.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
 	r := openRepo(t, dir, "")
-	must(t, r.RemoveManifest("apps/shop/shop.yaml", HashManifest([]byte(shopV1))))
+	must(t, r.RemoveManifest("apps/shop/shop.yaml", manifest.Hash([]byte(shopV1))))
 	hash, err := r.CommitFile(context.Background(), "apps/shop/shop.yaml", "remove shop")
 	must(t, err)
 	checkClean(t, dir, "apps/shop/shop.yaml")
@@ -179,7 +180,7 @@ func TestCommitFileRootInSubdirectory(t *testing.T) {
 	gitRoot := newGitRepo(t, map[string]string{"README": "hi\n", "deploy/apps/shop.yaml": shopV1}, true)
 	setLocalIdentity(t, gitRoot)
 	r := openRepo(t, filepath.Join(gitRoot, "deploy"), "")
-	must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	must(t, r.WriteManifest("new/web.yaml", "", []byte(shopV1)))
 	h1, err := r.CommitFile(context.Background(), "apps/shop.yaml", "edit")
 	must(t, err)
@@ -255,7 +256,7 @@ func TestCommitFileConcurrentCommitRefused(t *testing.T) {
 	dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1, "web.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	indexBefore, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
 	must(t, err)
 	var theirs string
@@ -303,7 +304,7 @@ func TestCommitFileStagedFileRefused(t *testing.T) {
 	write(t, dir, "apps/shop.yaml", shopV1+"# staged by hand\n")
 	gitCmd(t, dir, "add", "apps/shop.yaml")
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1+"# staged by hand\n")), []byte(shopV2)))
+	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1+"# staged by hand\n")), []byte(shopV2)))
 	head := gitCmd(t, dir, "rev-parse", "HEAD")
 	_, err := r.CommitFile(context.Background(), "apps/shop.yaml", acceptMsg)
 	wantRefused(t, err)
@@ -372,7 +373,7 @@ func TestCommitFileIdentity(t *testing.T) {
 			dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1}, true)
 			tc.setup(t, home, dir)
 			r := openRepo(t, dir, "")
-			must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+			must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			hash, err := r.CommitFile(context.Background(), "shop.yaml", "x")
 			must(t, err)
 			if got := gitCmd(t, dir, "log", "-1", "--format=%an <%ae>", hash); got != tc.want {
@@ -390,7 +391,7 @@ func TestCommitFileWithoutIdentityRefused(t *testing.T) {
 	home := isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1}, true)
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	head := gitCmd(t, dir, "rev-parse", "HEAD")
 	_, err := r.CommitFile(context.Background(), "shop.yaml", "x")
 	want := "refused: git does not know who commits: user.name and user.email are not set; set it with " +
@@ -418,7 +419,7 @@ func TestCommitFileRefusals(t *testing.T) {
 		dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1, "web.yaml": shopV1}, true)
 		setLocalIdentity(t, dir)
 		r := openRepo(t, dir, "")
-		must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+		must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 		return dir, r
 	}
 	commit := func(r *Repo) error {
@@ -508,7 +509,7 @@ func TestCommitFileLinkedWorktree(t *testing.T) {
 	linked := filepath.Join(dirOf(t, t.TempDir()), "wt")
 	gitCmd(t, main, "worktree", "add", "-q", "-b", "feature", linked)
 	r := openRepo(t, linked, "")
-	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "shop.yaml", "in the linked work tree")
 	must(t, err)
 	if got := gitCmd(t, main, "rev-parse", "feature"); got != hash {
@@ -536,7 +537,7 @@ func TestCommitFileIndexFormats(t *testing.T) {
 			write(t, dir, "b.yaml", "2\n")
 			gitCmd(t, dir, "add", "b.yaml")
 			r := openRepo(t, dir, "")
-			must(t, r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+			must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			head := gitCmd(t, dir, "rev-parse", "HEAD")
 			_, err := r.CommitFile(context.Background(), "apps/shop.yaml", "x")
 			if args[1] == "--split-index" {
@@ -569,7 +570,7 @@ func TestCommitFileCoreFileModeFalse(t *testing.T) {
 	gitCmd(t, dir, "config", "core.fileMode", "false")
 	must(t, os.Chmod(filepath.Join(dir, "run.yaml"), 0o644))
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("run.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("run.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	_, err := r.CommitFile(context.Background(), "run.yaml", "x")
 	must(t, err)
 	if got := gitCmd(t, dir, "ls-tree", "HEAD", "run.yaml"); !strings.HasPrefix(got, "100755 ") {
@@ -590,7 +591,7 @@ func TestCommitFilePackedBranch(t *testing.T) {
 		t.Fatal("the branch is still a loose ref")
 	}
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "shop.yaml", "x")
 	must(t, err)
 	checkClean(t, dir, "shop.yaml")

@@ -11,7 +11,8 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -78,7 +79,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 	// YAML counts a lone "\r" as a line break, the file's lines do not,
 	// and yaml.v3 names no line for an error on the first one: lines
 	// are kept inside the file.
-	last := lineAt(data, max(len(data)-1, 0))
+	last := manifest.LineAt(data, max(len(data)-1, 0))
 	at := func(line int) int { return min(max(line, 1), last) }
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, model.RepoError{File: ConfigFile, Line: at(line), Message: fmt.Sprintf(format, args...)})
@@ -90,7 +91,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 		return cfg, nil // empty file
 	}
 	if err != nil {
-		line, msg := yamlSyntax(data, err)
+		line, msg := manifest.YAMLErrorLine(data, err)
 		fail(line, "YAML: %s", msg)
 		return cfg, errs
 	}

@@ -1,6 +1,8 @@
 package gitrepo
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,82 +11,22 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
-const multiDoc = `# Ingresses of the shop team.
-# Owner: shop@example.com
----
-# the storefront
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: zoo
-spec:
-  rules:
-    - host: shop.example.com
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  ports: [{port: 80}]
----
----
-# a document of comments only is not a document
----
+// The manifests of testdata/manifests, which manifest's tests read too
+// (FuzzParseFile's seeds).
+var (
+	multiDoc    = manifestFixture("multidoc.yaml")
+	listYAML    = manifestFixture("list.yml")
+	jsonIngress = manifestFixture("one.json")
+	jsonList    = manifestFixture("dump.json") // a `kubectl get ingress -o json` dump: a List in JSON
+)
 
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: api
-spec:
-  rules:
-    - host: api.example.com
-...
-`
-
-const listYAML = `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: ConfigMap
-    metadata:
-      name: settings
-  - apiVersion: networking.k8s.io/v1
-    kind: Ingress
-    metadata:
-      name: listed
-      namespace: web
-    spec:
-      ingressClassName: nginx
-`
-
-const jsonIngress = `{
-  "apiVersion": "networking.k8s.io/v1",
-  "kind": "Ingress",
-  "metadata": {"name": "from-json", "namespace": "json"},
-  "spec": {"ingressClassName": "nginx"}
+func manifestFixture(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "manifests", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
-`
-
-// A `kubectl get ingress -o json` dump: a List in JSON.
-const jsonList = `{
-    "apiVersion": "v1",
-    "items": [
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "Ingress",
-            "metadata": {"name": "dump-a", "namespace": "d"}
-        },
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "Ingress",
-            "metadata": {"name": "dump-b"}
-        }
-    ],
-    "kind": "List"
-}
-`
 
 func TestDiscoveryFormatsAndOrigins(t *testing.T) {
 	dir := t.TempDir()
@@ -160,65 +102,5 @@ func TestDiscoveryFormatsAndOrigins(t *testing.T) {
 	}
 	if st := s.state(); st.Scanning || st.GitRoot != "" || st.Head != "" || st.Root != dirOf(t, dir) {
 		t.Errorf("repo state of a plain directory = %+v", st)
-	}
-}
-
-func TestSplitDocuments(t *testing.T) {
-	type doc struct{ Index, Line int }
-	cases := []struct {
-		name, in string
-		want     []doc
-	}{
-		{"empty", "", nil},
-		{"only comments", "# a\n# b\n", nil},
-		{"one without separator", "a: 1\n", []doc{{0, 1}}},
-		{"leading separator", "---\na: 1\n", []doc{{0, 2}}},
-		{"header comment then separator", "# h\n---\n# c\n\na: 1\n", []doc{{0, 5}}},
-		{"empty documents skipped", "---\n---\n\n---\na: 1\n---\n", []doc{{0, 5}}},
-		{"content on the separator line", "--- {a: 1}\n--- # comment\nb: 2\n", []doc{{0, 1}, {1, 3}}},
-		{"dash lines in a block scalar are not separators", "a: |\n  ---x\n  ----\n---\nb: 1\n", []doc{{0, 1}, {1, 5}}},
-		{"document end marker", "a: 1\n...\n---\nb: 1\n", []doc{{0, 1}, {1, 4}}},
-		{"CRLF", "# h\r\n---\r\na: 1\r\n---\r\nb: 2\r\n", []doc{{0, 3}, {1, 5}}},
-		{"directive", "%YAML 1.2\n---\na: 1\n", []doc{{0, 3}}},
-		// FuzzParseFile: the document began a line later, so the editor
-		// and the engine re-read it without its apiVersion.
-		{"a line starting with a lone CR", "\ra: 1\nb: 2\n", []doc{{0, 1}}},
-		{"content after a lone CR in a comment", "# c\ra: 1\nb: 2\n", []doc{{0, 1}}},
-		{"a comment with a lone CR and nothing after", "# c\r\na: 1\n", []doc{{0, 2}}},
-		{"CR-only blank line", "\r\n\r\na: 1\n", []doc{{0, 3}}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var got []doc
-			for _, d := range SplitDocuments([]byte(c.in)) {
-				got = append(got, doc{d.Index, d.Line})
-				if lineAt([]byte(c.in), d.Offset) != d.Line {
-					t.Errorf("offset %d is on line %d, want %d", d.Offset, lineAt([]byte(c.in), d.Offset), d.Line)
-				}
-			}
-			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestTemplateLine(t *testing.T) {
-	cases := []struct {
-		in   string
-		want int
-	}{
-		{"a: 1\nname: {{ .Values.name }}\n", 2},
-		{"{{- if .Values.enabled }}\napiVersion: v1\n", 1},
-		{"name: web-{{ .Release.Name }}\n", 1},
-		{"a: \"{{ quoted }}\"\nb: '{{ x }}'\n", 0},
-		{"# {{ in a comment }}\na: 1\n", 0},
-		{"annotations:\n  snippet: |\n    location { {{ not a template }} }\n  other: x\n", 0},
-		{"annotations:\n  snippet: |-\n    {{ block }}\nname: {{ .Values.x }}\n", 4},
-	}
-	for _, c := range cases {
-		if got := templateLine([]byte(c.in)); got != c.want {
-			t.Errorf("templateLine(%q) = %d, want %d", c.in, got, c.want)
-		}
 	}
 }

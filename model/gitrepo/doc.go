@@ -5,23 +5,14 @@
 //
 // Discovery. Every *.yaml, *.yml and *.json file under the root is read,
 // except .git directories, the config's exclude patterns and files that
-// belong to kustomize. YAML files may hold several documents; a List
-// (kind List or IngressList) holds items. Only networking.k8s.io/v1
-// Ingresses are kept; other kinds are skipped silently (a document that
-// does not mention "Ingress" is not even parsed, nor checked for Helm
-// templates). Ingresses are decoded strictly, as the API server does: an
-// unknown or duplicated field is an error at the field's line.
+// belong to kustomize, up to MaxFileSize (a larger one is an error).
+// model/manifest parses each one (manifest.Parse: which documents and
+// kinds count, strict decoding, errors at their lines, origins within the
+// file as manifest.Document counts them).
 //
-// Origins. File is relative to the root, slash-separated. Doc is the index
-// of the document among the file's documents as a person counts them (see
-// Document: a header comment before the first "---" is not a document).
-// Line is the line where the document's content starts (the apiVersion
-// line, not a comment or the "---"); for a JSON file, the line of its
-// opening brace; for a List item, the item's line. Item is the index in a
-// List, -1 otherwise. Offset and End delimit the document's bytes for a
-// writer. Kustomize output: File is the root's kustomization file,
-// Kustomization the root directory, Doc the index in the render output,
-// Line 0.
+// Origins. File is relative to the root, slash-separated. Kustomize
+// output: File is the root's kustomization file, Kustomization the root
+// directory, Doc the index in the render output, Line 0.
 //
 // Sources (model.RepoSink.SetSource). A plain manifest file is a source
 // named by its path; a kustomize root is KustomizeSource(dir)

@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 func TestErrorsNeverStopTheRest(t *testing.T) {
@@ -138,8 +138,8 @@ func TestUnreadableFile(t *testing.T) {
 	r, err := Open(Options{Root: dir})
 	must(t, err)
 	res := r.run(failingTree{diskTree{root: r.root}}, nil, nil, job{e: entry{rel: "a.yaml", size: 10}, parse: true})
-	if len(res.p.errs) != 1 || res.p.errs[0].Error() != "a.yaml: cannot read: permission denied" {
-		t.Errorf("errors = %v", errStrings(res.p.errs))
+	if len(res.p.Errs) != 1 || res.p.Errs[0].Error() != "a.yaml: cannot read: permission denied" {
+		t.Errorf("errors = %v", errStrings(res.p.Errs))
 	}
 }
 
@@ -161,98 +161,17 @@ func TestUnreadableRootIsFatal(t *testing.T) {
 	}
 }
 
-func TestDuplicateKeysOutsideIngressAreIgnored(t *testing.T) {
-	p := parseFile("x.yaml", []byte("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: a\n  name: b\n"), "default")
-	if len(p.errs) != 0 || len(p.docs) != 0 {
-		t.Errorf("IngressClass with a duplicate key: docs %d, errs %v", len(p.docs), errStrings(p.errs))
-	}
-	if !bytes.Contains([]byte("IngressClass"), []byte("Ingress")) {
-		t.Fatal("the test needs a kind that mentions Ingress")
-	}
-}
-
-// TestTextAfterADocument: the repository parser applies the editor's
-// one-document rule (yamledit.ParseDocument). sigs.k8s.io/yaml alone
-// drops text after the first document, so the Ingresses below were
-// listed, and then every action on them failed because the editor and
-// the engine's on-disk check (yamledit.Decode) refuse them. Now they are
-// YAML errors at the line of the extra text (in the file); a non-Ingress
-// with the same problem stays none of our business.
-func TestTextAfterADocument(t *testing.T) {
-	head := "# header\n---\n"
-	cases := []struct {
-		file string
-		data string
-		line int
-	}{
-		{"flow.yaml", head + `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":A}}0`, 3},
-		{"next-line.yaml", head + "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}}\n\nb: 1\n", 5},
-		{"indented.yaml", head + "  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: a\nspec: {}\n", 7},
-	}
-	for _, c := range cases {
-		p := parseFile(c.file, []byte(c.data), "default")
-		if len(p.docs) != 0 || len(p.errs) != 1 || p.errs[0].Line != c.line || p.errs[0].File != c.file ||
-			!strings.Contains(p.errs[0].Message, "text after the end of the document") {
-			t.Errorf("%s: docs %v, errs %v; want one error at line %d", c.file, names(p.docs), errStrings(p.errs), c.line)
-		}
-	}
-	p := parseFile("cm.yaml", []byte("{kind: ConfigMap, data: {a: Ingress}}\n0\n"), "default")
-	if len(p.docs) != 0 || len(p.errs) != 0 {
-		t.Errorf("ConfigMap with text after it: docs %d, errs %v", len(p.docs), errStrings(p.errs))
-	}
-	p = parseFile("ok.yaml", []byte(head+"{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: a}} # c\n\n# end\n---\n"), "default")
-	if len(p.docs) != 1 || len(p.errs) != 0 {
-		t.Errorf("flow Ingress with a trailing comment: docs %v, errs %v", names(p.docs), errStrings(p.errs))
-	}
-}
-
-// TestYAMLErrorAtTheEndOfADocument: yaml.v2 places an error at the end of
-// its input on the line after the last one; the error names the
-// document's last line instead (FuzzParseFile found "0: Ingress\n0"
-// reported at line 3 of a 2-line file). A broken last line of a document
-// in the middle of a file is blamed on that line, not on the "---" after.
-func TestYAMLErrorAtTheEndOfADocument(t *testing.T) {
-	for _, c := range []struct {
-		data string
-		line int
-	}{
-		{"0: Ingress\n0", 2},
-		{"0: Ingress\n0\n", 2},
-		{"# h\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nx\n---\n" + ingressYAML("", "next", "n.example.com"), 6},
+// TestParseHintsNameTheConfigFile: manifest.Parse advises excluding a
+// binary file or a template in the config file, which it names from a
+// constant of its own (it cannot import gitrepo): the two must agree.
+func TestParseHintsNameTheConfigFile(t *testing.T) {
+	for file, data := range map[string]string{
+		"binary.yaml":   "kind: Ingress\x00",
+		"template.yaml": "kind: Ingress\nmetadata:\n  name: {{ .Values.name }}\n",
 	} {
-		p := parseFile("x.yaml", []byte(c.data), "default")
-		if len(p.errs) != 1 || p.errs[0].Line != c.line || !strings.Contains(p.errs[0].Message, "could not find expected ':'") {
-			t.Errorf("%q: errors %v, want one at line %d", c.data, errStrings(p.errs), c.line)
-		}
-	}
-}
-
-// TestLoneCarriageReturns: YAML counts a lone "\r" (old Mac line ends) as
-// a line break, the file's lines (and the user's editor) do not. Errors
-// found through the node tree stayed at YAML's count, past the end of the
-// file (FuzzParseFile); they are kept inside the document now.
-func TestLoneCarriageReturns(t *testing.T) {
-	data := "# h\n---\napiVersion: networking.k8s.io/v1\rkind: Ingress\rmetadata:\r  name: a\rspec:\r  rulez: 1\n---\n" + ingressYAML("", "next", "n.example.com")
-	p := parseFile("x.yaml", []byte(data), "default")
-	if len(p.errs) != 1 || p.errs[0].Line != 3 || !strings.Contains(p.errs[0].Message, "rulez") || len(p.docs) != 1 {
-		t.Errorf("errors %v, docs %v; want one error at line 3 and the next document", errStrings(p.errs), names(p.docs))
-	}
-}
-
-// TestInvalidUTF8Line: the YAML parsers name no line for bytes that are
-// not UTF-8; the error is at the line of the first such byte, never line 0
-// (FuzzParseFile finding).
-func TestInvalidUTF8Line(t *testing.T) {
-	for _, c := range []struct {
-		data string
-		line int
-	}{
-		{"0\n: Ingress\xc4", 2},
-		{"# c\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: \xff\n", 6},
-	} {
-		p := parseFile("u.yaml", []byte(c.data), "default")
-		if len(p.errs) != 1 || p.errs[0].Line != c.line {
-			t.Errorf("%q: errs %v, want one error at line %d", c.data, errStrings(p.errs), c.line)
+		p := manifest.Parse(file, []byte(data), "default")
+		if len(p.Errs) != 1 || !strings.HasSuffix(p.Errs[0].Message, "add it to exclude in "+ConfigFile) {
+			t.Errorf("%s: errors %v, want one that names %s", file, errStrings(p.Errs), ConfigFile)
 		}
 	}
 }

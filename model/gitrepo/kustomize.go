@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // krustyMu serializes renders: kustomize keeps some package-level state
@@ -27,33 +28,31 @@ var krustyMu sync.Mutex
 // Kustomization the root directory, Doc the index of the object in the
 // render output (all kinds counted), Line 0 (kustomize does not say which
 // line of which base a rendered object came from).
-func render(fsys filesys.FileSystem, repoRoot string, lay *layout, root, defaultNS string) parsed {
+func render(fsys filesys.FileSystem, repoRoot string, lay *layout, root, defaultNS string) manifest.Result {
 	k := lay.kusts[root]
 	c := lay.closures[root]
 	if len(c.errs) > 0 {
-		return parsed{errs: append([]model.RepoError(nil), c.errs...)}
+		return manifest.Result{Errs: append([]model.RepoError(nil), c.errs...)}
 	}
-	var p parsed
+	var p manifest.Result
 	krustyMu.Lock()
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, filepath.Join(repoRoot, filepath.FromSlash(root)))
 	krustyMu.Unlock()
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), repoRoot+string(filepath.Separator), "")
-		p.fail(k.file, refLine(k, msg), nil, "kustomize build of %s failed: %s", root, msg)
+		p.Fail(k.file, refLine(k, msg), nil, "kustomize build of %s failed: %s", root, msg)
 		return p
 	}
 	for i, res := range m.Resources() {
-		if res.GetKind() != "Ingress" && !isList(res.GetKind()) {
+		if !manifest.KindMayHoldIngress(res.GetKind()) {
 			continue
 		}
 		j, err := res.MarshalJSON()
 		if err != nil {
-			p.fail(k.file, 0, nil, "kustomize build of %s: object %d: %v", root, i, err)
+			p.Fail(k.file, 0, nil, "kustomize build of %s: object %d: %v", root, i, err)
 			continue
 		}
-		c := docCtx{file: k.file, defaultNS: defaultNS, p: &p,
-			origin: model.Origin{File: k.file, Doc: i, Item: -1, Kustomization: root}}
-		c.decode(j)
+		p.DecodeObject(j, model.Origin{File: k.file, Doc: i, Item: -1, Kustomization: root}, defaultNS)
 	}
 	return p
 }

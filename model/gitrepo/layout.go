@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // kustomizationNames are the file names kustomize looks for, in its order.
@@ -64,7 +65,7 @@ func parseKustomization(file string, data []byte) *kustomization {
 	k := &kustomization{dir: path.Dir(file), file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlSyntax(data, err)
+		line, msg := manifest.YAMLErrorLine(data, err)
 		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
 		return k
 	}

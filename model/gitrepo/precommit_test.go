@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // Every state in which CommitFile refuses is found by CheckCommit before
@@ -51,7 +53,7 @@ func TestCheckCommitRefusesBeforeTheWrite(t *testing.T) {
 			_, err := r.CheckCommit("shop.yaml", []byte(shopV2))
 			wantRefused(t, err, tc.want)
 			// CommitFile refuses the same way once the file is written.
-			must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+			must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			_, cerr := r.CommitFile(context.Background(), "shop.yaml", "x")
 			wantRefused(t, cerr, tc.want)
 		})

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // Options configure Open.
@@ -262,9 +263,9 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	}
 	st.layErrs = layErrs
 	r.st = st
-	r.emitSource(sink, ConfigFile, parsed{errs: r.configErrs()})
+	r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
 	for rel, errs := range lst.errs {
-		r.emitSource(sink, rel, parsed{errs: errs})
+		r.emitSource(sink, rel, manifest.Result{Errs: errs})
 	}
 
 	// The history walk runs beside the parsing; it needs the git facts.
@@ -396,7 +397,7 @@ type result struct {
 	root  string
 	rel   string
 	parse bool
-	p     parsed
+	p     manifest.Result
 	hash  plumbing.Hash
 	known bool
 }
@@ -414,9 +415,9 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 		if j.parse {
 			var big *tooBigError
 			if errors.As(err, &big) {
-				res.p.fail(j.e.rel, 0, nil, "%s", big.Error())
+				res.p.Fail(j.e.rel, 0, nil, "%s", big.Error())
 			} else {
-				res.p.fail(j.e.rel, 0, nil, "cannot read: %v", unwrapPathError(err))
+				res.p.Fail(j.e.rel, 0, nil, "cannot read: %v", unwrapPathError(err))
 			}
 		}
 		return res
@@ -425,7 +426,7 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 		res.hash, res.known = plumbing.ComputeHash(plumbing.BlobObject, data), true
 	}
 	if j.parse {
-		res.p = parseFile(j.e.rel, data, r.opts.DefaultNamespace)
+		res.p = manifest.Parse(j.e.rel, data, r.opts.DefaultNamespace)
 	}
 	return res
 }
@@ -546,8 +547,8 @@ func (r *Repo) configErrs() []model.RepoError {
 }
 
 // emitSource reports one source, or removes it when it has nothing left.
-func (r *Repo) emitSource(sink model.RepoSink, source string, p parsed) {
-	if len(p.docs) == 0 && len(p.errs) == 0 {
+func (r *Repo) emitSource(sink model.RepoSink, source string, p manifest.Result) {
+	if len(p.Docs) == 0 && len(p.Errs) == 0 {
 		if r.st.sources[source] {
 			delete(r.st.sources, source)
 			sink.RemoveSource(source)
@@ -555,7 +556,7 @@ func (r *Repo) emitSource(sink model.RepoSink, source string, p parsed) {
 		return
 	}
 	r.st.sources[source] = true
-	sink.SetSource(source, p.docs, p.errs)
+	sink.SetSource(source, p.Docs, p.Errs)
 }
 
 // statusRank orders statuses for a kustomize root, whose status is the

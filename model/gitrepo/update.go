@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // Refresh re-reads the given paths (relative to the repo root, or
@@ -77,7 +78,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 			return r.scan(ctx, sink) // other roots or excludes: read it all again
 		}
 		sink.SetIgnoreRules(r.cfg.Ignore)
-		r.emitSource(sink, ConfigFile, parsed{errs: r.configErrs()})
+		r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
 	}
 	if r.rev != nil {
 		if ch.git {
@@ -172,7 +173,7 @@ func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		var l listing
 		u.t.symlink(&l, st.x, rel, u.t.abs(rel))
-		r.emitSource(sink, rel, parsed{errs: l.errs[rel]})
+		r.emitSource(sink, rel, manifest.Result{Errs: l.errs[rel]})
 	case fi.Mode().IsRegular():
 		u.file(sink, entry{rel: rel, size: fi.Size()})
 	}
@@ -234,7 +235,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 		// missing-git verdicts) until it can be read. One already gone
 		// again is not an error: its removal event follows.
 		if ctx.Err() == nil && !errors.Is(err, fs.ErrNotExist) {
-			u.r.emitSource(sink, rel, parsed{errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(errors.Unwrap(err)))}}})
+			u.r.emitSource(sink, rel, manifest.Result{Errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(errors.Unwrap(err)))}}})
 		}
 		return
 	}
@@ -242,7 +243,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 		st.dirs[d] = true
 	}
 	for p, errs := range lst.errs {
-		u.r.emitSource(sink, p, parsed{errs: errs})
+		u.r.emitSource(sink, p, manifest.Result{Errs: errs})
 	}
 	for _, e := range lst.files {
 		if isKustomizationFile(e.rel) {

@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // writeMu serializes the manifest writes of this process; lockDir does the
@@ -46,13 +47,6 @@ func fault(step string) error {
 	return writeFault(step)
 }
 
-// HashManifest is the SHA-256 (hex) of a manifest's bytes, the precondition
-// ReadManifest returns and WriteManifest and RemoveManifest check.
-func HashManifest(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
 // ReadManifest returns a manifest file's bytes and their SHA-256 (hex), the
 // precondition for a later WriteManifest or RemoveManifest. rel is relative
 // to Root, slash-separated, as model.Origin.File. A path that leaves the
@@ -73,7 +67,7 @@ func (r *Repo) ReadManifest(rel string) (data []byte, hash string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return data, HashManifest(data), nil
+	return data, manifest.Hash(data), nil
 }
 
 func (r *Repo) readDisk(rel string) ([]byte, error) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 const (
@@ -23,7 +25,7 @@ func TestReadManifest(t *testing.T) {
 	r := openRepo(t, dir, "")
 	data, hash, err := r.ReadManifest("apps/shop.yaml")
 	must(t, err)
-	if string(data) != shopV1 || hash != HashManifest([]byte(shopV1)) || len(hash) != 64 {
+	if string(data) != shopV1 || hash != manifest.Hash([]byte(shopV1)) || len(hash) != 64 {
 		t.Errorf("ReadManifest = %q, %s", data, hash)
 	}
 	// A path written the long way reads the same file.
@@ -60,7 +62,7 @@ func TestWriteManifestReplacesAndKeepsMode(t *testing.T) {
 			}
 			// The new hash is the precondition of the next write.
 			_, h2, _ := r.ReadManifest("apps/shop.yaml")
-			if h2 != HashManifest([]byte(shopV2)) {
+			if h2 != manifest.Hash([]byte(shopV2)) {
 				t.Errorf("hash after write = %s", h2)
 			}
 			must(t, r.WriteManifest("apps/shop.yaml", h2, []byte(shopV1)))
@@ -81,7 +83,7 @@ func TestWriteManifestKeepsOwner(t *testing.T) {
 		must(t, os.Chown(p, uid, gid))
 	}
 	r := openRepo(t, dir, "")
-	must(t, r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2)))
+	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	fi, err := os.Stat(p)
 	must(t, err)
 	st := fi.Sys().(*syscall.Stat_t)
@@ -110,7 +112,7 @@ func TestWriteManifestStale(t *testing.T) {
 
 	// Someone deletes it.
 	must(t, os.Remove(filepath.Join(dir, "apps", "shop.yaml")))
-	err = r.WriteManifest("apps/shop.yaml", HashManifest([]byte(edited)), []byte(shopV2))
+	err = r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(edited)), []byte(shopV2))
 	wantStale(t, err, "refused: apps/shop.yaml on disk (it was deleted) changed since the preview; nothing was written — review the new diff")
 	if _, err := os.Stat(filepath.Join(dir, "apps", "shop.yaml")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a deleted file was written again: %v", err)
@@ -133,7 +135,7 @@ func TestWriteManifestStaleDuringWrite(t *testing.T) {
 		return nil
 	}
 	defer func() { writeFault = nil }()
-	err := r.WriteManifest("shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2))
+	err := r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2))
 	wantStale(t, err, "refused: shop.yaml on disk changed since the preview; nothing was written — review the new diff")
 	wantUntouched(t, dir, "shop.yaml", "changed meanwhile\n")
 }
@@ -192,7 +194,7 @@ func TestWriteManifestFailureLeavesOriginal(t *testing.T) {
 				return nil
 			}
 			defer func() { writeFault = nil }()
-			err := r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2))
+			err := r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2))
 			if !errors.Is(err, syscall.ENOSPC) || err.Error() != "writing apps/shop.yaml: no space left on device" {
 				t.Errorf("error = %v", err)
 			}
@@ -213,7 +215,7 @@ func TestWriteManifestFileTooLarge(t *testing.T) {
 	lim := old
 	lim.Cur = uint64(len(shopV2) - 1)
 	must(t, syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim))
-	err := r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2))
+	err := r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2))
 	must(t, syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old))
 	if !errors.Is(err, syscall.EFBIG) || err.Error() != "writing apps/shop.yaml: file too large" {
 		t.Errorf("error = %v", err)
@@ -243,7 +245,7 @@ func TestWriteManifestUnwritableDirectory(t *testing.T) {
 	if os.Geteuid() != 0 {
 		must(t, os.Chmod(filepath.Join(dir, "apps"), 0o555))
 		defer os.Chmod(filepath.Join(dir, "apps"), 0o755)
-		err := r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV1)), []byte(shopV2))
+		err := r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2))
 		if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "apps/shop.yaml") {
 			t.Errorf("read-only directory: %v", err)
 		}
@@ -263,11 +265,11 @@ func TestRemoveManifest(t *testing.T) {
 	write(t, dir, "apps/shop.yaml", shopV1)
 	write(t, dir, "apps/web.yaml", shopV1)
 	r := openRepo(t, dir, "")
-	must(t, r.RemoveManifest("apps/shop.yaml", HashManifest([]byte(shopV1))))
+	must(t, r.RemoveManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1))))
 	if _, err := os.Stat(filepath.Join(dir, "apps", "shop.yaml")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("not removed: %v", err)
 	}
-	err := r.RemoveManifest("apps/web.yaml", HashManifest([]byte(shopV2)))
+	err := r.RemoveManifest("apps/web.yaml", manifest.Hash([]byte(shopV2)))
 	wantStale(t, err, "refused: apps/web.yaml on disk changed since the preview; nothing was written — review the new diff")
 	if got := readFile(t, dir, "apps/web.yaml"); got != shopV1 {
 		t.Errorf("web.yaml changed: %q", got)
@@ -275,7 +277,7 @@ func TestRemoveManifest(t *testing.T) {
 	if err := r.RemoveManifest("apps/web.yaml", ""); err == nil || !strings.Contains(err.Error(), "apps/web.yaml") {
 		t.Errorf("remove without a hash: %v", err)
 	}
-	err = r.RemoveManifest("apps/shop.yaml", HashManifest([]byte(shopV1)))
+	err = r.RemoveManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)))
 	wantStale(t, err, "refused: apps/shop.yaml on disk (it was deleted) changed since the preview; nothing was written — review the new diff")
 }
 
@@ -294,7 +296,7 @@ func TestManifestPathsLeavingTheRoot(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Join(dir, ".git"), 0o755))
 	write(t, dir, ".git/config", "[core]\n")
 	r := openRepo(t, dir, "")
-	outsideHash := HashManifest([]byte("outside\n"))
+	outsideHash := manifest.Hash([]byte("outside\n"))
 	cases := map[string]string{
 		"../secret.yaml":            "is outside the repo root",
 		"apps/../../secret.yaml":    "is outside the repo root",
@@ -339,7 +341,7 @@ func TestManifestWithRev(t *testing.T) {
 	r := openRepo(t, dir, "HEAD")
 	data, hash, err := r.ReadManifest("apps/shop.yaml")
 	must(t, err)
-	if string(data) != shopV1 || hash != HashManifest([]byte(shopV1)) {
+	if string(data) != shopV1 || hash != manifest.Hash([]byte(shopV1)) {
 		t.Errorf("ReadManifest with --rev = %q, want the committed content", data)
 	}
 	if _, _, err := r.ReadManifest("apps/none.yaml"); !errors.Is(err, fs.ErrNotExist) {
@@ -347,9 +349,9 @@ func TestManifestWithRev(t *testing.T) {
 	}
 	want := "refused: comparing against --rev HEAD: apps/shop.yaml is not written, because the work tree is not what is being compared; run without --rev to write manifests"
 	for name, err := range map[string]error{
-		"write":  r.WriteManifest("apps/shop.yaml", HashManifest([]byte(shopV2)), []byte("x\n")),
+		"write":  r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV2)), []byte("x\n")),
 		"create": r.WriteManifest("apps/new.yaml", "", []byte("x\n")),
-		"remove": r.RemoveManifest("apps/shop.yaml", HashManifest([]byte(shopV2))),
+		"remove": r.RemoveManifest("apps/shop.yaml", manifest.Hash([]byte(shopV2))),
 	} {
 		wantRefused(t, err)
 		if name != "create" && err.Error() != want {
@@ -403,7 +405,7 @@ func TestWriteManifestReadOnlyFile(t *testing.T) {
 	write(t, dir, "apps/shop.yaml", shopV1)
 	must(t, os.Chmod(filepath.Join(dir, "apps/shop.yaml"), 0o444))
 	r := openRepo(t, dir, "")
-	hash := HashManifest([]byte(shopV1))
+	hash := manifest.Hash([]byte(shopV1))
 	const why = "apps/shop.yaml is read-only (mode 0444: nobody may write it); nothing was written"
 	wantRefused(t, r.CheckWritable("apps/shop.yaml"), why)
 	wantRefused(t, r.WriteManifest("apps/shop.yaml", hash, []byte(shopV2)), why)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // The environment of a helper process of TestWriteManifestTwoProcesses.
@@ -41,7 +42,7 @@ func TestWriteManifestTwoProcesses(t *testing.T) {
 			for i := range 10 {
 				dir := dirOf(t, t.TempDir())
 				write(t, dir, "m.yaml", base)
-				hash := HashManifest([]byte(base))
+				hash := manifest.Hash([]byte(base))
 				sync := t.TempDir()
 				first := startWriter(t, dir, "first", hash, tc.first, sync)
 				second := startWriter(t, dir, "second", hash, tc.second, sync)

@@ -133,7 +133,7 @@ var ErrNoDocument = errors.New("no YAML document")
 // `{"kind": "Ingress", …}0` or an indented mapping followed by an
 // unindented key for the first object alone, while a decoder reading on
 // finds text that is not YAML. Empty documents after it (a trailing "---")
-// are not documents, as SplitDocuments counts them.
+// are not documents, as manifest.SplitDocuments counts them.
 //
 // Errors start with "line N: " (1-based in text).
 func ParseDocument(text []byte) (*yaml.Node, error) {
@@ -162,6 +162,27 @@ func ParseDocument(text []byte) (*yaml.Node, error) {
 
 // yamlLineRE matches the "line N: " yaml.v3 puts in its messages.
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// SplitErrorLine extracts the (document-relative) line from a YAML
+// parser's error (yaml.v3, or yaml.v2 through sigs.k8s.io/yaml) and
+// returns the message without the "yaml: line N:" noise; line is 0 when
+// the message names none.
+func SplitErrorLine(err error) (int, string) {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = strings.TrimSpace(msg)
+	m := yamlLineRE.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return 0, msg
+	}
+	line, _ := strconv.Atoi(msg[m[2]:m[3]])
+	if m[0] == 0 {
+		msg = msg[m[1]:]
+	}
+	return line, msg
+}
 
 // trailingLine is the 1-based line of the error yaml.v3 reports for text
 // after a document. Its message counts lines from 0 for parser errors

@@ -1,4 +1,4 @@
-package gitrepo
+package manifest
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestRenderManifest(t *testing.T) {
+func TestMarshal(t *testing.T) {
 	prefix := networkingv1.PathTypePrefix
 	class := "nginx"
 	ing := &networkingv1.Ingress{
@@ -26,7 +26,7 @@ func TestRenderManifest(t *testing.T) {
 			}}}},
 		},
 	}
-	got, err := RenderManifest(ing)
+	got, err := Marshal(ing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,11 +56,11 @@ spec:
                   number: 8080
 `
 	if d := cmp.Diff(want, string(got)); d != "" {
-		t.Errorf("rendered manifest (-want +got):\n%s", d)
+		t.Errorf("new manifest (-want +got):\n%s", d)
 	}
 	var back networkingv1.Ingress
 	if err := sigsyaml.UnmarshalStrict(got, &back); err != nil {
-		t.Fatalf("the rendered manifest does not read back: %v", err)
+		t.Fatalf("the new manifest does not read back: %v", err)
 	}
 	if d := cmp.Diff(ing.Spec, back.Spec); d != "" {
 		t.Errorf("round trip changed the spec:\n%s", d)

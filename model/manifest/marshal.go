@@ -1,4 +1,4 @@
-package gitrepo
+package manifest
 
 import (
 	"bytes"
@@ -8,13 +8,14 @@ import (
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
 
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
 
-// RenderManifest renders an Ingress as a new manifest file: YAML in the
-// key order people use, two-space indentation, no status and no empty
-// fields. The caller cleans server fields first (diffengine.CleanForManifest).
-func RenderManifest(ing *networkingv1.Ingress) ([]byte, error) {
+// Marshal writes an Ingress as the text of a new manifest file (accept
+// of an object that has none): YAML in the key order people use, two-space
+// indentation, no status and no empty fields. The caller cleans server
+// fields first (diffengine.CleanForManifest).
+func Marshal(ing *networkingv1.Ingress) ([]byte, error) {
 	b, err := json.Marshal(ing)
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ func RenderManifest(ing *networkingv1.Ingress) ([]byte, error) {
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(node(v, "")); err != nil {
-		return nil, fmt.Errorf("render %s: %w", ing.Name, err)
+		return nil, fmt.Errorf("marshal %s: %w", ing.Name, err)
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// finish renders the recorded edits, deepest containers first, and
+// finish writes the recorded edits, deepest containers first, and
 // applies the splices to the source.
 func (e *editor) finish() ([]byte, error) {
 	maxDepth := 0
@@ -109,7 +109,7 @@ func (e *editor) pairRegion(m *yaml.Node, i int) (int, int, error) {
 	return e.src.lineStart(e.src.headStart(k.Line, col)), e.src.lineStart(last + 1), nil
 }
 
-// emitMap renders the edits of one mapping.
+// emitMap writes the edits of one mapping.
 func (e *editor) emitMap(me *mapEdit) error {
 	m := me.node
 	pairs := len(m.Content) / 2
@@ -178,7 +178,7 @@ func (e *editor) emitMap(me *mapEdit) error {
 	slices.Sort(anchors)
 	var dashText strings.Builder
 	for _, a := range anchors {
-		text := e.renderPairs(groups[a], col, ctx)
+		text := e.writePairs(groups[a], col, ctx)
 		// Before every kept pair on a dash line: write onto the dash line.
 		if dash && (firstKept < 0 || a <= firstKept) {
 			dashText.WriteString(text)
@@ -210,8 +210,8 @@ func (e *editor) emitMap(me *mapEdit) error {
 	return nil
 }
 
-// renderPairs writes new keys as block pairs at column col.
-func (e *editor) renderPairs(keys []*newKey, col int, ctx string) string {
+// writePairs writes new keys as block pairs at column col.
+func (e *editor) writePairs(keys []*newKey, col int, ctx string) string {
 	vals := &newMap{}
 	for _, k := range keys {
 		vals.set(k.key, k.val)
@@ -224,7 +224,7 @@ func (e *editor) renderPairs(keys []*newKey, col int, ctx string) string {
 	return b.String()
 }
 
-// emitSeq renders the edits of one sequence.
+// emitSeq writes the edits of one sequence.
 func (e *editor) emitSeq(se *seqEdit) error {
 	s := se.node
 	if done, err := e.cascade(s, len(s.Content), len(se.del), len(se.adds)); done || err != nil {
@@ -315,7 +315,7 @@ type flowEntry struct {
 	valStart   int
 }
 
-// emitFlowMap renders the edits of a flow mapping: entries removed with
+// emitFlowMap writes the edits of a flow mapping: entries removed with
 // one adjoining comma, new ones in the same syntax (JSON in a JSON file).
 func (e *editor) emitFlowMap(me *mapEdit) error {
 	m := me.node
@@ -355,7 +355,7 @@ func (e *editor) emitFlowMap(me *mapEdit) error {
 		}
 		adds = append(adds, a)
 	}
-	render := func(keys []*newKey) []string {
+	entryTexts := func(keys []*newKey) []string {
 		vals := &newMap{}
 		for _, k := range keys {
 			vals.set(k.key, k.val)
@@ -385,12 +385,12 @@ func (e *editor) emitFlowMap(me *mapEdit) error {
 	}
 	ins := map[int][]string{}
 	for a, keys := range groups {
-		ins[a] = render(keys)
+		ins[a] = entryTexts(keys)
 	}
 	return e.emitFlow(m, entries, del, ins)
 }
 
-// emitFlowSeq renders the edits of a flow sequence.
+// emitFlowSeq writes the edits of a flow sequence.
 func (e *editor) emitFlowSeq(se *seqEdit, ctx string) error {
 	s := se.node
 	var entries []flowEntry

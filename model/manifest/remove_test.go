@@ -1,4 +1,4 @@
-package gitrepo
+package manifest
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package gitrepo
+package manifest
 
 import (
 	"bytes"
@@ -149,7 +149,7 @@ func (d Document) text(data []byte) []byte {
 }
 
 // lineAt returns the 1-based line of a byte offset.
-func lineAt(data []byte, off int) int {
+func LineAt(data []byte, off int) int {
 	if off > len(data) {
 		off = len(data)
 	}

@@ -10,7 +10,7 @@ import (
 
 // editor collects the edits of one document and turns them into byte
 // splices. Edits are recorded against the parsed tree first (which keys and
-// items go, which come), then rendered all at once, deepest first, so that
+// items go, which come), then written all at once, deepest first, so that
 // a mapping emptied by its edits can take its key with it and insertions at
 // the same offset come out in document order.
 type editor struct {
@@ -91,7 +91,7 @@ type EditError struct {
 	Reason string
 }
 
-// Error renders "path: line N: reason".
+// Error formats "path: line N: reason".
 func (e *EditError) Error() string {
 	var b strings.Builder
 	if e.Path != "" {
@@ -358,7 +358,7 @@ func (e *editor) setScalar(n *yaml.Node, v any) error {
 	return nil
 }
 
-// scalarText renders the new string value of scalar n in n's style where
+// scalarText writes the new string value of scalar n in n's style where
 // it can.
 func (e *editor) scalarText(n *yaml.Node, s string, start, end int, in *nodeInfo) (string, error) {
 	switch {

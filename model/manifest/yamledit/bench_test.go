@@ -23,7 +23,7 @@ func BenchmarkEditIngress(b *testing.B) {
 }
 
 // BenchmarkEditIngressStructural adds a rule, a TLS host and an
-// annotation block (insertions with rendering) and removes a path.
+// annotation block (insertions of new lines) and removes a path.
 func BenchmarkEditIngressStructural(b *testing.B) {
 	live := liveFrom(b, blogDoc, "")
 	live.Annotations = map[string]string{sslRedirect: "false", snippet: "a;\nb;\n"}

@@ -1,4 +1,4 @@
-package gitrepo
+package manifest
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,46 +17,40 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
-
-// MaxFileSize is the largest manifest file read. Real Ingress manifests are
-// a few KiB; a multi-megabyte .yaml is a data dump or a vendored bundle,
-// and reading it would cost memory and time for nothing. Larger files are
-// reported as errors so that a person can exclude them.
-const MaxFileSize = 5 << 20
 
 // binarySniff is how many leading bytes are checked for NUL, as git does.
 const binarySniff = 8000
 
-// manifestExt reports whether a file name is a manifest by its extension.
-func manifestExt(name string) bool {
-	switch path.Ext(name) {
-	case ".yaml", ".yml", ".json":
-		return true
-	}
-	return false
+// configFile is the repo side's configuration file (gitrepo.ConfigFile,
+// which this package cannot import), named in the advice to exclude a
+// file that is no manifest. gitrepo's TestParseHintsNameTheConfigFile
+// keeps the two the same.
+const configFile = ".ingress-drift.yaml"
+
+// Result is what one source contributes: its Ingresses and its errors.
+type Result struct {
+	Docs []model.Desired
+	Errs []model.RepoError
 }
 
-// parsed is what one source contributes.
-type parsed struct {
-	docs []model.Desired
-	errs []model.RepoError
+// Fail adds an error at a line of file (0: the whole file), naming the
+// object when its key is known.
+func (p *Result) Fail(file string, line int, key *model.Key, format string, args ...any) {
+	p.Errs = append(p.Errs, model.RepoError{File: file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
-func (p *parsed) fail(file string, line int, key *model.Key, format string, args ...any) {
-	p.errs = append(p.errs, model.RepoError{File: file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
-}
-
-// parseFile reads the Ingresses of one manifest file. file is the path
+// Parse reads the Ingresses of one manifest file. file is the path
 // relative to the repo root (slash-separated); it names the file in origins
-// and errors. Problems become RepoErrors; they never stop the other
-// documents of the file from being read, except a template (whose documents
-// cannot be trusted at all).
-func parseFile(file string, data []byte, defaultNS string) parsed {
-	var p parsed
+// and errors, and its extension tells JSON from YAML. Problems become
+// RepoErrors; they never stop the other documents of the file from being
+// read, except a binary file or a template (whose documents cannot be
+// trusted at all).
+func Parse(file string, data []byte, defaultNS string) Result {
+	var p Result
 	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
-		p.fail(file, 0, nil, "binary file (it contains NUL bytes): not a manifest; add it to exclude in %s", ConfigFile)
+		p.Fail(file, 0, nil, "binary file (it contains NUL bytes): not a manifest; add it to exclude in %s", configFile)
 		return p
 	}
 	// Only a file that mentions Ingress can hold one; the others (a
@@ -67,7 +60,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 		return p
 	}
 	if l := templateLine(data); l > 0 {
-		p.fail(file, l, nil, "looks like a Helm/Go template (\"{{\" outside a string); render it first or add it to exclude in %s", ConfigFile)
+		p.Fail(file, l, nil, "looks like a Helm/Go template (\"{{\" outside a string); render it first or add it to exclude in %s", configFile)
 		return p
 	}
 	if path.Ext(file) == ".json" {
@@ -89,7 +82,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 			if line == 0 {
 				line = d.Line - shift
 			}
-			p.fail(file, line+shift, nil, "YAML: %s", msg)
+			p.Fail(file, line+shift, nil, "YAML: %s", msg)
 		}
 		j, err := sigsyaml.YAMLToJSONStrict(text)
 		if err != nil {
@@ -115,7 +108,7 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 			yamlFail(err)
 			continue
 		}
-		c := docCtx{file: file, origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: d.Line + bytes.Count(data[d.Offset:max(d.End-1, d.Offset)], []byte{'\n'})}
+		c := docCtx{origin: base, defaultNS: defaultNS, p: &p, shift: shift, last: d.Line + bytes.Count(data[d.Offset:max(d.End-1, d.Offset)], []byte{'\n'})}
 		if len(node.Content) > 0 {
 			c.node = node.Content[0]
 		}
@@ -125,12 +118,12 @@ func parseFile(file string, data []byte, defaultNS string) parsed {
 }
 
 // parseJSONFile reads a .json file: one object (an Ingress or a List).
-func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
+func parseJSONFile(file string, data []byte, defaultNS string, p *Result) {
 	first := bytes.IndexFunc(data, func(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' })
 	if first < 0 || !bytes.Contains(data, []byte("Ingress")) {
 		return
 	}
-	line := lineAt(data, first)
+	line := LineAt(data, first)
 	lineStart := bytes.LastIndexByte(data[:first], '\n') + 1
 	var probe any
 	if err := json.Unmarshal(data, &probe); err != nil {
@@ -138,17 +131,31 @@ func parseJSONFile(file string, data []byte, defaultNS string, p *parsed) {
 		if errors.As(err, &se) {
 			// At the end of the input, blame the last line with content.
 			off := min(int(se.Offset), len(bytes.TrimRight(data, " \t\r\n"))-1)
-			p.fail(file, lineAt(data, off), nil, "JSON: %s", se.Error())
+			p.Fail(file, LineAt(data, off), nil, "JSON: %s", se.Error())
 		} else {
-			p.fail(file, line, nil, "JSON: %s", err)
+			p.Fail(file, line, nil, "JSON: %s", err)
 		}
 		return
 	}
-	c := docCtx{file: file, defaultNS: defaultNS, p: p, last: lineAt(data, len(data)-1),
+	c := docCtx{defaultNS: defaultNS, p: p, last: LineAt(data, len(data)-1),
 		origin: model.Origin{File: file, Line: line, Doc: 0, Item: -1, Offset: lineStart, End: len(data)}}
 	c.lines = func() *yaml.Node { return parseNode(data) }
 	c.decode(data)
 }
+
+// DecodeObject decodes one object already in JSON (an object rendered by
+// kustomize, say) with the origin the caller gives it: an Ingress of
+// networking.k8s.io/v1 is added to Docs, a List's items are decoded one by
+// one, problems are added to Errs (at origin.File and origin.Line: there is
+// no text to find a field's line in), and any other kind is skipped.
+func (p *Result) DecodeObject(j []byte, origin model.Origin, defaultNS string) {
+	c := docCtx{origin: origin, defaultNS: defaultNS, p: p}
+	c.decode(j)
+}
+
+// KindMayHoldIngress reports whether an object of this kind is an Ingress
+// or a List that may hold some: the objects DecodeObject does not skip.
+func KindMayHoldIngress(kind string) bool { return kind == "Ingress" || isList(kind) }
 
 // mayHoldIngress reports whether a JSON document is an Ingress of any
 // version, or a List.
@@ -157,7 +164,7 @@ func mayHoldIngress(j []byte) bool {
 	if json.Unmarshal(j, &h) != nil {
 		return true
 	}
-	return h.Kind == "Ingress" || isList(h.Kind)
+	return KindMayHoldIngress(h.Kind)
 }
 
 func isList(kind string) bool { return kind == "List" || kind == "IngressList" }
@@ -173,12 +180,12 @@ type header struct {
 	Items []json.RawMessage `json:"items"`
 }
 
-// docCtx decodes one document (or one List item) into p.
+// docCtx decodes one document (or one List item) into p. Its errors name
+// origin.File.
 type docCtx struct {
-	file      string
 	origin    model.Origin
 	defaultNS string
-	p         *parsed
+	p         *Result
 	// lines parses the document's text into a node tree on demand (a
 	// JSON file's errors and List items); a YAML document's tree comes
 	// from the one-document check. Neither outlives the parse: keeping
@@ -251,7 +258,7 @@ func (c *docCtx) decode(j []byte) {
 	switch h.APIVersion {
 	case "networking.k8s.io/v1":
 	case "extensions/v1beta1", "networking.k8s.io/v1beta1":
-		c.p.fail(c.file, c.origin.Line, key, "%s Ingress %s was removed in Kubernetes 1.22; migrate to networking.k8s.io/v1",
+		c.p.Fail(c.origin.File, c.origin.Line, key, "%s Ingress %s was removed in Kubernetes 1.22; migrate to networking.k8s.io/v1",
 			h.APIVersion, keyWords(key))
 		return
 	default:
@@ -267,7 +274,7 @@ func (c *docCtx) decode(j []byte) {
 			line = c.lineOf(te.Field)
 			msg = fmt.Sprintf("%s: expected %s, found %s", te.Field, te.Type, te.Value)
 		}
-		c.p.fail(c.file, line, key, "Ingress %s: %s", keyWords(key), msg)
+		c.p.Fail(c.origin.File, line, key, "Ingress %s: %s", keyWords(key), msg)
 		return
 	}
 	if len(strict) > 0 {
@@ -277,7 +284,7 @@ func (c *docCtx) decode(j []byte) {
 			if errors.As(e, &fe) {
 				line = c.lineOf(fe.FieldPath())
 			}
-			c.p.fail(c.file, line, key, "Ingress %s: %s", keyWords(key), e)
+			c.p.Fail(c.origin.File, line, key, "Ingress %s: %s", keyWords(key), e)
 		}
 		return
 	}
@@ -286,10 +293,10 @@ func (c *docCtx) decode(j []byte) {
 		if ing.GenerateName != "" {
 			msg += " (generateName is not supported: the name is only known once the object is created)"
 		}
-		c.p.fail(c.file, c.origin.Line, nil, "%s", msg)
+		c.p.Fail(c.origin.File, c.origin.Line, nil, "%s", msg)
 		return
 	}
-	c.p.docs = append(c.p.docs, model.Desired{Ingress: ing, Namespace: cmp.Or(ing.Namespace, c.defaultNS), Origin: c.origin})
+	c.p.Docs = append(c.p.Docs, model.Desired{Ingress: ing, Namespace: cmp.Or(ing.Namespace, c.defaultNS), Origin: c.origin})
 }
 
 func keyWords(k *model.Key) string {
@@ -376,13 +383,13 @@ func nodeLine(n *yaml.Node, segs []string) int {
 	return line
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+): `)
-
-// yamlSyntax turns a yaml.v3 parse error of data into a line and message.
-// The line comes from yaml.v2 (through sigs.k8s.io/yaml) when it reports
-// one: yaml.v3 gives the line before the context for errors such as an
-// unclosed flow sequence.
-func yamlSyntax(data []byte, err error) (int, string) {
+// YAMLErrorLine turns a yaml.v3 parse error of data into a line of data
+// and a message without the "yaml: line N:" noise (the config file and
+// kustomization files report their YAML errors this way). The line comes
+// from yaml.v2 (through sigs.k8s.io/yaml) when it reports one: yaml.v3
+// gives the line before the context for errors such as an unclosed flow
+// sequence.
+func YAMLErrorLine(data []byte, err error) (int, string) {
 	if _, err2 := sigsyaml.YAMLToJSON(data); err2 != nil {
 		if line, msg := yamlErrorIn(data, err2); line > 0 {
 			return line, msg
@@ -391,17 +398,17 @@ func yamlSyntax(data []byte, err error) (int, string) {
 	return yamlErrorIn(data, err)
 }
 
-// yamlErrorIn is yamlErrorLine for an error in text, with the line kept
+// yamlErrorIn is yamledit.SplitErrorLine for an error in text, with the line kept
 // inside text: yaml.v2 reports an error at the end of the input ("could
 // not find expected ':'") on the line after the last one.
 func yamlErrorIn(text []byte, err error) (int, string) {
-	line, msg := yamlErrorLine(err)
+	line, msg := yamledit.SplitErrorLine(err)
 	if line == 0 && !utf8.Valid(text) {
 		// The parsers name no line for bytes that are not UTF-8: the
 		// first such byte's line is where the error is.
-		line = lineAt(text, firstInvalidUTF8(text))
+		line = LineAt(text, firstInvalidUTF8(text))
 	}
-	return min(line, lineAt(text, max(len(text)-1, 0))), msg
+	return min(line, LineAt(text, max(len(text)-1, 0))), msg
 }
 
 // firstInvalidUTF8 is the offset of the first byte of text that does not
@@ -415,33 +422,4 @@ func firstInvalidUTF8(text []byte) int {
 		i += n
 	}
 	return len(text)
-}
-
-// yamlErrorLine extracts the (document-relative) line from a YAML parser
-// error and returns the message without the "yaml: line N:" noise.
-func yamlErrorLine(err error) (int, string) {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "error converting YAML to JSON: ")
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = strings.TrimSpace(msg)
-	m := yamlLineRE.FindStringSubmatchIndex(msg)
-	if m == nil {
-		return 0, msg
-	}
-	line, _ := strconv.Atoi(msg[m[2]:m[3]])
-	if m[0] == 0 {
-		msg = msg[m[1]:]
-	}
-	return line, msg
-}
-
-func humanSize(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	}
-	if n >= 1<<10 {
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/ingress-drift/ingress-drift/diffengine"
 )
 
-// docRange locates documents the way model/gitrepo.SplitDocuments does
-// (kept small here, for tests only: yamledit must not import model/gitrepo): offset is the
+// docRange locates documents the way model/manifest.SplitDocuments does
+// (kept small here, for tests only: yamledit must not import model/manifest): offset is the
 // start of the first content line after a separator, end the start of the
 // next separator line or the end of the file.
 type docRange struct{ offset, end int }
