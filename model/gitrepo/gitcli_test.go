@@ -11,16 +11,12 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
-// The git helpers are shared with other packages' tests (see internal/gittest).
+// The git helpers are shared with model/git's tests (see internal/gittest).
 var (
-	isolateGit    = gittest.Isolate
-	gitCmd        = gittest.Cmd
-	gitRun        = gittest.Run
-	setupIdentity = gittest.SetupIdentity
-	gitCommitAll  = gittest.CommitAll
-	newGitRepo    = gittest.NewRepo
-	wantRefused   = gittest.WantRefused
-	readFile      = gittest.ReadFile
+	isolateGit  = gittest.Isolate
+	newGitRepo  = gittest.NewRepo
+	wantRefused = gittest.WantRefused
+	readFile    = gittest.ReadFile
 )
 
 // openRepo opens root as --repo.
