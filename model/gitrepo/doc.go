@@ -35,10 +35,13 @@
 // names, are never read as plain manifests. Namespace: the manifest's own,
 // else the kustomization's (set by the render), else --default-namespace.
 //
-// Git (go-git). Per file, the status is computed from the file's blob hash,
-// the index entry and HEAD's tree — for the files of interest only, never
-// with Worktree.Status, which walks the whole tree. The last commit of
-// every file comes from one walk of the history (bounded by
-// MaxLogCommits). --rev reads the files from that commit's tree, without a
-// checkout; all files are then clean and last commits relative to it.
+// Git. What git says and does is model/git's; gitrepo does not import
+// go-git (its tests do, to build repositories). Per file, the status from the file's blob hash, the
+// index entry and HEAD's tree — for the files of interest only, never
+// with Worktree.Status, which walks the whole tree; the last commit of
+// every file from one walk of the history (bounded by git.MaxLogCommits);
+// --rev read from that commit's tree without a checkout (gitTree adapts
+// git.Rev), where all files are clean and last commits relative to it.
+// Repo.CommitFile and Repo.CheckCommit check the path and open the work
+// tree, then call model/git.
 package gitrepo

@@ -7,17 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/git"
 )
 
-func commitOf(t *testing.T, repo *git.Repository, h plumbing.Hash) *model.Commit {
+func commitOf(t *testing.T, repo *gogit.Repository, h plumbing.Hash) *model.Commit {
 	t.Helper()
 	c, err := repo.CommitObject(h)
 	must(t, err)
-	return commitSummary(c)
+	return git.Summary(c)
 }
 
 func TestGitStatusAndLastCommits(t *testing.T) {
@@ -112,7 +113,7 @@ func TestLastCommitThroughMerge(t *testing.T) {
 	_, err = wt.Add("d.yaml") // the side's version, already on disk
 	must(t, err)
 	sig := signature("Carol", 20)
-	merge, err := wt.Commit("Merge side", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{c1, side}})
+	merge, err := wt.Commit("Merge side", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{c1, side}})
 	must(t, err)
 
 	_, s := scan(t, Options{Root: dir})

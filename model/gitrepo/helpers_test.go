@@ -3,8 +3,6 @@ package gitrepo
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/internal/gittest"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -158,16 +157,7 @@ func names(docs []model.Desired) []string {
 }
 
 // write creates a file (and its directories) under dir.
-func write(t testing.TB, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+var write = gittest.Write
 
 // ingressYAML is a minimal valid Ingress.
 func ingressYAML(ns, name, host string) string {
@@ -280,11 +270,4 @@ func must(t testing.TB, err error) {
 var _ = fmt.Sprintf
 
 // dirOf is dir with symlinks resolved, as Repo.Root reports it.
-func dirOf(t testing.TB, dir string) string {
-	t.Helper()
-	r, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
+var dirOf = gittest.Dir

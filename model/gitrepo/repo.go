@@ -11,11 +11,10 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
@@ -38,10 +37,10 @@ type Repo struct {
 	opts Options
 	root string
 	// git is nil when the root is not inside a git work tree.
-	git *gitRepo
+	git *git.Repo
 	// rev is the resolved --rev commit (nil: the work tree) and revTree
 	// its tree at the repo root.
-	rev *object.Commit
+	rev *git.Rev
 
 	// watching, when set (by tests), is called once Watch has set up its
 	// watches.
@@ -72,7 +71,7 @@ type state struct {
 	// sources are the sources last reported with content.
 	sources    map[string]bool
 	gitignores map[string]bool
-	facts      *gitFacts
+	facts      *git.Facts
 	commits    map[string]*model.Commit
 	// info is the FileInfo last reported per file.
 	info map[string]model.FileInfo
@@ -84,7 +83,7 @@ type state struct {
 }
 
 type fileState struct {
-	hash   plumbing.Hash
+	hash   git.Hash
 	known  bool
 	status model.FileStatus
 }
@@ -113,7 +112,7 @@ func Open(opts Options) (*Repo, error) {
 		return nil, fmt.Errorf("repo %s is not a directory", opts.Root)
 	}
 	r := &Repo{opts: opts, root: abs}
-	r.git, err = openGit(abs)
+	r.git, err = git.Open(abs, git.Options{MaxBlobSize: MaxFileSize, TooBig: func(n int64) error { return &tooBigError{n} }})
 	if err != nil {
 		return nil, err
 	}
@@ -121,15 +120,10 @@ func Open(opts Options) (*Repo, error) {
 		if r.git == nil {
 			return nil, fmt.Errorf("--rev %s: %s is not inside a git repository", opts.Rev, abs)
 		}
-		r.git.mu.Lock()
-		r.rev, err = r.git.resolve(opts.Rev)
-		if err == nil {
-			var sub *object.Tree
-			if sub, err = r.git.subtree(r.rev); err == nil && sub == nil {
-				err = fmt.Errorf("--rev %s: directory %s does not exist in commit %s", opts.Rev, r.git.prefix, shortHash(r.rev.Hash))
-			}
+		r.rev, err = r.git.Resolve(opts.Rev)
+		if err == nil && !r.rev.HasRoot() {
+			err = fmt.Errorf("--rev %s: directory %s does not exist in commit %s", opts.Rev, r.git.Prefix(), git.ShortHash(r.rev.Hash()))
 		}
-		r.git.mu.Unlock()
 		if err != nil {
 			return nil, err
 		}
@@ -169,24 +163,14 @@ func (r *Repo) tree() (tree, error) {
 	if r.rev == nil {
 		return diskTree{root: r.root}, nil
 	}
-	r.git.mu.Lock()
-	defer r.git.mu.Unlock()
-	top, err := r.rev.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("reading the tree of %s: %w", r.opts.Rev, err)
-	}
-	sub, err := r.git.subtree(r.rev)
-	if err != nil {
-		return nil, err
-	}
-	return gitTree{g: r.git, top: top, sub: sub}, nil
+	return gitTree{rev: r.rev}, nil
 }
 
 // baseState is the repo state without the git facts.
 func (r *Repo) baseState() model.RepoState {
 	s := model.RepoState{Root: r.root, Rev: r.opts.Rev}
 	if r.git != nil {
-		s.GitRoot = r.git.root
+		s.GitRoot = r.git.Root()
 	}
 	return s
 }
@@ -286,7 +270,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		from := r.rev
 		go func() {
 			defer close(walked)
-			commits, walkErr = r.walkHistory(from, st.facts.head.hash, want)
+			commits, walkErr = r.walkHistory(from, st.facts.Head.Hash, want)
 		}()
 	} else {
 		close(walked)
@@ -398,7 +382,7 @@ type result struct {
 	rel   string
 	parse bool
 	p     manifest.Result
-	hash  plumbing.Hash
+	hash  git.Hash
 	known bool
 }
 
@@ -423,7 +407,7 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 		return res
 	}
 	if !res.known && r.git != nil {
-		res.hash, res.known = plumbing.ComputeHash(plumbing.BlobObject, data), true
+		res.hash, res.known = git.HashBlob(data), true
 	}
 	if j.parse {
 		res.p = manifest.Parse(j.e.rel, data, r.opts.DefaultNamespace)
@@ -431,63 +415,29 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 	return res
 }
 
-// facts reads HEAD, its tree, the index and the ignore rules.
-// prev, when set, are the facts of the previous read: HEAD's tree listing is
-// reused when HEAD has not moved (a commit's tree never changes, and an
-// index rewrite by `git status` is the most common git event).
-func (r *Repo) facts(t tree, lst *listing, prev *gitFacts) (*gitFacts, error) {
-	var f gitFacts
-	var err error
-	if r.rev == nil {
-		f.ignore = r.git.ignoreMatcher(t, lst.gitignores)
-	}
-	r.git.mu.Lock()
-	defer r.git.mu.Unlock()
-	if f.head, err = r.git.head(); err != nil {
-		return nil, err
-	}
+// facts reads HEAD, its tree, the index and the ignore rules (see
+// git.Repo.Facts); with --rev, HEAD only.
+func (r *Repo) facts(t tree, lst *listing, prev *git.Facts) (*git.Facts, error) {
 	if r.rev != nil {
-		return &f, nil // every file of a commit is clean
-	}
-	if f.index, err = r.git.index(); err != nil {
-		return nil, err
-	}
-	if prev != nil && prev.tree != nil && prev.head.hash == f.head.hash {
-		f.tree = prev.tree
-		return &f, nil
-	}
-	f.tree = map[string]plumbing.Hash{}
-	if !f.head.hash.IsZero() {
-		c, err := r.git.repo.CommitObject(f.head.hash)
-		if err != nil {
-			return nil, fmt.Errorf("reading HEAD commit %s: %w", f.head.hash, err)
-		}
-		sub, err := r.git.subtree(c)
+		head, err := r.git.Head()
 		if err != nil {
 			return nil, err
 		}
-		if f.tree, err = blobs(sub); err != nil {
-			return nil, err
-		}
+		return &git.Facts{Head: head}, nil // every file of a commit is clean
 	}
-	return &f, nil
+	read := func(rel string) ([]byte, error) { return t.read(entry{rel: rel, size: -1}) }
+	return r.git.Facts(read, lst.gitignores, prev)
 }
 
 // walkHistory finds the last commits from --rev, or HEAD.
-func (r *Repo) walkHistory(from *object.Commit, head plumbing.Hash, want map[string]bool) (map[string]*model.Commit, error) {
-	r.git.mu.Lock()
-	defer r.git.mu.Unlock()
-	if from == nil {
-		if head.IsZero() {
-			return map[string]*model.Commit{}, nil
-		}
-		c, err := r.git.repo.CommitObject(head)
-		if err != nil {
-			return nil, err
-		}
-		from = c
+func (r *Repo) walkHistory(from *git.Rev, head git.Hash, want map[string]bool) (map[string]*model.Commit, error) {
+	if from == nil && head.IsZero() {
+		return map[string]*model.Commit{}, nil
 	}
-	found, _, err := r.git.lastCommits(from, want, plumbing.ZeroHash)
+	if from != nil {
+		head = from.Hash()
+	}
+	found, _, err := r.git.LastCommits(head, want, git.Hash{})
 	return found, err
 }
 
@@ -514,13 +464,13 @@ func (r *Repo) updateStatus(rel string) {
 	}
 	s := model.FileClean
 	if r.rev == nil {
-		s = r.git.status(st.facts, rel, fs.hash, fs.known)
+		s = r.git.Status(st.facts, rel, fs.hash, fs.known)
 	}
-	if dirtyStatus(fs.status) {
+	if git.Dirty(fs.status) {
 		st.dirty--
 	}
 	fs.status = s
-	if dirtyStatus(s) {
+	if git.Dirty(s) {
 		st.dirty++
 	}
 }
@@ -528,7 +478,7 @@ func (r *Repo) updateStatus(rel string) {
 // forgetFile drops a tracked file (deleted, or no longer read).
 func (r *Repo) forgetFile(rel string) {
 	st := r.st
-	if fs := st.files[rel]; fs != nil && dirtyStatus(fs.status) {
+	if fs := st.files[rel]; fs != nil && git.Dirty(fs.status) {
 		st.dirty--
 	}
 	delete(st.files, rel)
@@ -631,10 +581,10 @@ func (r *Repo) gitState(rs model.RepoState) model.RepoState {
 		return rs
 	}
 	f := r.st.facts
-	rs.Branch = f.head.branch
-	rs.Head = shortHash(f.head.hash)
+	rs.Branch = f.Head.Branch
+	rs.Head = git.ShortHash(f.Head.Hash)
 	if r.rev != nil {
-		rs.Head = shortHash(r.rev.Hash)
+		rs.Head = git.ShortHash(r.rev.Hash())
 		return rs
 	}
 	rs.Dirty = r.st.dirty > 0

@@ -11,13 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/git"
 )
 
 // entry is one regular file found by a walk.
@@ -27,7 +24,7 @@ type entry struct {
 	// size is the file's size in bytes (-1 when unknown until read).
 	size int64
 	// blob is the file's git blob hash when read from a commit's tree.
-	blob plumbing.Hash
+	blob git.Hash
 }
 
 // listing is what a walk found.
@@ -51,21 +48,17 @@ func (l *listing) fail(rel string, format string, args ...any) {
 }
 
 // excluder decides which paths are never read: .git directories always,
-// and the config's exclude patterns (.gitignore syntax, via go-git's
-// matcher).
+// and the config's exclude patterns (.gitignore syntax, see
+// git.NewPatterns).
 type excluder struct {
-	m gitignore.Matcher
+	m *git.Patterns
 }
 
 func newExcluder(patterns []string) *excluder {
 	if len(patterns) == 0 {
 		return &excluder{}
 	}
-	ps := make([]gitignore.Pattern, 0, len(patterns))
-	for _, p := range patterns {
-		ps = append(ps, gitignore.ParsePattern(p, nil))
-	}
-	return &excluder{m: gitignore.NewMatcher(ps)}
+	return &excluder{m: git.NewPatterns(patterns)}
 }
 
 // excluded reports whether rel (slash-separated, relative to the root) is
@@ -265,112 +258,37 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// gitTree is a commit's tree (--rev), read through go-git without a
+// gitTree is a commit's tree (--rev), read through model/git without a
 // checkout.
 type gitTree struct {
-	g *gitRepo
-	// top is the tree of the whole commit; sub the tree at the repo root
-	// (the --repo directory inside the git work tree).
-	top *object.Tree
-	sub *object.Tree
+	rev *git.Rev
 }
 
-func (t gitTree) stat(rel string) (bool, bool) {
-	p := path.Join(t.g.prefix, rel)
-	if p == "." || p == "" {
-		return true, true
-	}
-	if strings.HasPrefix(p, "../") || p == ".." {
-		return false, false
-	}
-	t.g.mu.Lock()
-	defer t.g.mu.Unlock()
-	e, err := t.top.FindEntry(p)
-	if err != nil {
-		return false, false
-	}
-	return true, e.Mode == filemode.Dir
-}
+func (t gitTree) stat(rel string) (bool, bool) { return t.rev.Stat(rel) }
 
-// maxSymlinks bounds the symlinks followed for one path, as the kernel's
-// limit does; a loop is left for kustomize to report.
-const maxSymlinks = 40
+func (t gitTree) escapes(rel string) (string, bool) { return t.rev.Escapes(rel) }
 
-func (t gitTree) escapes(rel string) (string, bool) {
-	t.g.mu.Lock()
-	defer t.g.mu.Unlock()
-	p := path.Join(t.g.prefix, rel)
-	for range maxSymlinks {
-		link, target, rest, ok := t.firstSymlink(p)
-		if !ok {
-			return "", false
-		}
-		p = path.Join(path.Dir(link), target, rest)
-		if path.IsAbs(target) || !t.inRepo(p) {
-			return target, true
-		}
-	}
-	return "", false
-}
-
-// firstSymlink finds the first element of p (relative to the git root)
-// that is a symlink in the commit: its path, its target and what of p
-// follows it. Callers hold g.mu.
-func (t gitTree) firstSymlink(p string) (link, target, rest string, ok bool) {
-	parts := strings.Split(p, "/")
-	for i := range parts {
-		cur := path.Join(parts[:i+1]...)
-		e, err := t.top.FindEntry(cur)
-		if err != nil {
-			return "", "", "", false
-		}
-		if e.Mode == filemode.Symlink {
-			data, err := t.g.readBlob(e.Hash)
-			if err != nil {
-				return "", "", "", false
-			}
-			return cur, string(data), path.Join(parts[i+1:]...), true
-		}
-	}
-	return "", "", "", false
-}
-
-// inRepo reports whether p, relative to the git root and cleaned, is the
-// repo root or below it.
-func (t gitTree) inRepo(p string) bool {
-	if p == ".." || strings.HasPrefix(p, "../") {
-		return false
-	}
-	return t.g.prefix == "" || p == t.g.prefix || strings.HasPrefix(p, t.g.prefix+"/")
-}
-
-func (t gitTree) read(e entry) ([]byte, error) {
-	t.g.mu.Lock()
-	defer t.g.mu.Unlock()
-	return t.g.readBlob(e.blob)
-}
+func (t gitTree) read(e entry) ([]byte, error) { return t.rev.Read(e.blob) }
 
 func (t gitTree) walk(ctx context.Context, x *excluder) (listing, error) {
 	var l listing
-	t.g.mu.Lock()
-	defer t.g.mu.Unlock()
-	err := t.walkTree(ctx, x, &l, t.sub, ".")
+	err := t.walkTree(ctx, x, &l, t.rev.Root(), ".")
 	return l, err
 }
 
-func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, tr *object.Tree, dir string) error {
+func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries []git.Entry, dir string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	l.dirs = append(l.dirs, dir)
-	for _, e := range tr.Entries {
+	for _, e := range entries {
 		rel := path.Join(dir, e.Name)
-		switch e.Mode {
-		case filemode.Dir:
+		switch e.Kind {
+		case git.KindDir:
 			if x.excluded(rel, true) {
 				continue
 			}
-			sub, err := t.g.repo.TreeObject(e.Hash)
+			sub, err := t.rev.Dir(e.Hash)
 			if err != nil {
 				l.fail(rel, "cannot read directory from git: %v", err)
 				continue
@@ -378,22 +296,20 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, tr *obje
 			if err := t.walkTree(ctx, x, l, sub, rel); err != nil {
 				return err
 			}
-		case filemode.Regular, filemode.Executable, filemode.Deprecated:
+		case git.KindFile:
 			if !x.excluded(rel, false) {
 				l.files = append(l.files, entry{rel: rel, size: -1, blob: e.Hash})
 			}
-		case filemode.Symlink:
+		case git.KindSymlink:
 			if !manifestExt(rel) || x.excluded(rel, false) {
 				continue
 			}
-			data, err := t.g.readBlob(e.Hash)
+			target, outside, err := t.rev.Link(dir, e.Hash)
 			if err != nil {
 				l.fail(rel, "cannot read symlink from git: %v", err)
 				continue
 			}
-			target := string(data)
-			resolved := path.Join(t.g.prefix, dir, target)
-			if path.IsAbs(target) || !t.inRepo(resolved) {
+			if outside {
 				l.fail(rel, "symlink points outside the repo, to %s: not read", target)
 			}
 		}
@@ -411,13 +327,11 @@ func kustomizeFS(t tree, root string, l *listing, lay *layout) (repoFS, error) {
 		return repoFS{root: root}, nil
 	}
 	mem := filesys.MakeFsInMemory()
-	gt.g.mu.Lock()
-	defer gt.g.mu.Unlock()
 	for _, e := range l.files {
 		if !lay.inClosure(e.rel) {
 			continue
 		}
-		data, err := gt.g.readBlob(e.blob)
+		data, err := gt.read(e)
 		if err != nil {
 			return repoFS{}, fmt.Errorf("reading %s from git: %w", e.rel, err)
 		}

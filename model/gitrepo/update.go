@@ -12,9 +12,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
@@ -106,9 +105,9 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		}
 	}
 	if r.git != nil && (ch.git || u.ignoreChanged) {
-		var oldHead plumbing.Hash
+		var oldHead git.Hash
 		if st.facts != nil {
-			oldHead = st.facts.head.hash
+			oldHead = st.facts.Head.Hash
 		}
 		if err := r.refreshGit(u.t, oldHead); err != nil {
 			rs := st.repo
@@ -312,7 +311,7 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 // walked when the old HEAD is among their ancestors (a commit, a pull),
 // else the whole history (a checkout of another branch, a reset).
 // Callers hold mu.
-func (r *Repo) refreshGit(t tree, oldHead plumbing.Hash) error {
+func (r *Repo) refreshGit(t tree, oldHead git.Hash) error {
 	st := r.st
 	gitignores := make([]string, 0, len(st.gitignores))
 	for g := range st.gitignores {
@@ -323,22 +322,15 @@ func (r *Repo) refreshGit(t tree, oldHead plumbing.Hash) error {
 		return err
 	}
 	st.facts = facts
-	if facts.head.hash != oldHead {
+	if facts.Head.Hash != oldHead {
 		want := make(map[string]bool, len(st.files))
 		for rel := range st.files {
 			want[rel] = true
 		}
-		r.git.mu.Lock()
 		found, reached, err := map[string]*model.Commit{}, false, error(nil)
-		if !facts.head.hash.IsZero() {
-			c, cerr := r.git.repo.CommitObject(facts.head.hash)
-			if cerr != nil {
-				err = cerr
-			} else {
-				found, reached, err = r.git.lastCommits(c, want, oldHead)
-			}
+		if !facts.Head.Hash.IsZero() {
+			found, reached, err = r.git.LastCommits(facts.Head.Hash, want, oldHead)
 		}
-		r.git.mu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -362,14 +354,14 @@ func (r *Repo) lookupCommits(rels []string) {
 	st := r.st
 	want := map[string]bool{}
 	for _, rel := range rels {
-		if _, ok := st.facts.tree[rel]; ok && st.commits[rel] == nil {
+		if st.facts.InHead(rel) && st.commits[rel] == nil {
 			want[rel] = true
 		}
 	}
 	if len(want) == 0 {
 		return
 	}
-	found, err := r.walkHistory(nil, st.facts.head.hash, want)
+	found, err := r.walkHistory(nil, st.facts.Head.Hash, want)
 	if err != nil {
 		return
 	}
@@ -381,22 +373,20 @@ func (r *Repo) lookupCommits(rels []string) {
 // refreshRev re-resolves --rev after refs moved; a new commit is read
 // anew. Callers hold mu.
 func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
-	r.git.mu.Lock()
-	c, err := r.git.resolve(r.opts.Rev)
-	head, herr := r.git.head()
-	r.git.mu.Unlock()
+	c, err := r.git.Resolve(r.opts.Rev)
+	head, herr := r.git.Head()
 	if err != nil {
 		rs := r.st.repo
 		rs.Err = "--rev " + r.opts.Rev + ": " + err.Error()
 		r.setRepo(sink, rs)
 		return nil
 	}
-	if c.Hash != r.rev.Hash {
+	if c.Hash() != r.rev.Hash() {
 		r.rev = c
 		return r.scan(ctx, sink)
 	}
 	if herr == nil {
-		r.st.facts.head = head
+		r.st.facts.Head = head
 	}
 	if rs := r.gitState(r.st.repo); rs != r.st.repo {
 		r.setRepo(sink, rs)

@@ -276,9 +276,9 @@ func (wt *watcher) sync(sink model.RepoSink) {
 		wt.add(r.root) // the config file
 	}
 	if g := r.git; g != nil {
-		wt.add(g.dir)
-		wt.add(g.common)
-		wt.addTree(filepath.Join(g.common, "refs", "heads"))
+		wt.add(g.Dir())
+		wt.add(g.Common())
+		wt.addTree(filepath.Join(g.Common(), "refs", "heads"))
 	}
 	if len(wt.failed) > 0 {
 		rs := r.st.repo
@@ -338,12 +338,12 @@ func (wt *watcher) classify(ev fsnotify.Event, ch *changeSet) bool {
 		// back under this name must be watched anew.
 		delete(wt.watched, name)
 	}
-	if g := r.git; g != nil && (inside(g.dir, name) || inside(g.common, name)) {
+	if g := r.git; g != nil && (inside(g.Dir(), name) || inside(g.Common(), name)) {
 		if strings.HasSuffix(name, ".lock") {
 			return false
 		}
 		base := filepath.Base(name)
-		refs := inside(filepath.Join(g.common, "refs"), name)
+		refs := inside(filepath.Join(g.Common(), "refs"), name)
 		if !refs && base != "HEAD" && base != "index" && base != "packed-refs" {
 			return false
 		}

@@ -16,10 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
@@ -96,24 +94,17 @@ func (r *Repo) readDisk(rel string) ([]byte, error) {
 
 // readRev reads rel from the --rev commit.
 func (r *Repo) readRev(rel string) ([]byte, error) {
-	g := r.git
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	top, err := r.rev.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
-	}
-	e, err := top.FindEntry(g.gitPath(rel))
-	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
+	e, err := r.rev.Find(rel)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, fs.ErrNotExist)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
 	}
-	if !e.Mode.IsFile() || e.Mode == filemode.Symlink {
+	if e.Kind != git.KindFile {
 		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file in %s", rel, r.opts.Rev)}
 	}
-	data, err := g.readBlob(e.Hash)
+	data, err := r.rev.Read(e.Hash)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s from %s: %w", rel, r.opts.Rev, err)
 	}

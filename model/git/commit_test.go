@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ingress-drift/ingress-drift/model"
@@ -58,7 +58,7 @@ func TestCommitFileCommitsOnlyThatFile(t *testing.T) {
 	write(t, dir, "untracked.yaml", shopV1)
 	statusBefore := gitCmd(t, dir, "status", "--porcelain")
 
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "apps/shop.yaml", acceptMsg)
 	must(t, err)
@@ -91,7 +91,7 @@ func TestCommitFileCommitsOnlyThatFile(t *testing.T) {
 	}
 
 	// go-git agrees: the commit, its one change, and the file's status.
-	repo, err := git.PlainOpen(dir)
+	repo, err := gogit.PlainOpen(dir)
 	must(t, err)
 	c, err := repo.CommitObject(plumbing.NewHash(hash))
 	must(t, err)
@@ -105,18 +105,25 @@ func TestCommitFileCommitsOnlyThatFile(t *testing.T) {
 	st, err := wt.Status()
 	must(t, err)
 	// Status lists only files that are not clean.
-	if fs, listed := st["apps/shop.yaml"]; listed && (fs.Staging != git.Unmodified || fs.Worktree != git.Unmodified) {
+	if fs, listed := st["apps/shop.yaml"]; listed && (fs.Staging != gogit.Unmodified || fs.Worktree != gogit.Unmodified) {
 		t.Errorf("go-git status of apps/shop.yaml = %c%c", fs.Staging, fs.Worktree)
 	}
-	if fs, listed := st["other.yaml"]; !listed || fs.Staging != git.Modified {
+	if fs, listed := st["other.yaml"]; !listed || fs.Staging != gogit.Modified {
 		t.Errorf("go-git status of other.yaml = %c%c, want staged", fs.Staging, fs.Worktree)
 	}
-	// And so does the scan.
-	_, sink := scan(t, Options{Root: dir})
-	if info := sink.info("apps/shop.yaml"); info.Status != model.FileClean || info.LastCommit == nil || info.LastCommit.Hash != hash {
+	// And so do the facts the scan reads (moved here from gitrepo, where
+	// this was a scan).
+	info := func(rel string) model.FileInfo {
+		f, err := r.g.Facts(func(rel string) ([]byte, error) { return []byte(readFile(t, dir, rel)), nil }, nil, nil)
+		must(t, err)
+		last, _, err := r.g.LastCommits(f.Head.Hash, map[string]bool{rel: true}, Hash{})
+		must(t, err)
+		return model.FileInfo{Status: r.g.Status(f, rel, HashBlob([]byte(readFile(t, dir, rel))), true), LastCommit: last[rel]}
+	}
+	if info := info("apps/shop.yaml"); info.Status != model.FileClean || info.LastCommit == nil || info.LastCommit.Hash != hash {
 		t.Errorf("scan FileInfo = %+v", info)
 	}
-	if info := sink.info("other.yaml"); info.Status != model.FileStaged {
+	if info := info("other.yaml"); info.Status != model.FileStaged {
 		t.Errorf("scan FileInfo of other.yaml = %+v", info)
 	}
 }
@@ -127,7 +134,7 @@ func TestCommitFileModeAndSecondCommit(t *testing.T) {
 	isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"a.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("a.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	must(t, os.Chmod(filepath.Join(dir, "a.yaml"), 0o755))
 	first, err := r.CommitFile(context.Background(), "a.yaml", "first")
@@ -154,7 +161,7 @@ func TestCommitFileDeletion(t *testing.T) {
 	isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"apps/shop/shop.yaml": shopV1, "apps/web.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.RemoveManifest("apps/shop/shop.yaml", manifest.Hash([]byte(shopV1))))
 	hash, err := r.CommitFile(context.Background(), "apps/shop/shop.yaml", "remove shop")
 	must(t, err)
@@ -179,7 +186,7 @@ func TestCommitFileRootInSubdirectory(t *testing.T) {
 	isolateGit(t)
 	gitRoot := newGitRepo(t, map[string]string{"README": "hi\n", "deploy/apps/shop.yaml": shopV1}, true)
 	setLocalIdentity(t, gitRoot)
-	r := openRepo(t, filepath.Join(gitRoot, "deploy"), "")
+	r := openRepo(t, filepath.Join(gitRoot, "deploy"))
 	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	must(t, r.WriteManifest("new/web.yaml", "", []byte(shopV1)))
 	h1, err := r.CommitFile(context.Background(), "apps/shop.yaml", "edit")
@@ -205,7 +212,7 @@ func TestCommitFileFirstCommit(t *testing.T) {
 	isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"other.yaml": shopV1}, false)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("shop/deep/shop.yaml", "", []byte(shopV1)))
 	hash, err := r.CommitFile(context.Background(), "shop/deep/shop.yaml", "first")
 	must(t, err)
@@ -232,7 +239,7 @@ func TestCommitFileTreeOrder(t *testing.T) {
 		"a.yaml": "1\n", "a-b.yaml": "1\n", "a/x.yaml": "1\n", "a0/y.yaml": "1\n", "a.b/z.yaml": "1\n", "A/q.yaml": "1\n",
 	}, true)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	for _, f := range []string{"a/x.yaml", "a/new.yaml", "a-/n.yaml", "a.b/z.yaml"} {
 		old := ""
 		if _, h, err := r.ReadManifest(f); err == nil {
@@ -255,7 +262,7 @@ func TestCommitFileConcurrentCommitRefused(t *testing.T) {
 	isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1, "web.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	indexBefore, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
 	must(t, err)
@@ -303,7 +310,7 @@ func TestCommitFileStagedFileRefused(t *testing.T) {
 	setLocalIdentity(t, dir)
 	write(t, dir, "apps/shop.yaml", shopV1+"# staged by hand\n")
 	gitCmd(t, dir, "add", "apps/shop.yaml")
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1+"# staged by hand\n")), []byte(shopV2)))
 	head := gitCmd(t, dir, "rev-parse", "HEAD")
 	_, err := r.CommitFile(context.Background(), "apps/shop.yaml", acceptMsg)
@@ -372,7 +379,7 @@ func TestCommitFileIdentity(t *testing.T) {
 			home := isolateGit(t)
 			dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1}, true)
 			tc.setup(t, home, dir)
-			r := openRepo(t, dir, "")
+			r := openRepo(t, dir)
 			must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			hash, err := r.CommitFile(context.Background(), "shop.yaml", "x")
 			must(t, err)
@@ -390,7 +397,7 @@ func TestCommitFileIdentity(t *testing.T) {
 func TestCommitFileWithoutIdentityRefused(t *testing.T) {
 	home := isolateGit(t)
 	dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1}, true)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	head := gitCmd(t, dir, "rev-parse", "HEAD")
 	_, err := r.CommitFile(context.Background(), "shop.yaml", "x")
@@ -414,15 +421,15 @@ func TestCommitFileWithoutIdentityRefused(t *testing.T) {
 
 // The states in which committing is refused, each with its reason.
 func TestCommitFileRefusals(t *testing.T) {
-	setup := func(t *testing.T) (string, *Repo) {
+	setup := func(t *testing.T) (string, *testRepo) {
 		isolateGit(t)
 		dir := newGitRepo(t, map[string]string{"shop.yaml": shopV1, "web.yaml": shopV1}, true)
 		setLocalIdentity(t, dir)
-		r := openRepo(t, dir, "")
+		r := openRepo(t, dir)
 		must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 		return dir, r
 	}
-	commit := func(r *Repo) error {
+	commit := func(r *testRepo) error {
 		_, err := r.CommitFile(context.Background(), "shop.yaml", acceptMsg)
 		return err
 	}
@@ -479,18 +486,8 @@ func TestCommitFileRefusals(t *testing.T) {
 		gitCmd(t, dir, "config", "commit.gpgSign", "true")
 		wantRefused(t, commit(r), "commit.gpgSign is set and ingress-drift cannot sign commits: commit shop.yaml yourself (git commit -S -- shop.yaml)")
 	})
-	t.Run("not a git repository", func(t *testing.T) {
-		dir := dirOf(t, t.TempDir())
-		write(t, dir, "shop.yaml", shopV1)
-		r := openRepo(t, dir, "")
-		_, err := r.CommitFile(context.Background(), "shop.yaml", "x")
-		wantRefused(t, err, dir+" is not inside a git repository: there is nothing to commit shop.yaml to")
-	})
-	t.Run("path outside", func(t *testing.T) {
-		_, r := setup(t)
-		_, err := r.CommitFile(context.Background(), "../shop.yaml", "x")
-		wantRefused(t, err, "is outside the repo root")
-	})
+	// "not a git repository" and "path outside" are gitrepo.Repo's
+	// refusals, tested there (TestCommitFileRepoRefusals).
 	t.Run("empty message", func(t *testing.T) {
 		_, r := setup(t)
 		_, err := r.CommitFile(context.Background(), "shop.yaml", " \n\n")
@@ -508,7 +505,7 @@ func TestCommitFileLinkedWorktree(t *testing.T) {
 	setLocalIdentity(t, main)
 	linked := filepath.Join(dirOf(t, t.TempDir()), "wt")
 	gitCmd(t, main, "worktree", "add", "-q", "-b", "feature", linked)
-	r := openRepo(t, linked, "")
+	r := openRepo(t, linked)
 	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "shop.yaml", "in the linked work tree")
 	must(t, err)
@@ -536,7 +533,7 @@ func TestCommitFileIndexFormats(t *testing.T) {
 			gitCmd(t, dir, args...)
 			write(t, dir, "b.yaml", "2\n")
 			gitCmd(t, dir, "add", "b.yaml")
-			r := openRepo(t, dir, "")
+			r := openRepo(t, dir)
 			must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 			head := gitCmd(t, dir, "rev-parse", "HEAD")
 			_, err := r.CommitFile(context.Background(), "apps/shop.yaml", "x")
@@ -569,7 +566,7 @@ func TestCommitFileCoreFileModeFalse(t *testing.T) {
 	setLocalIdentity(t, dir)
 	gitCmd(t, dir, "config", "core.fileMode", "false")
 	must(t, os.Chmod(filepath.Join(dir, "run.yaml"), 0o644))
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("run.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	_, err := r.CommitFile(context.Background(), "run.yaml", "x")
 	must(t, err)
@@ -590,7 +587,7 @@ func TestCommitFilePackedBranch(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, ".git", "refs", "heads", "main")); err == nil {
 		t.Fatal("the branch is still a loose ref")
 	}
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	must(t, r.WriteManifest("shop.yaml", manifest.Hash([]byte(shopV1)), []byte(shopV2)))
 	hash, err := r.CommitFile(context.Background(), "shop.yaml", "x")
 	must(t, err)

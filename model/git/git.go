@@ -1,16 +1,17 @@
-package gitrepo
+package git
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -26,12 +27,32 @@ import (
 // walk a huge history.
 const MaxLogCommits = 10000
 
-// gitRepo is the git work tree around the repo root.
-type gitRepo struct {
+// Hash is a git object hash (go-git's), so that the repo side can keep and
+// compare hashes without importing go-git.
+type Hash = plumbing.Hash
+
+// HashBlob is the hash git gives data stored as a blob (git hash-object).
+func HashBlob(data []byte) Hash {
+	return plumbing.ComputeHash(plumbing.BlobObject, data)
+}
+
+// Options are the repo side's rules that git's reading follows.
+type Options struct {
+	// MaxBlobSize is the largest blob read (a manifest file's limit).
+	MaxBlobSize int64
+	// TooBig is the error for a blob larger than MaxBlobSize, of size bytes.
+	TooBig func(size int64) error
+}
+
+// Repo is the git work tree around the repo root (--repo). Its methods
+// are safe for concurrent use: go-git's object storage is not, so each
+// holds mu while it reads or writes objects.
+type Repo struct {
 	// mu serializes access to go-git's object storage, which is not safe
 	// for concurrent use.
 	mu   sync.Mutex
-	repo *git.Repository
+	repo *gogit.Repository
+	opts Options
 	// root is the work tree's absolute path, dir the .git directory, and
 	// common the directory holding refs (differs for linked work trees).
 	root, dir, common string
@@ -40,24 +61,48 @@ type gitRepo struct {
 	prefix string
 }
 
-// openGit finds the git work tree enclosing root; (nil, nil) when there is
-// none.
-func openGit(root string) (*gitRepo, error) {
-	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
+// Open finds the git work tree enclosing root (absolute, symlinks
+// resolved); (nil, nil) when there is none, or only a bare repository.
+func Open(root string, opts Options) (*Repo, error) {
+	g, err := openGit(root)
+	if g != nil {
+		g.opts = opts
+	}
+	return g, err
+}
+
+// Root is the work tree's absolute path (symlinks resolved).
+func (g *Repo) Root() string { return g.root }
+
+// Dir is the .git directory (HEAD, index); Common the directory that
+// holds the refs, shared by linked work trees (the same as Dir otherwise).
+func (g *Repo) Dir() string { return g.dir }
+
+// Common is the git directory holding refs, objects and the config; see
+// Dir.
+func (g *Repo) Common() string { return g.common }
+
+// Prefix is the repo root relative to the work tree, slash-separated; ""
+// when they are the same.
+func (g *Repo) Prefix() string { return g.prefix }
+
+// openGit is Open without the options.
+func openGit(root string) (*Repo, error) {
+	repo, err := gogit.PlainOpenWithOptions(root, &gogit.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, gogit.ErrRepositoryNotExists) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening the git repository around %s: %w", root, err)
 	}
 	wt, err := repo.Worktree()
-	if errors.Is(err, git.ErrIsBareRepository) {
+	if errors.Is(err, gogit.ErrIsBareRepository) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening the git work tree around %s: %w", root, err)
 	}
-	g := &gitRepo{repo: repo, root: wt.Filesystem.Root()}
+	g := &Repo{repo: repo, root: wt.Filesystem.Root()}
 	if r, err := filepath.EvalSymlinks(g.root); err == nil {
 		g.root = r
 	}
@@ -85,22 +130,22 @@ func openGit(root string) (*gitRepo, error) {
 
 // gitPath turns a path relative to the repo root into one relative to the
 // work tree.
-func (g *gitRepo) gitPath(rel string) string {
+func (g *Repo) gitPath(rel string) string {
 	if g.prefix == "" {
 		return rel
 	}
 	return path.Join(g.prefix, rel)
 }
 
-// readBlob reads a blob, refusing one larger than MaxFileSize. Callers hold
-// mu.
-func (g *gitRepo) readBlob(h plumbing.Hash) ([]byte, error) {
+// readBlob reads a blob, refusing one larger than MaxBlobSize with
+// TooBig's error. Callers hold mu.
+func (g *Repo) readBlob(h plumbing.Hash) ([]byte, error) {
 	obj, err := g.repo.Storer.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
 	}
-	if obj.Size() > MaxFileSize {
-		return nil, &tooBigError{obj.Size()}
+	if obj.Size() > g.opts.MaxBlobSize {
+		return nil, g.opts.TooBig(obj.Size())
 	}
 	rd, err := obj.Reader()
 	if err != nil {
@@ -112,7 +157,7 @@ func (g *gitRepo) readBlob(h plumbing.Hash) ([]byte, error) {
 
 // resolve turns a revision (branch, tag, hash, HEAD~1, …) into a commit.
 // Callers hold mu.
-func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
+func (g *Repo) resolve(rev string) (*object.Commit, error) {
 	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		return nil, fmt.Errorf("unknown revision %q: %w", rev, err)
@@ -126,7 +171,7 @@ func (g *gitRepo) resolve(rev string) (*object.Commit, error) {
 
 // subtree returns the commit's tree at the repo root, or nil when the
 // directory does not exist in that commit. Callers hold mu.
-func (g *gitRepo) subtree(c *object.Commit) (*object.Tree, error) {
+func (g *Repo) subtree(c *object.Commit) (*object.Tree, error) {
 	t, err := c.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("reading the tree of commit %s: %w", c.Hash, err)
@@ -141,23 +186,31 @@ func (g *gitRepo) subtree(c *object.Commit) (*object.Tree, error) {
 	return sub, err
 }
 
-// headState is where HEAD points.
-type headState struct {
-	// hash is zero in a repository without commits.
-	hash   plumbing.Hash
-	branch string
+// Head is where HEAD points.
+type Head struct {
+	// Hash is zero in a repository without commits.
+	Hash Hash
+	// Branch is the branch HEAD points to, "" when it is detached.
+	Branch string
+}
+
+// Head reads HEAD.
+func (g *Repo) Head() (Head, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.head()
 }
 
 // head reads HEAD. Callers hold mu.
-func (g *gitRepo) head() (headState, error) {
+func (g *Repo) head() (Head, error) {
 	ref, err := g.repo.Storer.Reference(plumbing.HEAD)
 	if err != nil {
-		return headState{}, fmt.Errorf("reading HEAD: %w", err)
+		return Head{}, fmt.Errorf("reading HEAD: %w", err)
 	}
-	var hs headState
+	var hs Head
 	if ref.Type() == plumbing.SymbolicReference {
 		if ref.Target().IsBranch() {
-			hs.branch = ref.Target().Short()
+			hs.Branch = ref.Target().Short()
 		}
 		resolved, err := g.repo.Reference(ref.Target(), true)
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -166,10 +219,10 @@ func (g *gitRepo) head() (headState, error) {
 		if err != nil {
 			return hs, fmt.Errorf("resolving HEAD: %w", err)
 		}
-		hs.hash = resolved.Hash()
+		hs.Hash = resolved.Hash()
 		return hs, nil
 	}
-	hs.hash = ref.Hash()
+	hs.Hash = ref.Hash()
 	return hs, nil
 }
 
@@ -205,7 +258,7 @@ type indexEntry struct {
 
 // index reads the git index for the files under the repo root, by path
 // relative to it. Callers hold mu.
-func (g *gitRepo) index() (map[string]indexEntry, error) {
+func (g *Repo) index() (map[string]indexEntry, error) {
 	idx, err := g.repo.Storer.Index()
 	if err != nil {
 		return nil, fmt.Errorf("reading the git index: %w", err)
@@ -233,8 +286,8 @@ func (g *gitRepo) index() (map[string]indexEntry, error) {
 
 // ignoreMatcher builds the .gitignore matcher from .git/info/exclude, the
 // .gitignore files above the repo root up to the work tree, and those
-// found below it.
-func (g *gitRepo) ignoreMatcher(t tree, found []string) gitignore.Matcher {
+// found below it (read through read; one that cannot be read is left out).
+func (g *Repo) ignoreMatcher(read func(rel string) ([]byte, error), found []string) gitignore.Matcher {
 	var ps []gitignore.Pattern
 	add := func(data []byte, domain []string) {
 		for _, line := range strings.Split(string(data), "\n") {
@@ -257,7 +310,7 @@ func (g *gitRepo) ignoreMatcher(t tree, found []string) gitignore.Matcher {
 		}
 	}
 	for _, rel := range found {
-		data, err := t.read(entry{rel: rel, size: -1})
+		data, err := read(rel)
 		if err != nil {
 			continue
 		}
@@ -271,21 +324,68 @@ func (g *gitRepo) ignoreMatcher(t tree, found []string) gitignore.Matcher {
 	return gitignore.NewMatcher(ps)
 }
 
-// gitFacts is what git says about the files under the repo root at one
-// moment.
-type gitFacts struct {
-	head  headState
+// Facts is what git says about the files under the repo root at one
+// moment. Facts{Head: h} alone (for --rev, where every file is clean) is
+// valid.
+type Facts struct {
+	Head  Head
 	tree  map[string]plumbing.Hash // HEAD's blobs
 	index map[string]indexEntry
 	// ignore matches work-tree paths (relative to the git work tree).
 	ignore gitignore.Matcher
 }
 
-// status computes one file's status from its work-tree blob hash (known
+// InHead reports whether rel (relative to the repo root) is a file in
+// HEAD's tree.
+func (f *Facts) InHead(rel string) bool {
+	_, ok := f.tree[rel]
+	return ok
+}
+
+// Facts reads HEAD, its tree, the index and the ignore rules:
+// .git/info/exclude, the .gitignore files above the repo root, and the
+// gitignores found below it (paths relative to the repo root), which read
+// returns. prev, when set, are the facts of the previous read: HEAD's tree
+// listing is reused when HEAD has not moved (a commit's tree never changes,
+// and an index rewrite by `git status` is the most common git event).
+func (g *Repo) Facts(read func(rel string) ([]byte, error), gitignores []string, prev *Facts) (*Facts, error) {
+	var f Facts
+	var err error
+	f.ignore = g.ignoreMatcher(read, gitignores)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f.Head, err = g.head(); err != nil {
+		return nil, err
+	}
+	if f.index, err = g.index(); err != nil {
+		return nil, err
+	}
+	if prev != nil && prev.tree != nil && prev.Head.Hash == f.Head.Hash {
+		f.tree = prev.tree
+		return &f, nil
+	}
+	f.tree = map[string]plumbing.Hash{}
+	if !f.Head.Hash.IsZero() {
+		c, err := g.repo.CommitObject(f.Head.Hash)
+		if err != nil {
+			return nil, fmt.Errorf("reading HEAD commit %s: %w", f.Head.Hash, err)
+		}
+		sub, err := g.subtree(c)
+		if err != nil {
+			return nil, err
+		}
+		if f.tree, err = blobs(sub); err != nil {
+			return nil, err
+		}
+	}
+	return &f, nil
+}
+
+// Status computes one file's status from its work-tree blob hash (known
 // is false when the file could not be hashed) — the comparison `git status`
 // makes, for one file, without walking the whole work tree as go-git's
 // Worktree.Status does.
-func (g *gitRepo) status(f *gitFacts, rel string, wt plumbing.Hash, known bool) model.FileStatus {
+func (g *Repo) Status(f *Facts, rel string, wt Hash, known bool) model.FileStatus {
 	ie, inIndex := f.index[rel]
 	headHash, inHead := f.tree[rel]
 	switch {
@@ -306,9 +406,20 @@ func (g *gitRepo) status(f *gitFacts, rel string, wt plumbing.Hash, known bool) 
 	return model.FileClean
 }
 
-// dirtyStatus reports whether a status makes the repo dirty.
-func dirtyStatus(s model.FileStatus) bool {
+// Dirty reports whether a status makes the repo dirty.
+func Dirty(s model.FileStatus) bool {
 	return s == model.FileModified || s == model.FileUntracked || s == model.FileStaged
+}
+
+// LastCommits walks the history from the commit `from`; see lastCommits.
+func (g *Repo) LastCommits(from Hash, want map[string]bool, stop Hash) (found map[string]*model.Commit, reachedStop bool, err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, err := g.repo.CommitObject(from)
+	if err != nil {
+		return nil, false, err
+	}
+	return g.lastCommits(c, want, stop)
 }
 
 // lastCommits walks the history from `from` (newest first, by committer
@@ -323,7 +434,7 @@ func dirtyStatus(s model.FileStatus) bool {
 // or — for a merge — from every parent (otherwise the change came from the
 // parent it equals, whose history is walked too). Only the repo root's
 // subtree is compared, and equal subtrees are skipped by hash.
-func (g *gitRepo) lastCommits(from *object.Commit, want map[string]bool, stop plumbing.Hash) (map[string]*model.Commit, bool, error) {
+func (g *Repo) lastCommits(from *object.Commit, want map[string]bool, stop plumbing.Hash) (map[string]*model.Commit, bool, error) {
 	found := make(map[string]*model.Commit)
 	reachedStop := false
 	if len(want) == 0 {
@@ -356,7 +467,7 @@ func (g *gitRepo) lastCommits(from *object.Commit, want map[string]bool, stop pl
 				continue
 			}
 			if summary == nil {
-				summary = commitSummary(c)
+				summary = Summary(c)
 			}
 			found[p] = summary
 		}
@@ -369,7 +480,7 @@ func (g *gitRepo) lastCommits(from *object.Commit, want map[string]bool, stop pl
 }
 
 // changedPaths lists the paths under the repo root that commit c changed.
-func (g *gitRepo) changedPaths(c *object.Commit) ([]string, error) {
+func (g *Repo) changedPaths(c *object.Commit) ([]string, error) {
 	sub, err := g.subtree(c)
 	if err != nil {
 		return nil, err
@@ -428,9 +539,9 @@ func hashOf(t *object.Tree) plumbing.Hash {
 	return t.Hash
 }
 
-// commitSummary is the model's view of a commit. Author is "Name <email>";
+// Summary is the model's view of a commit. Author is "Name <email>";
 // Time is the author time, as `git log` shows it.
-func commitSummary(c *object.Commit) *model.Commit {
+func Summary(c *object.Commit) *model.Commit {
 	subject, _, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
 	return &model.Commit{
 		Hash:    c.Hash.String(),
@@ -440,10 +551,20 @@ func commitSummary(c *object.Commit) *model.Commit {
 	}
 }
 
-// shortHash is the 7-character form git shows.
-func shortHash(h plumbing.Hash) string {
+// ShortHash is the 7-character form git shows ("" for the zero hash).
+func ShortHash(h Hash) string {
 	if h.IsZero() {
 		return ""
 	}
 	return h.String()[:7]
+}
+
+// unwrapPathError drops the path an *fs.PathError repeats: the messages
+// here name the file themselves.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

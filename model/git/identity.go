@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"fmt"
@@ -31,7 +31,7 @@ var settingKeys = []string{
 // followed; includeIf is not. go-git's ConfigScoped is not used because it
 // reads only the first global file that exists and ignores the
 // GIT_CONFIG_* variables.
-func (g *gitRepo) settings() (gitSettings, error) {
+func (g *Repo) settings() (gitSettings, error) {
 	var files []string
 	if !envTrue("GIT_CONFIG_NOSYSTEM") {
 		files = append(files, envOr("GIT_CONFIG_SYSTEM", "/etc/gitconfig"))

@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"bufio"
@@ -27,8 +27,19 @@ import (
 // stored and before the branch is moved.
 var beforeRefUpdate func()
 
+// WorkTree is the work tree as a commit reads it, through the repo side's
+// path rules (rel is relative to the repo root, slash-separated).
+type WorkTree interface {
+	// Lstat is rel's file info without following a final symlink; it
+	// refuses a path the repo side does not write (through a symlink).
+	Lstat(rel string) (fs.FileInfo, error)
+	// Open opens rel for reading.
+	Open(rel string) (*os.File, error)
+}
+
 // CommitFile commits exactly the current work-tree state of rel (relative
-// to Root, slash-separated): its content, or its deletion. Nothing else
+// to the repo root, slash-separated, already checked to be a file below
+// it, read from wt): its content, or its deletion. Nothing else
 // enters the commit: other staged files stay staged, and the commit's tree
 // is HEAD's with only rel's entry replaced. Author and committer come from
 // the git config as git reads it (see gitSettings); the message is
@@ -43,9 +54,8 @@ var beforeRefUpdate func()
 // stat data) changed, so that `git status` shows rel clean. The index's
 // cached-tree extension is dropped (git rebuilds it).
 //
-// Refused (*model.RefusedError): outside a git work tree; with --rev; when
-// HEAD is detached (a commit there is easily lost); during a merge,
-// cherry-pick, revert or rebase; when rel's index entry differs from HEAD
+// Refused (*model.RefusedError): when HEAD is detached (a commit there is
+// easily lost); during a merge, cherry-pick, revert or rebase; when rel's index entry differs from HEAD
 // (someone staged it) or is in conflict; when user.name/user.email are not
 // configured; when commit.gpgSign is set (ingress-drift cannot sign); when
 // rel has a filter, working-tree-encoding or ident attribute (see
@@ -58,12 +68,9 @@ var beforeRefUpdate func()
 // become LF where the text and eol attributes or core.autocrlf say so
 // (see checkin.apply); the index entry keeps the work-tree file's stat
 // data, so `git status` shows rel clean.
-func (r *Repo) CommitFile(ctx context.Context, rel, message string) (hash string, err error) {
+func (g *Repo) CommitFile(ctx context.Context, wt WorkTree, rel, message string) (hash string, err error) {
 	msg := cleanMessage(message)
-	c, done, err := r.newCommitJob(rel)
-	if err != nil {
-		return "", err
-	}
+	c, done := g.newCommitJob(wt, rel)
 	defer done()
 	if msg == "" {
 		return "", fmt.Errorf("committing %s: the commit message is empty", c.rel)
@@ -74,22 +81,17 @@ func (r *Repo) CommitFile(ctx context.Context, rel, message string) (hash string
 
 // CheckCommit refuses, before rel is written, what would make CommitFile
 // refuse once data is written there (nil: rel removed): everything
-// CommitFile checks — no git work tree, --rev, a merge or rebase in
-// progress, a detached HEAD, commit.gpgSign, no identity, a filter,
-// working-tree-encoding or ident attribute, an index go-git cannot
+// CommitFile checks — a merge or rebase in progress, a detached HEAD,
+// commit.gpgSign, no identity, a filter, working-tree-encoding or ident attribute, an index go-git cannot
 // rewrite, rel staged or in conflict, the index or branch lock held by a
 // running git, rel not a regular file — except what only the write can
 // change. unchanged reports that data is what HEAD already holds (after
 // the line-ending conversion git would apply), so there would be nothing
 // to commit. Only a concurrent git can make CommitFile fail after this
 // passed.
-func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) {
-	c, done, err := r.newCommitJob(rel)
-	if err != nil {
-		return false, err
-	}
+func (g *Repo) CheckCommit(wt WorkTree, rel string, data []byte) (unchanged bool, err error) {
+	c, done := g.newCommitJob(wt, rel)
 	defer done()
-	g := c.g
 	cs, err := c.setup()
 	if err != nil {
 		return false, err
@@ -112,7 +114,7 @@ func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	perm := fs.FileMode(0o644) // a new file's, see WriteManifest
+	perm := fs.FileMode(0o644) // a new file's, see gitrepo.Repo.WriteManifest
 	if fi != nil {
 		perm = fi.Mode()
 	}
@@ -127,32 +129,17 @@ func (r *Repo) CheckCommit(rel string, data []byte) (unchanged bool, err error) 
 	return hs.entry != nil && hs.entry.Hash == blob && hs.entry.Mode == mode, nil
 }
 
-// newCommitJob checks that rel can be committed at all and locks the
-// object storage; done closes and unlocks.
-func (r *Repo) newCommitJob(rel string) (*commitJob, func(), error) {
-	rel, err := r.checkRel(rel)
-	if err != nil {
-		return nil, nil, err
-	}
-	switch {
-	case r.git == nil:
-		return nil, nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not inside a git repository: there is nothing to commit %s to", r.root, rel)}
-	case r.rev != nil:
-		return nil, nil, &model.RefusedError{Reason: fmt.Sprintf("comparing against --rev %s: %s is not committed, because the work tree is not what is being compared; run without --rev", r.opts.Rev, rel)}
-	}
-	root, err := r.openRoot()
-	if err != nil {
-		return nil, nil, err
-	}
-	g := r.git
+// newCommitJob locks the object storage for a commit of rel; done
+// unlocks.
+func (g *Repo) newCommitJob(wt WorkTree, rel string) (*commitJob, func()) {
 	g.mu.Lock()
-	return &commitJob{g: g, root: root, rel: rel, path: g.gitPath(rel)}, func() { g.mu.Unlock(); root.Close() }, nil
+	return &commitJob{g: g, wt: wt, rel: rel, path: g.gitPath(rel)}, g.mu.Unlock
 }
 
 // commitJob is one CommitFile.
 type commitJob struct {
-	g    *gitRepo
-	root *os.Root
+	g  *Repo
+	wt WorkTree
 	// rel is relative to the repo root, path to the git work tree.
 	rel, path string
 	msg       string
@@ -302,7 +289,7 @@ func (c *commitJob) run(ctx context.Context) (string, error) {
 	}
 	if err := lock.commit(); err != nil {
 		return commit.String(), fmt.Errorf("committed %s as %s, but updating the git index failed (git status shows it staged backwards; `git reset -q -- %s` fixes that): %w",
-			c.rel, shortHash(commit), c.rel, err)
+			c.rel, ShortHash(commit), c.rel, err)
 	}
 	g.reflog(set, branch, parent, commit, committer, c.msg)
 	return commit.String(), nil
@@ -310,7 +297,7 @@ func (c *commitJob) run(ctx context.Context) (string, error) {
 
 // inProgress refuses to commit in the middle of a merge, cherry-pick,
 // revert or rebase, as the commit would not be the one git expects next.
-func (g *gitRepo) inProgress() error {
+func (g *Repo) inProgress() error {
 	for _, s := range []struct{ file, what, how string }{
 		{"MERGE_HEAD", "a merge", "git commit, or git merge --abort"},
 		{"CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or --abort"},
@@ -326,13 +313,13 @@ func (g *gitRepo) inProgress() error {
 }
 
 // branch is the branch HEAD points to; a detached HEAD is refused.
-func (g *gitRepo) branch() (plumbing.ReferenceName, error) {
+func (g *Repo) branch() (plumbing.ReferenceName, error) {
 	ref, err := g.repo.Storer.Reference(plumbing.HEAD)
 	if err != nil {
 		return "", fmt.Errorf("reading HEAD in %s: %w", g.root, err)
 	}
 	if ref.Type() != plumbing.SymbolicReference {
-		return "", &model.RefusedError{Reason: fmt.Sprintf("HEAD is detached at %s in %s (not on a branch), where a commit is easily lost: switch to a branch first (git switch <branch>)", shortHash(ref.Hash()), g.root)}
+		return "", &model.RefusedError{Reason: fmt.Sprintf("HEAD is detached at %s in %s (not on a branch), where a commit is easily lost: switch to a branch first (git switch <branch>)", ShortHash(ref.Hash()), g.root)}
 	}
 	if !ref.Target().IsBranch() {
 		return "", &model.RefusedError{Reason: fmt.Sprintf("HEAD points to %s in %s, which is not a branch: switch to a branch first (git switch <branch>)", ref.Target(), g.root)}
@@ -342,7 +329,7 @@ func (g *gitRepo) branch() (plumbing.ReferenceName, error) {
 
 // tip is the branch's commit and its tree (zero and nil before the first
 // commit).
-func (g *gitRepo) tip(branch plumbing.ReferenceName) (plumbing.Hash, *object.Tree, error) {
+func (g *Repo) tip(branch plumbing.ReferenceName) (plumbing.Hash, *object.Tree, error) {
 	ref, err := g.repo.Storer.Reference(branch)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return plumbing.ZeroHash, nil, nil
@@ -403,10 +390,7 @@ func (c *commitJob) indexEntry(idx *index.Index, head *object.TreeEntry) (*index
 // refusal when it is reached through a symbolic link or is not a regular
 // file. CheckCommit and the commit itself ask the same way.
 func (c *commitJob) lstat() (fs.FileInfo, error) {
-	if err := noSymlinks(c.root, c.rel); err != nil {
-		return nil, err
-	}
-	fi, err := c.root.Lstat(filepath.FromSlash(c.rel))
+	fi, err := c.wt.Lstat(c.rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
@@ -425,8 +409,7 @@ func (c *commitJob) workTree(set gitSettings, head *object.TreeEntry) (*wtFile, 
 	if err != nil || fi == nil {
 		return nil, err
 	}
-	name := filepath.FromSlash(c.rel)
-	f, err := c.root.Open(name)
+	f, err := c.wt.Open(c.rel)
 	if err != nil {
 		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
 	}
@@ -516,7 +499,7 @@ func writeIndex(f *os.File, idx *index.Index) error {
 	return bw.Flush()
 }
 
-func (g *gitRepo) storeBlob(data []byte) (plumbing.Hash, error) {
+func (g *Repo) storeBlob(data []byte) (plumbing.Hash, error) {
 	obj := g.repo.Storer.NewEncodedObject()
 	obj.SetType(plumbing.BlobObject)
 	obj.SetSize(int64(len(data)))
@@ -534,7 +517,7 @@ func (g *gitRepo) storeBlob(data []byte) (plumbing.Hash, error) {
 	return g.repo.Storer.SetEncodedObject(obj)
 }
 
-func (g *gitRepo) storeCommit(c *object.Commit) (plumbing.Hash, error) {
+func (g *Repo) storeCommit(c *object.Commit) (plumbing.Hash, error) {
 	obj := g.repo.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
@@ -547,7 +530,7 @@ func (g *gitRepo) storeCommit(c *object.Commit) (plumbing.Hash, error) {
 // returns its hash. empty reports a subtree left without entries, which
 // its parent drops (git stores no empty directories); the top tree is
 // stored even when empty. dir is t's path, for errors.
-func (g *gitRepo) putPath(t *object.Tree, dir string, parts []string, e *object.TreeEntry) (h plumbing.Hash, empty bool, err error) {
+func (g *Repo) putPath(t *object.Tree, dir string, parts []string, e *object.TreeEntry) (h plumbing.Hash, empty bool, err error) {
 	var entries []object.TreeEntry
 	if t != nil {
 		entries = slices.Clone(t.Entries)
@@ -610,7 +593,7 @@ func (g *gitRepo) putPath(t *object.Tree, dir string, parts []string, e *object.
 // moveBranch moves branch from old (zero: it must not exist yet) to new,
 // as git does: under <ref>.lock, checking the value inside the lock, and
 // only while HEAD still points to branch.
-func (g *gitRepo) moveBranch(branch plumbing.ReferenceName, old, new plumbing.Hash, rel string) error {
+func (g *Repo) moveBranch(branch plumbing.ReferenceName, old, new plumbing.Hash, rel string) error {
 	file := g.refFile(branch)
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("committing %s: %w", rel, err)
@@ -649,13 +632,13 @@ func orNone(h plumbing.Hash) string {
 	if h.IsZero() {
 		return "no commit"
 	}
-	return shortHash(h)
+	return ShortHash(h)
 }
 
 // reflog appends the commit to the reflogs of the branch and HEAD, as git
 // does unless core.logAllRefUpdates is false. It is best effort: the
 // commit is made.
-func (g *gitRepo) reflog(set gitSettings, branch plumbing.ReferenceName, old, new plumbing.Hash, who object.Signature, msg string) {
+func (g *Repo) reflog(set gitSettings, branch plumbing.ReferenceName, old, new plumbing.Hash, who object.Signature, msg string) {
 	if !set.bool("core.logallrefupdates", true) {
 		return
 	}
@@ -688,7 +671,7 @@ type lockFile struct {
 
 // lock takes <file>.lock; an existing one (another git process) is
 // refused.
-func (g *gitRepo) lock(file string) (*lockFile, error) {
+func (g *Repo) lock(file string) (*lockFile, error) {
 	f, err := os.OpenFile(file+".lock", os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	if errors.Is(err, fs.ErrExist) {
 		return nil, g.lockBusy(file)
@@ -700,7 +683,7 @@ func (g *gitRepo) lock(file string) (*lockFile, error) {
 }
 
 // lockBusy is the refusal for file's lock held by another git process.
-func (g *gitRepo) lockBusy(file string) error {
+func (g *Repo) lockBusy(file string) error {
 	name, err := filepath.Rel(g.root, file+".lock")
 	if err != nil {
 		name = file + ".lock"
@@ -758,6 +741,6 @@ func cleanMessage(s string) string {
 }
 
 // refFile is the loose file of a ref in the common git directory.
-func (g *gitRepo) refFile(ref plumbing.ReferenceName) string {
+func (g *Repo) refFile(ref plumbing.ReferenceName) string {
 	return filepath.Join(g.common, filepath.FromSlash(ref.String()))
 }

@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func TestCommitFileLineEndings(t *testing.T) {
 			// (with CRLF where git converts), then edited with CRLF.
 			write(t, dir, "apps/shop.yaml", crlfFile("\r\n", false))
 			gitCommitAll(t, dir, "initial")
-			r := openRepo(t, dir, "")
+			r := openRepo(t, dir)
 			old := readFile(t, dir, "apps/shop.yaml")
 			edited := strings.ReplaceAll(crlfFile("\n", true), "\n", "\r\n")
 			must(t, r.WriteManifest("apps/shop.yaml", manifest.Hash([]byte(old)), []byte(edited)))
@@ -103,7 +103,7 @@ func TestCommitFileAutoKeepsCRLF(t *testing.T) {
 			dir := newGitRepo(t, map[string]string{"m.yaml": tc.before}, true)
 			setLocalIdentity(t, dir)
 			gitCmd(t, dir, "config", "core.autocrlf", "true")
-			r := openRepo(t, dir, "")
+			r := openRepo(t, dir)
 			must(t, r.WriteManifest("m.yaml", manifest.Hash([]byte(tc.before)), []byte(tc.after)))
 			want := gitAddBlob(t, dir, "m.yaml")
 			_, err := r.CommitFile(context.Background(), "m.yaml", "x")
@@ -129,7 +129,7 @@ func TestCommitFileFilterRefused(t *testing.T) {
 			dir := newGitRepo(t, map[string]string{".gitattributes": attrs, "secret/shop.yaml": shopV1}, true)
 			setLocalIdentity(t, dir)
 			head := gitCmd(t, dir, "rev-parse", "HEAD")
-			r := openRepo(t, dir, "")
+			r := openRepo(t, dir)
 			filter := strings.Fields(attrs)[1]
 			want := "secret/shop.yaml has the git attribute " + filter + " (from .gitattributes): ingress-drift cannot run git's clean filters"
 			_, err := r.CheckCommit("secret/shop.yaml", []byte(shopV2))
@@ -146,7 +146,7 @@ func TestCommitFileFilterRefused(t *testing.T) {
 	isolateGit(t)
 	dir := newGitRepo(t, map[string]string{".gitattributes": "*.yaml filter=git-crypt\n", "apps/.gitattributes": "shop.yaml -filter\n", "apps/shop.yaml": shopV1}, true)
 	setLocalIdentity(t, dir)
-	r := openRepo(t, dir, "")
+	r := openRepo(t, dir)
 	if _, err := r.CheckCommit("apps/shop.yaml", []byte(shopV2)); err != nil {
 		t.Errorf("CheckCommit with -filter: %v", err)
 	}

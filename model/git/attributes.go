@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ type attrSource struct {
 //
 // go-git parses the files and matches the patterns; the precedence is
 // decided here, because its Matcher lets the lowest-precedence match win.
-func (g *gitRepo) attributes(set gitSettings, p string) (map[string]gitattributes.Attribute, map[string]string, error) {
+func (g *Repo) attributes(set gitSettings, p string) (map[string]gitattributes.Attribute, map[string]string, error) {
 	var files []string
 	if !envTrue("GIT_ATTR_NOSYSTEM") {
 		files = append(files, "/etc/gitattributes")
@@ -181,7 +181,7 @@ type checkin struct {
 // refused: ingress-drift cannot run clean filters or re-encode, and a
 // commit without them stores what git would not — under git-crypt, the
 // plain text. core.eol only decides the line endings of checkouts.
-func (g *gitRepo) checkinRules(set gitSettings, rel, p string) (checkin, error) {
+func (g *Repo) checkinRules(set gitSettings, rel, p string) (checkin, error) {
 	attrs, from, err := g.attributes(set, p)
 	if err != nil {
 		return checkin{}, err
