@@ -13,9 +13,9 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // Options configure Open.
@@ -61,7 +61,7 @@ type Repo struct {
 // hashes and positions, never parsed trees.
 type state struct {
 	x      *excluder
-	layout *layout
+	layout *render.Layout
 	dirs   map[string]bool
 	// files are the files whose git status matters: plain manifest files
 	// and the files kustomize roots render from.
@@ -192,7 +192,7 @@ func (r *Repo) baseState() model.RepoState {
 
 // Scan reads the whole repo once and reports it to sink: SetRepo (scanning),
 // SetIgnoreRules, SetSource for every source with content (a plain manifest
-// file, named by its path; a kustomize root, named KustomizeSource(dir); the
+// file, named by its path; a kustomize root, named render.KustomizeSource(dir); the
 // config file when it has errors; a path with a walk problem), SetFileInfo
 // for the file of every source, then SetRepo with the git facts. Sources
 // from an earlier scan that are gone are removed. Files are parsed in
@@ -231,7 +231,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	if err != nil {
 		return r.fatal(sink, rs, err)
 	}
-	lay, layErrs := buildLayout(t, lst.files, r.cfg)
+	lay, layErrs := render.NewLayout(r.renderInput(t, &lst))
 	old := r.st
 	st := &state{x: x, layout: lay, dirs: make(map[string]bool, len(lst.dirs)), files: map[string]*fileState{},
 		plain: map[string]bool{}, sources: map[string]bool{}, gitignores: map[string]bool{},
@@ -249,8 +249,8 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	for _, e := range lst.files {
 		switch {
 		case e.rel == ConfigFile:
-		case lay.owned(e.rel):
-			if lay.inClosure(e.rel) {
+		case lay.Owns(e.rel):
+			if lay.Reads(e.rel) {
 				kfiles = append(kfiles, e)
 				st.files[e.rel] = &fileState{}
 			}
@@ -291,8 +291,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		close(walked)
 	}
 
-	fsys, err := kustomizeFS(t, r.root, &lst, lay)
-	if err != nil {
+	if err := lay.Prepare(); err != nil {
 		return r.fatal(sink, rs, err)
 	}
 	hashes := r.git != nil && r.rev == nil
@@ -306,11 +305,11 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					results <- r.run(t, fsys, lay, j)
+					results <- r.run(t, lay, j)
 				}
 			}()
 		}
-		for _, root := range lay.roots {
+		for _, root := range lay.Roots() {
 			jobs <- job{root: root}
 		}
 		for _, e := range plain {
@@ -325,8 +324,8 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		wg.Wait()
 	}()
 	for res := range results {
-		if res.root != "" {
-			r.emitSource(sink, KustomizeSource(res.root), res.p)
+		if res.root != (render.Root{}) {
+			r.emitSource(sink, res.root.Source(), res.p)
 			continue
 		}
 		if fs := st.files[res.rel]; fs != nil {
@@ -388,12 +387,12 @@ func (r *Repo) fatal(sink model.RepoSink, rs model.RepoState, err error) error {
 // parse, for a plain manifest) one file.
 type job struct {
 	e     entry
-	root  string
+	root  render.Root
 	parse bool
 }
 
 type result struct {
-	root  string
+	root  render.Root
 	rel   string
 	parse bool
 	p     parsed
@@ -401,9 +400,9 @@ type result struct {
 	known bool
 }
 
-func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
-	if j.root != "" {
-		return result{root: j.root, p: render(fsys, r.root, lay, j.root, r.opts.DefaultNamespace)}
+func (r *Repo) run(t tree, lay *render.Layout, j job) result {
+	if j.root != (render.Root{}) {
+		return result{root: j.root, p: r.render(lay, j.root)}
 	}
 	res := result{rel: j.e.rel, parse: j.parse}
 	data, err := t.read(j.e)
@@ -428,6 +427,28 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 		res.p = parseFile(j.e.rel, data, r.opts.DefaultNamespace)
 	}
 	return res
+}
+
+// renderInput is what rendering reads of one walk of t.
+func (r *Repo) renderInput(t tree, lst *listing) render.Input {
+	return render.Input{
+		Files:       newRenderFiles(t, r.root, lst),
+		Config:      render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
+		Keep:        func(kind string) bool { return kind == "Ingress" || isList(kind) },
+		SyntaxError: yamlSyntax,
+	}
+}
+
+// render renders one root and decodes its Ingresses as the plain
+// manifests' are, in the root's namespace else --default-namespace.
+func (r *Repo) render(lay *render.Layout, root render.Root) parsed {
+	res := lay.Render(root)
+	p := parsed{errs: res.Errors}
+	for _, o := range res.Objects {
+		c := docCtx{file: o.Origin.File, defaultNS: r.opts.DefaultNamespace, p: &p, origin: o.Origin}
+		c.decode(o.JSON)
+	}
+	return p
 }
 
 // facts reads HEAD, its tree, the index and the ignore rules.
@@ -567,10 +588,10 @@ var statusRank = map[model.FileStatus]int{
 
 // rootInfo is a kustomize root's FileInfo: the most telling status and the
 // newest last commit of the files it renders from.
-func (r *Repo) rootInfo(root string) model.FileInfo {
+func (r *Repo) rootInfo(root render.Root) model.FileInfo {
 	var out model.FileInfo
 	for rel := range r.st.files {
-		if !r.st.layout.owned(rel) || !slices.Contains(r.st.layout.rootsOf(rel), root) {
+		if !r.st.layout.Owns(rel) || !slices.Contains(r.st.layout.RootsOf(rel), root) {
 			continue
 		}
 		fi := r.fileInfo(rel)
@@ -601,9 +622,9 @@ func (r *Repo) emitInfo(sink model.RepoSink) {
 	for _, rel := range files {
 		r.sendInfo(sink, rel, r.fileInfo(rel))
 	}
-	for _, root := range st.layout.roots {
-		if st.sources[KustomizeSource(root)] {
-			r.sendInfo(sink, st.layout.kusts[root].file, r.rootInfo(root))
+	for _, root := range st.layout.Roots() {
+		if st.sources[root.Source()] {
+			r.sendInfo(sink, root.File, r.rootInfo(root))
 		}
 	}
 }
