@@ -12,6 +12,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/gitrepo/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -117,7 +118,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 		case "roots":
 			for _, s := range stringList(v, "roots", fail) {
 				dir := path.Clean(s.Value)
-				if path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+				if render.Outside(dir) {
 					fail(s.Line, "roots: %q is not a directory inside the repo", s.Value)
 					continue
 				}
@@ -246,7 +247,7 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("must contain {name}")
 	}
 	c := path.Clean(p)
-	if path.IsAbs(c) || c == ".." || strings.HasPrefix(c, "../") {
+	if render.Outside(c) {
 		return fmt.Errorf("must be relative to the repo root and stay inside it")
 	}
 	if !manifestExt(c) {

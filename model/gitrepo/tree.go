@@ -275,7 +275,7 @@ func (t gitTree) stat(rel string) (bool, bool) {
 	if p == "." || p == "" {
 		return true, true
 	}
-	if strings.HasPrefix(p, "../") || p == ".." {
+	if render.Outside(p) {
 		return false, false
 	}
 	t.g.mu.Lock()
@@ -333,7 +333,7 @@ func (t gitTree) firstSymlink(p string) (link, target, rest string, ok bool) {
 // inRepo reports whether p, relative to the git root and cleaned, is the
 // repo root or below it.
 func (t gitTree) inRepo(p string) bool {
-	if p == ".." || strings.HasPrefix(p, "../") {
+	if render.Outside(p) {
 		return false
 	}
 	return t.g.prefix == "" || p == t.g.prefix || strings.HasPrefix(p, t.g.prefix+"/")
