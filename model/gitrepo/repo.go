@@ -192,8 +192,8 @@ func (r *Repo) baseState() model.RepoState {
 
 // Scan reads the whole repo once and reports it to sink: SetRepo (scanning),
 // SetIgnoreRules, SetSource for every source with content (a plain manifest
-// file, named by its path; a kustomize root, named render.KustomizeSource(dir); the
-// config file when it has errors; a path with a walk problem), SetFileInfo
+// file, named by its path; a rendered root, named by its render.Root.Source;
+// the config file when it has errors; a path with a walk problem), SetFileInfo
 // for the file of every source, then SetRepo with the git facts. Sources
 // from an earlier scan that are gone are removed. Files are parsed in
 // parallel (GOMAXPROCS workers) while the history is walked for the last
