@@ -401,34 +401,42 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, tr *obje
 type renderFiles struct {
 	t     tree
 	root  string
+	l     *listing
 	files []string
+	// byRel indexes the listing, on the first Read: a repo without
+	// kustomizations never pays for it.
 	byRel map[string]entry
 }
 
-func newRenderFiles(t tree, root string, l *listing) renderFiles {
-	f := renderFiles{t: t, root: root, files: make([]string, len(l.files)), byRel: make(map[string]entry, len(l.files))}
+func newRenderFiles(t tree, root string, l *listing) *renderFiles {
+	f := &renderFiles{t: t, root: root, l: l, files: make([]string, len(l.files))}
 	for i, e := range l.files {
 		f.files[i] = e.rel
-		f.byRel[e.rel] = e
 	}
 	return f
 }
 
-func (f renderFiles) RootDir() string { return f.root }
+func (f *renderFiles) RootDir() string { return f.root }
 
 // OnDisk: a tree that is not a commit's is read from the disk.
-func (f renderFiles) OnDisk() bool {
+func (f *renderFiles) OnDisk() bool {
 	_, commit := f.t.(gitTree)
 	return !commit
 }
 
-func (f renderFiles) List() []string { return f.files }
+func (f *renderFiles) List() []string { return f.files }
 
-func (f renderFiles) Stat(rel string) (bool, bool) { return f.t.stat(rel) }
+func (f *renderFiles) Stat(rel string) (bool, bool) { return f.t.stat(rel) }
 
-func (f renderFiles) Escapes(rel string) (string, bool) { return f.t.escapes(rel) }
+func (f *renderFiles) Escapes(rel string) (string, bool) { return f.t.escapes(rel) }
 
-func (f renderFiles) Read(rel string) ([]byte, error) {
+func (f *renderFiles) Read(rel string) ([]byte, error) {
+	if f.byRel == nil {
+		f.byRel = make(map[string]entry, len(f.l.files))
+		for _, e := range f.l.files {
+			f.byRel[e.rel] = e
+		}
+	}
 	e, ok := f.byRel[rel]
 	if !ok {
 		return nil, fs.ErrNotExist

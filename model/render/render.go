@@ -7,7 +7,8 @@ import (
 // Files is what a kind reads of the repo: one walk's listing, from the
 // work tree or from a commit (--rev). Paths are relative to the repo root,
 // slash-separated. A kind never reads the disk on its own for a listing
-// that is not on it (OnDisk).
+// that is not on it (OnDisk). Files are read while planning and in
+// Prepare, from one goroutine.
 type Files interface {
 	// RootDir is the repo root, absolute, symlinks resolved: where the
 	// work tree is, and the prefix a commit's files are given in memory.
