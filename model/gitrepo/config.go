@@ -13,6 +13,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -118,7 +119,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 		case "roots":
 			for _, s := range stringList(v, "roots", fail) {
 				dir := path.Clean(s.Value)
-				if path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+				if render.Outside(dir) {
 					fail(s.Line, "roots: %q is not a directory inside the repo", s.Value)
 					continue
 				}
@@ -247,7 +248,7 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("must contain {name}")
 	}
 	c := path.Clean(p)
-	if path.IsAbs(c) || c == ".." || strings.HasPrefix(c, "../") {
+	if render.Outside(c) {
 		return fmt.Errorf("must be relative to the repo root and stay inside it")
 	}
 	if !manifestExt(c) {

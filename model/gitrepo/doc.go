@@ -1,7 +1,7 @@
 // Package gitrepo is the desired side of ingress-drift: it discovers the
-// Ingress manifests under a directory (--repo), renders kustomize roots,
-// tells what git says about each file, and keeps all of it current with
-// fsnotify. It feeds a model.RepoSink (the Inventory).
+// Ingress manifests under a directory (--repo), has model/render render
+// kustomize roots, tells what git says about each file, and keeps all of it
+// current with fsnotify. It feeds a model.RepoSink (the Inventory).
 //
 // Discovery. Every *.yaml, *.yml and *.json file under the root is read,
 // except .git directories, the config's exclude patterns and files that
@@ -15,25 +15,20 @@
 // directory, Doc the index in the render output, Line 0.
 //
 // Sources (model.RepoSink.SetSource). A plain manifest file is a source
-// named by its path; a kustomize root is KustomizeSource(dir)
+// named by its path; a kustomize root is render.KustomizeSource(dir)
 // ("kustomize:overlays/prod"); the config file is a source for its own
 // errors, and so is a path with a walk problem (a symlink leaving the
 // repo). Sources with neither documents nor errors are not reported.
 //
-// Kustomize. A directory with a kustomization.yaml (.yml, Kustomization)
-// is a kustomization; one that another kustomization in the repo names
-// (resources, components, bases) is a base, the others are roots — unless
-// the config lists roots; kustomizations only included by each other (a
-// cycle) get a root of their own, the first by name, whose error names the
-// cycle. Roots are rendered in-process with krusty (built-in plugins only,
-// no Helm, no network: a remote base is an error, and so is a missing
-// local one, which kustomize would try as a remote). Every path kustomize
-// opens stays in the repo: a kustomization naming one outside it (up past
-// the root, absolute, or through a symlink) is an error, and the file
-// system krusty reads (repoFS) refuses the rest.
-// Files under any kustomization's directory, and files a kustomization
-// names, are never read as plain manifests. Namespace: the manifest's own,
-// else the kustomization's (set by the render), else --default-namespace.
+// Kustomize. Which directories are kustomize roots, what each reads and
+// how it renders is model/render's (see its doc): the scan gives it the
+// walk's listing (renderFiles, from the work tree or the --rev commit),
+// never reads the files it owns as plain manifests, renders every root
+// beside the plain files and decodes the rendered Ingresses as plain ones
+// (Repo.render); the watch renders again only the roots that read a
+// changed file, and scans again when a kustomization changes. Namespace:
+// the manifest's own, else the kustomization's (set by the render), else
+// --default-namespace.
 //
 // Git. What git says and does is model/git's; gitrepo does not import
 // go-git (its tests do, to build repositories). Per file, the status from the file's blob hash, the

@@ -137,7 +137,7 @@ func TestUnreadableFile(t *testing.T) {
 	write(t, dir, "a.yaml", ingressYAML("", "a", "a.example.com"))
 	r, err := Open(Options{Root: dir})
 	must(t, err)
-	res := r.run(failingTree{diskTree{root: r.root}}, nil, nil, job{e: entry{rel: "a.yaml", size: 10}, parse: true})
+	res := r.run(failingTree{diskTree{root: r.root}}, nil, job{e: entry{rel: "a.yaml", size: 10}, parse: true})
 	if len(res.p.Errs) != 1 || res.p.Errs[0].Error() != "a.yaml: cannot read: permission denied" {
 		t.Errorf("errors = %v", errStrings(res.p.Errs))
 	}

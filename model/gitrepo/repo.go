@@ -11,11 +11,10 @@ import (
 	"sort"
 	"sync"
 
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // Options configure Open.
@@ -61,7 +60,7 @@ type Repo struct {
 // hashes and positions, never parsed trees.
 type state struct {
 	x      *excluder
-	layout *layout
+	layout *render.Layout
 	dirs   map[string]bool
 	// files are the files whose git status matters: plain manifest files
 	// and the files kustomize roots render from.
@@ -177,8 +176,8 @@ func (r *Repo) baseState() model.RepoState {
 
 // Scan reads the whole repo once and reports it to sink: SetRepo (scanning),
 // SetIgnoreRules, SetSource for every source with content (a plain manifest
-// file, named by its path; a kustomize root, named KustomizeSource(dir); the
-// config file when it has errors; a path with a walk problem), SetFileInfo
+// file, named by its path; a rendered root, named by its render.Root.Source;
+// the config file when it has errors; a path with a walk problem), SetFileInfo
 // for the file of every source, then SetRepo with the git facts. Sources
 // from an earlier scan that are gone are removed. Files are parsed in
 // parallel (GOMAXPROCS workers) while the history is walked for the last
@@ -216,7 +215,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	if err != nil {
 		return r.fatal(sink, rs, err)
 	}
-	lay, layErrs := buildLayout(t, lst.files, r.cfg)
+	lay, layErrs := render.NewLayout(r.renderInput(t, &lst))
 	old := r.st
 	st := &state{x: x, layout: lay, dirs: make(map[string]bool, len(lst.dirs)), files: map[string]*fileState{},
 		plain: map[string]bool{}, sources: map[string]bool{}, gitignores: map[string]bool{},
@@ -234,8 +233,8 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	for _, e := range lst.files {
 		switch {
 		case e.rel == ConfigFile:
-		case lay.owned(e.rel):
-			if lay.inClosure(e.rel) {
+		case lay.Owns(e.rel):
+			if lay.Reads(e.rel) {
 				kfiles = append(kfiles, e)
 				st.files[e.rel] = &fileState{}
 			}
@@ -276,8 +275,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		close(walked)
 	}
 
-	fsys, err := kustomizeFS(t, r.root, &lst, lay)
-	if err != nil {
+	if err := lay.Prepare(); err != nil {
 		return r.fatal(sink, rs, err)
 	}
 	hashes := r.git != nil && r.rev == nil
@@ -291,11 +289,11 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					results <- r.run(t, fsys, lay, j)
+					results <- r.run(t, lay, j)
 				}
 			}()
 		}
-		for _, root := range lay.roots {
+		for _, root := range lay.Roots() {
 			jobs <- job{root: root}
 		}
 		for _, e := range plain {
@@ -310,8 +308,8 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 		wg.Wait()
 	}()
 	for res := range results {
-		if res.root != "" {
-			r.emitSource(sink, KustomizeSource(res.root), res.p)
+		if res.root != (render.Root{}) {
+			r.emitSource(sink, res.root.Source(), res.p)
 			continue
 		}
 		if fs := st.files[res.rel]; fs != nil {
@@ -373,12 +371,12 @@ func (r *Repo) fatal(sink model.RepoSink, rs model.RepoState, err error) error {
 // parse, for a plain manifest) one file.
 type job struct {
 	e     entry
-	root  string
+	root  render.Root
 	parse bool
 }
 
 type result struct {
-	root  string
+	root  render.Root
 	rel   string
 	parse bool
 	p     manifest.Result
@@ -386,9 +384,9 @@ type result struct {
 	known bool
 }
 
-func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
-	if j.root != "" {
-		return result{root: j.root, p: render(fsys, r.root, lay, j.root, r.opts.DefaultNamespace)}
+func (r *Repo) run(t tree, lay *render.Layout, j job) result {
+	if j.root != (render.Root{}) {
+		return result{root: j.root, p: r.render(lay, j.root)}
 	}
 	res := result{rel: j.e.rel, parse: j.parse}
 	data, err := t.read(j.e)
@@ -413,6 +411,27 @@ func (r *Repo) run(t tree, fsys filesys.FileSystem, lay *layout, j job) result {
 		res.p = manifest.Parse(j.e.rel, data, r.opts.DefaultNamespace)
 	}
 	return res
+}
+
+// renderInput is what rendering reads of one walk of t.
+func (r *Repo) renderInput(t tree, lst *listing) render.Input {
+	return render.Input{
+		Files:       newRenderFiles(t, r.root, lst),
+		Config:      render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
+		Keep:        manifest.KindMayHoldIngress,
+		SyntaxError: manifest.YAMLErrorLine,
+	}
+}
+
+// render renders one root and decodes its Ingresses as the plain
+// manifests' are, in the root's namespace else --default-namespace.
+func (r *Repo) render(lay *render.Layout, root render.Root) manifest.Result {
+	res := lay.Render(root)
+	p := manifest.Result{Errs: res.Errors}
+	for _, o := range res.Objects {
+		p.DecodeObject(o.JSON, o.Origin, r.opts.DefaultNamespace)
+	}
+	return p
 }
 
 // facts reads HEAD, its tree, the index and the ignore rules (see
@@ -518,10 +537,10 @@ var statusRank = map[model.FileStatus]int{
 
 // rootInfo is a kustomize root's FileInfo: the most telling status and the
 // newest last commit of the files it renders from.
-func (r *Repo) rootInfo(root string) model.FileInfo {
+func (r *Repo) rootInfo(root render.Root) model.FileInfo {
 	var out model.FileInfo
 	for rel := range r.st.files {
-		if !r.st.layout.owned(rel) || !slices.Contains(r.st.layout.rootsOf(rel), root) {
+		if !r.st.layout.Owns(rel) || !slices.Contains(r.st.layout.RootsOf(rel), root) {
 			continue
 		}
 		fi := r.fileInfo(rel)
@@ -552,9 +571,9 @@ func (r *Repo) emitInfo(sink model.RepoSink) {
 	for _, rel := range files {
 		r.sendInfo(sink, rel, r.fileInfo(rel))
 	}
-	for _, root := range st.layout.roots {
-		if st.sources[KustomizeSource(root)] {
-			r.sendInfo(sink, st.layout.kusts[root].file, r.rootInfo(root))
+	for _, root := range st.layout.Roots() {
+		if st.sources[root.Source()] {
+			r.sendInfo(sink, root.File, r.rootInfo(root))
 		}
 	}
 }

@@ -11,10 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // entry is one regular file found by a walk.
@@ -125,8 +124,8 @@ func (t diskTree) stat(rel string) (bool, bool) {
 }
 
 func (t diskTree) escapes(rel string) (string, bool) {
-	real, err := evalExisting(t.abs(rel))
-	if err != nil || inside(t.root, real) {
+	real, err := render.EvalExisting(t.abs(rel))
+	if err != nil || render.Inside(t.root, real) {
 		return "", false
 	}
 	return real, true
@@ -235,7 +234,7 @@ func (t diskTree) symlink(l *listing, x *excluder, rel, p string) {
 	if !manifestExt(rel) && !isDir {
 		return
 	}
-	if inside(t.root, target) {
+	if render.Inside(t.root, target) {
 		return
 	}
 	what := "symlink"
@@ -243,11 +242,6 @@ func (t diskTree) symlink(l *listing, x *excluder, rel, p string) {
 		what = "symlinked directory"
 	}
 	l.fail(rel, "%s points outside the repo, to %s: not read", what, target)
-}
-
-// inside reports whether p is root or below it.
-func inside(root, p string) bool {
-	return p == root || strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
 func unwrapPathError(err error) error {
@@ -317,27 +311,51 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries 
 	return nil
 }
 
-// kustomizeFS returns the file system kustomize renders from, confined to
-// the repo root: the disk for the work tree; for a commit, an in-memory
-// copy of the files it needs (the directories of the kustomizations and the
-// files they name), at the same absolute paths as on disk.
-func kustomizeFS(t tree, root string, l *listing, lay *layout) (repoFS, error) {
-	gt, ok := t.(gitTree)
+// renderFiles is what rendering reads of one walk (render.Files): the
+// listing, read through the tree it came from.
+type renderFiles struct {
+	t     tree
+	root  string
+	l     *listing
+	files []string
+	// byRel indexes the listing, on the first Read: a repo without
+	// kustomizations never pays for it.
+	byRel map[string]entry
+}
+
+func newRenderFiles(t tree, root string, l *listing) *renderFiles {
+	f := &renderFiles{t: t, root: root, l: l, files: make([]string, len(l.files))}
+	for i, e := range l.files {
+		f.files[i] = e.rel
+	}
+	return f
+}
+
+func (f *renderFiles) RootDir() string { return f.root }
+
+// OnDisk: a tree that is not a commit's is read from the disk.
+func (f *renderFiles) OnDisk() bool {
+	_, commit := f.t.(gitTree)
+	return !commit
+}
+
+func (f *renderFiles) List() []string { return f.files }
+
+func (f *renderFiles) Stat(rel string) (bool, bool) { return f.t.stat(rel) }
+
+func (f *renderFiles) Escapes(rel string) (string, bool) { return f.t.escapes(rel) }
+
+func (f *renderFiles) Read(rel string) ([]byte, error) {
+	if f.byRel == nil {
+		f.byRel = make(map[string]entry, len(f.l.files))
+		for _, e := range f.l.files {
+			f.byRel[e.rel] = e
+		}
+	}
+	e, ok := f.byRel[rel]
 	if !ok {
-		return repoFS{root: root}, nil
+		return nil, fs.ErrNotExist
 	}
-	mem := filesys.MakeFsInMemory()
-	for _, e := range l.files {
-		if !lay.inClosure(e.rel) {
-			continue
-		}
-		data, err := gt.read(e)
-		if err != nil {
-			return repoFS{}, fmt.Errorf("reading %s from git: %w", e.rel, err)
-		}
-		if err := mem.WriteFile(filepath.Join(root, filepath.FromSlash(e.rel)), data); err != nil {
-			return repoFS{}, err
-		}
-	}
-	return repoFS{root: root, mem: mem}, nil
+	data, err := f.t.read(e)
+	return data, unwrapPathError(err)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // Refresh re-reads the given paths (relative to the repo root, or
@@ -85,7 +86,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		}
 		return nil
 	}
-	u := &update{r: r, t: diskTree{root: r.root}, roots: map[string]bool{}}
+	u := &update{r: r, t: diskTree{root: r.root}, roots: map[render.Root]bool{}}
 	paths := make([]string, 0, len(ch.paths))
 	for p := range ch.paths {
 		if p != ConfigFile && p != "." && !st.x.excludedPath(p, false) {
@@ -99,9 +100,9 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 			return r.scan(ctx, sink)
 		}
 	}
-	for _, root := range st.layout.roots {
+	for _, root := range st.layout.Roots() {
 		if u.roots[root] {
-			r.emitSource(sink, KustomizeSource(root), render(repoFS{root: r.root}, r.root, st.layout, root, r.opts.DefaultNamespace))
+			r.emitSource(sink, root.Source(), r.render(st.layout, root))
 		}
 	}
 	if r.git != nil && (ch.git || u.ignoreChanged) {
@@ -150,7 +151,7 @@ type update struct {
 	t diskTree
 	// roots to re-render, files whose FileInfo may have changed, files
 	// newly tracked (their last commit is looked up).
-	roots   map[string]bool
+	roots   map[render.Root]bool
 	touched []string
 	added   []string
 	// rescan: the kustomize layout changed; ignoreChanged: a .gitignore.
@@ -185,13 +186,13 @@ func (u *update) file(sink model.RepoSink, e entry) {
 		st.gitignores[e.rel] = true
 		u.ignoreChanged = true
 	}
-	if isKustomizationFile(e.rel) {
+	if st.layout.Replans(e.rel, false) {
 		u.rescan = true
 		return
 	}
-	var owners []string
-	if st.layout.owned(e.rel) {
-		owners = st.layout.rootsOf(e.rel)
+	var owners []render.Root
+	if st.layout.Owns(e.rel) {
+		owners = st.layout.RootsOf(e.rel)
 		if len(owners) == 0 {
 			return // under a kustomization no root renders
 		}
@@ -201,7 +202,7 @@ func (u *update) file(sink model.RepoSink, e entry) {
 	} else if !manifestExt(e.rel) {
 		return
 	}
-	res := r.run(u.t, nil, st.layout, job{e: e, parse: len(owners) == 0})
+	res := r.run(u.t, st.layout, job{e: e, parse: len(owners) == 0})
 	fs := st.files[e.rel]
 	if fs == nil {
 		fs = &fileState{}
@@ -212,7 +213,7 @@ func (u *update) file(sink model.RepoSink, e entry) {
 	r.updateStatus(e.rel)
 	if len(owners) > 0 {
 		for _, root := range owners {
-			u.touched = append(u.touched, st.layout.kusts[root].file)
+			u.touched = append(u.touched, root.File)
 		}
 		return
 	}
@@ -245,7 +246,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 		u.r.emitSource(sink, p, manifest.Result{Errs: errs})
 	}
 	for _, e := range lst.files {
-		if isKustomizationFile(e.rel) {
+		if st.layout.Replans(e.rel, false) {
 			u.rescan = true
 			return
 		}
@@ -260,8 +261,8 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 	r, st := u.r, u.r.st
 	if st.dirs[rel] {
 		for d := range st.dirs {
-			if under(d, rel) {
-				if st.layout.kusts[d] != nil {
+			if render.Under(d, rel) {
+				if st.layout.Replans(d, true) {
 					u.rescan = true
 					return
 				}
@@ -270,12 +271,12 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 		}
 		var inside []string
 		for f := range st.files {
-			if under(f, rel) {
+			if render.Under(f, rel) {
 				inside = append(inside, f)
 			}
 		}
 		for s := range st.sources {
-			if under(s, rel) && !slices.Contains(inside, s) {
+			if render.Under(s, rel) && !slices.Contains(inside, s) {
 				inside = append(inside, s)
 			}
 		}
@@ -285,7 +286,7 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 		}
 		return
 	}
-	if isKustomizationFile(rel) && st.layout.kusts[path.Dir(rel)] != nil {
+	if st.layout.Replans(rel, true) {
 		u.rescan = true
 		return
 	}
@@ -293,10 +294,10 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 		delete(st.gitignores, rel)
 		u.ignoreChanged = true
 	}
-	if st.layout.owned(rel) {
-		for _, root := range st.layout.rootsOf(rel) {
+	if st.layout.Owns(rel) {
+		for _, root := range st.layout.RootsOf(rel) {
 			u.roots[root] = true
-			u.touched = append(u.touched, st.layout.kusts[root].file)
+			u.touched = append(u.touched, root.File)
 		}
 	}
 	r.forgetFile(rel)
@@ -412,10 +413,11 @@ func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
 		switch {
 		case st.plain[f] && st.sources[f]:
 			r.sendInfo(sink, f, r.fileInfo(f))
-		case isKustomizationFile(f):
-			root := path.Dir(f)
-			if st.sources[KustomizeSource(root)] {
-				r.sendInfo(sink, f, r.rootInfo(root))
+		default:
+			for _, root := range st.layout.DefinedBy(f) {
+				if st.sources[root.Source()] {
+					r.sendInfo(sink, f, r.rootInfo(root))
+				}
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package gitrepo
+package render
 
 import (
 	"errors"
@@ -54,7 +54,7 @@ func (f repoFS) clean(p string) (string, error) {
 		p = filepath.Join(f.root, p)
 	}
 	p = filepath.Clean(p)
-	if !inside(f.root, p) {
+	if !Inside(f.root, p) {
 		return "", &outsideError{path: p}
 	}
 	return p, nil
@@ -67,8 +67,8 @@ func (f repoFS) resolve(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if real, err := evalExisting(abs); err == nil {
-		if !inside(f.root, real) {
+	if real, err := EvalExisting(abs); err == nil {
+		if !Inside(f.root, real) {
 			return "", &outsideError{path: abs, target: real}
 		}
 		abs = real
@@ -78,25 +78,6 @@ func (f repoFS) resolve(p string) (string, error) {
 		return "", err
 	}
 	return rel, nil
-}
-
-// evalExisting resolves the symlinks of the longest part of p that exists
-// and appends the rest: a symlink leaving a directory is caught even when
-// the file asked for below it does not exist.
-func evalExisting(p string) (string, error) {
-	rest := ""
-	for {
-		real, err := filepath.EvalSymlinks(p)
-		if err == nil {
-			return filepath.Join(real, rest), nil
-		}
-		parent := filepath.Dir(p)
-		if !errors.Is(err, fs.ErrNotExist) || parent == p {
-			return "", err
-		}
-		rest = filepath.Join(filepath.Base(p), rest)
-		p = parent
-	}
 }
 
 // onDisk runs op with p resolved below the root, on an os.Root opened for

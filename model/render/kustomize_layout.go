@@ -1,4 +1,4 @@
-package gitrepo
+package render
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // kustomizationNames are the file names kustomize looks for, in its order.
@@ -19,12 +19,6 @@ var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Ku
 func isKustomizationFile(rel string) bool {
 	return slices.Contains(kustomizationNames, path.Base(rel))
 }
-
-// KustomizeSource is the source name (see model.RepoSink.SetSource) of the
-// objects rendered from the kustomize root dir (relative to the repo root,
-// "." for the root itself). A plain manifest file's source name is its
-// path relative to the repo root.
-func KustomizeSource(dir string) string { return "kustomize:" + dir }
 
 // kustomization is what the scan needs to know of one kustomization file:
 // what it refers to, with lines. Rendering is krusty's job.
@@ -60,12 +54,13 @@ var (
 	genFields  = []string{"configMapGenerator", "secretGenerator"}      // files, envs, env
 )
 
-// parseKustomization reads the references of one kustomization file.
-func parseKustomization(file string, data []byte) *kustomization {
+// parseKustomization reads the references of one kustomization file;
+// syntax reports a YAML error (Input.SyntaxError).
+func parseKustomization(file string, data []byte, syntax func([]byte, error) (int, string)) *kustomization {
 	k := &kustomization{dir: path.Dir(file), file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := manifest.YAMLErrorLine(data, err)
+		line, msg := syntax(data, err)
 		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
 		return k
 	}
@@ -127,11 +122,9 @@ func parseKustomization(file string, data []byte) *kustomization {
 	return k
 }
 
-// outside reports whether the path leaves the repo by name: absolute, or
-// up past the root. (Through symlinks: tree.escapes.)
-func (r kref) outside() bool {
-	return path.IsAbs(r.rel) || r.rel == ".." || strings.HasPrefix(r.rel, "../")
-}
+// outside reports whether the path leaves the repo by name (through
+// symlinks: Files.Escapes).
+func (r kref) outside() bool { return Outside(r.rel) }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
@@ -158,9 +151,17 @@ func looksRemote(v string) bool {
 
 // layout is the kustomize structure of the repo: which directories are
 // kustomizations, which of them are roots, and what each root renders from.
+// It is the kustomize kind's Plan.
 type layout struct {
-	kusts map[string]*kustomization // by directory
-	roots []string
+	// files is the listing planned from, until Prepare; renders never
+	// read it (it is stale once the watch applies a change).
+	files Files
+	// repoRoot is Files.RootDir; keep is Input.Keep.
+	repoRoot string
+	keep     func(kind string) bool
+	kusts    map[string]*kustomization // by directory
+	// rootDirs are the roots' directories, sorted.
+	rootDirs []string
 	// closures are, per root, the kustomization directories it renders
 	// (itself and its bases) and the files they name outside those
 	// directories, with the problems that stop it from rendering.
@@ -168,6 +169,8 @@ type layout struct {
 	// refFiles are files some kustomization names (a resource file, a
 	// patch): kustomize's, not plain manifests.
 	refFiles map[string]bool
+	// fsys is what krusty reads (Prepare).
+	fsys filesys.FileSystem
 }
 
 type closure struct {
@@ -176,10 +179,10 @@ type closure struct {
 	errs  []model.RepoError
 }
 
-// owned reports whether a file belongs to kustomize: it is under a
+// Owns reports whether a file belongs to kustomize: it is under a
 // kustomization's directory, or a kustomization names it. Such files are
 // never read as plain manifests.
-func (l *layout) owned(rel string) bool {
+func (l *layout) Owns(rel string) bool {
 	if l.refFiles[rel] {
 		return true
 	}
@@ -193,46 +196,73 @@ func (l *layout) owned(rel string) bool {
 	}
 }
 
-// rootsOf returns the roots whose render reads rel.
-func (l *layout) rootsOf(rel string) []string {
-	var out []string
-	for _, r := range l.roots {
-		c := l.closures[r]
-		if slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return under(rel, d) }) {
-			out = append(out, r)
+// Roots are the kustomize roots, by directory.
+func (l *layout) Roots() []Root {
+	out := make([]Root, 0, len(l.rootDirs))
+	for _, d := range l.rootDirs {
+		out = append(out, l.root(d))
+	}
+	return out
+}
+
+func (l *layout) root(dir string) Root {
+	return Root{Kind: kustomizeName, Name: dir, File: l.kusts[dir].file}
+}
+
+// RootsOf returns the roots whose render reads rel.
+func (l *layout) RootsOf(rel string) []Root {
+	var out []Root
+	for _, r := range l.rootDirs {
+		if l.reads(r, rel) {
+			out = append(out, l.root(r))
 		}
 	}
 	return out
 }
 
-// inClosure reports whether any root's render may read rel.
-func (l *layout) inClosure(rel string) bool { return len(l.rootsOf(rel)) > 0 }
+// reads reports whether the render of the root dir may read rel.
+func (l *layout) reads(root, rel string) bool {
+	c := l.closures[root]
+	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return Under(rel, d) })
+}
 
-// under reports whether rel is inside dir (both relative, slash-separated).
-func under(rel, dir string) bool {
-	return dir == "." || rel == dir || strings.HasPrefix(rel, dir+"/")
+// inClosure reports whether any root's render may read rel.
+func (l *layout) inClosure(rel string) bool {
+	return slices.ContainsFunc(l.rootDirs, func(r string) bool { return l.reads(r, rel) })
+}
+
+// Replans reports whether a change of rel changes the layout: a
+// kustomization file created or changed; a kustomization file or
+// directory gone.
+func (l *layout) Replans(rel string, gone bool) bool {
+	if !gone {
+		return isKustomizationFile(rel)
+	}
+	return l.kusts[rel] != nil || isKustomizationFile(rel) && l.kusts[path.Dir(rel)] != nil
 }
 
 // buildLayout reads every kustomization file and decides the roots: the
 // config's roots if it lists any, else every kustomization that no other
 // kustomization in the repo refers to (those are bases). Problems with the
 // configured roots are returned as config errors.
-func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError) {
-	l := &layout{kusts: map[string]*kustomization{}, closures: map[string]*closure{}, refFiles: map[string]bool{}}
-	for _, e := range files {
-		if !isKustomizationFile(e.rel) {
+func buildLayout(in Input) (*layout, []model.RepoError) {
+	t, cfg := in.Files, in.Config
+	l := &layout{files: t, repoRoot: t.RootDir(), keep: in.Keep,
+		kusts: map[string]*kustomization{}, closures: map[string]*closure{}, refFiles: map[string]bool{}}
+	for _, rel := range t.List() {
+		if !isKustomizationFile(rel) {
 			continue
 		}
-		dir := path.Dir(e.rel)
-		if prev := l.kusts[dir]; prev != nil && slices.Index(kustomizationNames, path.Base(prev.file)) < slices.Index(kustomizationNames, path.Base(e.rel)) {
+		dir := path.Dir(rel)
+		if prev := l.kusts[dir]; prev != nil && slices.Index(kustomizationNames, path.Base(prev.file)) < slices.Index(kustomizationNames, path.Base(rel)) {
 			continue // kustomize itself reports the ambiguity when rendering
 		}
-		data, err := t.read(e)
+		data, err := t.Read(rel)
 		if err != nil {
-			l.kusts[dir] = &kustomization{dir: dir, file: e.rel, err: &model.RepoError{File: e.rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+			l.kusts[dir] = &kustomization{dir: dir, file: rel, err: &model.RepoError{File: rel, Message: fmt.Sprintf("cannot read: %v", err)}}
 			continue
 		}
-		l.kusts[dir] = parseKustomization(e.rel, data)
+		l.kusts[dir] = parseKustomization(rel, data, in.SyntaxError)
 	}
 	referenced := map[string]bool{}
 	for _, k := range l.kusts {
@@ -244,7 +274,7 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 				referenced[r.rel] = true
 				continue
 			}
-			if exists, isDir := t.stat(r.rel); exists && !isDir {
+			if exists, isDir := t.Stat(r.rel); exists && !isDir {
 				l.refFiles[r.rel] = true
 			}
 		}
@@ -254,25 +284,25 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 		for _, r := range cfg.Roots {
 			if l.kusts[r] == nil {
 				msg := fmt.Sprintf("roots: %s has no kustomization.yaml", r)
-				if exists, isDir := t.stat(r); !exists || !isDir {
+				if exists, isDir := t.Stat(r); !exists || !isDir {
 					msg = fmt.Sprintf("roots: %s is not a directory in the repo", r)
 				}
-				cfgErrs = append(cfgErrs, model.RepoError{File: ConfigFile, Line: cfg.rootLines[r], Message: msg})
+				cfgErrs = append(cfgErrs, model.RepoError{File: cfg.File, Line: cfg.RootLines[r], Message: msg})
 				continue
 			}
-			if !slices.Contains(l.roots, r) {
-				l.roots = append(l.roots, r)
+			if !slices.Contains(l.rootDirs, r) {
+				l.rootDirs = append(l.rootDirs, r)
 			}
 		}
 	} else {
 		for d := range l.kusts {
 			if !referenced[d] {
-				l.roots = append(l.roots, d)
+				l.rootDirs = append(l.rootDirs, d)
 			}
 		}
 	}
-	sort.Strings(l.roots)
-	for _, r := range l.roots {
+	sort.Strings(l.rootDirs)
+	for _, r := range l.rootDirs {
 		l.closures[r] = l.closure(t, r)
 	}
 	if len(cfg.Roots) == 0 {
@@ -287,7 +317,7 @@ func buildLayout(t tree, files []entry, cfg Config) (*layout, []model.RepoError)
 // objects would vanish from the repo without a word. The first member of
 // each such cycle, by name, becomes a root, whose closure reports the
 // cycle.
-func (l *layout) cycleRoots(t tree) {
+func (l *layout) cycleRoots(t Files) {
 	reached := map[string]bool{}
 	for _, c := range l.closures {
 		for _, d := range c.dirs {
@@ -303,14 +333,14 @@ func (l *layout) cycleRoots(t tree) {
 		if reached[d] || !l.onCycle(d) {
 			continue
 		}
-		l.roots = append(l.roots, d)
+		l.rootDirs = append(l.rootDirs, d)
 		c := l.closure(t, d)
 		l.closures[d] = c
 		for _, cd := range c.dirs {
 			reached[cd] = true
 		}
 	}
-	sort.Strings(l.roots)
+	sort.Strings(l.rootDirs)
 }
 
 // bases returns the kustomization directories k includes.
@@ -350,7 +380,7 @@ func (l *layout) onCycle(dir string) bool {
 // and so is a missing local one (kustomize would try it as a remote). A
 // base that includes a kustomization on the way to it is a cycle, named
 // at the entry that closes it.
-func (l *layout) closure(t tree, root string) *closure {
+func (l *layout) closure(t Files, root string) *closure {
 	c := &closure{}
 	seen := map[string]bool{}
 	var visiting []string // the kustomizations being visited, root first
@@ -377,14 +407,14 @@ func (l *layout) closure(t tree, root string) *closure {
 				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf("%s: %s is outside the repo", r.field, r.value)})
 				continue
 			}
-			if target, ok := t.escapes(r.rel); ok {
+			if target, ok := t.Escapes(r.rel); ok {
 				c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf(
 					"%s: %s is outside the repo (through a symlink, to %s)", r.field, r.value, target)})
 				continue
 			}
 			remote := strings.HasPrefix(r.value, "http://") || strings.HasPrefix(r.value, "https://")
 			if r.mayBeDir {
-				if exists, _ := t.stat(r.rel); !exists {
+				if exists, _ := t.Stat(r.rel); !exists {
 					remote = looksRemote(r.value)
 					if !remote {
 						c.errs = append(c.errs, model.RepoError{File: k.file, Line: r.line, Message: fmt.Sprintf("%s: %s does not exist", r.field, r.value)})
@@ -405,7 +435,7 @@ func (l *layout) closure(t tree, root string) *closure {
 					continue
 				}
 				visit(r.rel)
-			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
+			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return Under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
 				c.files = append(c.files, r.rel)
 			}
 		}

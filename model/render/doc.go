@@ -1,0 +1,30 @@
+// Package render owns the desired state that is rendered from repo inputs
+// rather than read as plain manifests: today kustomize roots, built
+// in-process with krusty (built-in plugins only, no Helm, never the
+// network).
+//
+// The repo side hands it one walk's listing as Files (the work tree or a
+// commit: a kind never assumes the disk) and asks a Layout what the kinds
+// make of it: which files they own (never read as plain manifests), their
+// roots (one source each, such as "kustomize:overlays/prod"), which roots a
+// changed file renders again, and whether a change means planning again.
+// Render returns a root's objects as JSON with their model.Origin, and its
+// errors; decoding them is the caller's.
+//
+// Kustomize: a directory with a kustomization file is a kustomization; one
+// that another names (resources, components, bases) is a base, the others
+// are roots, unless the config lists roots; kustomizations only included
+// by each other get a root whose error names the cycle. A remote or
+// missing base, and a path outside the repo, is an error before krusty
+// runs.
+//
+// A new source kind is one file holding a Kind and its Plan, plus its line
+// in the kinds list in render.go (kustomize's is big enough for two files:
+// kustomize.go, and its discovery in kustomize_layout.go).
+// Every path a render opens stays in the repo: by name (Outside), through
+// symlinks (Files.Escapes), and in the file system krusty reads (repoFS).
+//
+// The rules are tested here over in-memory listings (kustomize_test.go)
+// and on disk (rootfs_test.go), and through Repo.Scan and the watch in
+// model/gitrepo (kustomize_test.go, watch_test.go).
+package render
