@@ -18,7 +18,7 @@ FUZZTIME ?= 10s
 FUZZMINIMIZETIME ?= 5s
 FUZZFLAGS ?=
 FUZZ_TARGETS := ./diffengine:FuzzDiff ./model/manifest/yamledit:FuzzEditIngress \
-	./model/gitrepo:FuzzParseFile ./model/gitrepo:FuzzParseConfig ./model/cluster:FuzzReadLiveFile
+	./model/manifest:FuzzParseFile ./model/repo:FuzzParseConfig ./model/cluster:FuzzReadLiveFile
 
 .PHONY: build
 build: ## build bin/ingress-drift

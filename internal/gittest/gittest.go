@@ -1,5 +1,5 @@
 // Package gittest holds the helpers that tests of model/git and
-// model/gitrepo share to build real git repositories in t.TempDir() and
+// model/repo share to build real git repositories in t.TempDir() and
 // to ask the real git what it sees (the git command must be on PATH).
 package gittest
 

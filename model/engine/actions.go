@@ -16,7 +16,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo"
+	"github.com/ingress-drift/ingress-drift/model/repo"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
 )
@@ -365,7 +365,7 @@ func (e *Engine) planNewFile(entry *model.Entry, plan *model.Plan, p *payload) e
 	plan.Operation = model.OpNewManifest
 	file := e.Repo.Config().NewManifestFile(entry.Key)
 	if _, _, err := e.Repo.ReadManifest(file); err == nil {
-		return &model.RefusedError{Reason: fmt.Sprintf("%s already exists (set newManifestPath in %s to write new manifests elsewhere)", file, gitrepo.ConfigFile)}
+		return &model.RefusedError{Reason: fmt.Sprintf("%s already exists (set newManifestPath in %s to write new manifests elsewhere)", file, repo.ConfigFile)}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

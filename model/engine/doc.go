@@ -1,5 +1,5 @@
 // Package engine wires the two sides of ingress-drift — the cluster
-// (model/cluster) and the repo (model/gitrepo) — into one model.Inventory,
+// (model/cluster) and the repo (model/repo) — into one model.Inventory,
 // for every front end: the TUI, `check`, `diff`, and the reconcile commands.
 //
 // Load reads both sides once (the `check` path: a paginated list and a

@@ -13,7 +13,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
-	"github.com/ingress-drift/ingress-drift/model/gitrepo"
+	"github.com/ingress-drift/ingress-drift/model/repo"
 )
 
 // Options are the CLI's global flags, as the engine needs them.
@@ -47,7 +47,7 @@ type Engine struct {
 	// Inv is the joined state; front ends read it.
 	Inv *model.Inventory
 	// Repo is the repo side.
-	Repo *gitrepo.Repo
+	Repo *repo.Repo
 	// Target is the cluster side's target; nil with --live-file.
 	Target *cluster.Target
 
@@ -70,13 +70,13 @@ func Open(opts Options) (*Engine, error) {
 	if ns != "" && opts.AllNamespaces {
 		return nil, errors.New("-n/--namespace and -A/--all-namespaces cannot be used together")
 	}
-	repo, err := gitrepo.Open(gitrepo.Options{Root: opts.Repo, Rev: opts.Rev, DefaultNamespace: opts.DefaultNamespace})
+	r, err := repo.Open(repo.Options{Root: opts.Repo, Rev: opts.Rev, DefaultNamespace: opts.DefaultNamespace})
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{
 		opts: opts,
-		Repo: repo,
+		Repo: r,
 	}
 	e.Inv = model.NewInventory(e.DiffOptions())
 	e.Inv.SetScope(ns)

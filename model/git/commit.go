@@ -114,7 +114,7 @@ func (g *Repo) CheckCommit(wt WorkTree, rel string, data []byte) (unchanged bool
 	if err != nil {
 		return false, err
 	}
-	perm := fs.FileMode(0o644) // a new file's, see gitrepo.Repo.WriteManifest
+	perm := fs.FileMode(0o644) // a new file's, see repo.Repo.WriteManifest
 	if fi != nil {
 		perm = fi.Mode()
 	}

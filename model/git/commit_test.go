@@ -111,7 +111,7 @@ func TestCommitFileCommitsOnlyThatFile(t *testing.T) {
 	if fs, listed := st["other.yaml"]; !listed || fs.Staging != gogit.Modified {
 		t.Errorf("go-git status of other.yaml = %c%c, want staged", fs.Staging, fs.Worktree)
 	}
-	// And so do the facts the scan reads (moved here from gitrepo, where
+	// And so do the facts the scan reads (moved here from repo, where
 	// this was a scan).
 	info := func(rel string) model.FileInfo {
 		f, err := r.g.Facts(func(rel string) ([]byte, error) { return []byte(readFile(t, dir, rel)), nil }, nil, nil)
@@ -486,7 +486,7 @@ func TestCommitFileRefusals(t *testing.T) {
 		gitCmd(t, dir, "config", "commit.gpgSign", "true")
 		wantRefused(t, commit(r), "commit.gpgSign is set and ingress-drift cannot sign commits: commit shop.yaml yourself (git commit -S -- shop.yaml)")
 	})
-	// "not a git repository" and "path outside" are gitrepo.Repo's
+	// "not a git repository" and "path outside" are repo.Repo's
 	// refusals, tested there (TestCommitFileRepoRefusals).
 	t.Run("empty message", func(t *testing.T) {
 		_, r := setup(t)

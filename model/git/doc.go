@@ -1,5 +1,5 @@
 // Package git owns what git says and does for ingress-drift, through
-// go-git (imported as gogit; the repo side, model/gitrepo, no longer
+// go-git (imported as gogit; the repo side, model/repo, no longer
 // imports it): the work tree around the repo root, HEAD, the index, each file's status, the
 // ignore rules, the last commit of every file from one history walk
 // (bounded by MaxLogCommits), --rev resolution and the files of that
@@ -15,6 +15,6 @@
 // The commit is written by hand, as git does it, so that a git running at
 // the same time is never overwritten; see CommitFile. The rules are tested
 // against the real git in commit_test.go, attributes_test.go and
-// precommit_test.go; status and last commits through model/gitrepo's
-// scan (gitrepo/git_test.go).
+// precommit_test.go; status and last commits through model/repo's
+// scan (repo/git_test.go).
 package git

@@ -11,7 +11,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
-// The git helpers are shared with model/gitrepo's tests (see
+// The git helpers are shared with model/repo's tests (see
 // internal/gittest).
 var (
 	isolateGit    = gittest.Isolate
@@ -38,16 +38,16 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// testRepo stands in for gitrepo.Repo in the commit tests, which came
+// testRepo stands in for repo.Repo in the commit tests, which came
 // from there: the repo root opened as the repo side opens it, with the
 // manifest writes done as plain file writes after the same hash check
-// (the write-back itself is gitrepo's and tested there).
+// (the write-back itself is repo's and tested there).
 type testRepo struct {
 	g    *Repo
 	root string
 }
 
-// maxBlob is gitrepo.MaxFileSize.
+// maxBlob is repo.MaxFileSize.
 const maxBlob = 5 << 20
 
 // openRepo opens root (a work tree or a directory in one) as --repo.
@@ -61,8 +61,8 @@ func openRepo(t *testing.T, root string) *testRepo {
 	return &testRepo{g: g, root: root}
 }
 
-// files is the work tree as gitrepo gives it to a commit, without its
-// symlink refusal (tested in gitrepo).
+// files is the work tree as repo gives it to a commit, without its
+// symlink refusal (tested in repo).
 type files struct{ root *os.Root }
 
 func (f files) Lstat(rel string) (os.FileInfo, error) { return f.root.Lstat(filepath.FromSlash(rel)) }

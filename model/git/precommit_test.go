@@ -86,6 +86,6 @@ func TestCheckCommitUnchanged(t *testing.T) {
 			t.Errorf("CheckCommit(%s, %q) = %v, %v; want %v", tc.rel, tc.data, got, err, tc.want)
 		}
 	}
-	// A path outside the root is gitrepo.Repo's refusal, tested there
+	// A path outside the root is repo.Repo's refusal, tested there
 	// (TestCommitFileRepoRefusals).
 }

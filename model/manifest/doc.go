@@ -5,10 +5,10 @@
 // and SplitDocuments count documents as a person does, RemoveDocument cuts
 // one out, Hash is the write precondition and Marshal writes a new
 // manifest. Byte-preserving edits of a document are in yamledit. It reads
-// no files: the repo side (model/gitrepo) finds them.
+// no files: the repo side (model/repo) finds them.
 //
 // The rules are in the tests: FuzzParseFile, parse_test.go,
-// documents_test.go, remove_test.go, marshal_test.go, and gitrepo's
+// documents_test.go, remove_test.go, marshal_test.go, and repo's
 // TestDiscoveryFormatsAndOrigins and TestErrorsNeverStopTheRest, which
 // read them through a scan.
 package manifest

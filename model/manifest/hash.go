@@ -6,7 +6,7 @@ import (
 )
 
 // Hash is the SHA-256 (hex) of a manifest's bytes, the precondition
-// gitrepo's ReadManifest returns and WriteManifest and RemoveManifest
+// repo's ReadManifest returns and WriteManifest and RemoveManifest
 // check.
 func Hash(data []byte) string {
 	sum := sha256.Sum256(data)

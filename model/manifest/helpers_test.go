@@ -7,7 +7,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
-// The manifests of testdata/manifests, which gitrepo's tests read too
+// The manifests of testdata/manifests, which repo's tests read too
 // (TestDiscoveryFormatsAndOrigins scans them).
 var (
 	multiDoc    = fixture("multidoc.yaml")

@@ -23,9 +23,9 @@ import (
 // binarySniff is how many leading bytes are checked for NUL, as git does.
 const binarySniff = 8000
 
-// configFile is the repo side's configuration file (gitrepo.ConfigFile,
+// configFile is the repo side's configuration file (repo.ConfigFile,
 // which this package cannot import), named in the advice to exclude a
-// file that is no manifest. gitrepo's TestParseHintsNameTheConfigFile
+// file that is no manifest. repo's TestParseHintsNameTheConfigFile
 // keeps the two the same.
 const configFile = ".ingress-drift.yaml"
 

@@ -26,5 +26,5 @@
 //
 // The rules are tested here over in-memory listings (kustomize_test.go)
 // and on disk (rootfs_test.go), and through Repo.Scan and the watch in
-// model/gitrepo (kustomize_test.go, watch_test.go).
+// model/repo (kustomize_test.go, watch_test.go).
 package render

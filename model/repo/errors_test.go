@@ -1,4 +1,4 @@
-package gitrepo
+package repo
 
 import (
 	"context"
@@ -163,7 +163,7 @@ func TestUnreadableRootIsFatal(t *testing.T) {
 
 // TestParseHintsNameTheConfigFile: manifest.Parse advises excluding a
 // binary file or a template in the config file, which it names from a
-// constant of its own (it cannot import gitrepo): the two must agree.
+// constant of its own (it cannot import repo): the two must agree.
 func TestParseHintsNameTheConfigFile(t *testing.T) {
 	for file, data := range map[string]string{
 		"binary.yaml":   "kind: Ingress\x00",

@@ -1,4 +1,4 @@
-package gitrepo
+package repo
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func benchRepo(b *testing.B) string {
 	b.Helper()
 	benchOnce.Do(func() {
 		start := time.Now()
-		benchDir, benchErr = os.MkdirTemp("", "gitrepo-bench-")
+		benchDir, benchErr = os.MkdirTemp("", "repo-bench-")
 		if benchErr != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package gitrepo
+package repo
 
 import (
 	"context"
@@ -168,7 +168,7 @@ func TestWatchUnreadableNewDirectory(t *testing.T) {
 	must(t, os.Chmod(work, 0o777))
 	self, err := os.ReadFile(os.Args[0])
 	must(t, err)
-	bin := filepath.Join(dir, "gitrepo.test")
+	bin := filepath.Join(dir, "repo.test")
 	must(t, os.WriteFile(bin, self, 0o755))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

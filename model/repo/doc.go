@@ -1,4 +1,4 @@
-// Package gitrepo is the desired side of ingress-drift: it discovers the
+// Package repo is the desired side of ingress-drift: it discovers the
 // Ingress manifests under a directory (--repo), has model/render render
 // kustomize roots, tells what git says about each file, and keeps all of it
 // current with fsnotify. It feeds a model.RepoSink (the Inventory).
@@ -30,7 +30,7 @@
 // the manifest's own, else the kustomization's (set by the render), else
 // --default-namespace.
 //
-// Git. What git says and does is model/git's; gitrepo does not import
+// Git. What git says and does is model/git's; repo does not import
 // go-git (its tests do, to build repositories). Per file, the status from the file's blob hash, the
 // index entry and HEAD's tree — for the files of interest only, never
 // with Worktree.Status, which walks the whole tree; the last commit of
@@ -39,4 +39,4 @@
 // git.Rev), where all files are clean and last commits relative to it.
 // Repo.CommitFile and Repo.CheckCommit check the path and open the work
 // tree, then call model/git.
-package gitrepo
+package repo
