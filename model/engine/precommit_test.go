@@ -88,8 +88,7 @@ func TestAcceptWrittenNotCommitted(t *testing.T) {
 	f := annotatedShop(t)
 	p := f.plan(t, "shop", model.ActionAccept)
 	original, head := f.read(t, "apps/shop.yaml"), f.git(t, "rev-parse", "HEAD")
-	engine.SetAfterWrite(func() { f.write(t, ".git/index.lock", "") })
-	defer engine.SetAfterWrite(nil)
+	engine.SetAfterWrite(f.eng, func() { f.write(t, ".git/index.lock", "") })
 	out, err := f.eng.Execute(context.Background(), p, model.ExecOptions{Commit: true})
 	var nc *model.NotCommittedError
 	if !errors.As(err, &nc) || !strings.HasPrefix(err.Error(), "written, not committed: apps/shop.yaml was written as previewed, but the commit failed: another git process") {
