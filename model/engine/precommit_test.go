@@ -36,6 +36,7 @@ func annotatedShop(t *testing.T) *fixture {
 // and HEAD stay as they were — and the accept then succeeds once the cause
 // is gone.
 func TestAcceptCommitRefusedBeforeWriting(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	p := f.plan(t, "shop", model.ActionAccept)
 	original, head := f.read(t, "apps/shop.yaml"), f.git(t, "rev-parse", "HEAD")
@@ -85,6 +86,7 @@ func TestAcceptCommitRefusedBeforeWriting(t *testing.T) {
 // the error says "written, not committed", the outcome says what was
 // written, and the audit log records it as such.
 func TestAcceptWrittenNotCommitted(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	p := f.plan(t, "shop", model.ActionAccept)
 	original, head := f.read(t, "apps/shop.yaml"), f.git(t, "rev-parse", "HEAD")
@@ -112,6 +114,7 @@ func TestAcceptWrittenNotCommitted(t *testing.T) {
 // TestAcceptReadOnlyManifest: a 0444 manifest is refused at the preview,
 // saying it is read-only.
 func TestAcceptReadOnlyManifest(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	if err := os.Chmod(filepath.Join(f.repo, "apps/shop.yaml"), 0o444); err != nil {
 		t.Fatal(err)
