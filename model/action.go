@@ -81,8 +81,19 @@ type Plan struct {
 	// FileHash is the SHA-256 of the manifest file as it was read; the
 	// write is refused if the file on disk no longer has it.
 	FileHash string `json:"fileHash,omitempty"`
-	// Private state of the executor (the object or bytes to write).
-	Payload any `json:"-"`
+	// Payload is what the executor writes (the object or bytes), fixed
+	// when the plan was made. Only the engine that made the plan reads
+	// it; front ends carry it from the preview to the confirmation.
+	Payload PlanPayload `json:"-"`
+}
+
+// PlanPayload is the write a Plan's executor makes. model cannot name the
+// engine's types (the engine imports model), so this is the one method
+// model knows of them: model/engine implements it with one type per
+// Operation, and Execute refuses a plan whose payload is not one of them.
+type PlanPayload interface {
+	// Operation is the operation the payload performs.
+	Operation() Operation
 }
 
 // ExecOptions are the user's answers at confirmation time.

@@ -257,6 +257,7 @@ func paths(cs []model.Change) []string {
 // are removed by a revert, and a changed port is put back. The preview is
 // the server's dry run; the inventory shows in-sync afterwards on its own.
 func TestRevertDriftedRemovesFieldsAddedLive(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.status(t, "shop", model.StatusInSync)
 	f.env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "nginx.ingress.kubernetes.io/configuration-snippet=return 200;")
@@ -320,6 +321,7 @@ func changesOf(e model.Entry) []model.Change {
 // TestRevertRefusesAfterConcurrentEdit: the object changes between preview
 // and confirmation — nothing is written, and the error says so.
 func TestRevertRefusesAfterConcurrentEdit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "touched=1")
 	f.status(t, "shop", model.StatusDrifted)
@@ -350,6 +352,7 @@ func TestRevertRefusesAfterConcurrentEdit(t *testing.T) {
 // TestRevertCreateAndDelete: missing-live is created; missing-git is
 // deleted only with the typed name.
 func TestRevertCreateAndDelete(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.env.Kubectl(t, "-n", f.ns, "delete", "ingress", "admin")
 	f.env.Kubectl(t, "-n", f.ns, "create", "ingress", "handmade", "--class=nginx", "--rule=debug.example.com/*=debug:80")
@@ -382,6 +385,7 @@ func TestRevertCreateAndDelete(t *testing.T) {
 // document; comments, the other document and the file mode stay; the commit
 // holds only that file with the agreed message.
 func TestAcceptDriftedKeepsEveryOtherByte(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile, "apps/other.yaml": strings.Replace(shopFile, "name: shop\n", "name: other\n", 1)}, "")
 	if err := os.Chmod(filepath.Join(f.repo, "apps/shop.yaml"), 0o640); err != nil {
 		t.Fatal(err)
@@ -438,6 +442,7 @@ func TestAcceptDriftedKeepsEveryOtherByte(t *testing.T) {
 // TestAcceptRefusesWhenFileChangedUnderneath: the file changes between
 // preview and confirmation — nothing is written.
 func TestAcceptRefusesWhenFileChangedUnderneath(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.env.Kubectl(t, "-n", f.ns, "annotate", "ingress", "shop", "team-note=hotfix")
 	f.status(t, "shop", model.StatusDrifted)
@@ -457,6 +462,7 @@ func TestAcceptRefusesWhenFileChangedUnderneath(t *testing.T) {
 // fields; missing-live is removed from its multi-document file after the
 // typed name, leaving the other document byte for byte.
 func TestAcceptNewAndRemove(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.env.Kubectl(t, "-n", f.ns, "create", "ingress", "handmade", "--class=nginx", "--rule=debug.example.com/*=debug:80")
 	f.env.Kubectl(t, "-n", f.ns, "delete", "ingress", "admin")
@@ -497,6 +503,7 @@ func TestAcceptNewAndRemove(t *testing.T) {
 // TestRefusals: statuses and origins no action applies to are refused with
 // a reason that says what to do.
 func TestRefusals(t *testing.T) {
+	t.Parallel()
 	kust := map[string]string{
 		"kust/kustomization.yaml": "namespace: NS\nresources:\n  - ingress.yaml\n",
 		"kust/ingress.yaml":       strings.Replace(strings.Split(shopFile, "---\n")[2], "  namespace: NS\n", "", 1),
@@ -544,6 +551,7 @@ func TestRefusals(t *testing.T) {
 // TestRevertForbidden: a user who may only read gets a refusal that says
 // who cannot do what where, and the object is untouched.
 func TestRevertForbidden(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	_, kc, err := env.Cluster.AddUser("viewer-" + strings.ToLower(t.Name()))
 	if err != nil {
@@ -583,6 +591,7 @@ func TestRevertForbidden(t *testing.T) {
 // change both) is refused with the file's line, not the document's, and
 // nothing is written.
 func TestAcceptRefusesAliasWithFileLine(t *testing.T) {
+	t.Parallel()
 	aliased := strings.Replace(shopFile, `    nginx.ingress.kubernetes.io/ssl-redirect: "true"`,
 		`    nginx.ingress.kubernetes.io/ssl-redirect: &redirect "true"`+"\n    nginx.ingress.kubernetes.io/force-ssl-redirect: *redirect", 1)
 	f := newFixture(t, map[string]string{"apps/shop.yaml": aliased}, "")
@@ -604,6 +613,11 @@ func TestAcceptRefusesAliasWithFileLine(t *testing.T) {
 // server fills in ingressClassName where the manifest names none; the
 // engine looks the class up, so that is not drift — while another class
 // set by hand still is.
+//
+// Not parallel: a default IngressClass is cluster-wide (every engine
+// opened meanwhile would look it up, every Ingress created without a
+// class would get it); the other tests own their namespace, repo and
+// audit log, and run in parallel after this one.
 func TestDefaultIngressClassIsNotDrift(t *testing.T) {
 	env := testcluster.Get(t)
 	ctx := context.Background()
@@ -632,6 +646,7 @@ func TestDefaultIngressClassIsNotDrift(t *testing.T) {
 // unreachable), a manifest looks missing live; accepting that "removal"
 // would delete a good manifest, so Plan refuses both directions.
 func TestPlanRefusesWhileLiveUnknown(t *testing.T) {
+	t.Parallel()
 	repo := t.TempDir()
 	if err := os.WriteFile(filepath.Join(repo, "shop.yaml"), []byte(strings.ReplaceAll(shopFile, "NS", "shop")), 0o644); err != nil {
 		t.Fatal(err)
@@ -672,6 +687,7 @@ func TestPlanRefusesWhileLiveUnknown(t *testing.T) {
 // manifest) are refused, naming the file and line, and the objects stay.
 // A delete planned before a file broke is refused at execute.
 func TestPlanRefusesWhileGitUnknown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]string{"apps/shop.yaml": shopFile}, "")
 	f.env.Kubectl(t, "-n", f.ns, "create", "ingress", "handmade", "--class=nginx", "--rule=debug.example.com/*=debug:80")
 	f.status(t, "handmade", model.StatusMissingGit)

@@ -59,7 +59,7 @@ func DefaultAuditLog() string {
 // already happened and is not undone.
 func (e *Engine) audit(plan *model.Plan, opts model.ExecOptions, out *model.Outcome, before, after string, err error) {
 	r := AuditRecord{
-		Time: time.Now().UTC(), Repo: e.Repo.Root(), Object: plan.Key.String(),
+		Time: time.Now().UTC(), Repo: e.store.Root(), Object: plan.Key.String(),
 		Action: string(plan.Action), Operation: string(plan.Operation), File: plan.File,
 		Before: before, After: after, Paths: []string{}, Result: "ok",
 	}

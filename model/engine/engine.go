@@ -51,6 +51,14 @@ type Engine struct {
 	// Target is the cluster side's target; nil with --live-file.
 	Target *cluster.Target
 
+	// writer and store are the edges actions write through (seams.go):
+	// Target's cluster (nil with --live-file) and Repo.
+	writer ClusterWriter
+	store  ManifestStore
+	// afterWrite, when set (by tests), runs between an accept's write and
+	// its commit.
+	afterWrite func()
+
 	defaultClass string
 	// unreachable is the default IngressClass lookup's error when the
 	// API server did not answer it (a transport failure or the request
@@ -75,8 +83,9 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		opts: opts,
-		Repo: r,
+		opts:  opts,
+		Repo:  r,
+		store: r,
 	}
 	e.Inv = model.NewInventory(e.DiffOptions())
 	e.Inv.SetScope(ns)
@@ -85,7 +94,7 @@ func Open(opts Options) (*Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.Target = t
+		e.Target, e.writer = t, targetWriter{t}
 		// The DefaultIngressClass admission plugin fills in the default
 		// class where a manifest names none: that is not drift. Looked up
 		// once, under the request deadline (--request-timeout) like any

@@ -36,6 +36,7 @@ func annotatedShop(t *testing.T) *fixture {
 // and HEAD stay as they were — and the accept then succeeds once the cause
 // is gone.
 func TestAcceptCommitRefusedBeforeWriting(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	p := f.plan(t, "shop", model.ActionAccept)
 	original, head := f.read(t, "apps/shop.yaml"), f.git(t, "rev-parse", "HEAD")
@@ -85,11 +86,11 @@ func TestAcceptCommitRefusedBeforeWriting(t *testing.T) {
 // the error says "written, not committed", the outcome says what was
 // written, and the audit log records it as such.
 func TestAcceptWrittenNotCommitted(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	p := f.plan(t, "shop", model.ActionAccept)
 	original, head := f.read(t, "apps/shop.yaml"), f.git(t, "rev-parse", "HEAD")
-	engine.SetAfterWrite(func() { f.write(t, ".git/index.lock", "") })
-	defer engine.SetAfterWrite(nil)
+	engine.SetAfterWrite(f.eng, func() { f.write(t, ".git/index.lock", "") })
 	out, err := f.eng.Execute(context.Background(), p, model.ExecOptions{Commit: true})
 	var nc *model.NotCommittedError
 	if !errors.As(err, &nc) || !strings.HasPrefix(err.Error(), "written, not committed: apps/shop.yaml was written as previewed, but the commit failed: another git process") {
@@ -113,6 +114,7 @@ func TestAcceptWrittenNotCommitted(t *testing.T) {
 // TestAcceptReadOnlyManifest: a 0444 manifest is refused at the preview,
 // saying it is read-only.
 func TestAcceptReadOnlyManifest(t *testing.T) {
+	t.Parallel()
 	f := annotatedShop(t)
 	if err := os.Chmod(filepath.Join(f.repo, "apps/shop.yaml"), 0o444); err != nil {
 		t.Fatal(err)
