@@ -110,9 +110,9 @@ func (x *excluder) excludedPath(rel string, isDir bool) bool {
 	return false
 }
 
-// tree is where manifests are read from: the work tree on disk, or a
-// commit's tree (--rev).
-type tree interface {
+// repoFiles are the repo's files as one scan reads them: the work tree on
+// disk (diskFiles), or the files of the --rev commit (revFiles).
+type repoFiles interface {
 	// walk lists the files and directories under the root.
 	walk(ctx context.Context, x *excluder) (listing, error)
 	// read returns a file's content; a file larger than MaxFileSize is not
@@ -133,34 +133,34 @@ func (e *tooBigError) Error() string {
 		humanSize(e.size), humanSize(MaxFileSize), ConfigFile)
 }
 
-// diskTree is the work tree.
-type diskTree struct {
+// diskFiles is the work tree.
+type diskFiles struct {
 	root string // absolute, symlinks resolved
 }
 
-func (t diskTree) abs(rel string) string { return filepath.Join(t.root, filepath.FromSlash(rel)) }
+func (w diskFiles) abs(rel string) string { return filepath.Join(w.root, filepath.FromSlash(rel)) }
 
-func (t diskTree) stat(rel string) (bool, bool) {
-	fi, err := os.Stat(t.abs(rel))
+func (w diskFiles) stat(rel string) (bool, bool) {
+	fi, err := os.Stat(w.abs(rel))
 	if err != nil {
 		return false, false
 	}
 	return true, fi.IsDir()
 }
 
-func (t diskTree) escapes(rel string) (string, bool) {
-	real, err := render.EvalExisting(t.abs(rel))
-	if err != nil || render.Inside(t.root, real) {
+func (w diskFiles) escapes(rel string) (string, bool) {
+	real, err := render.EvalExisting(w.abs(rel))
+	if err != nil || render.Inside(w.root, real) {
 		return "", false
 	}
 	return real, true
 }
 
-func (t diskTree) read(e entry) ([]byte, error) {
+func (w diskFiles) read(e entry) ([]byte, error) {
 	if e.size > MaxFileSize {
 		return nil, &tooBigError{e.size}
 	}
-	f, err := os.Open(t.abs(e.rel))
+	f, err := os.Open(w.abs(e.rel))
 	if err != nil {
 		return nil, err
 	}
@@ -182,18 +182,18 @@ func (t diskTree) read(e entry) ([]byte, error) {
 	return data, nil
 }
 
-func (t diskTree) walk(ctx context.Context, x *excluder) (listing, error) {
-	return t.walkFrom(ctx, x, ".")
+func (w diskFiles) walk(ctx context.Context, x *excluder) (listing, error) {
+	return w.walkFrom(ctx, x, ".")
 }
 
 // walkFrom walks the directory start (relative to the root) and below.
-func (t diskTree) walkFrom(ctx context.Context, x *excluder, start string) (listing, error) {
+func (w diskFiles) walkFrom(ctx context.Context, x *excluder, start string) (listing, error) {
 	var l listing
-	err := filepath.WalkDir(t.abs(start), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(w.abs(start), func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		rel, _ := filepath.Rel(t.root, p)
+		rel, _ := filepath.Rel(w.root, p)
 		rel = filepath.ToSlash(rel)
 		if err != nil {
 			if rel == start {
@@ -212,7 +212,7 @@ func (t diskTree) walkFrom(ctx context.Context, x *excluder, start string) (list
 			}
 			l.dirs = append(l.dirs, rel)
 		case d.Type()&fs.ModeSymlink != 0:
-			t.symlink(&l, x, rel, p)
+			w.symlink(&l, x, rel, p)
 		case d.Type().IsRegular():
 			if x.excluded(rel, false) {
 				return nil
@@ -233,7 +233,7 @@ func (t diskTree) walkFrom(ctx context.Context, x *excluder, start string) (list
 		return nil
 	})
 	if err != nil {
-		return l, fmt.Errorf("reading repo %s: %w", t.root, err)
+		return l, fmt.Errorf("reading repo %s: %w", w.root, err)
 	}
 	return l, nil
 }
@@ -242,7 +242,7 @@ func (t diskTree) walkFrom(ctx context.Context, x *excluder, start string) (list
 // read (its target is read at its own path, so reading both would define
 // every object twice); one that leaves the repo or dangles is reported when
 // it looks like a manifest or a directory of them.
-func (t diskTree) symlink(l *listing, x *excluder, rel, p string) {
+func (w diskFiles) symlink(l *listing, x *excluder, rel, p string) {
 	if x.excluded(rel, false) || x.excluded(rel, true) {
 		return
 	}
@@ -259,7 +259,7 @@ func (t diskTree) symlink(l *listing, x *excluder, rel, p string) {
 	if !manifestExt(rel) && !isDir {
 		return
 	}
-	if render.Inside(t.root, target) {
+	if render.Inside(w.root, target) {
 		return
 	}
 	what := "symlink"
@@ -277,25 +277,26 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// gitTree is a commit's tree (--rev), read through model/git without a
+// revFiles are the files of the --rev commit, read through model/git without a
 // checkout.
-type gitTree struct {
+type revFiles struct {
 	rev *git.Rev
 }
 
-func (t gitTree) stat(rel string) (bool, bool) { return t.rev.Stat(rel) }
+func (c revFiles) stat(rel string) (bool, bool) { return c.rev.Stat(rel) }
 
-func (t gitTree) escapes(rel string) (string, bool) { return t.rev.Escapes(rel) }
+func (c revFiles) escapes(rel string) (string, bool) { return c.rev.Escapes(rel) }
 
-func (t gitTree) read(e entry) ([]byte, error) { return t.rev.Read(e.blob) }
+func (c revFiles) read(e entry) ([]byte, error) { return c.rev.Read(e.blob) }
 
-func (t gitTree) walk(ctx context.Context, x *excluder) (listing, error) {
+func (c revFiles) walk(ctx context.Context, x *excluder) (listing, error) {
 	var l listing
-	err := t.walkTree(ctx, x, &l, t.rev.Root(), ".")
+	err := c.walkDir(ctx, x, &l, c.rev.Root(), ".")
 	return l, err
 }
 
-func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries []git.Entry, dir string) error {
+// walkDir lists one directory of the commit (entries) and below.
+func (c revFiles) walkDir(ctx context.Context, x *excluder, l *listing, entries []git.Entry, dir string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -307,12 +308,12 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries 
 			if x.excluded(rel, true) {
 				continue
 			}
-			sub, err := t.rev.Dir(e.Hash)
+			sub, err := c.rev.Dir(e.Hash)
 			if err != nil {
 				l.fail(rel, "cannot read directory from git: %v", err)
 				continue
 			}
-			if err := t.walkTree(ctx, x, l, sub, rel); err != nil {
+			if err := c.walkDir(ctx, x, l, sub, rel); err != nil {
 				return err
 			}
 		case git.KindFile:
@@ -323,7 +324,7 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries 
 			if !manifestExt(rel) || x.excluded(rel, false) {
 				continue
 			}
-			target, outside, err := t.rev.Link(dir, e.Hash)
+			target, outside, err := c.rev.Link(dir, e.Hash)
 			if err != nil {
 				l.fail(rel, "cannot read symlink from git: %v", err)
 				continue
@@ -337,9 +338,9 @@ func (t gitTree) walkTree(ctx context.Context, x *excluder, l *listing, entries 
 }
 
 // renderFiles is what rendering reads of one walk (render.Files): the
-// listing, read through the tree it came from.
+// listing, read from the files it came from.
 type renderFiles struct {
-	t     tree
+	rf    repoFiles
 	root  string
 	l     *listing
 	files []string
@@ -348,8 +349,8 @@ type renderFiles struct {
 	byRel map[string]entry
 }
 
-func newRenderFiles(t tree, root string, l *listing) *renderFiles {
-	f := &renderFiles{t: t, root: root, l: l, files: make([]string, len(l.files))}
+func newRenderFiles(rf repoFiles, root string, l *listing) *renderFiles {
+	f := &renderFiles{rf: rf, root: root, l: l, files: make([]string, len(l.files))}
 	for i, e := range l.files {
 		f.files[i] = e.rel
 	}
@@ -358,17 +359,17 @@ func newRenderFiles(t tree, root string, l *listing) *renderFiles {
 
 func (f *renderFiles) RootDir() string { return f.root }
 
-// OnDisk: a tree that is not a commit's is read from the disk.
+// OnDisk: the work tree is read from the disk, a commit's files are not.
 func (f *renderFiles) OnDisk() bool {
-	_, commit := f.t.(gitTree)
+	_, commit := f.rf.(revFiles)
 	return !commit
 }
 
 func (f *renderFiles) List() []string { return f.files }
 
-func (f *renderFiles) Stat(rel string) (bool, bool) { return f.t.stat(rel) }
+func (f *renderFiles) Stat(rel string) (bool, bool) { return f.rf.stat(rel) }
 
-func (f *renderFiles) Escapes(rel string) (string, bool) { return f.t.escapes(rel) }
+func (f *renderFiles) Escapes(rel string) (string, bool) { return f.rf.escapes(rel) }
 
 func (f *renderFiles) Read(rel string) ([]byte, error) {
 	if f.byRel == nil {
@@ -381,6 +382,6 @@ func (f *renderFiles) Read(rel string) ([]byte, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	data, err := f.t.read(e)
+	data, err := f.rf.read(e)
 	return data, unwrapPathError(err)
 }

@@ -86,7 +86,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		}
 		return nil
 	}
-	u := &update{r: r, t: diskTree{root: r.root}, roots: map[render.Root]bool{}}
+	u := &update{r: r, disk: diskFiles{root: r.root}, roots: map[render.Root]bool{}}
 	paths := make([]string, 0, len(ch.paths))
 	for p := range ch.paths {
 		if p != ConfigFile && p != "." && !st.x.excludedPath(p, false) {
@@ -110,7 +110,7 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		if st.facts != nil {
 			oldHead = st.facts.Head.Hash
 		}
-		if err := r.refreshGit(u.t, oldHead); err != nil {
+		if err := r.refreshGit(u.disk, oldHead); err != nil {
 			rs := st.repo
 			rs.Err = err.Error()
 			r.setRepo(sink, rs)
@@ -147,8 +147,8 @@ func (r *Repo) rootLost(sink model.RepoSink, err error) error {
 
 // update is the work of one apply on the work tree.
 type update struct {
-	r *Repo
-	t diskTree
+	r    *Repo
+	disk diskFiles
 	// roots to re-render, files whose FileInfo may have changed, files
 	// newly tracked (their last commit is looked up).
 	roots   map[render.Root]bool
@@ -161,7 +161,7 @@ type update struct {
 // path handles one changed path.
 func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
 	r, st := u.r, u.r.st
-	fi, err := os.Lstat(u.t.abs(rel))
+	fi, err := os.Lstat(u.disk.abs(rel))
 	switch {
 	case err != nil:
 		u.gone(sink, rel)
@@ -172,7 +172,7 @@ func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
 		u.dir(ctx, sink, rel)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		var l listing
-		u.t.symlink(&l, st.x, rel, u.t.abs(rel))
+		u.disk.symlink(&l, st.x, rel, u.disk.abs(rel))
 		r.emitSource(sink, rel, manifest.Result{Errs: l.errs[rel]})
 	case fi.Mode().IsRegular():
 		u.file(sink, entry{rel: rel, size: fi.Size()})
@@ -202,7 +202,7 @@ func (u *update) file(sink model.RepoSink, e entry) {
 	} else if !manifestExt(e.rel) {
 		return
 	}
-	res := r.run(u.t, st.layout, job{e: e, parse: len(owners) == 0})
+	res := r.run(u.disk, st.layout, job{e: e, parse: len(owners) == 0})
 	fs := st.files[e.rel]
 	if fs == nil {
 		fs = &fileState{}
@@ -229,7 +229,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 	if st.dirs[rel] {
 		return // an event on a directory already known (chmod, …)
 	}
-	lst, err := u.t.walkFrom(ctx, st.x, rel)
+	lst, err := u.disk.walkFrom(ctx, st.x, rel)
 	if err != nil {
 		// It could hold manifests: an error source says so (and blocks
 		// missing-git verdicts) until it can be read. One already gone
@@ -312,13 +312,13 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 // walked when the old HEAD is among their ancestors (a commit, a pull),
 // else the whole history (a checkout of another branch, a reset).
 // Callers hold mu.
-func (r *Repo) refreshGit(t tree, oldHead git.Hash) error {
+func (r *Repo) refreshGit(rf repoFiles, oldHead git.Hash) error {
 	st := r.st
 	gitignores := make([]string, 0, len(st.gitignores))
 	for g := range st.gitignores {
 		gitignores = append(gitignores, g)
 	}
-	facts, err := r.facts(t, &listing{gitignores: gitignores}, st.facts)
+	facts, err := r.facts(rf, &listing{gitignores: gitignores}, st.facts)
 	if err != nil {
 		return err
 	}

@@ -37,8 +37,7 @@ type Repo struct {
 	root string
 	// git is nil when the root is not inside a git work tree.
 	git *git.Repo
-	// rev is the resolved --rev commit (nil: the work tree) and revTree
-	// its tree at the repo root.
+	// rev is the resolved --rev commit (nil: the work tree).
 	rev *git.Rev
 
 	// watching, when set (by tests), is called once Watch has set up its
@@ -158,11 +157,11 @@ func (r *Repo) loadConfig() {
 	}
 }
 
-func (r *Repo) tree() (tree, error) {
+func (r *Repo) files() (repoFiles, error) {
 	if r.rev == nil {
-		return diskTree{root: r.root}, nil
+		return diskFiles{root: r.root}, nil
 	}
-	return gitTree{rev: r.rev}, nil
+	return revFiles{rev: r.rev}, nil
 }
 
 // baseState is the repo state without the git facts.
@@ -206,16 +205,16 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	r.loadConfig()
 	sink.SetIgnoreRules(r.cfg.Ignore)
 
-	t, err := r.tree()
+	rf, err := r.files()
 	if err != nil {
 		return r.fatal(sink, rs, err)
 	}
 	x := newExcluder(r.cfg.Exclude)
-	lst, err := t.walk(ctx, x)
+	lst, err := rf.walk(ctx, x)
 	if err != nil {
 		return r.fatal(sink, rs, err)
 	}
-	lay, layErrs := render.NewLayout(r.renderInput(t, &lst))
+	lay, layErrs := render.NewLayout(r.renderInput(rf, &lst))
 	old := r.st
 	st := &state{x: x, layout: lay, dirs: make(map[string]bool, len(lst.dirs)), files: map[string]*fileState{},
 		plain: map[string]bool{}, sources: map[string]bool{}, gitignores: map[string]bool{},
@@ -256,7 +255,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 	var walkErr error
 	walked := make(chan struct{})
 	if r.git != nil {
-		if st.facts, err = r.facts(t, &lst, nil); err != nil {
+		if st.facts, err = r.facts(rf, &lst, nil); err != nil {
 			// The files can still be read; git facts are left out.
 			rs.Err = "git: " + err.Error()
 		}
@@ -289,7 +288,7 @@ func (r *Repo) scan(ctx context.Context, sink model.RepoSink) error {
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					results <- r.run(t, lay, j)
+					results <- r.run(rf, lay, j)
 				}
 			}()
 		}
@@ -384,12 +383,12 @@ type result struct {
 	known bool
 }
 
-func (r *Repo) run(t tree, lay *render.Layout, j job) result {
+func (r *Repo) run(rf repoFiles, lay *render.Layout, j job) result {
 	if j.root != (render.Root{}) {
 		return result{root: j.root, p: r.render(lay, j.root)}
 	}
 	res := result{rel: j.e.rel, parse: j.parse}
-	data, err := t.read(j.e)
+	data, err := rf.read(j.e)
 	if !j.e.blob.IsZero() {
 		res.hash, res.known = j.e.blob, true
 	}
@@ -414,9 +413,9 @@ func (r *Repo) run(t tree, lay *render.Layout, j job) result {
 }
 
 // renderInput is what rendering reads of one walk of t.
-func (r *Repo) renderInput(t tree, lst *listing) render.Input {
+func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 	return render.Input{
-		Files:       newRenderFiles(t, r.root, lst),
+		Files:       newRenderFiles(rf, r.root, lst),
 		Config:      render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
 		Keep:        manifest.KindMayHoldIngress,
 		SyntaxError: manifest.YAMLErrorLine,
@@ -436,7 +435,7 @@ func (r *Repo) render(lay *render.Layout, root render.Root) manifest.Result {
 
 // facts reads HEAD, its tree, the index and the ignore rules (see
 // git.Repo.Facts); with --rev, HEAD only.
-func (r *Repo) facts(t tree, lst *listing, prev *git.Facts) (*git.Facts, error) {
+func (r *Repo) facts(rf repoFiles, lst *listing, prev *git.Facts) (*git.Facts, error) {
 	if r.rev != nil {
 		head, err := r.git.Head()
 		if err != nil {
@@ -444,7 +443,7 @@ func (r *Repo) facts(t tree, lst *listing, prev *git.Facts) (*git.Facts, error) 
 		}
 		return &git.Facts{Head: head}, nil // every file of a commit is clean
 	}
-	read := func(rel string) ([]byte, error) { return t.read(entry{rel: rel, size: -1}) }
+	read := func(rel string) ([]byte, error) { return rf.read(entry{rel: rel, size: -1}) }
 	return r.git.Facts(read, lst.gitignores, prev)
 }
 
