@@ -3,7 +3,9 @@ package repo
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -259,4 +261,20 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("only {namespace} and {name} can be used")
 	}
 	return nil
+}
+
+// loadConfig reads the config from the work tree (also with --rev: it says
+// how to read the repo, and is what a person edits). Callers hold mu or
+// own r.
+func (r *Repo) loadConfig() {
+	data, err := os.ReadFile(filepath.Join(r.root, ConfigFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		r.cfg, r.cfgErrs = parseConfig(nil)
+	case err != nil:
+		r.cfg, _ = parseConfig(nil)
+		r.cfgErrs = []model.RepoError{{File: ConfigFile, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+	default:
+		r.cfg, r.cfgErrs = parseConfig(data)
+	}
 }

@@ -394,31 +394,3 @@ func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
 	}
 	return nil
 }
-
-// emitInfoFor reports the FileInfo of some files (plain files that are
-// sources, and kustomization files of roots).
-func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
-	if r.st.facts == nil {
-		return
-	}
-	st := r.st
-	// A batch names a root's kustomization file once per changed file
-	// under it; its info (a walk over every file) is computed once.
-	seen := make(map[string]bool, len(files))
-	for _, f := range files {
-		if seen[f] {
-			continue
-		}
-		seen[f] = true
-		switch {
-		case st.plain[f] && st.sources[f]:
-			r.sendInfo(sink, f, r.fileInfo(f))
-		default:
-			for _, root := range st.layout.DefinedBy(f) {
-				if st.sources[root.Source()] {
-					r.sendInfo(sink, f, r.rootInfo(root))
-				}
-			}
-		}
-	}
-}
