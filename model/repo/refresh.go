@@ -70,15 +70,8 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 			return r.scan(ctx, sink) // back: read it all again
 		}
 	}
-	st := r.st
-	if ch.paths[ConfigFile] {
-		old := r.cfg
-		r.loadConfig()
-		if !old.equalLayout(r.cfg) {
-			return r.scan(ctx, sink) // other roots or excludes: read it all again
-		}
-		sink.SetIgnoreRules(r.cfg.Ignore)
-		r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
+	if ch.paths[ConfigFile] && !r.applyConfig(sink) {
+		return r.scan(ctx, sink) // other roots or excludes: read it all again
 	}
 	if r.rev != nil {
 		if ch.git {
@@ -87,39 +80,86 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		return nil
 	}
 	u := &update{r: r, disk: diskFiles{root: r.root}, roots: map[render.Root]bool{}}
-	paths := make([]string, 0, len(ch.paths))
-	for p := range ch.paths {
-		if p != ConfigFile && p != "." && !st.x.excludedPath(p, false) {
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range r.changedPaths(ch) {
 		u.path(ctx, sink, p)
 		if u.rescan {
 			return r.scan(ctx, sink)
 		}
 	}
+	r.rerender(sink, u.roots)
+	gitChanged := ch.git || u.ignoreChanged
+	if err := r.applyGit(u, gitChanged); err != nil {
+		rs := r.st.repo
+		rs.Err = err.Error()
+		r.setRepo(sink, rs)
+		return nil
+	}
+	r.finishApply(sink, u, gitChanged)
+	return nil
+}
+
+// applyConfig reloads the config file and reports its ignore rules and
+// errors again; false means it changed the layout (other roots or
+// excludes), and nothing is reported: the repo is read again.
+func (r *Repo) applyConfig(sink model.RepoSink) bool {
+	old := r.cfg
+	r.loadConfig()
+	if !old.equalLayout(r.cfg) {
+		return false
+	}
+	sink.SetIgnoreRules(r.cfg.Ignore)
+	r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
+	return true
+}
+
+// changedPaths are the batch's paths that update.path handles, sorted:
+// neither the config file (applyConfig) nor the root, nothing excluded.
+func (r *Repo) changedPaths(ch changeSet) []string {
+	paths := make([]string, 0, len(ch.paths))
+	for p := range ch.paths {
+		if p != ConfigFile && p != "." && !r.st.x.excludedPath(p, false) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// rerender renders again, in the layout's order, the roots that read a
+// changed file.
+func (r *Repo) rerender(sink model.RepoSink, roots map[render.Root]bool) {
+	st := r.st
 	for _, root := range st.layout.Roots() {
-		if u.roots[root] {
+		if roots[root] {
 			r.emitSource(sink, root.Source(), r.render(st.layout, root))
 		}
 	}
-	if r.git != nil && (ch.git || u.ignoreChanged) {
+}
+
+// applyGit brings the git facts up to date: all of them after a git event
+// or a changed .gitignore (refreshGit), else the last commits of the files
+// newly tracked.
+func (r *Repo) applyGit(u *update, gitChanged bool) error {
+	st := r.st
+	if r.git != nil && gitChanged {
 		var oldHead git.Hash
 		if st.facts != nil {
 			oldHead = st.facts.Head.Hash
 		}
-		if err := r.refreshGit(u.disk, oldHead); err != nil {
-			rs := st.repo
-			rs.Err = err.Error()
-			r.setRepo(sink, rs)
-			return nil
-		}
-	} else if st.facts != nil && len(u.added) > 0 {
+		return r.refreshGit(u.disk, oldHead)
+	}
+	if st.facts != nil && len(u.added) > 0 {
 		r.lookupCommits(u.added)
 	}
-	if ch.git || u.ignoreChanged {
+	return nil
+}
+
+// finishApply reports the FileInfo that may have changed (every file's
+// after a git change, else the touched files') and the repo state when it
+// changed.
+func (r *Repo) finishApply(sink model.RepoSink, u *update, gitChanged bool) {
+	st := r.st
+	if gitChanged {
 		r.emitInfo(sink)
 	} else {
 		r.emitInfoFor(sink, u.touched)
@@ -128,7 +168,6 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	if rs != st.repo {
 		r.setRepo(sink, rs)
 	}
-	return nil
 }
 
 // rootLost reports that the root directory is gone. Callers hold mu.
