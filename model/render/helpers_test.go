@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,6 +86,3 @@ func (m memFiles) Escapes(rel string) (string, bool) {
 	}
 	return "", false
 }
-
-// syntaxError stands in for the repo's YAML error report.
-func syntaxError(_ []byte, err error) (int, string) { return 1, fmt.Sprint(err) }

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // kustomizationNames are the file names kustomize looks for, in its order.
@@ -54,13 +55,13 @@ var (
 	genFields  = []string{"configMapGenerator", "secretGenerator"}      // files, envs, env
 )
 
-// parseKustomization reads the references of one kustomization file;
-// syntax reports a YAML error (Input.SyntaxError).
-func parseKustomization(file string, data []byte, syntax func([]byte, error) (int, string)) *kustomization {
+// parseKustomization reads the references of one kustomization file; a
+// YAML error is at its line, as the repo reports one in a manifest.
+func parseKustomization(file string, data []byte) *kustomization {
 	k := &kustomization{dir: path.Dir(file), file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := syntax(data, err)
+		line, msg := manifest.YAMLErrorLine(data, err)
 		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
 		return k
 	}
@@ -262,7 +263,7 @@ func buildLayout(in Input) (*layout, []model.RepoError) {
 			l.kusts[dir] = &kustomization{dir: dir, file: rel, err: &model.RepoError{File: rel, Message: fmt.Sprintf("cannot read: %v", err)}}
 			continue
 		}
-		l.kusts[dir] = parseKustomization(rel, data, in.SyntaxError)
+		l.kusts[dir] = parseKustomization(rel, data)
 	}
 	referenced := map[string]bool{}
 	for _, k := range l.kusts {

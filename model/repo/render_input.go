@@ -10,10 +10,9 @@ import (
 // renderInput is what rendering reads of one walk of rf.
 func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 	return render.Input{
-		Files:       newRenderFiles(rf, r.root, lst),
-		Config:      render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
-		Keep:        manifest.KindMayHoldIngress,
-		SyntaxError: manifest.YAMLErrorLine,
+		Files:  newRenderFiles(rf, r.root, lst),
+		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
+		Keep:   manifest.KindMayHoldIngress,
 	}
 }
 
