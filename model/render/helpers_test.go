@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 )
 
 // write creates a file (and its directories) under dir.
@@ -80,7 +82,7 @@ func (m memFiles) Read(rel string) ([]byte, error) {
 
 func (m memFiles) Escapes(rel string) (string, bool) {
 	for link, target := range m.links {
-		if Under(rel, link) {
+		if pathx.Under(rel, link) {
 			return target, true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
@@ -125,7 +126,7 @@ func parseKustomization(file string, data []byte) *kustomization {
 
 // outside reports whether the path leaves the repo by name (through
 // symlinks: Files.Escapes).
-func (r kref) outside() bool { return Outside(r.rel) }
+func (r kref) outside() bool { return pathx.Outside(r.rel) }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
@@ -224,7 +225,7 @@ func (l *layout) RootsOf(rel string) []Root {
 // reads reports whether the render of the root dir may read rel.
 func (l *layout) reads(root, rel string) bool {
 	c := l.closures[root]
-	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return Under(rel, d) })
+	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return pathx.Under(rel, d) })
 }
 
 // inClosure reports whether any root's render may read rel.
@@ -436,7 +437,7 @@ func (l *layout) closure(t Files, root string) *closure {
 					continue
 				}
 				visit(r.rel)
-			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return Under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
+			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return pathx.Under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
 				c.files = append(c.files, r.rel)
 			}
 		}

@@ -12,10 +12,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
-	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -121,7 +121,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 		case "roots":
 			for _, s := range stringList(v, "roots", fail) {
 				dir := path.Clean(s.Value)
-				if render.Outside(dir) {
+				if pathx.Outside(dir) {
 					fail(s.Line, "roots: %q is not a directory inside the repo", s.Value)
 					continue
 				}
@@ -250,7 +250,7 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("must contain {name}")
 	}
 	c := path.Clean(p)
-	if render.Outside(c) {
+	if pathx.Outside(c) {
 		return fmt.Errorf("must be relative to the repo root and stay inside it")
 	}
 	if !manifestExt(c) {

@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
-	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // MaxFileSize is the largest manifest file read. Real Ingress manifests are
@@ -149,8 +149,8 @@ func (w diskFiles) stat(rel string) (bool, bool) {
 }
 
 func (w diskFiles) escapes(rel string) (string, bool) {
-	real, err := render.EvalExisting(w.abs(rel))
-	if err != nil || render.Inside(w.root, real) {
+	real, err := pathx.EvalExisting(w.abs(rel))
+	if err != nil || pathx.Inside(w.root, real) {
 		return "", false
 	}
 	return real, true
@@ -259,7 +259,7 @@ func (w diskFiles) symlink(l *listing, x *excluder, rel, p string) {
 	if !manifestExt(rel) && !isDir {
 		return
 	}
-	if render.Inside(w.root, target) {
+	if pathx.Inside(w.root, target) {
 		return
 	}
 	what := "symlink"

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -300,7 +301,7 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 	r, st := u.r, u.r.st
 	if st.dirs[rel] {
 		for d := range st.dirs {
-			if render.Under(d, rel) {
+			if pathx.Under(d, rel) {
 				if st.layout.Replans(d, true) {
 					u.rescan = true
 					return
@@ -310,12 +311,12 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 		}
 		var inside []string
 		for f := range st.files {
-			if render.Under(f, rel) {
+			if pathx.Under(f, rel) {
 				inside = append(inside, f)
 			}
 		}
 		for s := range st.sources {
-			if render.Under(s, rel) && !slices.Contains(inside, s) {
+			if pathx.Under(s, rel) && !slices.Contains(inside, s) {
 				inside = append(inside, s)
 			}
 		}
