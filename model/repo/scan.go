@@ -100,7 +100,7 @@ func (r *Repo) walkAndPlan(ctx context.Context, s *scanRun) error {
 
 // newState makes the state of what the walk found the current one, sorts
 // the files into plain manifests and files roots render from (see
-// state.classify), and reports the config file's and the walk's errors.
+// state.track), and reports the config file's and the walk's errors.
 // The FileInfo reported before is kept: only changes are reported again.
 func (r *Repo) newState(sink model.RepoSink, s *scanRun) {
 	st := &state{x: s.x, layout: s.lay, dirs: make(map[string]bool, len(s.lst.dirs)), files: map[string]*fileState{},
@@ -115,7 +115,7 @@ func (r *Repo) newState(sink model.RepoSink, s *scanRun) {
 	for _, g := range s.lst.gitignores {
 		st.gitignores[g] = true
 	}
-	s.plain, s.rendered = st.classify(s.lst.files)
+	s.plain, s.rendered = st.track(s.lst.files)
 	st.layErrs = s.layErrs
 	r.st = st
 	r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
@@ -124,11 +124,11 @@ func (r *Repo) newState(sink model.RepoSink, s *scanRun) {
 	}
 }
 
-// classify tracks the files whose git status matters and returns the plain
+// track records the files whose git status matters and returns the plain
 // manifest files and the files a root renders from. The config file is
 // neither; a file a kind owns is never a plain manifest, and is skipped
 // when no root renders from it.
-func (st *state) classify(files []entry) (plain, rendered []entry) {
+func (st *state) track(files []entry) (plain, rendered []entry) {
 	for _, e := range files {
 		switch {
 		case e.rel == ConfigFile:
