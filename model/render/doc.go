@@ -21,8 +21,9 @@
 // A new source kind is one file holding a Kind and its Plan, plus its line
 // in the kinds list in render.go (kustomize's is big enough for two files:
 // kustomize.go, and its discovery in kustomize_layout.go).
-// Every path a render opens stays in the repo: by name (Outside), through
-// symlinks (Files.Escapes), and in the file system krusty reads (repoFS).
+// Every path a render opens stays in the repo: by name (pathx.Outside),
+// through symlinks (Files.Escapes), and in the file system krusty reads
+// (repoFS).
 //
 // The rules are tested here over in-memory listings (kustomize_test.go)
 // and on disk (rootfs_test.go), and through Repo.Scan and the watch in

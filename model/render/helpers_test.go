@@ -1,13 +1,14 @@
 package render
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 )
 
 // write creates a file (and its directories) under dir.
@@ -81,12 +82,9 @@ func (m memFiles) Read(rel string) ([]byte, error) {
 
 func (m memFiles) Escapes(rel string) (string, bool) {
 	for link, target := range m.links {
-		if Under(rel, link) {
+		if pathx.Under(rel, link) {
 			return target, true
 		}
 	}
 	return "", false
 }
-
-// syntaxError stands in for the repo's YAML error report.
-func syntaxError(_ []byte, err error) (int, string) { return 1, fmt.Sprint(err) }

@@ -10,7 +10,9 @@ import (
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // kustomizationNames are the file names kustomize looks for, in its order.
@@ -54,13 +56,13 @@ var (
 	genFields  = []string{"configMapGenerator", "secretGenerator"}      // files, envs, env
 )
 
-// parseKustomization reads the references of one kustomization file;
-// syntax reports a YAML error (Input.SyntaxError).
-func parseKustomization(file string, data []byte, syntax func([]byte, error) (int, string)) *kustomization {
+// parseKustomization reads the references of one kustomization file; a
+// YAML error is at its line, as the repo reports one in a manifest.
+func parseKustomization(file string, data []byte) *kustomization {
 	k := &kustomization{dir: path.Dir(file), file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := syntax(data, err)
+		line, msg := manifest.YAMLErrorLine(data, err)
 		k.err = &model.RepoError{File: file, Line: line, Message: "YAML: " + msg}
 		return k
 	}
@@ -124,7 +126,7 @@ func parseKustomization(file string, data []byte, syntax func([]byte, error) (in
 
 // outside reports whether the path leaves the repo by name (through
 // symlinks: Files.Escapes).
-func (r kref) outside() bool { return Outside(r.rel) }
+func (r kref) outside() bool { return pathx.Outside(r.rel) }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
@@ -223,7 +225,7 @@ func (l *layout) RootsOf(rel string) []Root {
 // reads reports whether the render of the root dir may read rel.
 func (l *layout) reads(root, rel string) bool {
 	c := l.closures[root]
-	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return Under(rel, d) })
+	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return pathx.Under(rel, d) })
 }
 
 // inClosure reports whether any root's render may read rel.
@@ -262,7 +264,7 @@ func buildLayout(in Input) (*layout, []model.RepoError) {
 			l.kusts[dir] = &kustomization{dir: dir, file: rel, err: &model.RepoError{File: rel, Message: fmt.Sprintf("cannot read: %v", err)}}
 			continue
 		}
-		l.kusts[dir] = parseKustomization(rel, data, in.SyntaxError)
+		l.kusts[dir] = parseKustomization(rel, data)
 	}
 	referenced := map[string]bool{}
 	for _, k := range l.kusts {
@@ -435,7 +437,7 @@ func (l *layout) closure(t Files, root string) *closure {
 					continue
 				}
 				visit(r.rel)
-			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return Under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
+			} else if !slices.ContainsFunc(c.dirs, func(d string) bool { return pathx.Under(r.rel, d) }) && !slices.Contains(c.files, r.rel) {
 				c.files = append(c.files, r.rel)
 			}
 		}

@@ -39,7 +39,7 @@ func sources(roots []Root) []string {
 // root directory does not exist on disk.
 func TestKustomizeLayoutOfACommit(t *testing.T) {
 	files := commitRepo()
-	lay, errs := NewLayout(Input{Files: files, Config: Config{File: "cfg.yaml"}, SyntaxError: syntaxError,
+	lay, errs := NewLayout(Input{Files: files, Config: Config{File: "cfg.yaml"},
 		Keep: func(kind string) bool { return kind == "Ingress" }})
 	if len(errs) != 0 {
 		t.Errorf("config errors: %v", errs)
@@ -99,7 +99,7 @@ func TestKustomizeLayoutOfACommit(t *testing.T) {
 
 // Without Keep, every object a root renders is returned, in output order.
 func TestKustomizeRenderKeepsAllKinds(t *testing.T) {
-	lay, _ := NewLayout(Input{Files: commitRepo(), SyntaxError: syntaxError})
+	lay, _ := NewLayout(Input{Files: commitRepo()})
 	must(t, lay.Prepare())
 	res := lay.Render(Root{Kind: "kustomize", Name: "overlays/prod", File: "overlays/prod/kustomization.yaml"})
 	var docs []int
@@ -114,7 +114,7 @@ func TestKustomizeRenderKeepsAllKinds(t *testing.T) {
 // Roots the config lists replace detection; ones that are no kustomization
 // are errors at their line in the config file.
 func TestKustomizeConfiguredRoots(t *testing.T) {
-	lay, errs := NewLayout(Input{Files: commitRepo(), SyntaxError: syntaxError, Config: Config{File: "cfg.yaml",
+	lay, errs := NewLayout(Input{Files: commitRepo(), Config: Config{File: "cfg.yaml",
 		Roots: []string{"base", "plain", "nowhere"}, RootLines: map[string]int{"base": 2, "plain": 3, "nowhere": 4}}})
 	if diff := cmp.Diff([]string{"kustomize:base"}, sources(lay.Roots())); diff != "" {
 		t.Errorf("roots (-want +got):\n%s", diff)
@@ -133,7 +133,7 @@ func TestKustomizeConfiguredRoots(t *testing.T) {
 // anywhere, or one (or a directory holding one) gone, plans again; other
 // files only render again the roots that read them.
 func TestKustomizeReplans(t *testing.T) {
-	lay, _ := NewLayout(Input{Files: commitRepo(), SyntaxError: syntaxError})
+	lay, _ := NewLayout(Input{Files: commitRepo()})
 	for _, c := range []struct {
 		rel  string
 		gone bool

@@ -44,11 +44,9 @@ type Input struct {
 	Config Config
 	// Keep reports whether rendered objects of a kind ("Ingress") are
 	// returned; nil keeps all. Marshaling every object of a render costs
-	// for kinds nobody reads.
+	// for kinds nobody reads. Which kinds are read is the caller's (the
+	// repo side keeps manifest.KindMayHoldIngress): a kind renders all.
 	Keep func(kind string) bool
-	// SyntaxError turns a YAML parse error of data into a line and a
-	// message, as the repo reports them for its manifests.
-	SyntaxError func(data []byte, err error) (line int, msg string)
 }
 
 // Root is one render: a kind's unit of output, reported to the sink as one

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 )
 
 // repoFS is the file system krusty renders from, confined to the repo
@@ -54,7 +56,7 @@ func (f repoFS) clean(p string) (string, error) {
 		p = filepath.Join(f.root, p)
 	}
 	p = filepath.Clean(p)
-	if !Inside(f.root, p) {
+	if !pathx.Inside(f.root, p) {
 		return "", &outsideError{path: p}
 	}
 	return p, nil
@@ -67,8 +69,8 @@ func (f repoFS) resolve(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if real, err := EvalExisting(abs); err == nil {
-		if !Inside(f.root, real) {
+	if real, err := pathx.EvalExisting(abs); err == nil {
+		if !pathx.Inside(f.root, real) {
 			return "", &outsideError{path: abs, target: real}
 		}
 		abs = real

@@ -3,17 +3,19 @@ package repo
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
-	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -119,7 +121,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 		case "roots":
 			for _, s := range stringList(v, "roots", fail) {
 				dir := path.Clean(s.Value)
-				if render.Outside(dir) {
+				if pathx.Outside(dir) {
 					fail(s.Line, "roots: %q is not a directory inside the repo", s.Value)
 					continue
 				}
@@ -248,7 +250,7 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("must contain {name}")
 	}
 	c := path.Clean(p)
-	if render.Outside(c) {
+	if pathx.Outside(c) {
 		return fmt.Errorf("must be relative to the repo root and stay inside it")
 	}
 	if !manifestExt(c) {
@@ -259,4 +261,20 @@ func checkNewManifestPath(p string) error {
 		return fmt.Errorf("only {namespace} and {name} can be used")
 	}
 	return nil
+}
+
+// loadConfig reads the config from the work tree (also with --rev: it says
+// how to read the repo, and is what a person edits). Callers hold mu or
+// own r.
+func (r *Repo) loadConfig() {
+	data, err := os.ReadFile(filepath.Join(r.root, ConfigFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		r.cfg, r.cfgErrs = parseConfig(nil)
+	case err != nil:
+		r.cfg, _ = parseConfig(nil)
+		r.cfgErrs = []model.RepoError{{File: ConfigFile, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+	default:
+		r.cfg, r.cfgErrs = parseConfig(data)
+	}
 }

@@ -1,42 +1,37 @@
-// Package repo is the desired side of ingress-drift: it discovers the
-// Ingress manifests under a directory (--repo), has model/render render
-// kustomize roots, tells what git says about each file, and keeps all of it
-// current with fsnotify. It feeds a model.RepoSink (the Inventory).
+// Package repo is the repo side of ingress-drift: it finds the Ingress
+// manifests under --repo, reads them once, keeps them current and writes
+// them back, and feeds a model.RepoSink (the Inventory). Parsing a
+// manifest is model/manifest's, rendering kustomize roots model/render's,
+// and what git says and does model/git's (repo does not import go-git;
+// its tests do).
 //
-// Discovery. Every *.yaml, *.yml and *.json file under the root is read,
-// except .git directories, the config's exclude patterns and files that
-// belong to kustomize, up to MaxFileSize (a larger one is an error).
-// model/manifest parses each one (manifest.Parse: which documents and
-// kinds count, strict decoding, errors at their lines, origins within the
-// file as manifest.Document counts them).
+// By file:
+//   - repo.go: Open (the root, the git work tree, --rev) and the state kept
+//     between updates: paths, hashes and git facts, never parsed trees.
+//   - discovery.go: the walk: which files are read (extension, MaxFileSize,
+//     .git and the config's excludes, symlinks), from the work tree
+//     (diskFiles) or the --rev commit (revFiles).
+//   - scan.go: Scan, the full read: plain files parsed and roots rendered
+//     in parallel, beside the history walk for the last commits.
+//   - refresh.go: Refresh, a batch of changed paths applied incrementally.
+//   - watch.go: Watch: fsnotify, the debounce, a lost root polled.
+//   - report.go: what the sink is told: sources, FileInfo, the repo state.
+//   - render_input.go: the walk as render.Files, a root's render decoded.
+//   - config.go: .ingress-drift.yaml.
+//   - writeback.go, writeback_lock_*.go, writeback_owner_*.go:
+//     ReadManifest, WriteManifest and RemoveManifest, atomic writes under a
+//     hash precondition and a directory flock.
+//   - commit.go: CommitFile and CheckCommit check the path, then call
+//     model/git.
 //
-// Origins. File is relative to the root, slash-separated. Kustomize
-// output: File is the root's kustomization file, Kustomization the root
-// directory, Doc the index in the render output, Line 0.
+// A plain manifest file is a source named by its path, a rendered root
+// one named by render.Root.Source ("kustomize:overlays/prod"); the config
+// file, and a path the walk does not read (a symlink leaving the repo, an
+// unreadable directory), are sources for their errors.
 //
-// Sources (model.RepoSink.SetSource). A plain manifest file is a source
-// named by its path; a kustomize root is render.KustomizeSource(dir)
-// ("kustomize:overlays/prod"); the config file is a source for its own
-// errors, and so is a path with a walk problem (a symlink leaving the
-// repo). Sources with neither documents nor errors are not reported.
-//
-// Kustomize. Which directories are kustomize roots, what each reads and
-// how it renders is model/render's (see its doc): the scan gives it the
-// walk's listing (renderFiles, from the work tree or the --rev commit),
-// never reads the files it owns as plain manifests, renders every root
-// beside the plain files and decodes the rendered Ingresses as plain ones
-// (Repo.render); the watch renders again only the roots that read a
-// changed file, and scans again when a kustomization changes. Namespace:
-// the manifest's own, else the kustomization's (set by the render), else
-// --default-namespace.
-//
-// Git. What git says and does is model/git's; repo does not import
-// go-git (its tests do, to build repositories). Per file, the status from the file's blob hash, the
-// index entry and HEAD's tree — for the files of interest only, never
-// with Worktree.Status, which walks the whole tree; the last commit of
-// every file from one walk of the history (bounded by git.MaxLogCommits);
-// --rev read from that commit's tree without a checkout (gitTree adapts
-// git.Rev), where all files are clean and last commits relative to it.
-// Repo.CommitFile and Repo.CheckCommit check the path and open the work
-// tree, then call model/git.
+// The rules are in the tests: discovery_test.go and errors_test.go (what is
+// read, origins, errors), kustomize_test.go (roots through a scan),
+// git_test.go (status, last commits, --rev), watch_test.go and
+// unknown_test.go (the watch, Refresh, a lost root), config_test.go,
+// writeback_test.go and writeback_proc_test.go, commit_test.go.
 package repo

@@ -125,10 +125,10 @@ spec:
 	}
 }
 
-// failingTree is a tree whose files cannot be read.
-type failingTree struct{ diskTree }
+// failingFiles is a work tree whose files cannot be read.
+type failingFiles struct{ diskFiles }
 
-func (failingTree) read(entry) ([]byte, error) {
+func (failingFiles) read(entry) ([]byte, error) {
 	return nil, &os.PathError{Op: "open", Path: "x", Err: os.ErrPermission}
 }
 
@@ -137,7 +137,7 @@ func TestUnreadableFile(t *testing.T) {
 	write(t, dir, "a.yaml", ingressYAML("", "a", "a.example.com"))
 	r, err := Open(Options{Root: dir})
 	must(t, err)
-	res := r.run(failingTree{diskTree{root: r.root}}, nil, job{e: entry{rel: "a.yaml", size: 10}, parse: true})
+	res := r.run(failingFiles{diskFiles{root: r.root}}, nil, job{e: entry{rel: "a.yaml", size: 10}, parse: true})
 	if len(res.p.Errs) != 1 || res.p.Errs[0].Error() != "a.yaml: cannot read: permission denied" {
 		t.Errorf("errors = %v", errStrings(res.p.Errs))
 	}

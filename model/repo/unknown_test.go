@@ -149,7 +149,7 @@ func TestYAMLErrorBlocksThroughScan(t *testing.T) {
 // missing-git verdicts, instead of being skipped in silence. As root, the
 // test runs itself again as nobody.
 func TestWatchUnreadableNewDirectory(t *testing.T) {
-	if dir := os.Getenv("GITREPO_UNREADABLE_DIR"); dir != "" {
+	if dir := os.Getenv("REPO_UNREADABLE_DIR"); dir != "" {
 		unreadableNewDirectory(t, dir)
 		return
 	}
@@ -173,7 +173,7 @@ func TestWatchUnreadableNewDirectory(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-test.run=^TestWatchUnreadableNewDirectory$", "-test.count=1", "-test.v")
-	cmd.Env = []string{"HOME=" + work, "GITREPO_UNREADABLE_DIR=" + work}
+	cmd.Env = []string{"HOME=" + work, "REPO_UNREADABLE_DIR=" + work}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
-	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // Debounce timing: a batch is applied once no event arrived for Quiet, or
@@ -257,7 +257,7 @@ type watcher struct {
 // that comes back must be watched anew.
 func (wt *watcher) forgetRoot() {
 	for d := range wt.watched {
-		if render.Inside(wt.r.root, d) {
+		if pathx.Inside(wt.r.root, d) {
 			_ = wt.w.Remove(d)
 			delete(wt.watched, d)
 		}
@@ -339,12 +339,12 @@ func (wt *watcher) classify(ev fsnotify.Event, ch *changeSet) bool {
 		// back under this name must be watched anew.
 		delete(wt.watched, name)
 	}
-	if g := r.git; g != nil && (render.Inside(g.Dir(), name) || render.Inside(g.Common(), name)) {
+	if g := r.git; g != nil && (pathx.Inside(g.Dir(), name) || pathx.Inside(g.Common(), name)) {
 		if strings.HasSuffix(name, ".lock") {
 			return false
 		}
 		base := filepath.Base(name)
-		refs := render.Inside(filepath.Join(g.Common(), "refs"), name)
+		refs := pathx.Inside(filepath.Join(g.Common(), "refs"), name)
 		if !refs && base != "HEAD" && base != "index" && base != "packed-refs" {
 			return false
 		}
@@ -356,7 +356,7 @@ func (wt *watcher) classify(ev fsnotify.Event, ch *changeSet) bool {
 		ch.git = true
 		return true
 	}
-	if !render.Inside(r.root, name) {
+	if !pathx.Inside(r.root, name) {
 		return false
 	}
 	rel, err := filepath.Rel(r.root, name)

@@ -7,5 +7,5 @@ import (
 	"os"
 )
 
-// keepOwner is a no-op where the owner is not read (see sysinfo_linux.go).
+// keepOwner is a no-op where the owner is not read (see writeback_owner_linux.go).
 func keepOwner(*os.File, fs.FileInfo) {}

@@ -1,4 +1,4 @@
-package render
+package pathx
 
 import (
 	"errors"
@@ -10,9 +10,9 @@ import (
 
 // Outside reports whether rel, a clean slash-separated path taken relative
 // to the repo root, leaves the repo by name: absolute, or up past the root.
-// Every check of a path the repo names (a kustomization's entries, the
-// config's roots and newManifestPath, a git tree's symlinks) is this one;
-// through symlinks, see Files.Escapes.
+// The repo side's and the renders' checks of a path the repo names (a
+// kustomization's entries, the config's roots and newManifestPath) are this
+// one; through symlinks, see render.Files.Escapes and EvalExisting.
 func Outside(rel string) bool {
 	return path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../")
 }

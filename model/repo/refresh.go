@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -70,15 +71,8 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 			return r.scan(ctx, sink) // back: read it all again
 		}
 	}
-	st := r.st
-	if ch.paths[ConfigFile] {
-		old := r.cfg
-		r.loadConfig()
-		if !old.equalLayout(r.cfg) {
-			return r.scan(ctx, sink) // other roots or excludes: read it all again
-		}
-		sink.SetIgnoreRules(r.cfg.Ignore)
-		r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
+	if ch.paths[ConfigFile] && !r.applyConfig(sink) {
+		return r.scan(ctx, sink) // other roots or excludes: read it all again
 	}
 	if r.rev != nil {
 		if ch.git {
@@ -86,40 +80,87 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 		}
 		return nil
 	}
-	u := &update{r: r, t: diskTree{root: r.root}, roots: map[render.Root]bool{}}
-	paths := make([]string, 0, len(ch.paths))
-	for p := range ch.paths {
-		if p != ConfigFile && p != "." && !st.x.excludedPath(p, false) {
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	u := &update{r: r, disk: diskFiles{root: r.root}, roots: map[render.Root]bool{}}
+	for _, p := range r.changedPaths(ch) {
 		u.path(ctx, sink, p)
 		if u.rescan {
 			return r.scan(ctx, sink)
 		}
 	}
+	r.rerender(sink, u.roots)
+	gitChanged := ch.git || u.ignoreChanged
+	if err := r.applyGit(u, gitChanged); err != nil {
+		rs := r.st.repo
+		rs.Err = err.Error()
+		r.setRepo(sink, rs)
+		return nil
+	}
+	r.finishApply(sink, u, gitChanged)
+	return nil
+}
+
+// applyConfig reloads the config file and reports its ignore rules and
+// errors again; false means it changed the layout (other roots or
+// excludes), and nothing is reported: the repo is read again.
+func (r *Repo) applyConfig(sink model.RepoSink) bool {
+	old := r.cfg
+	r.loadConfig()
+	if !old.equalLayout(r.cfg) {
+		return false
+	}
+	sink.SetIgnoreRules(r.cfg.Ignore)
+	r.emitSource(sink, ConfigFile, manifest.Result{Errs: r.configErrs()})
+	return true
+}
+
+// changedPaths are the batch's paths that update.path handles, sorted:
+// neither the config file (applyConfig) nor the root, nothing excluded.
+func (r *Repo) changedPaths(ch changeSet) []string {
+	paths := make([]string, 0, len(ch.paths))
+	for p := range ch.paths {
+		if p != ConfigFile && p != "." && !r.st.x.excludedPath(p, false) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// rerender renders again, in the layout's order, the roots that read a
+// changed file.
+func (r *Repo) rerender(sink model.RepoSink, roots map[render.Root]bool) {
+	st := r.st
 	for _, root := range st.layout.Roots() {
-		if u.roots[root] {
+		if roots[root] {
 			r.emitSource(sink, root.Source(), r.render(st.layout, root))
 		}
 	}
-	if r.git != nil && (ch.git || u.ignoreChanged) {
+}
+
+// applyGit brings the git facts up to date: all of them after a git event
+// or a changed .gitignore (refreshGit), else the last commits of the files
+// newly tracked.
+func (r *Repo) applyGit(u *update, gitChanged bool) error {
+	st := r.st
+	if r.git != nil && gitChanged {
 		var oldHead git.Hash
 		if st.facts != nil {
 			oldHead = st.facts.Head.Hash
 		}
-		if err := r.refreshGit(u.t, oldHead); err != nil {
-			rs := st.repo
-			rs.Err = err.Error()
-			r.setRepo(sink, rs)
-			return nil
-		}
-	} else if st.facts != nil && len(u.added) > 0 {
+		return r.refreshGit(u.disk, oldHead)
+	}
+	if st.facts != nil && len(u.added) > 0 {
 		r.lookupCommits(u.added)
 	}
-	if ch.git || u.ignoreChanged {
+	return nil
+}
+
+// finishApply reports the FileInfo that may have changed (every file's
+// after a git change, else the touched files') and the repo state when it
+// changed.
+func (r *Repo) finishApply(sink model.RepoSink, u *update, gitChanged bool) {
+	st := r.st
+	if gitChanged {
 		r.emitInfo(sink)
 	} else {
 		r.emitInfoFor(sink, u.touched)
@@ -128,7 +169,6 @@ func (r *Repo) apply(ctx context.Context, sink model.RepoSink, ch changeSet) err
 	if rs != st.repo {
 		r.setRepo(sink, rs)
 	}
-	return nil
 }
 
 // rootLost reports that the root directory is gone. Callers hold mu.
@@ -147,8 +187,8 @@ func (r *Repo) rootLost(sink model.RepoSink, err error) error {
 
 // update is the work of one apply on the work tree.
 type update struct {
-	r *Repo
-	t diskTree
+	r    *Repo
+	disk diskFiles
 	// roots to re-render, files whose FileInfo may have changed, files
 	// newly tracked (their last commit is looked up).
 	roots   map[render.Root]bool
@@ -161,7 +201,7 @@ type update struct {
 // path handles one changed path.
 func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
 	r, st := u.r, u.r.st
-	fi, err := os.Lstat(u.t.abs(rel))
+	fi, err := os.Lstat(u.disk.abs(rel))
 	switch {
 	case err != nil:
 		u.gone(sink, rel)
@@ -172,7 +212,7 @@ func (u *update) path(ctx context.Context, sink model.RepoSink, rel string) {
 		u.dir(ctx, sink, rel)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		var l listing
-		u.t.symlink(&l, st.x, rel, u.t.abs(rel))
+		u.disk.symlink(&l, st.x, rel, u.disk.abs(rel))
 		r.emitSource(sink, rel, manifest.Result{Errs: l.errs[rel]})
 	case fi.Mode().IsRegular():
 		u.file(sink, entry{rel: rel, size: fi.Size()})
@@ -202,7 +242,7 @@ func (u *update) file(sink model.RepoSink, e entry) {
 	} else if !manifestExt(e.rel) {
 		return
 	}
-	res := r.run(u.t, st.layout, job{e: e, parse: len(owners) == 0})
+	res := r.run(u.disk, st.layout, job{e: e, parse: len(owners) == 0})
 	fs := st.files[e.rel]
 	if fs == nil {
 		fs = &fileState{}
@@ -229,7 +269,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 	if st.dirs[rel] {
 		return // an event on a directory already known (chmod, …)
 	}
-	lst, err := u.t.walkFrom(ctx, st.x, rel)
+	lst, err := u.disk.walkFrom(ctx, st.x, rel)
 	if err != nil {
 		// It could hold manifests: an error source says so (and blocks
 		// missing-git verdicts) until it can be read. One already gone
@@ -261,7 +301,7 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 	r, st := u.r, u.r.st
 	if st.dirs[rel] {
 		for d := range st.dirs {
-			if render.Under(d, rel) {
+			if pathx.Under(d, rel) {
 				if st.layout.Replans(d, true) {
 					u.rescan = true
 					return
@@ -271,12 +311,12 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 		}
 		var inside []string
 		for f := range st.files {
-			if render.Under(f, rel) {
+			if pathx.Under(f, rel) {
 				inside = append(inside, f)
 			}
 		}
 		for s := range st.sources {
-			if render.Under(s, rel) && !slices.Contains(inside, s) {
+			if pathx.Under(s, rel) && !slices.Contains(inside, s) {
 				inside = append(inside, s)
 			}
 		}
@@ -312,13 +352,13 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 // walked when the old HEAD is among their ancestors (a commit, a pull),
 // else the whole history (a checkout of another branch, a reset).
 // Callers hold mu.
-func (r *Repo) refreshGit(t tree, oldHead git.Hash) error {
+func (r *Repo) refreshGit(rf repoFiles, oldHead git.Hash) error {
 	st := r.st
 	gitignores := make([]string, 0, len(st.gitignores))
 	for g := range st.gitignores {
 		gitignores = append(gitignores, g)
 	}
-	facts, err := r.facts(t, &listing{gitignores: gitignores}, st.facts)
+	facts, err := r.facts(rf, &listing{gitignores: gitignores}, st.facts)
 	if err != nil {
 		return err
 	}
@@ -393,32 +433,4 @@ func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
 		r.setRepo(sink, rs)
 	}
 	return nil
-}
-
-// emitInfoFor reports the FileInfo of some files (plain files that are
-// sources, and kustomization files of roots).
-func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
-	if r.st.facts == nil {
-		return
-	}
-	st := r.st
-	// A batch names a root's kustomization file once per changed file
-	// under it; its info (a walk over every file) is computed once.
-	seen := make(map[string]bool, len(files))
-	for _, f := range files {
-		if seen[f] {
-			continue
-		}
-		seen[f] = true
-		switch {
-		case st.plain[f] && st.sources[f]:
-			r.sendInfo(sink, f, r.fileInfo(f))
-		default:
-			for _, root := range st.layout.DefinedBy(f) {
-				if st.sources[root.Source()] {
-					r.sendInfo(sink, f, r.rootInfo(root))
-				}
-			}
-		}
-	}
 }
