@@ -10,6 +10,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 )
 
 // Rev is a resolved revision (--rev): the files under the repo root as one
@@ -136,7 +138,7 @@ func (r *Rev) Stat(rel string) (exists, isDir bool) {
 	if p == "." || p == "" {
 		return true, true
 	}
-	if strings.HasPrefix(p, "../") || p == ".." {
+	if pathx.Outside(p) {
 		return false, false
 	}
 	r.g.mu.Lock()
@@ -209,7 +211,7 @@ func (r *Rev) firstSymlink(p string) (link, target, rest string, ok bool) {
 // inRepo reports whether p, relative to the git root and cleaned, is the
 // repo root or below it.
 func (r *Rev) inRepo(p string) bool {
-	if p == ".." || strings.HasPrefix(p, "../") {
+	if pathx.Outside(p) {
 		return false
 	}
 	return r.g.prefix == "" || p == r.g.prefix || strings.HasPrefix(p, r.g.prefix+"/")
