@@ -1,7 +1,7 @@
 // Package git owns what git says and does for ingress-drift, through
-// go-git (imported as gogit; the repo side, model/repo, no longer
-// imports it): the work tree around the repo root, HEAD, the index, each file's status, the
-// ignore rules, the last commit of every file from one history walk
+// go-git (imported as gogit; the repo side, model/repo, does not import
+// it): the work tree around the repo root, HEAD, the index, each file's
+// status, the ignore rules, the last commit of every file from one history walk
 // (bounded by MaxLogCommits), --rev resolution and the files of that
 // commit (Rev), and the one-file commit (CommitFile, CheckCommit) with
 // git's attribute, line-ending, identity and config rules, lock files and
