@@ -424,6 +424,14 @@ func (r *Repo) refreshRev(ctx context.Context, sink model.RepoSink) error {
 	}
 	if c.Hash() != r.rev.Hash() {
 		r.rev = c
+		if !c.HasRoot() {
+			// As Open refuses it: an empty listing would say "nothing is
+			// in Git". What was read stays; the next commit is read anew.
+			rs := r.st.repo
+			rs.Err, rs.Unreadable = revWithoutRoot(r.opts.Rev, r.git.Prefix(), c.Hash()).Error(), true
+			r.setRepo(sink, rs)
+			return nil
+		}
 		return r.scan(ctx, sink)
 	}
 	if herr == nil {

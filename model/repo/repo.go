@@ -114,7 +114,7 @@ func Open(opts Options) (*Repo, error) {
 		}
 		r.rev, err = r.git.Resolve(opts.Rev)
 		if err == nil && !r.rev.HasRoot() {
-			err = fmt.Errorf("--rev %s: directory %s does not exist in commit %s", opts.Rev, r.git.Prefix(), git.ShortHash(r.rev.Hash()))
+			err = revWithoutRoot(opts.Rev, r.git.Prefix(), r.rev.Hash())
 		}
 		if err != nil {
 			return nil, err
@@ -122,6 +122,12 @@ func Open(opts Options) (*Repo, error) {
 	}
 	r.loadConfig()
 	return r, nil
+}
+
+// revWithoutRoot is the refusal of a --rev commit that does not have the
+// repo root directory.
+func revWithoutRoot(rev, dir string, h git.Hash) error {
+	return fmt.Errorf("--rev %s: directory %s does not exist in commit %s", rev, dir, git.ShortHash(h))
 }
 
 // Root returns the absolute repo root.

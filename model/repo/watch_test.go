@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,4 +195,37 @@ func TestRefresh(t *testing.T) {
 	if !hasCall(s, "RemoveSource kustomize:sub") {
 		t.Errorf("kustomize:sub was not removed")
 	}
+}
+
+// A --rev branch that moves to a commit without the repo directory makes
+// the repo unreadable, as Open refuses such a commit: it is not read as
+// "nothing is in Git" (every live object missing-git, a revert deleting
+// it). What was read stays; the directory coming back is read again.
+func TestWatchRevLosesRoot(t *testing.T) {
+	dir := t.TempDir()
+	repo := gitRepoAt(t, dir)
+	write(t, dir, "deploy/shop.yaml", ingressYAML("web", "shop", "v1.example.com"))
+	commit(t, repo, "v1", "Alice", 0, "deploy/shop.yaml")
+	r, err := Open(Options{Root: filepath.Join(dir, "deploy"), Rev: "master"})
+	must(t, err)
+	s := startWatch(t, r)
+	wt, err := repo.Worktree()
+	must(t, err)
+	if _, err := wt.Remove("deploy/shop.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	h := commit(t, repo, "drop deploy", "Bob", 10)
+	waitFor(t, "the branch to move", func() bool { return s.state().Unreadable })
+	st := s.state()
+	if want := "directory deploy does not exist in commit " + h.String()[:7]; !strings.Contains(st.Err, want) {
+		t.Errorf("Err = %q, want it to say %q", st.Err, want)
+	}
+	if hasCall(s, "RemoveSource shop.yaml") || hostOf(s, "shop.yaml") != "v1.example.com" {
+		t.Errorf("the manifest read before was dropped: %v", sourceNames(s))
+	}
+	write(t, dir, "deploy/shop.yaml", ingressYAML("web", "shop", "v3.example.com"))
+	commit(t, repo, "v3", "Carol", 20, "deploy/shop.yaml")
+	waitFor(t, "the directory to come back", func() bool {
+		return !s.state().Unreadable && hostOf(s, "shop.yaml") == "v3.example.com"
+	})
 }
