@@ -391,9 +391,12 @@ func (c *commitJob) indexEntry(idx *index.Index, head *object.TreeEntry) (*index
 // file. CheckCommit and the commit itself ask the same way.
 func (c *commitJob) lstat() (fs.FileInfo, error) {
 	fi, err := c.wt.Lstat(c.rel)
+	var refused *model.RefusedError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
+	case errors.As(err, &refused):
+		return nil, err // the work tree's own refusal (a symlink), as it says it
 	case err != nil:
 		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
 	case !fi.Mode().IsRegular():
