@@ -36,7 +36,8 @@ func HashBlob(data []byte) Hash {
 	return plumbing.ComputeHash(plumbing.BlobObject, data)
 }
 
-// Options are the repo side's rules that git's reading follows.
+// Options are the repo side's rules that git's reading follows; both
+// fields are required.
 type Options struct {
 	// MaxBlobSize is the largest blob read (a manifest file's limit).
 	MaxBlobSize int64
@@ -411,7 +412,11 @@ func Dirty(s model.FileStatus) bool {
 	return s == model.FileModified || s == model.FileUntracked || s == model.FileStaged
 }
 
-// LastCommits walks the history from the commit `from`; see lastCommits.
+// LastCommits finds, for every wanted path (relative to the repo root), the
+// most recent commit before or at `from` that changed it, as `git log`
+// does, walking at most MaxLogCommits commits and no further than stop (a
+// commit already walked: reachedStop says whether paths not found may keep
+// their earlier answer).
 func (g *Repo) LastCommits(from Hash, want map[string]bool, stop Hash) (found map[string]*model.Commit, reachedStop bool, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

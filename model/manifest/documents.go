@@ -148,7 +148,7 @@ func (d Document) text(data []byte) []byte {
 	return b
 }
 
-// lineAt returns the 1-based line of a byte offset.
+// LineAt returns the 1-based line of a byte offset.
 func LineAt(data []byte, off int) int {
 	if off > len(data) {
 		off = len(data)

@@ -12,9 +12,10 @@
 // errors; decoding them is the caller's.
 //
 // Kustomize: a directory with a kustomization file is a kustomization; one
-// that another names (resources, components, bases) is a base, the others
-// are roots, unless the config lists roots; kustomizations only included
-// by each other get a root whose error names the cycle. A remote or
+// that another names (resources, components, bases, generators,
+// transformers, validators) is a base, the others are roots, unless
+// the config lists roots; without configured roots, kustomizations only
+// included by each other get a root whose error names the cycle. A remote or
 // missing base, and a path outside the repo, is an error before krusty
 // runs.
 //

@@ -15,11 +15,6 @@ import (
 // kustomizeName is the kustomize kind's name, the prefix of its sources.
 const kustomizeName = "kustomize"
 
-// KustomizeSource is the source name (see model.RepoSink.SetSource) of the
-// objects rendered from the kustomize root dir (relative to the repo root,
-// "." for the root itself).
-func KustomizeSource(dir string) string { return Root{Kind: kustomizeName, Name: dir}.Source() }
-
 // kustomizeKind renders kustomize roots in-process with krusty; its plan is
 // a layout (kustomize_layout.go).
 type kustomizeKind struct{}

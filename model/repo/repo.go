@@ -69,7 +69,8 @@ type state struct {
 	info map[string]model.FileInfo
 	// dirty counts the files whose status makes the repo dirty.
 	dirty int
-	// cfgErrs are the config file's problems found by the layout (roots).
+	// layErrs are the config file's problems found by the layout (roots
+	// it lists that are none).
 	layErrs []model.RepoError
 	repo    model.RepoState
 }
