@@ -202,6 +202,11 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 	if !ok {
 		return nil, "", "", errors.New("this plan was not made by this engine")
 	}
+	if s.Operation() != plan.Operation {
+		// The preview said one thing and the payload would do another:
+		// refuse rather than guess which the user confirmed.
+		return nil, "", "", fmt.Errorf("this plan says %s but would %s: it was changed after it was made", plan.Operation, s.Operation())
+	}
 	if e.opts.ReadOnly {
 		return nil, "", "", &model.RefusedError{Reason: "read-only mode (--read-only)"}
 	}
