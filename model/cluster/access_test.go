@@ -57,6 +57,7 @@ func checkAccess(t *testing.T, tg *cluster.Target, ns string) cluster.Access {
 // included), the object stays as it was, and CheckAccess says read-only,
 // naming the user and the namespace.
 func TestForbiddenReadOnlyUser(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, admin, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -99,6 +100,7 @@ func TestForbiddenReadOnlyUser(t *testing.T) {
 // TestAccessNamespaceAdmin: a user who may do everything in one namespace
 // may revert there, but has no cluster-wide access.
 func TestAccessNamespaceAdmin(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	user := "nsadmin-" + ns
@@ -123,6 +125,7 @@ func TestAccessNamespaceAdmin(t *testing.T) {
 
 // TestAccessAdmin: the admin may do everything, everywhere.
 func TestAccessAdmin(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	a := checkAccess(t, target(t, env, ""), "")
 	if !a.Update || !a.Patch || !a.Create || !a.Delete || a.ReadOnlyReason() != "" {
@@ -133,6 +136,7 @@ func TestAccessAdmin(t *testing.T) {
 // TestAccessUnreachable: when the question cannot be asked, CheckAccess
 // fails (it does not guess "read-only").
 func TestAccessUnreachable(t *testing.T) {
+	t.Parallel()
 	tg := unreachableTarget(t)
 	_, err := cluster.CheckAccess(context.Background(), tg, "shop")
 	var ce *cluster.Error

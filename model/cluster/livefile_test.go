@@ -30,6 +30,7 @@ func byKey(objs []*model.LiveObject, ns string) map[model.Key]*model.LiveObject 
 // TestReadLiveFileFromKubectl reads real `kubectl get ingress -A` dumps and
 // expects exactly what List sees: the same objects and the same attribution.
 func TestReadLiveFileFromKubectl(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	driftedObjects(t, env, ns)
