@@ -161,8 +161,8 @@ func TestWatchFeedsSink(t *testing.T) {
 	}
 }
 
+// TestWatchAllNamespaces stays serial, like TestReadLiveFileFromKubectl.
 func TestWatchAllNamespaces(t *testing.T) {
-	t.Parallel()
 	env := testcluster.Get(t)
 	a, b := env.Namespace(t), env.Namespace(t)
 	ctx := context.Background()
