@@ -5,7 +5,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,6 +37,17 @@ func userWithRole(t *testing.T, env *testcluster.Env, ns, user string, rules ...
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The API server's authorizer learns of the binding through its own
+	// informer, so for a moment after the create the user is still refused
+	// (the longer, the busier the machine). Every rule given here lets the
+	// user get Ingresses: wait until the authorizer says so.
+	waitFor(t, user+"'s role binding to take effect", 30*time.Second, func() bool {
+		r, err := env.Client.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
+			Spec: authorizationv1.SubjectAccessReviewSpec{User: user, ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Namespace: ns, Verb: "get", Group: "networking.k8s.io", Resource: "ingresses"}},
+		}, metav1.CreateOptions{})
+		return err == nil && r.Status.Allowed
+	})
 	tg, err := cluster.Resolve(flags(writeFile(t, t.TempDir(), "kubeconfig", string(kc)), "", ns), false)
 	if err != nil {
 		t.Fatal(err)

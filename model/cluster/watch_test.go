@@ -229,8 +229,15 @@ func TestWatchForbidden(t *testing.T) {
 	}
 
 	rec := startWatch(t, tg)
-	waitFor(t, "stale", recoveryDeadline, phaseIs(rec, model.ConnStale))
-	st := rec.state()
+	// Each attempt of the reflector is a watch-list request and, that
+	// refused, a plain list; the state says the latest failure, so for a
+	// moment it names the watch. Wait for the list's (checking the first
+	// stale state failed whenever the list came late, as under load).
+	var st model.ConnState
+	waitFor(t, "stale, naming the list", recoveryDeadline, func() bool {
+		st = rec.state()
+		return st.Phase == model.ConnStale && strings.Contains(st.Err, "list")
+	})
 	t.Logf("stale state: %+v", st)
 	for _, want := range []string{"Forbidden", `"` + user + `"`, `"` + ns + `"`, "list"} {
 		if !strings.Contains(st.Err, want) {
