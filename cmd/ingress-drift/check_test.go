@@ -185,6 +185,7 @@ spec:
 
 // TestCheckExitCodes covers 0 (in sync), 1 (drift), 3 (fatal).
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	repo := t.TempDir()
@@ -271,6 +272,7 @@ func TestDiffCommand(t *testing.T) {
 // IngressClass lookup's timeout is the check's error, the list does not
 // wait for the same server again. Without the flag the bound is 10s.
 func TestCheckRequestTimeout(t *testing.T) {
+	t.Parallel()
 	server, accepted := testcluster.SilentServerConns(t)
 	kc := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := os.WriteFile(kc, []byte("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \""+server+

@@ -86,6 +86,7 @@ func rowOf(screen, name string) string {
 // and a temporary git repo, changes an Ingress with kubectl, and sees its row
 // change in place; then opens the detail view and quits.
 func TestEndToEndTUI(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	repo := t.TempDir()
@@ -131,6 +132,7 @@ func TestEndToEndTUI(t *testing.T) {
 // TestEndToEndReconcile reverts one drift and accepts another from the TUI
 // of the real binary, against the local API server and a real git repo.
 func TestEndToEndReconcile(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	repo := gitRepo(t, env, ns)

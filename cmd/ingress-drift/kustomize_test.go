@@ -26,6 +26,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // rendered and nothing was said: exit 1, the live object only
 // "missing-git". Needs no cluster (--live-file).
 func TestCheckKustomizeCycle(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	repo := filepath.Join(dir, "repo")
 	writeFiles(t, repo, map[string]string{

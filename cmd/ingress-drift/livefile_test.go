@@ -24,6 +24,7 @@ spec:
 // in the JSON report's cluster.warnings; the dump is partial, so the
 // manifest it does not hold is not reported as known missing.
 func TestCheckLiveFileOfOneObject(t *testing.T) {
+	t.Parallel()
 	repo := t.TempDir()
 	for _, name := range []string{"shop", "blog"} {
 		if err := os.WriteFile(filepath.Join(repo, name+".yaml"), []byte(strings.ReplaceAll(liveFileManifest, "%NAME%", name)), 0o644); err != nil {

@@ -23,16 +23,25 @@ var (
 	binErr  error
 )
 
+// binaryEnv names where binary builds the binary. make test points it at
+// bin/ingress-drift, which its build step has just linked: go build then
+// finds that file up to date and links nothing (linking it again costs
+// several seconds of CPU). Unset, the binary goes to a temporary directory.
+const binaryEnv = "INGRESS_DRIFT_TEST_BIN"
+
 // binary builds the real ingress-drift binary once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ingress-drift-bin-")
-		if err != nil {
-			binErr = err
-			return
+		binPath = os.Getenv(binaryEnv)
+		if binPath == "" {
+			dir, err := os.MkdirTemp("", "ingress-drift-bin-")
+			if err != nil {
+				binErr = err
+				return
+			}
+			binPath = filepath.Join(dir, "ingress-drift")
 		}
-		binPath = filepath.Join(dir, "ingress-drift")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = errors.New(string(out))
@@ -84,7 +93,10 @@ var (
 
 // demoStory seeds the package's cluster with the demo's drift story once
 // (fixed namespaces shop, payments, blog, tools, api, monitoring) and returns
-// its repo. Tests that use it must not change those objects.
+// its repo. Tests that use it must not change those objects, and must not
+// call t.Parallel: they check all namespaces, where the parallel tests'
+// Ingresses would show up; Go runs the serial tests before the parallel
+// ones, so these see the story alone.
 func demoStory(t *testing.T) (env *testcluster.Env, repo string) {
 	t.Helper()
 	env = testcluster.Get(t)

@@ -47,6 +47,7 @@ func cliRepo(t *testing.T) (env *testcluster.Env, ns, repo string, base []string
 // confirmation, a revert that removes a hand-added annotation, an accept
 // with --commit, and the audit log.
 func TestRevertAndAcceptCLI(t *testing.T) {
+	t.Parallel()
 	env, ns, repo, base := cliRepo(t)
 	key := ns + "/web"
 
@@ -111,6 +112,7 @@ func TestRevertAndAcceptCLI(t *testing.T) {
 // refusal's exit codes: 1 refused or stale (nothing written), 4 written
 // but not committed, and other errors left to main (3).
 func TestRefusalExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		err  error
 		code int
@@ -138,6 +140,7 @@ func TestRefusalExitCodes(t *testing.T) {
 // `revert --yes --confirm NAME` and `accept --yes` refuse; the object and
 // the repo stay as they were.
 func TestBrokenManifestBlocksDelete(t *testing.T) {
+	t.Parallel()
 	env, ns, repo, base := cliRepo(t)
 	key := ns + "/web"
 	b, err := os.ReadFile(filepath.Join(repo, "web.yaml"))

@@ -34,6 +34,7 @@ items:
 // unknown, blocked by the directory, never missing-git; the objects Git
 // does define keep their verdicts.
 func TestUnreadableDirectoryMakesUnknown(t *testing.T) {
+	t.Parallel()
 	// Everything the unprivileged process reads must be reachable by it.
 	dir := t.TempDir()
 	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/rest"
@@ -35,6 +36,10 @@ type Cluster struct {
 	Config *rest.Config
 	// BinDir is the directory of the binaries in use.
 	BinDir string
+
+	// users serializes AddUser: envtest's CA counts its serial numbers
+	// without a lock, and tests running in parallel add users.
+	users sync.Mutex
 }
 
 // ResolveBinDir returns dir, or $KUBEBUILDER_ASSETS, after checking that
@@ -100,7 +105,9 @@ func (c *Cluster) Environment() *envtest.Environment { return c.env }
 // config and an equivalent kubeconfig. Use group "system:masters" for an
 // admin; any other user is bound only by the RBAC rules you create.
 func (c *Cluster) AddUser(name string, groups ...string) (*rest.Config, []byte, error) {
+	c.users.Lock()
 	u, err := c.env.ControlPlane.AddUser(envtest.User{Name: name, Groups: groups}, nil)
+	c.users.Unlock()
 	if err != nil {
 		return nil, nil, fmt.Errorf("add user %s: %w", name, err)
 	}

@@ -52,8 +52,12 @@ var current atomic.Pointer[Env]
 // worker, would cost more than the fuzzing. The fuzz targets of packages
 // with a control plane (FuzzReadLiveFile) need none; one that called Get
 // would fail in the worker, saying why.
+//
+// Unless -parallel is given, Main lets Parallel t.Parallel tests run at
+// once.
 func Main(m *testing.M) {
 	flag.Parse()
+	widenParallel()
 	if testing.Short() || fuzzWorker() {
 		os.Exit(m.Run())
 	}
@@ -71,6 +75,26 @@ func Main(m *testing.M) {
 		}
 	}
 	os.Exit(code)
+}
+
+// Parallel is how many t.Parallel tests Main lets run at once, unless
+// -parallel says otherwise. Go's default is GOMAXPROCS (2 here), but these
+// tests spend most of their time waiting for the API server, for a
+// deadline against a silent server, or for an API server of their own to
+// start, so two at a time would leave the cores idle.
+const Parallel = 8
+
+// widenParallel sets -test.parallel to Parallel when the command line did
+// not set it and the run does not fuzz (there -parallel is the number of
+// fuzzing workers, which should stay one per core).
+func widenParallel() {
+	set := false
+	flag.Visit(func(f *flag.Flag) {
+		set = set || f.Name == "test.parallel" || (f.Name == "test.fuzz" && f.Value.String() != "")
+	})
+	if !set && !fuzzWorker() {
+		_ = flag.Set("test.parallel", fmt.Sprint(Parallel))
+	}
 }
 
 // fuzzWorker reports whether this process is a fuzzing worker (the

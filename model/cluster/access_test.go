@@ -5,7 +5,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,6 +37,17 @@ func userWithRole(t *testing.T, env *testcluster.Env, ns, user string, rules ...
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The API server's authorizer learns of the binding through its own
+	// informer, so for a moment after the create the user is still refused
+	// (the longer, the busier the machine). Every rule given here lets the
+	// user get Ingresses: wait until the authorizer says so.
+	waitFor(t, user+"'s role binding to take effect", 30*time.Second, func() bool {
+		r, err := env.Client.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
+			Spec: authorizationv1.SubjectAccessReviewSpec{User: user, ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Namespace: ns, Verb: "get", Group: "networking.k8s.io", Resource: "ingresses"}},
+		}, metav1.CreateOptions{})
+		return err == nil && r.Status.Allowed
+	})
 	tg, err := cluster.Resolve(flags(writeFile(t, t.TempDir(), "kubeconfig", string(kc)), "", ns), false)
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +70,7 @@ func checkAccess(t *testing.T, tg *cluster.Target, ns string) cluster.Access {
 // included), the object stays as it was, and CheckAccess says read-only,
 // naming the user and the namespace.
 func TestForbiddenReadOnlyUser(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, admin, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -99,6 +113,7 @@ func TestForbiddenReadOnlyUser(t *testing.T) {
 // TestAccessNamespaceAdmin: a user who may do everything in one namespace
 // may revert there, but has no cluster-wide access.
 func TestAccessNamespaceAdmin(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	user := "nsadmin-" + ns
@@ -123,6 +138,7 @@ func TestAccessNamespaceAdmin(t *testing.T) {
 
 // TestAccessAdmin: the admin may do everything, everywhere.
 func TestAccessAdmin(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	a := checkAccess(t, target(t, env, ""), "")
 	if !a.Update || !a.Patch || !a.Create || !a.Delete || a.ReadOnlyReason() != "" {
@@ -133,6 +149,7 @@ func TestAccessAdmin(t *testing.T) {
 // TestAccessUnreachable: when the question cannot be asked, CheckAccess
 // fails (it does not guess "read-only").
 func TestAccessUnreachable(t *testing.T) {
+	t.Parallel()
 	tg := unreachableTarget(t)
 	_, err := cluster.CheckAccess(context.Background(), tg, "shop")
 	var ce *cluster.Error

@@ -28,6 +28,7 @@ const snippet = "nginx.ingress.kubernetes.io/configuration-snippet"
 // that would write one is refused with the policy's own message, in the
 // preview's dry run as in the write, and the object stays as it was.
 func TestAdmissionPolicyDenial(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns := f.env, f.ns
 	ctx := context.Background()
@@ -128,6 +129,7 @@ func denySnippets(t *testing.T, message string) http.HandlerFunc {
 // the test, called by the API server) denies a revert; the error carries
 // the webhook's name and message in words, and nothing is written.
 func TestAdmissionWebhookDenial(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	ctx := context.Background()
 

@@ -134,6 +134,7 @@ func who(ms []model.Manager) []string {
 }
 
 func TestAttributionFromRealManagedFields(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	windows := driftedObjects(t, env, ns)

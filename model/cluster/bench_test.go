@@ -78,6 +78,7 @@ func ownership(ing *networkingv1.Ingress) []string {
 // same steps on the real API server give the same ownership. Run with
 // UPDATE_FIXTURE=1 to rewrite it.
 func TestTypicalFixtureMatchesServer(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	live := makeTypical(t, env, ns)

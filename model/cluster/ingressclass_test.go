@@ -12,7 +12,8 @@ import (
 
 // TestDefaultIngressClass reads the default class from the real API server,
 // and checks the admission plugin really fills it in, which is why the diff
-// needs it.
+// needs it. It stays serial (no t.Parallel): while its default class
+// exists, the API server fills it into other tests' Ingresses.
 func TestDefaultIngressClass(t *testing.T) {
 	env := testcluster.Get(t)
 	ctx := context.Background()

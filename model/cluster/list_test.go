@@ -78,9 +78,11 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestListPaginates(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
-	const n = 1200
+	// Three pages: a first, a middle and a partial last one.
+	const n = 2*cluster.ListPageSize + 1
 	start := time.Now()
 	createMany(t, fastClient(t, env), ns, n)
 	t.Logf("created %d Ingresses in %v", n, time.Since(start))
@@ -136,6 +138,7 @@ func TestListPaginates(t *testing.T) {
 }
 
 func TestListUnreachable(t *testing.T) {
+	t.Parallel()
 	// A port that refuses connections (bound, not listening).
 	server := testcluster.RefusingServer(t)
 	tg := &cluster.Target{Config: &rest.Config{Host: server}, Server: server, Namespace: "shop"}
@@ -153,6 +156,7 @@ func TestListUnreachable(t *testing.T) {
 // TestResolveExecPlugin: credentials from an exec plugin (here a script
 // printing a client certificate), as cloud kubeconfigs use.
 func TestResolveExecPlugin(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	if _, err := env.Client.NetworkingV1().Ingresses(ns).Create(context.Background(), typicalIngress(ns, "shop"), metav1.CreateOptions{}); err != nil {

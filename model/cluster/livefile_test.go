@@ -29,6 +29,9 @@ func byKey(objs []*model.LiveObject, ns string) map[model.Key]*model.LiveObject 
 
 // TestReadLiveFileFromKubectl reads real `kubectl get ingress -A` dumps and
 // expects exactly what List sees: the same objects and the same attribution.
+// It stays serial (no t.Parallel), like every test that reads all
+// namespaces: Go runs the serial tests first, so the dumps do not carry
+// the thousand Ingresses of TestListPaginates.
 func TestReadLiveFileFromKubectl(t *testing.T) {
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)

@@ -11,11 +11,6 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
-// reflectorBackoff is the reflectors' retry backoff; nil is client-go's
-// default (0.8 s doubling to a 30 s cap). Tests make it huge, so that only
-// a restart can bring a reflector back.
-var reflectorBackoff *wait.Backoff
-
 // StaleProbeInterval is how often Watch asks the API server for one
 // Ingress while the state is stale: the reflector may be sleeping out a
 // backoff of up to a minute, and the first answer should both replace the
@@ -32,6 +27,9 @@ type reflectors struct {
 	lw    cache.ListerWatcher
 	queue cache.ReflectorStore
 	log   logr.Logger
+	// backoff is the reflectors' retry backoff; nil is client-go's
+	// default (0.8 s doubling to a 30 s cap).
+	backoff *wait.Backoff
 
 	mu  sync.Mutex
 	gen uint64 // the current reflector's generation
@@ -39,8 +37,8 @@ type reflectors struct {
 	restart chan struct{}
 }
 
-func newReflectors(lw cache.ListerWatcher, queue cache.ReflectorStore) *reflectors {
-	return &reflectors{lw: lw, queue: queue, log: logr.Discard(), restart: make(chan struct{}, 1)}
+func newReflectors(lw cache.ListerWatcher, queue cache.ReflectorStore, backoff *wait.Backoff) *reflectors {
+	return &reflectors{lw: lw, queue: queue, log: logr.Discard(), backoff: backoff, restart: make(chan struct{}, 1)}
 }
 
 // requestRestart asks run to replace the current reflector; requests made
@@ -65,7 +63,7 @@ func (rs *reflectors) run(ctx context.Context, wg *sync.WaitGroup) {
 			Name:            "ingresses",
 			TypeDescription: "ingresses",
 			Logger:          &rs.log,
-			Backoff:         reflectorBackoff,
+			Backoff:         rs.backoff,
 		})
 		rctx, cancel := context.WithCancel(ctx)
 		wg.Go(func() { r.RunWithContext(rctx) })

@@ -22,6 +22,9 @@ type Target struct {
 	Namespace string
 	// User is the kubeconfig user (authinfo) name, for the audit log.
 	User string
+
+	// tuning is left zero outside tests.
+	tuning watchTuning
 }
 
 // Scope renders the namespace scope for people: the namespace, or

@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
@@ -127,7 +128,7 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 		}),
 		st: st,
 	}
-	rs := newReflectors(lw, queue)
+	rs := newReflectors(lw, queue, t.tuning.backoff)
 
 	ctx = klog.NewContext(ctx, logr.Discard())
 	var wg sync.WaitGroup
@@ -151,7 +152,7 @@ func Watch(ctx context.Context, t *Target, sink model.LiveSink) error {
 		}
 	})
 	wg.Go(func() {
-		st.probe(ctx, func(ctx context.Context) error {
+		st.probe(ctx, t.tuning.probeEvery(), func(ctx context.Context) error {
 			_, err := lists.Ingresses(t.Namespace).List(ctx, metav1.ListOptions{Limit: 1})
 			return t.requestError(ctx, err)
 		}, rs.requestRestart)
@@ -346,6 +347,26 @@ const ReconnectedErr = "API server answers again; ingresses not re-read yet"
 // reflector's next retry after an outage can be up to a minute away.
 const ProbeInterval = 5 * time.Second
 
+// watchTuning is what a test may change about the Watches on one Target
+// (export_test.go), so that tests wait for events rather than for
+// production's intervals, and tests running in parallel do not share the
+// setting. The zero value is production's.
+type watchTuning struct {
+	// backoff is the reflectors' retry backoff; nil is client-go's
+	// default.
+	backoff *wait.Backoff
+	// probeInterval replaces ProbeInterval when set.
+	probeInterval time.Duration
+}
+
+// probeEvery is the probe's interval while the state is live.
+func (w watchTuning) probeEvery() time.Duration {
+	if w.probeInterval > 0 {
+		return w.probeInterval
+	}
+	return ProbeInterval
+}
+
 // connTracker turns the outcomes of list and watch requests, and the
 // delivery of relists, into connection states, and reports each change
 // once.
@@ -371,7 +392,7 @@ func (c *connTracker) watching(w *observedWatch) *observedWatch {
 	return w
 }
 
-// probe asks ask every ProbeInterval once the state has left syncing,
+// probe asks ask every interval once the state has left syncing,
 // every StaleProbeInterval while it is stale, and records the outcome
 // like any request's. A failure while the watch is open also ends the
 // watch: the reflector then relists (the watch may resume only after a
@@ -379,8 +400,8 @@ func (c *connTracker) watching(w *observedWatch) *observedWatch {
 // state live again. A success that is the first answer after failures
 // calls restart: the reflector may be sleeping out a long backoff, and
 // the relist should start now.
-func (c *connTracker) probe(ctx context.Context, ask func(context.Context) error, restart func()) {
-	timer := time.NewTimer(ProbeInterval)
+func (c *connTracker) probe(ctx context.Context, interval time.Duration, ask func(context.Context) error, restart func()) {
+	timer := time.NewTimer(interval)
 	defer timer.Stop()
 	for {
 		select {
@@ -391,7 +412,7 @@ func (c *connTracker) probe(ctx context.Context, ask func(context.Context) error
 		if c.phase() != model.ConnSyncing {
 			c.probeOnce(ctx, ask, restart)
 		}
-		next := ProbeInterval
+		next := interval
 		if c.phase() == model.ConnStale {
 			next = StaleProbeInterval
 		}

@@ -20,9 +20,10 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	networkingclient "k8s.io/client-go/kubernetes/typed/networking/v1"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
@@ -60,6 +61,7 @@ func phaseIs(rec *recorder, p model.ConnPhase) func() bool {
 }
 
 func TestWatchFeedsSink(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	ctx := context.Background()
@@ -159,6 +161,7 @@ func TestWatchFeedsSink(t *testing.T) {
 	}
 }
 
+// TestWatchAllNamespaces stays serial, like TestReadLiveFileFromKubectl.
 func TestWatchAllNamespaces(t *testing.T) {
 	env := testcluster.Get(t)
 	a, b := env.Namespace(t), env.Namespace(t)
@@ -185,6 +188,7 @@ func TestWatchAllNamespaces(t *testing.T) {
 // that names the user and namespace; granting list and watch brings the
 // informer back without help.
 func TestWatchForbidden(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	ctx := context.Background()
@@ -225,8 +229,15 @@ func TestWatchForbidden(t *testing.T) {
 	}
 
 	rec := startWatch(t, tg)
-	waitFor(t, "stale", recoveryDeadline, phaseIs(rec, model.ConnStale))
-	st := rec.state()
+	// Each attempt of the reflector is a watch-list request and, that
+	// refused, a plain list; the state says the latest failure, so for a
+	// moment it names the watch. Wait for the list's (checking the first
+	// stale state failed whenever the list came late, as under load).
+	var st model.ConnState
+	waitFor(t, "stale, naming the list", recoveryDeadline, func() bool {
+		st = rec.state()
+		return st.Phase == model.ConnStale && strings.Contains(st.Err, "list")
+	})
 	t.Logf("stale state: %+v", st)
 	for _, want := range []string{"Forbidden", `"` + user + `"`, `"` + ns + `"`, "list"} {
 		if !strings.Contains(st.Err, want) {
@@ -252,20 +263,30 @@ func TestWatchForbidden(t *testing.T) {
 // TestWatchAPIServerRestart stops the API server mid-watch and starts it
 // again on the same port. The watch goes stale with the dial error, comes
 // back live on its own, and sees an edit and a deletion made meanwhile
-// through a second API server on the same etcd (as in an HA control plane
+// through another API server on the same etcd (as in an HA control plane
 // where our server went away).
+//
+// The server stopped is a real one (a second kube-apiserver on the
+// package's etcd, so that the package's own stays up for the tests running
+// in parallel), not a proxy cut as in TestWatchLiveOnlyWhenRelistDelivered:
+// a restarted server comes back with an empty watch cache that it fills
+// from etcd, and the relist must see what etcd holds.
 func TestWatchAPIServerRestart(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	ctx := context.Background()
 	ings := env.Client.NetworkingV1().Ingresses(ns)
 	createShopAndBlog(t, ings, ns)
-	second := startSecondAPIServer(t, env)
+	api, kubeconfig := startAPIServer(t, env, env.Cluster.Environment().ControlPlane.Etcd.URL)
 
-	rec := startWatch(t, target(t, env, ns))
+	tg, err := cluster.Resolve(flags(kubeconfig, "", ns), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := startWatch(t, tg)
 	waitFor(t, "live", recoveryDeadline, phaseIs(rec, model.ConnLive))
 
-	api := env.Cluster.Environment().ControlPlane.GetAPIServer()
 	port := api.SecureServing.Port
 	restart := stopKeepingCerts(t, env, api)
 	stopped := time.Now()
@@ -276,8 +297,8 @@ func TestWatchAPIServerRestart(t *testing.T) {
 		t.Errorf("stale error %q, want the dial error in words", stale.Err)
 	}
 
-	// Meanwhile, through the other API server.
-	editAndDeleteWhileDown(t, second.NetworkingV1().Ingresses(ns))
+	// Meanwhile, through the package's API server.
+	editAndDeleteWhileDown(t, ings)
 	if s := rec.state(); s.Phase != model.ConnStale || !s.Since.Equal(stale.Since) {
 		t.Errorf("state while down = %+v, want stale since %v", s, stale.Since)
 	}
@@ -316,7 +337,7 @@ func TestWatchAPIServerRestart(t *testing.T) {
 	if !slices.Equal(phases, []model.ConnPhase{model.ConnSyncing, model.ConnLive, model.ConnStale, model.ConnLive}) {
 		t.Errorf("phases = %v, want syncing live stale live", phases)
 	}
-	// The shared control plane is usable again for the tests after us.
+	// The package's control plane is whole for the tests after us.
 	if _, err := env.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err != nil {
 		t.Fatalf("admin client after restart: %v", err)
 	}
@@ -354,8 +375,7 @@ func editAndDeleteWhileDown(t *testing.T, ings networkingclient.IngressInterface
 // stopKeepingCerts kills the API server (as in a crash: a graceful stop
 // waits up to --request-timeout, 60 s, for open watches such as ours to
 // end) and returns a function that starts it again on the same port with
-// the same serving certificates, so that existing clients (ours and the
-// test cluster's admin) trust it. envtest keeps the port but would
+// the same serving certificates, so that existing clients trust it. envtest keeps the port but would
 // regenerate the certificates in a fresh directory unless CertDir is set,
 // so they are copied into a directory that lives as long as the control
 // plane.
@@ -401,10 +421,16 @@ func stopKeepingCerts(t *testing.T, env *testcluster.Env, api *envtest.APIServer
 // line has all of args.
 func childWithArgs(t *testing.T, args ...string) int {
 	t.Helper()
-	dirs, err := filepath.Glob("/proc/[0-9]*")
-	if err != nil {
-		t.Fatal(err)
+	pid, ok := findChild(args...)
+	if !ok {
+		t.Fatalf("no child process with %v", args)
 	}
+	return pid
+}
+
+// findChild is childWithArgs for a process that may have gone.
+func findChild(args ...string) (int, bool) {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
 		stat, err := os.ReadFile(filepath.Join(d, "stat"))
 		if err != nil {
@@ -425,10 +451,9 @@ func childWithArgs(t *testing.T, args ...string) int {
 			continue
 		}
 		pid, _ := strconv.Atoi(filepath.Base(d))
-		return pid
+		return pid, true
 	}
-	t.Fatalf("no child process with %v", args)
-	return 0
+	return 0, false
 }
 
 func containsAll(have, want []string) bool {
@@ -440,51 +465,66 @@ func containsAll(have, want []string) bool {
 	return true
 }
 
-// startSecondAPIServer starts another kube-apiserver on the test cluster's
-// etcd and returns an admin client for it.
-func startSecondAPIServer(t *testing.T, env *testcluster.Env) kubernetes.Interface {
+// startAPIServer starts another kube-apiserver on etcd (the package's, or
+// a proxy in front of it) for a test that stops it or cuts it off from
+// etcd, which the package's API server, shared by the tests running in
+// parallel, must never be. It returns the server and an admin kubeconfig
+// for it; the server is killed when the test ends.
+func startAPIServer(t *testing.T, env *testcluster.Env, etcd *url.URL) (*envtest.APIServer, string) {
 	t.Helper()
-	cp := env.Cluster.Environment().ControlPlane
-	api := cp.GetAPIServer()
-	second := &envtest.APIServer{EtcdURL: cp.Etcd.URL, Path: api.Path, StartTimeout: 2 * time.Minute, StopTimeout: 30 * time.Second}
-	if err := second.Start(); err != nil {
-		t.Fatalf("start second API server: %v", err)
+	api := &envtest.APIServer{EtcdURL: etcd, Path: env.Cluster.Environment().ControlPlane.GetAPIServer().Path,
+		StartTimeout: 2 * time.Minute, StopTimeout: 30 * time.Second}
+	if err := api.Start(); err != nil {
+		t.Fatalf("start API server: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := second.Stop(); err != nil {
-			t.Errorf("stop second API server: %v", err)
+		// Killed: a graceful stop waits for open watches, and hangs while
+		// the server cannot reach etcd (TestEtcdDown). Stop then reaps it
+		// and cleans up.
+		if pid, ok := findChild("--secure-port=" + api.SecureServing.Port); ok {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		if err := api.Stop(); err != nil {
+			t.Errorf("stop API server: %v", err)
 		}
 	})
-	base := &rest.Config{Host: second.SecureServing.URL("https", "").String(), TLSClientConfig: rest.TLSClientConfig{CAData: second.SecureServing.CA}}
-	cfg, err := second.SecureServing.AddUser(envtest.User{Name: "admin2", Groups: []string{"system:masters"}}, base)
+	base := &rest.Config{Host: api.SecureServing.URL("https", "").String(), TLSClientConfig: rest.TLSClientConfig{CAData: api.SecureServing.CA}}
+	cfg, err := api.SecureServing.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["apiserver"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos["admin"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData}
+	kc.Contexts["apiserver"] = &clientcmdapi.Context{Cluster: "apiserver", AuthInfo: "admin"}
+	kc.CurrentContext = "apiserver"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, path); err != nil {
 		t.Fatal(err)
 	}
-	return cs
+	return api, path
 }
 
-// TestWatchQuitsPromptlyWhileUnreachable: with the API server unreachable
-// long enough for the reflector's backoff to grow past several seconds,
-// cancelling the context still returns at once (a person quitting the TUI
-// must not wait out client-go's backoff sleep).
+// TestWatchQuitsPromptlyWhileUnreachable: with the API server
+// unreachable and the reflector sleeping out a long backoff (client-go's
+// watch-list backoff sleep does not look at the context; here it is made
+// an hour, where client-go's own grows to 30 s), cancelling the context
+// still returns at once (a person quitting the TUI must not wait out
+// client-go's backoff sleep).
 func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the reflector's backoff to grow (about 6 s)")
-	}
+	t.Parallel()
 	tg := unreachableTarget(t)
-	var attempts atomic.Int32
+	cluster.SetReflectorBackoff(tg, time.Hour)
+	var failed atomic.Int32
 	tg.Config.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			resp, err := rt.RoundTrip(req)
 			// The reflector's attempts only: the stale probe (limit=1)
-			// runs every second and says nothing about its backoff.
-			if req.URL.Query().Get("limit") != "1" {
-				attempts.Add(1)
+			// says nothing about its backoff.
+			if err != nil && req.URL.Query().Get("limit") != "1" {
+				failed.Add(1)
 			}
-			return rt.RoundTrip(req)
+			return resp, err
 		})
 	}
 	rec := newRecorder()
@@ -492,10 +532,9 @@ func TestWatchQuitsPromptlyWhileUnreachable(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cluster.Watch(ctx, tg, rec) }()
 	waitFor(t, "stale", 30*time.Second, phaseIs(rec, model.ConnStale))
-	// Backoff: 0.8 s, 1.6 s, 3.2 s, 6.4 s… (each up to twice that with
-	// jitter) — after the fourth attempt a sleep of at least 6.4 s is
-	// under way.
-	waitFor(t, "four attempts", recoveryDeadline, func() bool { return attempts.Load() >= 4 })
+	// Once its first attempt has failed, the reflector's next one is an
+	// hour away.
+	waitFor(t, "the reflector's first attempt to fail", recoveryDeadline, func() bool { return failed.Load() >= 1 })
 	cancel()
 	select {
 	case err := <-done:
@@ -624,6 +663,7 @@ func (l *liveChecker) SetCluster(s model.ConnState) {
 // sink must already hold the cluster as it is after the outage; and the
 // "connection refused" error must give way as soon as a request succeeds.
 func TestWatchLiveOnlyWhenRelistDelivered(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	ctx := context.Background()
@@ -747,12 +787,16 @@ func (o *requestOrder) snapshot() []string {
 // follows the first successful probe; the state goes live, with the
 // changes made during the outage delivered.
 func TestWatchRelistsWhenProbeAnswers(t *testing.T) {
-	cluster.SetReflectorBackoff(t, time.Hour)
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	ings := env.Client.NetworkingV1().Ingresses(ns)
 	createShopAndBlog(t, ings, ns)
 	proxy, tg := proxiedTarget(t, env, ns)
+	cluster.SetReflectorBackoff(tg, time.Hour)
+	// With that backoff only the probe notices the cut; production's
+	// interval would only make the test wait longer.
+	cluster.SetProbeInterval(tg, 100*time.Millisecond)
 	order := &requestOrder{}
 	tg.Config.WrapTransport = order.wrap
 

@@ -138,6 +138,7 @@ func checkStale(t *testing.T, err error, want ...string) {
 // path, a defaultBackend) are gone, the object equals the manifest, and
 // managedFields name ingress-drift as the writer.
 func TestUpdateRemovesFieldsAddedLive(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -199,6 +200,7 @@ func TestUpdateRemovesFieldsAddedLive(t *testing.T) {
 // other managers added by hand — in place. (The added path does go: rules
 // and paths are atomic lists, replaced whole.)
 func TestServerSideApplyKeepsFieldsOfOtherManagers(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, manifest := f.env, f.ns, f.tg, f.manifest
 	ctx := context.Background()
@@ -225,6 +227,7 @@ func TestServerSideApplyKeepsFieldsOfOtherManagers(t *testing.T) {
 // TestDryRunChangesNothing: each write with dryRun returns what the server
 // would store and leaves the object as it was.
 func TestDryRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -269,6 +272,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 // between the preview and the confirmation; the revert (dry run or not) is
 // refused as stale, naming both versions, and the edit stays.
 func TestUpdateRefusedWhenChangedSincePreview(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -289,6 +293,7 @@ func TestUpdateRefusedWhenChangedSincePreview(t *testing.T) {
 // resourceVersion the user saw; an edit, or a delete and re-create under
 // the same name, between preview and confirmation makes it stale.
 func TestDeleteRefusedWhenChangedSincePreview(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, key := f.env, f.ns, f.tg, f.key
 	ctx := context.Background()
@@ -316,6 +321,7 @@ func TestDeleteRefusedWhenChangedSincePreview(t *testing.T) {
 // TestStaleWhenObjectAppearedOrVanished: create of an object that exists
 // now, and update or delete of one that is gone, are stale too.
 func TestStaleWhenObjectAppearedOrVanished(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	env, ns, tg, key, manifest := f.env, f.ns, f.tg, f.key, f.manifest
 	ctx := context.Background()
@@ -339,6 +345,7 @@ func TestStaleWhenObjectAppearedOrVanished(t *testing.T) {
 // TestCreate creates a missing object under ingress-drift's field manager,
 // even from an object that still carries server fields (a dump).
 func TestCreate(t *testing.T) {
+	t.Parallel()
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	tg := target(t, env, ns)
@@ -373,6 +380,7 @@ func TestWriteRequiresPreconditions(t *testing.T) {
 
 // TestUpdateInvalid: a validation error names the field and says why.
 func TestUpdateInvalid(t *testing.T) {
+	t.Parallel()
 	f := newShop(t)
 	tg, key := f.tg, f.key
 	live := mustGet(t, tg, key)
@@ -410,6 +418,7 @@ func unreachableTarget(t *testing.T) *cluster.Target {
 // TestWriteUnreachable: a closed port and an API server that does not
 // answer before the deadline are said in words, with the object.
 func TestWriteUnreachable(t *testing.T) {
+	t.Parallel()
 	tg := unreachableTarget(t)
 	obj := typicalIngress("shop", "shop")
 	obj.ResourceVersion = "1"
