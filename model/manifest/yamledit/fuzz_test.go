@@ -26,7 +26,8 @@ import (
 // decodes, the error wraps ErrUnsupported (a refusal with a reason).
 func FuzzEditIngress(f *testing.F) {
 	docs := []string{shopDoc, blogDoc, webhooksDoc, snippetDoc, snippetAnnotated, anchorDoc, tlsDoc,
-		strings.ReplaceAll(shopDoc, "\n", "\r\n"), strings.TrimSuffix(blogDoc, "\n")}
+		strings.ReplaceAll(shopDoc, "\n", "\r\n"), strings.TrimSuffix(blogDoc, "\n"),
+		dupDoc, dupHostsDoc, bareHostsDoc, dupTLSDoc, exactDupDoc}
 	for i, d := range docs {
 		f.Add([]byte(d), []byte{byte(i), byte(3*i + 1), byte(7*i + 2), 0x41})
 		f.Add([]byte(d), []byte{0x10, byte(i), 0x22, 0x35, byte(5 * i), 0x07})
