@@ -14,6 +14,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // The reconcile rules, against the in-memory edges of fakes_test.go:
@@ -357,6 +358,11 @@ func TestUnitRevertWrites(t *testing.T) {
 		if len(r) != 1 || r[0].Before == "" || r[0].After != fingerprint(got) || len(r[0].Paths) != 2 {
 			t.Errorf("audit = %+v", r)
 		}
+		// Before is the object sent (the live one with the manifest's
+		// fields), After the one stored.
+		if len(u.cl.sent) != 1 || len(r) != 1 || r[0].Before != fingerprint(u.cl.sent[0]) || r[0].Before == r[0].After {
+			t.Errorf("audit = %+v, %d sent: want before = the fingerprint of the object sent", r, len(u.cl.sent))
+		}
 	})
 	t.Run("create", func(t *testing.T) {
 		u := newUnit(t, manifests, liveOf(t, "shop", nil))
@@ -368,10 +374,35 @@ func TestUnitRevertWrites(t *testing.T) {
 		if _, ok := u.cl.objs[admin]; ok {
 			t.Fatal("the preview created the object")
 		}
+		if want := []string{"access shop", "dry-run create shop/admin"}; !slices.Equal(u.cl.calls, want) {
+			t.Errorf("plan called %v, want %v", u.cl.calls, want)
+		}
 		out := u.execute(t, p, model.ExecOptions{})
 		got, ok := u.cl.objs[admin]
 		if !ok || got.Spec.Rules[0].Host != "admin.example.com" || out.Message != "created shop/admin from apps/shop.yaml" {
 			t.Errorf("after the create: %v %+v, message %q", ok, got, out.Message)
+		}
+		if r := u.records(t); len(r) != 1 || r[0].Before != "" || r[0].After != fingerprint(got) {
+			t.Errorf("audit = %+v, want after = the fingerprint of the object created", r)
+		}
+	})
+	t.Run("create, no namespace in the manifest", func(t *testing.T) {
+		// The object goes to the key's namespace (the default one here),
+		// which the API server needs: it has no default of its own.
+		doc := strings.Replace(strings.Replace(shopDoc, "  namespace: shop\n", "", 1), "name: shop", "name: plain", 1)
+		u := newUnit(t, map[string]string{"apps/plain.yaml": doc})
+		plain := model.Key{Namespace: "default", Name: "plain"}
+		p := u.plan(t, plain, model.ActionRevert)
+		if p.Operation != model.OpCreateLive || len(p.Remaining) != 0 ||
+			p.Summary != "create default/plain in the cluster (context unit, https://unit.test) from apps/plain.yaml:1" {
+			t.Fatalf("plan = %+v", p)
+		}
+		u.execute(t, p, model.ExecOptions{})
+		if got, ok := u.cl.objs[plain]; !ok || got.Namespace != "default" || len(u.cl.objs) != 1 {
+			t.Errorf("after the create: %v %+v", ok, u.cl.objs)
+		}
+		if len(u.cl.sent) != 1 || u.cl.sent[0].Namespace != "default" {
+			t.Errorf("created %+v, want it sent with namespace default", u.cl.sent)
 		}
 	})
 	t.Run("delete", func(t *testing.T) {
@@ -381,6 +412,12 @@ func TestUnitRevertWrites(t *testing.T) {
 		if p.Operation != model.OpDeleteLive || p.ConfirmName != "handmade" || p.UID != uid || p.File != "" ||
 			p.Summary != "delete shop/handmade from the cluster (context unit, https://unit.test): it is in no manifest under /unit/repo" {
 			t.Fatalf("plan = %+v", p)
+		}
+		if want := []string{"access shop", "get shop/handmade", "dry-run delete shop/handmade"}; !slices.Equal(u.cl.calls, want) {
+			t.Errorf("plan called %v, want %v", u.cl.calls, want)
+		}
+		if _, ok := u.cl.objs[handmade]; !ok {
+			t.Fatal("the preview deleted the object")
 		}
 		out := u.execute(t, p, model.ExecOptions{Confirm: "handmade"})
 		if _, ok := u.cl.objs[handmade]; ok || out.Message != "deleted shop/handmade from the cluster" {
@@ -435,6 +472,9 @@ func TestUnitAcceptWrites(t *testing.T) {
 		}
 		if out.Message != "wrote shop/handmade.yaml from the live state of shop/handmade" {
 			t.Errorf("message = %q", out.Message)
+		}
+		if r := u.records(t); len(r) != 1 || r[0].Before != "" || r[0].After != manifest.Hash([]byte(content)) {
+			t.Errorf("audit = %+v, want after = the hash of the new file", r)
 		}
 		if e, _ := u.e.Inv.Get(handmade); e.Status != model.StatusInSync {
 			t.Errorf("after the refresh handmade is %s", e.Status)
@@ -575,7 +615,7 @@ func TestUnitAuditRecord(t *testing.T) {
 	got := r[0]
 	if got.Time.IsZero() || got.KubeUser != "unit-kube-user" || got.Context != "unit" || got.Server != "https://unit.test" || got.Repo != "/unit/repo" ||
 		got.Object != "shop/shop" || got.Action != "accept" || got.Operation != "edit-manifest" || got.File != "apps/shop.yaml" ||
-		got.Before != p.FileHash || got.After == "" || got.After == got.Before || !slices.Equal(got.Paths, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) ||
+		got.Before != p.FileHash || got.After != manifest.Hash(u.st.files["apps/shop.yaml"]) || got.After == got.Before || !slices.Equal(got.Paths, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) ||
 		got.Result != "ok" || got.Error != "" || got.Commit != "" {
 		t.Errorf("record = %+v", got)
 	}
