@@ -634,3 +634,138 @@ func TestUnitAuditRecord(t *testing.T) {
 		t.Errorf("message = %q, want the audit failure said", out.Message)
 	}
 }
+
+// TestUnitPlanStale: a preview is refused as stale, before any dry run,
+// when what it would be made from is not what the inventory read — the
+// live object moved since it was listed, or the manifest's document on
+// disk no longer decodes to the one read or is no longer where it was.
+func TestUnitPlanStale(t *testing.T) {
+	edit := func(old, new string) func(t *testing.T, u *unit) {
+		return func(t *testing.T, u *unit) {
+			f := string(u.st.files["apps/shop.yaml"])
+			if !strings.Contains(f, old) {
+				t.Fatalf("apps/shop.yaml has no %q", old)
+			}
+			u.st.files["apps/shop.yaml"] = []byte(strings.Replace(f, old, new, 1))
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		action model.Action
+		// change runs before Plan, unseen by the inventory.
+		change func(t *testing.T, u *unit)
+		what   string
+	}{
+		{"live moved since the list", model.ActionRevert, func(t *testing.T, u *unit) {
+			u.cl.put(liveOf(t, "shop", func(i *networkingv1.Ingress) { annotated(i); i.Annotations["touched"] = "2" }))
+		}, "shop/shop (resourceVersion 101 → 104)"},
+		{"document changed in place", model.ActionRevert, edit("number: 80", "number: 81"),
+			"apps/shop.yaml (changed on disk; the list catches up in a moment)"},
+		{"document no longer decodes", model.ActionRevert, edit("kind: Ingress", "kind: Ingresz"),
+			"apps/shop.yaml (changed on disk; the list catches up in a moment)"},
+		{"document moved, revert", model.ActionRevert, edit("# Shop", "# The shop"),
+			"apps/shop.yaml (the document moved since it was read)"},
+		{"document moved, accept", model.ActionAccept, edit("# Shop", "# The shop"),
+			"apps/shop.yaml (the document moved since it was read)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := drifted(t)
+			tc.change(t, u)
+			u.cl.calls, u.st.calls = nil, nil
+			p, err := u.e.Plan(context.Background(), shop, tc.action)
+			var stale *model.StaleError
+			if !errors.As(err, &stale) || !errors.Is(err, model.ErrStale) || stale.What != tc.what ||
+				err.Error() != "refused: "+tc.what+" changed since the preview; nothing was written — review the new diff" {
+				t.Errorf("plan = %v, want stale: %s", err, tc.what)
+			}
+			if p != nil {
+				t.Errorf("a stale preview came with a plan: %+v", p)
+			}
+			for _, call := range u.cl.calls {
+				if !strings.HasPrefix(call, "access ") && !strings.HasPrefix(call, "get ") {
+					t.Errorf("the cluster was asked %q", call)
+				}
+			}
+			if len(u.st.calls) != 0 {
+				t.Errorf("the store was asked to write: %v", u.st.calls)
+			}
+		})
+	}
+}
+
+// TestUnitRevertRemaining: a revert's preview says what would still
+// differ from the manifest after the write — what a mutating webhook
+// puts back — and not the differences the ignore rules hide, whose live
+// values the write keeps.
+func TestUnitRevertRemaining(t *testing.T) {
+	const injected = "webhook.example.com/injected"
+	paths := func(cs []model.Change) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Path)
+		}
+		return out
+	}
+	t.Run("a webhook adds an annotation", func(t *testing.T) {
+		u := drifted(t)
+		u.cl.mutate = func(i *networkingv1.Ingress) { i.Annotations[injected] = "yes" }
+		p := u.plan(t, shop, model.ActionRevert)
+		want := "metadata.annotations[" + injected + "]"
+		if len(p.Remaining) != 1 || p.Remaining[0].Path != want || p.Remaining[0].Op != diffengine.OpAdded ||
+			p.Remaining[0].Git != nil || p.Remaining[0].Live != "yes" {
+			t.Errorf("remaining = %+v, want %s added live, yes", p.Remaining, want)
+		}
+		if got := paths(p.Changes); !slices.Equal(got, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]", want}) {
+			t.Errorf("changes = %v", got)
+		}
+	})
+	for _, tc := range []struct {
+		name, key, value string
+		rules            []diffengine.IgnoreRule
+	}{
+		{name: "a built-in ignore", key: "ingress.kubernetes.io/backends", value: `{"k8s-be-30080":"HEALTHY"}`},
+		{name: "an ignore rule of the repo", key: "example.com/deployed-at", value: "monday",
+			rules: []diffengine.IgnoreRule{{Annotations: []string{"example.com/deployed-at"}, Source: ".ingress-drift.yaml:2"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := newUnit(t, manifests, liveOf(t, "shop", func(i *networkingv1.Ingress) {
+				annotated(i)
+				i.Annotations[tc.key] = tc.value
+			}))
+			u.st.cfg.Ignore = tc.rules
+			u.e.Inv.SetIgnoreRules(tc.rules)
+			if e, _ := u.e.Inv.Get(shop); len(e.Ignored) != 1 || len(e.Changes) != 1 {
+				t.Fatalf("entry changes %+v, ignored %+v: want the ssl-redirect drift and %s ignored", e.Changes, e.Ignored, tc.key)
+			}
+			p := u.plan(t, shop, model.ActionRevert)
+			if p.Remaining == nil || len(p.Remaining) != 0 {
+				t.Errorf("remaining = %#v, want none: %s is ignored", p.Remaining, tc.key)
+			}
+			if got := paths(p.Changes); !slices.Equal(got, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) {
+				t.Errorf("changes = %v, want only the drift", got)
+			}
+			u.execute(t, p, model.ExecOptions{})
+			if got := u.cl.objs[shop].Annotations; got[tc.key] != tc.value || len(got) != 2 {
+				t.Errorf("after the revert: %v, want team and %s kept", got, tc.key)
+			}
+		})
+	}
+}
+
+// TestUnitRefreshError: an accept whose inventory refresh fails is still
+// done (the file is written), and its outcome says the refresh failed.
+func TestUnitRefreshError(t *testing.T) {
+	u := drifted(t)
+	u.st.refreshErr = errors.New("apps/shop.yaml: permission denied")
+	p := u.plan(t, shop, model.ActionAccept)
+	out := u.execute(t, p, model.ExecOptions{})
+	if want := "wrote the live state of shop/shop into apps/shop.yaml (refresh: apps/shop.yaml: permission denied)"; out.Message != want {
+		t.Errorf("message = %q, want %q", out.Message, want)
+	}
+	if !strings.Contains(string(u.st.files["apps/shop.yaml"]), "ssl-redirect") {
+		t.Error("the file was not written")
+	}
+	if r := u.records(t); len(r) != 1 || r[0].Result != "ok" {
+		t.Errorf("audit = %+v", r)
+	}
+}
