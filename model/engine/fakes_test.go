@@ -35,6 +35,11 @@ type fakeCluster struct {
 	rv     int
 	access cluster.Access
 	calls  []string
+	// mutate, when set, is a mutating admission webhook: it changes what
+	// Update and Create store (or, in a dry run, would store).
+	mutate func(*networkingv1.Ingress)
+	// sent are the objects the writes (not the dry runs) were given.
+	sent []*networkingv1.Ingress
 }
 
 func newFakeCluster() *fakeCluster {
@@ -68,11 +73,21 @@ func (c *fakeCluster) writes() []string {
 	return out
 }
 
-func (c *fakeCluster) log(op string, dryRun bool, k model.Key) {
+// log logs a call and returns its name as model/cluster's errors say it
+// ("dry-run update").
+func (c *fakeCluster) log(op string, dryRun bool, k model.Key) string {
 	if dryRun {
 		op = "dry-run " + op
 	}
 	c.calls = append(c.calls, op+" "+k.String())
+	return op
+}
+
+// record keeps a copy of what a write (not a dry run) was given.
+func (c *fakeCluster) record(obj *networkingv1.Ingress, dryRun bool) {
+	if !dryRun {
+		c.sent = append(c.sent, obj.DeepCopy())
+	}
 }
 
 func (c *fakeCluster) CheckAccess(_ context.Context, namespace string) (cluster.Access, error) {
@@ -93,13 +108,21 @@ func (c *fakeCluster) Get(_ context.Context, k model.Key) (*networkingv1.Ingress
 
 func (c *fakeCluster) Update(_ context.Context, obj *networkingv1.Ingress, dryRun bool) (*networkingv1.Ingress, error) {
 	k := model.KeyOf(obj, "")
-	c.log("update", dryRun, k)
+	op := c.log("update", dryRun, k)
+	c.record(obj, dryRun)
+	if obj.ResourceVersion == "" {
+		// cluster.Update refuses before asking the server, not as stale.
+		return nil, fmt.Errorf("%s ingress %s: no resourceVersion: a revert must carry the version the user saw", op, k)
+	}
 	cur, ok := c.objs[k]
 	if !ok || obj.ResourceVersion != cur.ResourceVersion || obj.UID != "" && obj.UID != cur.UID {
 		return nil, &model.StaleError{What: fmt.Sprintf("%s (resourceVersion %s is no longer current)", k, obj.ResourceVersion)}
 	}
 	out := obj.DeepCopy()
 	out.ManagedFields = nil
+	if c.mutate != nil {
+		c.mutate(out)
+	}
 	if !dryRun {
 		c.rv++
 		out.ResourceVersion = strconv.Itoa(c.rv)
@@ -110,12 +133,21 @@ func (c *fakeCluster) Update(_ context.Context, obj *networkingv1.Ingress, dryRu
 
 func (c *fakeCluster) Create(_ context.Context, obj *networkingv1.Ingress, dryRun bool) (*networkingv1.Ingress, error) {
 	k := model.KeyOf(obj, "")
-	c.log("create", dryRun, k)
+	op := c.log("create", dryRun, k)
+	c.record(obj, dryRun)
+	if obj.Namespace == "" {
+		// cluster.Create sends the namespace it is given; the API server
+		// has no default namespace to put the object in.
+		return nil, fmt.Errorf("%s ingress %q: no namespace", op, obj.Name)
+	}
 	if _, ok := c.objs[k]; ok {
 		return nil, &model.StaleError{What: k.String() + " (now exists)"}
 	}
 	out := obj.DeepCopy()
 	out.ResourceVersion, out.UID = "", ""
+	if c.mutate != nil {
+		c.mutate(out)
+	}
 	if !dryRun {
 		c.put(out)
 		out = c.objs[k].DeepCopy()
@@ -124,9 +156,9 @@ func (c *fakeCluster) Create(_ context.Context, obj *networkingv1.Ingress, dryRu
 }
 
 func (c *fakeCluster) Delete(_ context.Context, k model.Key, uid, resourceVersion string, dryRun bool) error {
-	c.log("delete", dryRun, k)
+	op := c.log("delete", dryRun, k)
 	if uid == "" || resourceVersion == "" {
-		return fmt.Errorf("delete ingress %s: no uid or resourceVersion", k)
+		return fmt.Errorf("%s ingress %s: no uid or resourceVersion: a delete must carry the ones the user saw", op, k)
 	}
 	cur, ok := c.objs[k]
 	if !ok || string(cur.UID) != uid || cur.ResourceVersion != resourceVersion {
@@ -148,6 +180,8 @@ type fakeStore struct {
 	checkErr  error
 	unchanged bool
 	commitErr error
+	// refreshErr is what Refresh fails with, after refreshing.
+	refreshErr error
 	// commits are the commit messages made, by file.
 	commits map[string]string
 	calls   []string
@@ -203,6 +237,10 @@ func (s *fakeStore) WriteManifest(rel, expectedHash string, data []byte) error {
 
 func (s *fakeStore) RemoveManifest(rel, expectedHash string) error {
 	s.calls = append(s.calls, "remove "+rel)
+	if expectedHash == "" {
+		// repo.RemoveManifest: a removal always knows what it read.
+		return fmt.Errorf("removing %s: no hash of the content that was read", rel)
+	}
 	if err := s.precondition(rel, expectedHash); err != nil {
 		return err
 	}
@@ -251,7 +289,7 @@ func (s *fakeStore) Refresh(_ context.Context, sink model.RepoSink, paths ...str
 		}
 		sink.SetSource(rel, docs, errs)
 	}
-	return nil
+	return s.refreshErr
 }
 
 // unit is an engine over the two fakes, its inventory fed from them.

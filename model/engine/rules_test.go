@@ -14,6 +14,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // The reconcile rules, against the in-memory edges of fakes_test.go:
@@ -357,6 +358,11 @@ func TestUnitRevertWrites(t *testing.T) {
 		if len(r) != 1 || r[0].Before == "" || r[0].After != fingerprint(got) || len(r[0].Paths) != 2 {
 			t.Errorf("audit = %+v", r)
 		}
+		// Before is the object sent (the live one with the manifest's
+		// fields), After the one stored.
+		if len(u.cl.sent) != 1 || len(r) != 1 || r[0].Before != fingerprint(u.cl.sent[0]) || r[0].Before == r[0].After {
+			t.Errorf("audit = %+v, %d sent: want before = the fingerprint of the object sent", r, len(u.cl.sent))
+		}
 	})
 	t.Run("create", func(t *testing.T) {
 		u := newUnit(t, manifests, liveOf(t, "shop", nil))
@@ -368,10 +374,35 @@ func TestUnitRevertWrites(t *testing.T) {
 		if _, ok := u.cl.objs[admin]; ok {
 			t.Fatal("the preview created the object")
 		}
+		if want := []string{"access shop", "dry-run create shop/admin"}; !slices.Equal(u.cl.calls, want) {
+			t.Errorf("plan called %v, want %v", u.cl.calls, want)
+		}
 		out := u.execute(t, p, model.ExecOptions{})
 		got, ok := u.cl.objs[admin]
 		if !ok || got.Spec.Rules[0].Host != "admin.example.com" || out.Message != "created shop/admin from apps/shop.yaml" {
 			t.Errorf("after the create: %v %+v, message %q", ok, got, out.Message)
+		}
+		if r := u.records(t); len(r) != 1 || r[0].Before != "" || r[0].After != fingerprint(got) {
+			t.Errorf("audit = %+v, want after = the fingerprint of the object created", r)
+		}
+	})
+	t.Run("create, no namespace in the manifest", func(t *testing.T) {
+		// The object goes to the key's namespace (the default one here),
+		// which the API server needs: it has no default of its own.
+		doc := strings.Replace(strings.Replace(shopDoc, "  namespace: shop\n", "", 1), "name: shop", "name: plain", 1)
+		u := newUnit(t, map[string]string{"apps/plain.yaml": doc})
+		plain := model.Key{Namespace: "default", Name: "plain"}
+		p := u.plan(t, plain, model.ActionRevert)
+		if p.Operation != model.OpCreateLive || len(p.Remaining) != 0 ||
+			p.Summary != "create default/plain in the cluster (context unit, https://unit.test) from apps/plain.yaml:1" {
+			t.Fatalf("plan = %+v", p)
+		}
+		u.execute(t, p, model.ExecOptions{})
+		if got, ok := u.cl.objs[plain]; !ok || got.Namespace != "default" || len(u.cl.objs) != 1 {
+			t.Errorf("after the create: %v %+v", ok, u.cl.objs)
+		}
+		if len(u.cl.sent) != 1 || u.cl.sent[0].Namespace != "default" {
+			t.Errorf("created %+v, want it sent with namespace default", u.cl.sent)
 		}
 	})
 	t.Run("delete", func(t *testing.T) {
@@ -381,6 +412,12 @@ func TestUnitRevertWrites(t *testing.T) {
 		if p.Operation != model.OpDeleteLive || p.ConfirmName != "handmade" || p.UID != uid || p.File != "" ||
 			p.Summary != "delete shop/handmade from the cluster (context unit, https://unit.test): it is in no manifest under /unit/repo" {
 			t.Fatalf("plan = %+v", p)
+		}
+		if want := []string{"access shop", "get shop/handmade", "dry-run delete shop/handmade"}; !slices.Equal(u.cl.calls, want) {
+			t.Errorf("plan called %v, want %v", u.cl.calls, want)
+		}
+		if _, ok := u.cl.objs[handmade]; !ok {
+			t.Fatal("the preview deleted the object")
 		}
 		out := u.execute(t, p, model.ExecOptions{Confirm: "handmade"})
 		if _, ok := u.cl.objs[handmade]; ok || out.Message != "deleted shop/handmade from the cluster" {
@@ -435,6 +472,9 @@ func TestUnitAcceptWrites(t *testing.T) {
 		}
 		if out.Message != "wrote shop/handmade.yaml from the live state of shop/handmade" {
 			t.Errorf("message = %q", out.Message)
+		}
+		if r := u.records(t); len(r) != 1 || r[0].Before != "" || r[0].After != manifest.Hash([]byte(content)) {
+			t.Errorf("audit = %+v, want after = the hash of the new file", r)
 		}
 		if e, _ := u.e.Inv.Get(handmade); e.Status != model.StatusInSync {
 			t.Errorf("after the refresh handmade is %s", e.Status)
@@ -575,7 +615,7 @@ func TestUnitAuditRecord(t *testing.T) {
 	got := r[0]
 	if got.Time.IsZero() || got.KubeUser != "unit-kube-user" || got.Context != "unit" || got.Server != "https://unit.test" || got.Repo != "/unit/repo" ||
 		got.Object != "shop/shop" || got.Action != "accept" || got.Operation != "edit-manifest" || got.File != "apps/shop.yaml" ||
-		got.Before != p.FileHash || got.After == "" || got.After == got.Before || !slices.Equal(got.Paths, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) ||
+		got.Before != p.FileHash || got.After != manifest.Hash(u.st.files["apps/shop.yaml"]) || got.After == got.Before || !slices.Equal(got.Paths, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) ||
 		got.Result != "ok" || got.Error != "" || got.Commit != "" {
 		t.Errorf("record = %+v", got)
 	}
@@ -592,5 +632,140 @@ func TestUnitAuditRecord(t *testing.T) {
 	out := u.execute(t, u.plan(t, shop, model.ActionRevert), model.ExecOptions{})
 	if !strings.Contains(out.Message, "(not recorded in the audit log: ") {
 		t.Errorf("message = %q, want the audit failure said", out.Message)
+	}
+}
+
+// TestUnitPlanStale: a preview is refused as stale, before any dry run,
+// when what it would be made from is not what the inventory read — the
+// live object moved since it was listed, or the manifest's document on
+// disk no longer decodes to the one read or is no longer where it was.
+func TestUnitPlanStale(t *testing.T) {
+	edit := func(old, new string) func(t *testing.T, u *unit) {
+		return func(t *testing.T, u *unit) {
+			f := string(u.st.files["apps/shop.yaml"])
+			if !strings.Contains(f, old) {
+				t.Fatalf("apps/shop.yaml has no %q", old)
+			}
+			u.st.files["apps/shop.yaml"] = []byte(strings.Replace(f, old, new, 1))
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		action model.Action
+		// change runs before Plan, unseen by the inventory.
+		change func(t *testing.T, u *unit)
+		what   string
+	}{
+		{"live moved since the list", model.ActionRevert, func(t *testing.T, u *unit) {
+			u.cl.put(liveOf(t, "shop", func(i *networkingv1.Ingress) { annotated(i); i.Annotations["touched"] = "2" }))
+		}, "shop/shop (resourceVersion 101 → 104)"},
+		{"document changed in place", model.ActionRevert, edit("number: 80", "number: 81"),
+			"apps/shop.yaml (changed on disk; the list catches up in a moment)"},
+		{"document no longer decodes", model.ActionRevert, edit("kind: Ingress", "kind: Ingresz"),
+			"apps/shop.yaml (changed on disk; the list catches up in a moment)"},
+		{"document moved, revert", model.ActionRevert, edit("# Shop", "# The shop"),
+			"apps/shop.yaml (the document moved since it was read)"},
+		{"document moved, accept", model.ActionAccept, edit("# Shop", "# The shop"),
+			"apps/shop.yaml (the document moved since it was read)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := drifted(t)
+			tc.change(t, u)
+			u.cl.calls, u.st.calls = nil, nil
+			p, err := u.e.Plan(context.Background(), shop, tc.action)
+			var stale *model.StaleError
+			if !errors.As(err, &stale) || !errors.Is(err, model.ErrStale) || stale.What != tc.what ||
+				err.Error() != "refused: "+tc.what+" changed since the preview; nothing was written — review the new diff" {
+				t.Errorf("plan = %v, want stale: %s", err, tc.what)
+			}
+			if p != nil {
+				t.Errorf("a stale preview came with a plan: %+v", p)
+			}
+			for _, call := range u.cl.calls {
+				if !strings.HasPrefix(call, "access ") && !strings.HasPrefix(call, "get ") {
+					t.Errorf("the cluster was asked %q", call)
+				}
+			}
+			if len(u.st.calls) != 0 {
+				t.Errorf("the store was asked to write: %v", u.st.calls)
+			}
+		})
+	}
+}
+
+// TestUnitRevertRemaining: a revert's preview says what would still
+// differ from the manifest after the write — what a mutating webhook
+// puts back — and not the differences the ignore rules hide, whose live
+// values the write keeps.
+func TestUnitRevertRemaining(t *testing.T) {
+	const injected = "webhook.example.com/injected"
+	paths := func(cs []model.Change) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Path)
+		}
+		return out
+	}
+	t.Run("a webhook adds an annotation", func(t *testing.T) {
+		u := drifted(t)
+		u.cl.mutate = func(i *networkingv1.Ingress) { i.Annotations[injected] = "yes" }
+		p := u.plan(t, shop, model.ActionRevert)
+		want := "metadata.annotations[" + injected + "]"
+		if len(p.Remaining) != 1 || p.Remaining[0].Path != want || p.Remaining[0].Op != diffengine.OpAdded ||
+			p.Remaining[0].Git != nil || p.Remaining[0].Live != "yes" {
+			t.Errorf("remaining = %+v, want %s added live, yes", p.Remaining, want)
+		}
+		if got := paths(p.Changes); !slices.Equal(got, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]", want}) {
+			t.Errorf("changes = %v", got)
+		}
+	})
+	for _, tc := range []struct {
+		name, key, value string
+		rules            []diffengine.IgnoreRule
+	}{
+		{name: "a built-in ignore", key: "ingress.kubernetes.io/backends", value: `{"k8s-be-30080":"HEALTHY"}`},
+		{name: "an ignore rule of the repo", key: "example.com/deployed-at", value: "monday",
+			rules: []diffengine.IgnoreRule{{Annotations: []string{"example.com/deployed-at"}, Source: ".ingress-drift.yaml:2"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := newUnit(t, manifests, liveOf(t, "shop", func(i *networkingv1.Ingress) {
+				annotated(i)
+				i.Annotations[tc.key] = tc.value
+			}))
+			u.st.cfg.Ignore = tc.rules
+			u.e.Inv.SetIgnoreRules(tc.rules)
+			if e, _ := u.e.Inv.Get(shop); len(e.Ignored) != 1 || len(e.Changes) != 1 {
+				t.Fatalf("entry changes %+v, ignored %+v: want the ssl-redirect drift and %s ignored", e.Changes, e.Ignored, tc.key)
+			}
+			p := u.plan(t, shop, model.ActionRevert)
+			if p.Remaining == nil || len(p.Remaining) != 0 {
+				t.Errorf("remaining = %#v, want none: %s is ignored", p.Remaining, tc.key)
+			}
+			if got := paths(p.Changes); !slices.Equal(got, []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]"}) {
+				t.Errorf("changes = %v, want only the drift", got)
+			}
+			u.execute(t, p, model.ExecOptions{})
+			if got := u.cl.objs[shop].Annotations; got[tc.key] != tc.value || len(got) != 2 {
+				t.Errorf("after the revert: %v, want team and %s kept", got, tc.key)
+			}
+		})
+	}
+}
+
+// TestUnitRefreshError: an accept whose inventory refresh fails is still
+// done (the file is written), and its outcome says the refresh failed.
+func TestUnitRefreshError(t *testing.T) {
+	u := drifted(t)
+	u.st.refreshErr = errors.New("apps/shop.yaml: permission denied")
+	p := u.plan(t, shop, model.ActionAccept)
+	out := u.execute(t, p, model.ExecOptions{})
+	if want := "wrote the live state of shop/shop into apps/shop.yaml (refresh: apps/shop.yaml: permission denied)"; out.Message != want {
+		t.Errorf("message = %q, want %q", out.Message, want)
+	}
+	if !strings.Contains(string(u.st.files["apps/shop.yaml"]), "ssl-redirect") {
+		t.Error("the file was not written")
+	}
+	if r := u.records(t); len(r) != 1 || r[0].Result != "ok" {
+		t.Errorf("audit = %+v", r)
 	}
 }
