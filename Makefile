@@ -4,6 +4,12 @@ SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := build
 
 GO ?= go
+# Built without cgo: nothing here needs it (DNS and users are read in Go,
+# kustomize's exec plugins are never loaded), the binary is static, and a
+# binary that imports kustomize (it imports plugin) links in Go's own
+# linker instead of through gcc: a warm make test links every test binary
+# again, and measured here that took 33 s of CPU instead of 52 s.
+export CGO_ENABLED ?= 0
 BIN := bin/ingress-drift
 CLUSTER_DIR := .cache/cluster
 KUBE_BIN_DIR = $(shell hack/kube/build.sh print-dir)
