@@ -18,6 +18,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/manifest"
 )
 
 // LiveFileError is a problem in a saved live-state file, at a line where
@@ -53,16 +54,6 @@ type LiveDump struct {
 	// not a dump of the cluster (`kubectl get ingress -A` always writes a
 	// List), so an object missing from it may well be live.
 	Partial bool
-}
-
-// ReadLiveFile reads the live side from a saved `kubectl get ingress -A -o
-// yaml` or `-o json`; see ReadLiveDump, whose warnings it drops.
-func ReadLiveFile(path string) ([]*model.LiveObject, error) {
-	d, err := ReadLiveDump(path)
-	if err != nil {
-		return nil, err
-	}
-	return d.Objects, nil
 }
 
 // ReadLiveDump reads the live side from a saved `kubectl get ingress -A -o
@@ -461,7 +452,7 @@ type yamlSplitter struct {
 }
 
 func (y *yamlSplitter) line(l []byte, line int) error {
-	if sep := docSeparator(l); sep != 0 {
+	if sep := manifest.Separator(l); sep != 0 {
 		if err := y.flushDoc(); err != nil {
 			return err
 		}
@@ -567,17 +558,6 @@ func shiftLines(n *yaml.Node, shift int) {
 	for _, c := range n.Content {
 		shiftLines(c, shift)
 	}
-}
-
-// docSeparator returns '-' for a "---" line, '.' for a "..." line, else 0.
-func docSeparator(l []byte) byte {
-	if len(l) < 3 || !(bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
-		return 0
-	}
-	if len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' || l[3] == '\n' {
-		return l[0]
-	}
-	return 0
 }
 
 // lineIndent returns a line's indentation and whether it holds content

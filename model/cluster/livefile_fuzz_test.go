@@ -63,7 +63,7 @@ func FuzzReadLiveFile(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	sentinel := func(t *testing.T, format string, body string) *model.LiveObject {
-		objs, err := cluster.ReadLiveFile(write(t, body))
+		objs, err := readLiveFile(write(t, body))
 		if err != nil || len(objs) != 1 {
 			t.Fatalf("the %s sentinel alone: %d objects, %v", format, len(objs), err)
 		}
@@ -71,8 +71,8 @@ func FuzzReadLiveFile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := write(t, string(data))
-		objs, err := cluster.ReadLiveFile(path)
-		objs2, err2 := cluster.ReadLiveFile(path)
+		objs, err := readLiveFile(path)
+		objs2, err2 := readLiveFile(path)
 		if !reflect.DeepEqual(objs, objs2) || !reflect.DeepEqual(err, err2) {
 			t.Fatalf("two reads differ: %d objects, %v; %d objects, %v", len(objs), err, len(objs2), err2)
 		}
@@ -95,7 +95,7 @@ func FuzzReadLiveFile(f *testing.F) {
 		if lead := bytes.TrimLeft(data, " \t\r\n"); len(lead) > 0 && (lead[0] == '{' || lead[0] == '[') {
 			format, more = "JSON", append(bytes.Clone(data), "\n"+sentinelJSON...)
 		}
-		objs, err = cluster.ReadLiveFile(write(t, string(more)))
+		objs, err = readLiveFile(write(t, string(more)))
 		if err != nil {
 			return
 		}

@@ -49,7 +49,7 @@ func TestReadLiveFileFromKubectl(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			// kubectl hides managedFields unless asked (since 1.21).
 			path := writeFile(t, dir, "live."+format, env.Kubectl(t, "get", "ingress", "-A", "-o", format, "--show-managed-fields"))
-			objs, err := cluster.ReadLiveFile(path)
+			objs, err := readLiveFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func TestReadLiveFileFromKubectl(t *testing.T) {
 	}
 	t.Run("kubectl's default: without managed fields", func(t *testing.T) {
 		path := writeFile(t, dir, "bare.yaml", env.Kubectl(t, "get", "ingress", "-n", ns, "-o", "yaml"))
-		objs, err := cluster.ReadLiveFile(path)
+		objs, err := readLiveFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestReadLiveFileShapes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			objs, err := cluster.ReadLiveFile(writeFile(t, dir, "f", tc.content))
+			objs, err := readLiveFile(writeFile(t, dir, "f", tc.content))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,7 +227,7 @@ func TestReadLiveFileErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeFile(t, dir, "live.txt", tc.content)
-			_, err := cluster.ReadLiveFile(path)
+			_, err := readLiveFile(path)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -246,7 +246,7 @@ func TestReadLiveFileErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := cluster.ReadLiveFile(filepath.Join(dir, "missing.yaml"))
+	_, err := readLiveFile(filepath.Join(dir, "missing.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("missing file: %v, want an error naming it", err)
 	}
@@ -328,4 +328,13 @@ func TestReadLiveDumpSingleObject(t *testing.T) {
 			t.Errorf("%q: partial %v, warnings %q, err %v: an empty List is a whole (empty) cluster", content, d.Partial, d.Warnings, err)
 		}
 	}
+}
+
+// readLiveFile is the objects ReadLiveDump reads from path.
+func readLiveFile(path string) ([]*model.LiveObject, error) {
+	d, err := cluster.ReadLiveDump(path)
+	if err != nil {
+		return nil, err
+	}
+	return d.Objects, nil
 }

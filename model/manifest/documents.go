@@ -54,7 +54,7 @@ func SplitDocuments(data []byte) []Document {
 		if eol >= 0 {
 			next = off + eol + 1
 		}
-		if kind := separator(data[off:next]); kind != 0 {
+		if kind := Separator(data[off:next]); kind != 0 {
 			flush(off)
 			// Content after "--- " on the same line belongs to the next
 			// document; a comment or nothing does not.
@@ -72,8 +72,10 @@ func SplitDocuments(data []byte) []Document {
 	return docs
 }
 
-// separator returns '-' for a "---" line, '.' for a "..." line, else 0.
-func separator(l []byte) byte {
+// Separator returns '-' for a "---" line (a document starts), '.' for a
+// "..." line (a document ends), else 0: the marks followed by the end of
+// the line, a space or a tab.
+func Separator(l []byte) byte {
 	if len(l) < 3 {
 		return 0
 	}
@@ -270,16 +272,16 @@ func RemoveDocument(file []byte, start, end int) (out []byte, empty bool, err er
 		if file[end-1] != '\n' {
 			return nil, false, fmt.Errorf("document end %d is not at the start of a line", end)
 		}
-		if separator(lineFrom(file, end)) == 0 {
+		if Separator(lineFrom(file, end)) == 0 {
 			return nil, false, fmt.Errorf("document end %d is not at a separator line", end)
 		}
 	}
 	cut := start
-	if separator(lineFrom(file, start)) == 0 {
+	if Separator(lineFrom(file, start)) == 0 {
 		for l := start; l > 0; {
 			prev := bytes.LastIndexByte(file[:l-1], '\n') + 1
 			line := file[prev:l]
-			if separator(line) != 0 {
+			if Separator(line) != 0 {
 				cut = prev
 				break
 			}
@@ -304,7 +306,7 @@ func hasContent(b []byte) bool {
 		if !contentLine(l) {
 			continue
 		}
-		if separator(l) != 0 {
+		if Separator(l) != 0 {
 			rest := bytes.TrimSpace(l[3:])
 			if len(rest) == 0 || rest[0] == '#' {
 				continue
