@@ -437,10 +437,10 @@ func compareErrors(a, b RepoError) int {
 // hold mu.
 func (inv *Inventory) reindexFile(k Key, old, e *Entry) {
 	var from, to string
-	if o := old.originOrNil(); o != nil {
+	if o := old.Origin(); o != nil {
 		from = o.File
 	}
-	if o := e.originOrNil(); o != nil {
+	if o := e.Origin(); o != nil {
 		to = o.File
 	}
 	if from == to {

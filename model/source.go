@@ -139,11 +139,3 @@ func (s *keySet) remove(k Key) {
 	s.list[last] = Key{}
 	s.list = s.list[:last]
 }
-
-// originOrNil is Origin for an entry that may be nil.
-func (e *Entry) originOrNil() *Origin {
-	if e == nil {
-		return nil
-	}
-	return e.Origin()
-}

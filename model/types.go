@@ -372,7 +372,7 @@ func (e *Entry) ReportStatus() Status {
 // root", or up to max places ("apps/x.yaml:3, … and 2 more"), or "" while
 // the first scan runs.
 func (e *Entry) BlockedPlaces(max int) string {
-	if len(e.BlockedBy) == 1 && e.BlockedBy[0].File == "." {
+	if e.rootUnreadable() {
 		return "the repo root"
 	}
 	var places []string
@@ -386,6 +386,12 @@ func (e *Entry) BlockedPlaces(max int) string {
 	return strings.Join(places, ", ")
 }
 
+// rootUnreadable reports whether what blocks the entry is the repo root
+// itself (the inventory's one RepoError for it, File ".").
+func (e *Entry) rootUnreadable() bool {
+	return len(e.BlockedBy) == 1 && e.BlockedBy[0].File == "."
+}
+
 // GitUnknownCause says in words what keeps the repo side from a verdict
 // on a GitUnknown entry ("" when there is one): the repo not read yet, its
 // root unreadable, or the inputs that could define the object.
@@ -396,7 +402,7 @@ func (e *Entry) GitUnknownCause() string {
 		return ""
 	case len(e.BlockedBy) == 0:
 		return "the repo has not been read yet"
-	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File == ".":
+	case e.rootUnreadable():
 		return "the repo cannot be read (" + e.BlockedBy[0].Message + ")"
 	case len(e.BlockedBy) == 1:
 		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String()
@@ -413,15 +419,16 @@ func (e *Entry) GitUnknownReason() string {
 		return ""
 	case len(e.BlockedBy) > 1:
 		return cause + ", so whether it is in a manifest is not known; fix them first"
-	case len(e.BlockedBy) == 1 && e.BlockedBy[0].File != ".":
+	case len(e.BlockedBy) == 1 && !e.rootUnreadable():
 		return cause + ", so whether it is in a manifest is not known; fix it first"
 	}
 	return cause + ", so whether " + e.Key.String() + " is in a manifest is not known"
 }
 
-// Origin returns the first desired document's origin, or nil.
+// Origin returns the first desired document's origin, or nil (also for a
+// nil entry).
 func (e *Entry) Origin() *Origin {
-	if len(e.Desired) == 0 {
+	if e == nil || len(e.Desired) == 0 {
 		return nil
 	}
 	return &e.Desired[0].Origin
