@@ -46,3 +46,13 @@ func EvalExisting(p string) (string, error) {
 		p = parent
 	}
 }
+
+// UnwrapPathError drops the path an *fs.PathError repeats, for messages
+// that name the file themselves.
+func UnwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

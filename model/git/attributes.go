@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitattributes"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -62,7 +63,7 @@ func (g *Repo) attributes(set gitSettings, p string) (map[string]gitattributes.A
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading git attributes %s: %w", file, unwrapPathError(err))
+			return fmt.Errorf("reading git attributes %s: %w", file, pathx.UnwrapPathError(err))
 		}
 		lines, err := readAttrLines(data, domain, macros)
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -398,7 +399,7 @@ func (c *commitJob) lstat() (fs.FileInfo, error) {
 	case errors.As(err, &refused):
 		return nil, err // the work tree's own refusal (a symlink), as it says it
 	case err != nil:
-		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+		return nil, fmt.Errorf("committing %s: %w", c.rel, pathx.UnwrapPathError(err))
 	case !fi.Mode().IsRegular():
 		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s is not a regular file (%s)", c.rel, fi.Mode().Type())}
 	}
@@ -414,20 +415,20 @@ func (c *commitJob) workTree(set gitSettings, head *object.TreeEntry) (*wtFile, 
 	}
 	f, err := c.wt.Open(c.rel)
 	if err != nil {
-		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+		return nil, fmt.Errorf("committing %s: %w", c.rel, pathx.UnwrapPathError(err))
 	}
 	defer f.Close()
 	before, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+		return nil, fmt.Errorf("committing %s: %w", c.rel, pathx.UnwrapPathError(err))
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+		return nil, fmt.Errorf("committing %s: %w", c.rel, pathx.UnwrapPathError(err))
 	}
 	after, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("committing %s: %w", c.rel, unwrapPathError(err))
+		return nil, fmt.Errorf("committing %s: %w", c.rel, pathx.UnwrapPathError(err))
 	}
 	if !after.ModTime().Equal(before.ModTime()) || after.Size() != int64(len(data)) {
 		return nil, fmt.Errorf("committing %s: the file changed while it was read; try again", c.rel)
@@ -481,7 +482,7 @@ func readIndex(file string) (*index.Index, error) {
 		return &index.Index{Version: 2}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the git index: %w", unwrapPathError(err))
+		return nil, fmt.Errorf("reading the git index: %w", pathx.UnwrapPathError(err))
 	}
 	defer f.Close()
 	idx := &index.Index{}
@@ -680,7 +681,7 @@ func (g *Repo) lock(file string) (*lockFile, error) {
 		return nil, g.lockBusy(file)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", file, unwrapPathError(err))
+		return nil, fmt.Errorf("locking %s: %w", file, pathx.UnwrapPathError(err))
 	}
 	return &lockFile{target: file, f: f}, nil
 }

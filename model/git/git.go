@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -562,14 +561,4 @@ func ShortHash(h Hash) string {
 		return ""
 	}
 	return h.String()[:7]
-}
-
-// unwrapPathError drops the path an *fs.PathError repeats: the messages
-// here name the file themselves.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 )
 
@@ -68,7 +69,7 @@ func (s gitSettings) read(file string, depth int) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading git config %s: %w", file, unwrapPathError(err))
+		return fmt.Errorf("reading git config %s: %w", file, pathx.UnwrapPathError(err))
 	}
 	cfg := format.New()
 	if err := format.NewDecoder(strings.NewReader(string(data))).Decode(cfg); err != nil {

@@ -214,7 +214,7 @@ func (r *Rev) inRepo(p string) bool {
 	if pathx.Outside(p) {
 		return false
 	}
-	return r.g.prefix == "" || p == r.g.prefix || strings.HasPrefix(p, r.g.prefix+"/")
+	return r.g.prefix == "" || pathx.Under(p, r.g.prefix) // the prefix is never "."
 }
 
 // Patterns match paths with .gitignore syntax (go-git's matcher); the

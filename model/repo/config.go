@@ -273,7 +273,7 @@ func (r *Repo) loadConfig() {
 		r.cfg, r.cfgErrs = parseConfig(nil)
 	case err != nil:
 		r.cfg, _ = parseConfig(nil)
-		r.cfgErrs = []model.RepoError{{File: ConfigFile, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}
+		r.cfgErrs = []model.RepoError{{File: ConfigFile, Message: fmt.Sprintf("cannot read: %v", pathx.UnwrapPathError(err))}}
 	default:
 		r.cfg, r.cfgErrs = parseConfig(data)
 	}

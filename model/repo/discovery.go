@@ -2,7 +2,6 @@ package repo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -199,7 +198,7 @@ func (w diskFiles) walkFrom(ctx context.Context, x *excluder, start string) (lis
 			if rel == start {
 				return err
 			}
-			l.fail(rel, "cannot read: %v", unwrapPathError(err))
+			l.fail(rel, "cannot read: %v", pathx.UnwrapPathError(err))
 			if d != nil && d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -267,14 +266,6 @@ func (w diskFiles) symlink(l *listing, x *excluder, rel, p string) {
 		what = "symlinked directory"
 	}
 	l.fail(rel, "%s points outside the repo, to %s: not read", what, target)
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // revFiles are the files of the --rev commit, read through model/git without a

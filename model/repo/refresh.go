@@ -176,7 +176,7 @@ func (r *Repo) rootLost(sink model.RepoSink, err error) error {
 	r.lostRoot = true
 	why := "is not a directory any more"
 	if err != nil {
-		why = "is gone (" + unwrapPathError(err).Error() + ")"
+		why = "is gone (" + pathx.UnwrapPathError(err).Error() + ")"
 	}
 	rs := r.st.repo
 	rs.Err = fmt.Sprintf("repo root %s %s: what was read before is kept, but nothing is known to be missing from Git until it is back", r.root, why)
@@ -275,7 +275,7 @@ func (u *update) dir(ctx context.Context, sink model.RepoSink, rel string) {
 		// missing-git verdicts) until it can be read. One already gone
 		// again is not an error: its removal event follows.
 		if ctx.Err() == nil && !errors.Is(err, fs.ErrNotExist) {
-			u.r.emitSource(sink, rel, manifest.Result{Errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(errors.Unwrap(err)))}}})
+			u.r.emitSource(sink, rel, manifest.Result{Errs: []model.RepoError{{File: rel, Message: fmt.Sprintf("cannot read: %v", pathx.UnwrapPathError(errors.Unwrap(err)))}}})
 		}
 		return
 	}

@@ -3,6 +3,7 @@ package repo
 import (
 	"io/fs"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/render"
 )
@@ -73,5 +74,5 @@ func (f *renderFiles) Read(rel string) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 	data, err := f.rf.read(e)
-	return data, unwrapPathError(err)
+	return data, pathx.UnwrapPathError(err)
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/render"
@@ -99,7 +100,7 @@ func Open(opts Options) (*Repo, error) {
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("repo %s: %w", opts.Root, unwrapPathError(err))
+		return nil, fmt.Errorf("repo %s: %w", opts.Root, pathx.UnwrapPathError(err))
 	}
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("repo %s is not a directory", opts.Root)
@@ -142,11 +143,13 @@ func (r *Repo) Config() Config {
 	return r.cfg
 }
 
-func (r *Repo) files() (repoFiles, error) {
+// files is where the manifests are read from: the work tree, or the
+// --rev commit (resolved, trees read, by Open and refreshRev).
+func (r *Repo) files() repoFiles {
 	if r.rev == nil {
-		return diskFiles{root: r.root}, nil
+		return diskFiles{root: r.root}
 	}
-	return revFiles{rev: r.rev}, nil
+	return revFiles{rev: r.rev}
 }
 
 // baseState is the repo state without the git facts.

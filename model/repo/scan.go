@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -87,9 +88,7 @@ func (r *Repo) startScan(sink model.RepoSink) model.RepoState {
 // means the root cannot be read.
 func (r *Repo) walkAndPlan(ctx context.Context, s *scanRun) error {
 	var err error
-	if s.rf, err = r.files(); err != nil {
-		return err
-	}
+	s.rf = r.files()
 	s.x = newExcluder(r.cfg.Exclude)
 	if s.lst, err = s.rf.walk(ctx, s.x); err != nil {
 		return err
@@ -328,7 +327,7 @@ func (r *Repo) run(rf repoFiles, lay *render.Layout, j job) result {
 			if errors.As(err, &big) {
 				res.p.Fail(j.e.rel, 0, nil, "%s", big.Error())
 			} else {
-				res.p.Fail(j.e.rel, 0, nil, "cannot read: %v", unwrapPathError(err))
+				res.p.Fail(j.e.rel, 0, nil, "cannot read: %v", pathx.UnwrapPathError(err))
 			}
 		}
 		return res

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/git"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -79,12 +80,12 @@ func (r *Repo) readDisk(rel string) ([]byte, error) {
 	}
 	f, err := root.Open(filepath.FromSlash(rel))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("reading %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("reading %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("reading %s: %w", rel, &tooBigError{int64(len(data))})
@@ -152,12 +153,12 @@ func (r *Repo) WriteManifest(rel, expectedHash string, data []byte) error {
 			if errors.Is(err, fs.ErrExist) {
 				err = syscall.ENOTDIR // a file where a directory should be
 			}
-			return fmt.Errorf("writing %s: creating directory %s: %w", rel, filepath.ToSlash(dir), unwrapPathError(err))
+			return fmt.Errorf("writing %s: creating directory %s: %w", rel, filepath.ToSlash(dir), pathx.UnwrapPathError(err))
 		}
 	}
 	tmp, err := writeTemp(root, name, data, old)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, unwrapPathError(err))
+		return fmt.Errorf("writing %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	if err := replace(root, rel, name, tmp, expectedHash); err != nil {
 		_ = root.Remove(tmp)
@@ -193,7 +194,7 @@ func replace(root *os.Root, rel, name, tmp, expectedHash string) error {
 		// No hard links on this file system: rename after the check.
 	}
 	if err := root.Rename(tmp, name); err != nil {
-		return fmt.Errorf("writing %s: %w", rel, unwrapPathError(err))
+		return fmt.Errorf("writing %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	return nil
 }
@@ -216,7 +217,7 @@ func (r *Repo) RemoveManifest(rel, expectedHash string) error {
 	}
 	name := filepath.FromSlash(rel)
 	if err := root.Remove(name); err != nil {
-		return fmt.Errorf("removing %s: %w", rel, unwrapPathError(err))
+		return fmt.Errorf("removing %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	syncDir(root, filepath.Dir(name))
 	return nil
@@ -266,7 +267,7 @@ func lockDir(root *os.Root, rel string) (unlock func(), err error) {
 		dir = filepath.Dir(dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("writing %s: opening its directory to lock it: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("writing %s: opening its directory to lock it: %w", rel, pathx.UnwrapPathError(err))
 	}
 	if err := flockDir(d, func() error { return fault("wait") }); err != nil {
 		d.Close()
@@ -288,7 +289,7 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 		}
 		return nil, &model.StaleError{What: rel + " on disk (it was deleted)"}
 	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("reading %s: %w", rel, pathx.UnwrapPathError(err))
 	case expectedHash == "":
 		return nil, &model.StaleError{What: rel + ", which did not exist,"}
 	case !fi.Mode().IsRegular():
@@ -299,12 +300,12 @@ func precondition(root *os.Root, rel, expectedHash string) (fs.FileInfo, error) 
 	}
 	f, err := root.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("reading %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, unwrapPathError(err))
+		return nil, fmt.Errorf("reading %s: %w", rel, pathx.UnwrapPathError(err))
 	}
 	if hex.EncodeToString(h.Sum(nil)) != expectedHash {
 		return nil, &model.StaleError{What: rel + " on disk"}
@@ -440,7 +441,7 @@ func syncDir(root *os.Root, dir string) {
 func (r *Repo) openRoot() (*os.Root, error) {
 	root, err := os.OpenRoot(r.root)
 	if err != nil {
-		return nil, fmt.Errorf("repo %s: %w", r.root, unwrapPathError(err))
+		return nil, fmt.Errorf("repo %s: %w", r.root, pathx.UnwrapPathError(err))
 	}
 	return root, nil
 }
