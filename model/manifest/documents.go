@@ -150,6 +150,11 @@ func (d Document) text(data []byte) []byte {
 	return b
 }
 
+// LastLine is the line of data's last byte (1 for no data): the last line
+// an error may name. YAML counts a lone "\r" as a line break, the file's
+// lines do not, so a parser's line is clamped to it.
+func LastLine(data []byte) int { return LineAt(data, max(len(data)-1, 0)) }
+
 // LineAt returns the 1-based line of a byte offset.
 func LineAt(data []byte, off int) int {
 	if off > len(data) {

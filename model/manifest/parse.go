@@ -137,7 +137,7 @@ func parseJSONFile(file string, data []byte, defaultNS string, p *Result) {
 		}
 		return
 	}
-	c := docCtx{defaultNS: defaultNS, p: p, last: LineAt(data, len(data)-1),
+	c := docCtx{defaultNS: defaultNS, p: p, last: LastLine(data),
 		origin: model.Origin{File: file, Line: line, Doc: 0, Item: -1, Offset: lineStart, End: len(data)}}
 	c.lines = func() *yaml.Node { return parseNode(data) }
 	c.decode(data)
@@ -408,7 +408,7 @@ func yamlErrorIn(text []byte, err error) (int, string) {
 		// first such byte's line is where the error is.
 		line = LineAt(text, firstInvalidUTF8(text))
 	}
-	return min(line, LineAt(text, max(len(text)-1, 0))), msg
+	return min(line, LastLine(text)), msg
 }
 
 // firstInvalidUTF8 is the offset of the first byte of text that does not

@@ -82,7 +82,7 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 	// YAML counts a lone "\r" as a line break, the file's lines do not,
 	// and yaml.v3 names no line for an error on the first one: lines
 	// are kept inside the file.
-	last := manifest.LineAt(data, max(len(data)-1, 0))
+	last := manifest.LastLine(data)
 	at := func(line int) int { return min(max(line, 1), last) }
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, model.RepoError{File: ConfigFile, Line: at(line), Message: fmt.Sprintf(format, args...)})
