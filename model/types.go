@@ -119,6 +119,67 @@ type Origin struct {
 	// output.
 	Offset int `json:"-"`
 	End    int `json:"-"`
+	// Helm is set when the object was rendered from a Helm chart: such
+	// objects cannot be written back directly (edit the template or a
+	// value file). File is then the template file.
+	Helm *HelmOrigin `json:"helm,omitempty"`
+	// GitOps is the Argo CD or Flux object in the repo whose rendering
+	// produced the object (nil: none names it).
+	GitOps *GitOpsOrigin `json:"gitops,omitempty"`
+}
+
+// Rendered reports whether the object came out of a renderer (kustomize or
+// Helm) rather than from a document written as it is: it cannot be edited
+// in place.
+func (o Origin) Rendered() bool { return o.Kustomization != "" || o.Helm != nil }
+
+// HelmOrigin is where a chart-rendered object came from.
+type HelmOrigin struct {
+	// Chart is the chart directory, relative to the repo root.
+	Chart string `json:"chart"`
+	// Release and Namespace are the release's name and namespace.
+	Release   string `json:"release"`
+	Namespace string `json:"namespace,omitempty"`
+	// Template is the template file that produced the object, relative to
+	// the repo root (a subchart's template is under its charts/ dir).
+	Template string `json:"template"`
+	// ValueFiles are the value files applied after the chart's own
+	// values.yaml, in order, relative to the repo root.
+	ValueFiles []string `json:"valueFiles,omitempty"`
+	// ValuesIncomplete says why the values are not all known (a Flux
+	// valuesFrom Secret is never read); "" when they are.
+	ValuesIncomplete string `json:"valuesIncomplete,omitempty"`
+}
+
+// GitOpsOrigin is the GitOps object in the repo that renders an object: an
+// Argo CD Application or a Flux Kustomization or HelmRelease.
+type GitOpsOrigin struct {
+	// Controller is "argocd" or "flux".
+	Controller string `json:"controller"`
+	// Kind, Namespace and Name name the GitOps object.
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	// File and Line are where it is defined.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// SelfHeal is set when the controller undoes live drift on its own
+	// (Argo CD syncPolicy.automated.selfHeal; Flux Kustomization, unless
+	// suspended; Flux HelmRelease with driftDetection.mode enabled).
+	SelfHeal bool `json:"selfHeal"`
+}
+
+// String renders "Argo CD Application ns/name (file:line)".
+func (g GitOpsOrigin) String() string {
+	ctl := map[string]string{"argocd": "Argo CD", "flux": "Flux"}[g.Controller]
+	if ctl == "" {
+		ctl = g.Controller
+	}
+	name := g.Name
+	if g.Namespace != "" {
+		name = g.Namespace + "/" + g.Name
+	}
+	return fmt.Sprintf("%s %s %s (%s:%d)", ctl, g.Kind, name, g.File, g.Line)
 }
 
 // MarshalJSON writes item only for List items: -1 ("not in a List") is an
@@ -260,6 +321,10 @@ type RepoError struct {
 	// Key is set when the object's namespace/name could still be read (for
 	// example an extensions/v1beta1 Ingress).
 	Key *Key `json:"key,omitempty"`
+	// Notice marks something worth saying that is not an error: it does
+	// not block verdicts and does not count for exit 2 (a chart nothing
+	// renders, values that are not all known).
+	Notice bool `json:"-"`
 }
 
 // Error renders "file:line: message".

@@ -36,6 +36,37 @@ type Config struct {
 	// RootLines their lines.
 	Roots     []string
 	RootLines map[string]int
+	// Helm are the charts it says to render (the helm: section).
+	Helm []HelmRelease
+}
+
+// HelmRelease is one rendering of a chart in the repo: from the config's
+// helm: section, or from a GitOps object that names the chart.
+type HelmRelease struct {
+	// Chart is the chart directory, relative to the repo root.
+	Chart string
+	// Release and Namespace are the release name and namespace the
+	// templates see (.Release.Name, .Release.Namespace); Namespace is also
+	// the namespace of rendered objects that set none.
+	Release, Namespace string
+	// ValueFiles are applied after the chart's values.yaml, in order;
+	// relative to the repo root.
+	ValueFiles []string
+	// Values are inline value layers applied after the files, in order
+	// (for Argo CD: values, then valuesObject, then parameters, each as a
+	// layer).
+	Values []map[string]any
+	// ValuesIncomplete says why not all values are known ("" if they are);
+	// it is copied into the rendered objects' origins and reported as a
+	// notice.
+	ValuesIncomplete string
+	// Via is the GitOps object that names the release; nil for the
+	// config.
+	Via *model.GitOpsOrigin
+	// File and Line are where the release is defined (the config entry or
+	// the GitOps object), for errors about it.
+	File string
+	Line int
 }
 
 // Input is what every kind plans from.
