@@ -78,6 +78,9 @@ type Input struct {
 	// for kinds nobody reads. Which kinds are read is the caller's (the
 	// repo side keeps manifest.KindMayHoldIngress): a kind renders all.
 	Keep func(kind string) bool
+	// Helm are the releases to render: the config's, then those GitOps
+	// objects in the repo name. NewLayout fills it before the kinds plan.
+	Helm []HelmRelease
 }
 
 // Root is one render: a kind's unit of output, reported to the sink as one
@@ -161,6 +164,7 @@ type Layout struct {
 // config says (roots it lists that are none).
 func NewLayout(in Input) (*Layout, []model.RepoError) {
 	l := &Layout{byKind: make(map[string]Plan, len(kinds))}
+	in.Helm = append([]HelmRelease(nil), in.Config.Helm...)
 	var errs []model.RepoError
 	for _, k := range kinds {
 		p, perrs := k.Plan(in)
