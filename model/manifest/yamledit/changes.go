@@ -100,14 +100,19 @@ func place(docKeys, wantKeys []string, key string) (after, order int) {
 	if order < 0 {
 		return len(docKeys) - 1, len(wantKeys)
 	}
+	return placeAt(docKeys, wantKeys, order), order
+}
+
+// placeAt is place for the element at index order of want.
+func placeAt(docKeys, wantKeys []string, order int) (after int) {
 	for w := order - 1; w >= 0; w-- {
 		for i := len(docKeys) - 1; i >= 0; i-- {
 			if docKeys[i] == wantKeys[w] {
-				return i, order
+				return i
 			}
 		}
 	}
-	return -1, order
+	return -1
 }
 
 // ruleChange writes a change under a rule (c.At.Rule): the whole rule, its
@@ -310,8 +315,8 @@ func (e *editor) rulePaths(rulesSeq *yaml.Node, i int, create bool) (sref, error
 }
 
 // addPath inserts the path c adds into rule i of the document, where it
-// goes among want's paths of that host: want's own element when exactly
-// one matches, else diffengine's value.
+// goes among want's paths of that host: want's own element (the one c's
+// selector picks), else diffengine's value.
 func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error {
 	paths, err := e.rulePaths(rulesSeq, i, true)
 	if err != nil {
@@ -324,26 +329,27 @@ func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error 
 		}
 		docKeys = keysOf(h.Paths, diffengine.PathKey)
 	}
-	key := c.At.Path.Key()
 	var wantKeys []string
-	var vals []any
+	var want []networkingv1.HTTPIngressPath
 	for _, r := range c.At.Rule.Select(e.want.Spec.Rules) {
 		if h := e.want.Spec.Rules[r].HTTP; h != nil {
 			for _, p := range h.Paths {
 				wantKeys = append(wantKeys, diffengine.PathKey(p))
-				if diffengine.PathKey(p) == key {
-					vals = append(vals, jsonShape(p))
-				}
+				want = append(want, p)
 			}
 		}
 	}
-	after, order := place(docKeys, wantKeys, key)
-	if len(vals) != 1 {
-		// Equal paths with several backends: diffengine's value says
-		// which one this change is.
-		vals = nil
+	// The selector picks want's own path, also among paths equal in path
+	// and pathType (by backend): its index in want places and orders it,
+	// so such paths come out in live's order (a controller routes to the
+	// first), and exact duplicates are written once.
+	sel := c.At.Path.Select(want)
+	if len(sel) == 0 {
+		after, order := place(docKeys, wantKeys, c.At.Path.Key())
+		return e.addItems(paths, nil, c.Live, after, order)
 	}
-	return e.addItems(paths, vals, c.Live, after, order)
+	j := sel[0]
+	return e.addItems(paths, []any{jsonShape(want[j])}, c.Live, placeAt(docKeys, wantKeys, j), j)
 }
 
 // docPath is one path of the document: path j of rule i.
