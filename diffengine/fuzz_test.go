@@ -1,6 +1,7 @@
 package diffengine
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,8 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ingress-drift/ingress-drift/internal/tlsmeaning"
 )
 
 // FuzzDiff diffs arbitrary pairs of Ingresses. Each input is decoded as
@@ -25,7 +28,8 @@ import (
 // Properties: no panic; inputs never modified; Diff(a, a) and
 // Diff(a, Normalize(a)) are empty; Normalize is idempotent; Diff is
 // deterministic; Diff(a, b) is empty iff Diff(b, a) is, with added and
-// removed mirrored; every change is well formed with a unique path.
+// removed mirrored; every change is well formed with a unique path; when
+// no change is about TLS, both TLS lists mean the same (tlsmeaning.Of).
 func FuzzDiff(f *testing.F) {
 	// Seeds: each testdata manifest with a short edit script (the second
 	// object is then a mutation of the first), and a few full git/live pairs.
@@ -44,6 +48,11 @@ func FuzzDiff(f *testing.F) {
 		}
 	}
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, []byte{3, 1, 4})
+	// Two entries of one secret; live emptied the second one's hosts (it
+	// then serves every host), which Normalize once merged away.
+	// And an entry for every host next to one listing hosts, gone live.
+	f.Add([]byte(tlsSeed+"  - hosts: [b.example]\n    secretName: c-tls\n"), []byte(tlsSeed+"  - secretName: c-tls\n    hosts: []\n"))
+	f.Add([]byte(tlsSeed+"  - secretName: c-tls\n"), []byte(tlsSeed))
 	f.Add([]byte("\x05\x03\x02\x01\x00\x04\x02\x02\x01\x03\x03\x01\x02"), []byte("\x07\x06\x05\x04\x03\x02\x01\x00\x07\x06\x05\x04\x03\x02\x01\x00\x11\x22\x33"))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		x := decodeOrBuild(a)
@@ -56,6 +65,9 @@ func FuzzDiff(f *testing.F) {
 		checkDiffProperties(t, x, y)
 	})
 }
+
+// tlsSeed is an Ingress whose TLS list goes on in the seed.
+const tlsSeed = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: t\nspec:\n  tls:\n  - hosts: [a.example]\n    secretName: c-tls\n"
 
 func decodeOrBuild(data []byte) *networkingv1.Ingress {
 	var ing networkingv1.Ingress
@@ -303,6 +315,11 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 	a2, r2, c2 := opCounts(ba)
 	if a1 != r2 || r1 != a2 || c1 != c2 {
 		t.Fatalf("ops not mirrored: a→b added/removed/changed %d/%d/%d, b→a %d/%d/%d\n%+v\n%+v", a1, r1, c1, a2, r2, c2, ab, ba)
+	}
+	tlsChanged := slices.ContainsFunc(ab.Changes, func(c Change) bool { return c.Category == CategoryTLS }) ||
+		slices.ContainsFunc(ab.Ignored, func(c IgnoredChange) bool { return c.Category == CategoryTLS })
+	if !tlsChanged && !maps.Equal(tlsmeaning.Of(x.Spec.TLS), tlsmeaning.Of(y.Spec.TLS)) {
+		t.Fatalf("no TLS change, but the TLS lists differ in meaning:\n%v\n%v", x.Spec.TLS, y.Spec.TLS)
 	}
 	seen := map[string]bool{}
 	g, l := NormalizePair(x, y, opts)

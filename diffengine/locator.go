@@ -80,12 +80,14 @@ type PathSel struct {
 	Occurrence int
 }
 
-// TLSSel selects a TLS entry by secretName, or, when SecretName is empty,
-// by its (normalized) host set.
+// TLSSel selects a TLS entry by secretName and whether it lists hosts, or,
+// when SecretName is empty, by its (normalized) host set.
 type TLSSel struct {
 	SecretName string
 	// Hosts are the entry's hosts, normalized (sorted, deduplicated, no
-	// empty strings); they select only when SecretName is empty.
+	// empty strings). With a SecretName only their absence selects: the
+	// secret's entry without hosts, which serves every host, is another
+	// entry than the (merged) ones that list hosts.
 	Hosts []string
 }
 
@@ -158,13 +160,18 @@ func (s PathSel) Select(paths []networkingv1.HTTPIngressPath) []int {
 	return out
 }
 
-// TLSKey is the key TLS entries are matched by: the secretName, or, for an
-// entry without one, its normalized host set.
+// TLSKey is the key TLS entries are matched by: the secretName and
+// whether the entry lists hosts, or, for an entry without a secretName,
+// its normalized host set.
 func TLSKey(t networkingv1.IngressTLS) string {
-	if t.SecretName != "" {
-		return "s:" + t.SecretName
+	hosts := normHosts(slices.Clone(t.Hosts))
+	switch {
+	case t.SecretName == "":
+		return "h:" + strings.Join(hosts, "\x00")
+	case len(hosts) == 0:
+		return "a:" + t.SecretName // for all hosts
 	}
-	return "h:" + strings.Join(normHosts(slices.Clone(t.Hosts)), "\x00")
+	return "s:" + t.SecretName
 }
 
 // Key is the TLSKey of the entries s selects.
@@ -174,7 +181,7 @@ func (s TLSSel) Key() string {
 
 // Select returns the indices of the TLS entries of a manifest (not
 // normalized) that s selects: every entry with its key (Normalize merges
-// entries with the same secretName).
+// the entries of one secretName that list hosts).
 func (s TLSSel) Select(tls []networkingv1.IngressTLS) []int {
 	key := s.Key()
 	var out []int

@@ -48,11 +48,13 @@ const (
 //     that leaves it out;
 //   - order: rules by host, paths by (path, pathType, backend), TLS entries
 //     by secretName (then hosts), TLS hosts sorted (empty host strings
-//     dropped);
+//     dropped: an entry holding only those has no hosts);
 //   - duplicates: rules with the same host are merged into one rule holding
 //     all their paths (every controller merges them the same way), paths
 //     that are equal in everything are kept once, TLS entries with the same
-//     secretName are merged (union of hosts), TLS hosts are kept once.
+//     secretName that list hosts are merged (union of hosts), TLS hosts are
+//     kept once. An entry without hosts (its certificate serves every host)
+//     is never merged with the entries of its secret that list hosts.
 //
 // What the API server (k8s.io/kubernetes v1.37.2) adds, each with a
 // testdata/diff case: pkg/apis/networking/v1 registers no defaulting
@@ -324,9 +326,11 @@ func deref(s *string) string {
 	return *s
 }
 
-// normTLS copies, merges and sorts TLS entries. Entries with a secretName
-// are keyed by it (hosts merged); entries without one are keyed by their
-// host set.
+// normTLS copies, merges and sorts TLS entries by their matching key
+// (compareTLS). Entries of one secretName that list hosts are one entry
+// (union of hosts): the certificate serves each host either way. An entry
+// without hosts serves its certificate for every host, which the hosts of
+// the others do not say, so it is never merged into them.
 func normTLS(in []networkingv1.IngressTLS) []networkingv1.IngressTLS {
 	if len(in) == 0 {
 		return nil
@@ -338,24 +342,27 @@ func normTLS(in []networkingv1.IngressTLS) []networkingv1.IngressTLS {
 	slices.SortStableFunc(out, compareTLS)
 	merged := out[:1]
 	for _, t := range out[1:] {
-		last := &merged[len(merged)-1]
-		switch {
-		case t.SecretName != "" && t.SecretName == last.SecretName:
+		if last := &merged[len(merged)-1]; compareTLS(t, *last) == 0 {
+			// One key: the same secret's hosts, or the same secret-less
+			// host set twice.
 			last.Hosts = normHosts(append(last.Hosts, t.Hosts...))
-		case compareTLS(t, *last) == 0:
-			// Same secret-less host set: the same entry twice.
-		default:
+		} else {
 			merged = append(merged, t)
 		}
 	}
 	return merged
 }
 
-// compareTLS orders TLS entries by their matching key: secretName, then,
-// for entries without a secretName, the sorted host list.
+// compareTLS orders normalized TLS entries by their matching key:
+// secretName, then, for entries with one, whether it lists hosts (the
+// entry for every host first), and for entries without one, the sorted
+// host list.
 func compareTLS(a, b networkingv1.IngressTLS) int {
-	if c := strings.Compare(a.SecretName, b.SecretName); c != 0 || a.SecretName != "" {
+	if c := strings.Compare(a.SecretName, b.SecretName); c != 0 {
 		return c
+	}
+	if a.SecretName != "" {
+		return cmp.Compare(boolInt(len(a.Hosts) > 0), boolInt(len(b.Hosts) > 0))
 	}
 	return slices.Compare(a.Hosts, b.Hosts)
 }

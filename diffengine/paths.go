@@ -20,6 +20,7 @@ import (
 //	spec.rules[host=a.example.com].http.paths[path=/x,pathType=Prefix,#2]
 //	spec.tls[secretName=shop-tls]
 //	spec.tls[secretName=shop-tls].hosts[admin.example.com]
+//	spec.tls[secretName=shop-tls,hosts=]                    (its entry without hosts)
 //	spec.tls[hosts=a.example.com+b.example.com].secretName  (entry without secretName)
 //
 // Rules are selected by host; the empty host (the rule that matches every
@@ -27,8 +28,9 @@ import (
 // globs. Paths are selected by path; ",pathType=T" is added when the rule
 // holds more than one path with that path string on either side, and ",#N"
 // (N ≥ 2) numbers paths that are equal in path and pathType but differ in
-// backend. TLS entries are selected by secretName, or by their hosts joined
-// with "+" when they have no secretName. Annotation and label keys and TLS
+// backend. TLS entries are selected by secretName (",hosts=" for the
+// secret's entry without hosts, which serves every host), or by their hosts
+// joined with "+" when they have no secretName. Annotation and label keys and TLS
 // hosts are written bare inside brackets. Any selector value that contains a
 // character of the syntax ("[", "]", "=", ",", `"`, "\", "+" in host lists)
 // or white space is written as a Go-quoted string, e.g.
@@ -125,10 +127,15 @@ func writeTLSSel(b *strings.Builder, t TLSSel) {
 }
 
 // String is the selector as the semantic path writes it inside brackets:
-// "secretName=shop-tls", or "hosts=a.example.com+b.example.com".
+// "secretName=shop-tls", "secretName=shop-tls,hosts=" or
+// "hosts=a.example.com+b.example.com".
 func (t TLSSel) String() string {
 	if t.SecretName != "" {
-		return "secretName=" + quoteIf(t.SecretName, selSpecial)
+		s := "secretName=" + quoteIf(t.SecretName, selSpecial)
+		if len(t.Hosts) == 0 {
+			s += ",hosts="
+		}
+		return s
 	}
 	hs := make([]string, len(t.Hosts))
 	for i, h := range t.Hosts {

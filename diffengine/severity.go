@@ -50,6 +50,7 @@ func SeverityRules() []SeverityRule {
 const (
 	RuleTLSEntryRemoved = "tls-entry-removed"
 	RuleTLSHostRemoved  = "tls-host-removed"
+	RuleTLSAllHosts     = "tls-entry-for-all-hosts-added"
 	RuleRouting         = "routing-changed"
 	RuleTLS             = "tls-changed"
 	RuleController      = "controller-config-changed"
@@ -231,6 +232,11 @@ var severityRules = []SeverityRule{
 		Annotations: []AnnotationCheck{
 			check("alb.ingress.kubernetes.io/scheme", internetFacing),
 			check("appgw.ingress.kubernetes.io/use-private-ip", privateIPDropped),
+		}},
+	{Name: RuleTLSAllHosts, Severity: SeverityCritical,
+		Description: "a TLS entry without hosts is live and not in Git: the controller then serves its certificate (or, without a secretName, its default one) for every host",
+		match: func(c *rawChange) bool {
+			return c.subj == subjTLSEntry && c.Op == OpAdded && c.At.TLS != nil && len(c.At.TLS.Hosts) == 0
 		}},
 	{Name: RuleRouting, Severity: SeverityHigh,
 		Description: "any other change to rules, hosts, paths, backends or the default backend",

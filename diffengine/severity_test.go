@@ -104,6 +104,16 @@ var structuralRowTests = map[string]func(t *testing.T){
 		live.Spec.TLS = append(live.Spec.TLS, networkingv1.IngressTLS{SecretName: "wildcard"})
 		assertRule(t, Diff(ing(nil), live, Options{}), "spec.tls[secretName=shop-tls].hosts[www.example.com]", RuleTLS, SeverityHigh)
 	},
+	RuleTLSAllHosts: func(t *testing.T) {
+		live := ing(nil)
+		live.Spec.TLS = append(live.Spec.TLS, networkingv1.IngressTLS{SecretName: "shop-tls"})
+		assertRule(t, Diff(ing(nil), live, Options{}), "spec.tls[secretName=shop-tls,hosts=]", RuleTLSAllHosts, SeverityCritical)
+		live.Spec.TLS = append(live.Spec.TLS, networkingv1.IngressTLS{Hosts: []string{""}})
+		assertRule(t, Diff(ing(nil), live, Options{}), "spec.tls[hosts=]", RuleTLSAllHosts, SeverityCritical)
+		// An entry listing hosts added live is not this row.
+		live.Spec.TLS = append(live.Spec.TLS, networkingv1.IngressTLS{SecretName: "other", Hosts: []string{"x.example.com"}})
+		assertRule(t, Diff(ing(nil), live, Options{}), "spec.tls[secretName=other]", RuleTLS, SeverityHigh)
+	},
 	RuleRouting: func(t *testing.T) {
 		live := ing(nil)
 		live.Spec.Rules[0].HTTP.Paths[1].Backend.Service.Port.Number = 9090

@@ -18,7 +18,8 @@ import (
 // entries by secretName or else by their host set. Where several items of the
 // document stand for one normalized element (duplicates that diffengine
 // merges), a removal or a field change applies to all of them and an
-// addition goes to the first.
+// addition goes to the first (for TLS hosts, the first that keeps one of
+// its hosts); a TLS entry that loses its last host goes whole (tlsPlan).
 func (e *editor) applyChange(c diffengine.Change) error {
 	e.path = c.Path
 	root := mref{node: e.root}
@@ -99,14 +100,19 @@ func place(docKeys, wantKeys []string, key string) (after, order int) {
 	if order < 0 {
 		return len(docKeys) - 1, len(wantKeys)
 	}
+	return placeAt(docKeys, wantKeys, order), order
+}
+
+// placeAt is place for the element at index order of want.
+func placeAt(docKeys, wantKeys []string, order int) (after int) {
 	for w := order - 1; w >= 0; w-- {
 		for i := len(docKeys) - 1; i >= 0; i-- {
 			if docKeys[i] == wantKeys[w] {
-				return i, order
+				return i
 			}
 		}
 	}
-	return -1, order
+	return -1
 }
 
 // ruleChange writes a change under a rule (c.At.Rule): the whole rule, its
@@ -309,8 +315,8 @@ func (e *editor) rulePaths(rulesSeq *yaml.Node, i int, create bool) (sref, error
 }
 
 // addPath inserts the path c adds into rule i of the document, where it
-// goes among want's paths of that host: want's own element when exactly
-// one matches, else diffengine's value.
+// goes among want's paths of that host: want's own element (the one c's
+// selector picks), else diffengine's value.
 func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error {
 	paths, err := e.rulePaths(rulesSeq, i, true)
 	if err != nil {
@@ -323,26 +329,27 @@ func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error 
 		}
 		docKeys = keysOf(h.Paths, diffengine.PathKey)
 	}
-	key := c.At.Path.Key()
 	var wantKeys []string
-	var vals []any
+	var want []networkingv1.HTTPIngressPath
 	for _, r := range c.At.Rule.Select(e.want.Spec.Rules) {
 		if h := e.want.Spec.Rules[r].HTTP; h != nil {
 			for _, p := range h.Paths {
 				wantKeys = append(wantKeys, diffengine.PathKey(p))
-				if diffengine.PathKey(p) == key {
-					vals = append(vals, jsonShape(p))
-				}
+				want = append(want, p)
 			}
 		}
 	}
-	after, order := place(docKeys, wantKeys, key)
-	if len(vals) != 1 {
-		// Equal paths with several backends: diffengine's value says
-		// which one this change is.
-		vals = nil
+	// The selector picks want's own path, also among paths equal in path
+	// and pathType (by backend): its index in want places and orders it,
+	// so such paths come out in live's order (a controller routes to the
+	// first), and exact duplicates are written once.
+	sel := c.At.Path.Select(want)
+	if len(sel) == 0 {
+		after, order := place(docKeys, wantKeys, c.At.Path.Key())
+		return e.addItems(paths, nil, c.Live, after, order)
 	}
-	return e.addItems(paths, vals, c.Live, after, order)
+	j := sel[0]
+	return e.addItems(paths, []any{jsonShape(want[j])}, c.Live, placeAt(docKeys, wantKeys, j), j)
 }
 
 // docPath is one path of the document: path j of rule i.
@@ -415,11 +422,63 @@ func (e *editor) tlsChange(spec mref, c diffengine.Change) error {
 	case host == "" && len(sub) == 1 && sub[0] == "secretName":
 		return e.keyChangeAt(seq.node, items, sub, c)
 	case host != "" && len(sub) == 0 && c.Op == diffengine.OpAdded:
-		return e.addTLSHost(seq.node, items[0], sel, host)
+		return e.addTLSHost(seq.node, e.tlsHostsPlan(sel, items).target, sel, host)
 	case host != "" && len(sub) == 0:
-		return e.delTLSHost(seq.node, items, host)
+		return e.delTLSHost(seq.node, items, e.tlsHostsPlan(sel, items).drop, host)
 	}
 	return e.fail(0, "unknown kind of change")
+}
+
+// tlsPlan is where the host changes of one secret's TLS entries (those
+// listing hosts, which diffengine sees as one) go in the document.
+type tlsPlan struct {
+	// target is the entry that gets the hosts live adds.
+	target int
+	// drop holds the entries that lose every host and gain none: they are
+	// removed whole, since an entry left without hosts would serve its
+	// certificate for every host (live has no such entry, or diffengine
+	// would match it as one of its own and add it).
+	drop map[int]bool
+}
+
+// tlsHostsPlan returns the plan for the entries at items of the document
+// that sel selects, the same for every change under sel. An entry keeps
+// the hosts of it that want's entries of sel still list.
+func (e *editor) tlsHostsPlan(sel diffengine.TLSSel, items []int) *tlsPlan {
+	key := sel.Key()
+	if p, ok := e.tlsPlans[key]; ok {
+		return p
+	}
+	want := map[string]bool{}
+	for _, j := range sel.Select(e.want.Spec.TLS) {
+		for _, h := range e.want.Spec.TLS[j].Hosts {
+			want[h] = h != ""
+		}
+	}
+	have := map[string]bool{}
+	keeps := map[int]bool{}
+	for _, i := range items {
+		for _, h := range e.cur.Spec.TLS[i].Hosts {
+			have[h] = true
+			keeps[i] = keeps[i] || want[h]
+		}
+	}
+	gains := false
+	for h, ok := range want {
+		gains = gains || (ok && !have[h])
+	}
+	p := &tlsPlan{target: items[0], drop: map[int]bool{}}
+	if k := slices.IndexFunc(items, func(i int) bool { return keeps[i] }); k >= 0 {
+		p.target = items[k]
+	}
+	for _, i := range items {
+		p.drop[i] = !keeps[i] && !(i == p.target && gains)
+	}
+	if e.tlsPlans == nil {
+		e.tlsPlans = map[string]*tlsPlan{}
+	}
+	e.tlsPlans[key] = p
+	return p
 }
 
 // addTLSHost adds host to TLS entry i of the document, where it goes among
@@ -448,10 +507,20 @@ func (e *editor) addTLSHost(tlsSeq *yaml.Node, i int, sel diffengine.TLSSel, hos
 	return e.addItem(hs, host, after, order)
 }
 
-// delTLSHost removes host from every TLS entry at items that lists it.
-func (e *editor) delTLSHost(tlsSeq *yaml.Node, items []int, host string) error {
+// delTLSHost removes host from every TLS entry at items that lists it;
+// an entry in drop goes whole.
+func (e *editor) delTLSHost(tlsSeq *yaml.Node, items []int, drop map[int]bool, host string) error {
 	found := false
 	for _, i := range items {
+		if drop[i] {
+			if slices.Contains(e.cur.Spec.TLS[i].Hosts, host) {
+				found = true
+				if err := e.delItem(tlsSeq, i); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		m, err := e.item(tlsSeq, i)
 		if err != nil {
 			return err

@@ -76,9 +76,8 @@ func TestEditDuplicateElements(t *testing.T) {
 		paths: []string{"spec.rules[host=a.example.com].http"},
 		added: 9,
 	}, {
-		// Only this live order comes out as live has it: both changes
-		// land at one place, #2 (zee) first, so live's zed, zee is
-		// written as zee, zed too.
+		// Both changes land at one place, in live's order (the other
+		// order is in TestEditEqualPathsAddedInLiveOrder).
 		name: "two paths equal in path and pathType added together: each once, in live's order",
 		doc:  dupHostsDoc,
 		live: func(l *networkingv1.Ingress) {

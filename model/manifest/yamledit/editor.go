@@ -22,6 +22,8 @@ type editor struct {
 	path    string                // the change being applied, for errors
 	cur     *networkingv1.Ingress // the document, decoded
 	want    *networkingv1.Ingress // the live object to write
+	// tlsPlans holds, per TLS key, where host changes go (tlsHostsPlan).
+	tlsPlans map[string]*tlsPlan
 }
 
 // splice replaces src[start:end] with text.

@@ -11,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/internal/tlsmeaning"
 )
 
 // FuzzEditIngress edits documents towards mutated live objects. The first
@@ -21,7 +22,8 @@ import (
 //
 // Properties: no panic; EditIngress(doc, Decode(doc)) returns doc itself
 // and no paths; when an edit succeeds, the output decodes strictly into
-// the same object with no drift against want, is valid JSON if doc was,
+// the same object with no drift against want, its TLS means what want's
+// does (tlsmeaning, computed without diffengine), is valid JSON if doc was,
 // and editing it again changes nothing; when it fails on a document that
 // decodes, the error wraps ErrUnsupported (a refusal with a reason).
 func FuzzEditIngress(f *testing.F) {
@@ -32,6 +34,12 @@ func FuzzEditIngress(f *testing.F) {
 		f.Add([]byte(d), []byte{byte(i), byte(3*i + 1), byte(7*i + 2), 0x41})
 		f.Add([]byte(d), []byte{0x10, byte(i), 0x22, 0x35, byte(5 * i), 0x07})
 	}
+	// Live drops the second TLS entry of a shared secret, or empties its
+	// hosts (case 11: op 1 drops entry 3, op 3 empties its one host);
+	// accepting once left "- secretName: c-tls", an entry for every host.
+	f.Add([]byte(dupTLSDoc), []byte{11, 1, 3})
+	f.Add([]byte(dupTLSDoc), []byte{11, 3, 3})
+	f.Add([]byte(tlsShareDoc), []byte{11, 1, 0})
 	f.Fuzz(func(t *testing.T, doc, mut []byte) {
 		cur, err := Decode(doc)
 		if err != nil || cur.Name == "" {
@@ -65,6 +73,9 @@ func FuzzEditIngress(f *testing.F) {
 		}
 		if res := diffengine.Diff(got, want, diffengine.Options{DefaultNamespace: ns}); res.Drifted() {
 			t.Fatalf("drift left: %v", res.Changes)
+		}
+		if g, w := tlsmeaning.Of(got.Spec.TLS), tlsmeaning.Of(want.Spec.TLS); !maps.Equal(g, w) {
+			t.Fatalf("TLS means %v, live %v:\n%s", slices.Sorted(maps.Keys(g)), slices.Sorted(maps.Keys(w)), out)
 		}
 		if len(paths) == 0 && string(out) != string(doc) {
 			t.Fatal("no paths but the document changed")
@@ -185,6 +196,8 @@ func mutate(w *networkingv1.Ingress, b []byte) {
 			default:
 				if t := &w.Spec.TLS[next(len(w.Spec.TLS))]; len(t.Hosts) > 1 {
 					t.Hosts = drop(t.Hosts, next(len(t.Hosts)))
+				} else {
+					t.Hosts = nil // an entry for every host
 				}
 			}
 		case 12:
