@@ -190,6 +190,19 @@ func (l listModel) afterRows() []string {
 	return out
 }
 
+// afterCount is len(afterRows()) without drawing them: clampOffset asks
+// on every cursor move.
+func (l listModel) afterCount() int {
+	n := len(l.shownNotices())
+	switch {
+	case n == 0:
+		return 0
+	case len(l.set.visible) == 0:
+		return n + 2 // the empty-list line and the heading
+	}
+	return n + 1
+}
+
 // reselect puts the cursor back on prev's object, wherever it sorts now;
 // if it is gone or filtered out, on its neighbour (the row now at the place
 // it had).
@@ -251,7 +264,7 @@ func (l *listModel) clampOffset() {
 		l.offset = l.cursor - h + 1
 	}
 	total := n
-	if extra := len(l.afterRows()); extra > 0 {
+	if extra := l.afterCount(); extra > 0 {
 		total += extra
 		if l.cursor >= n-1 {
 			l.offset = max(l.offset, min(max(0, l.cursor), total-h))

@@ -151,6 +151,11 @@ func TestNoticesTab(t *testing.T) {
 		t.Errorf("rows %v, selected %s: notices must not be rows", got, selectedKey(t, m))
 	}
 	f := typeText(press(t, newRenderedModel(t, 160, 40, nil), "6", "/"), "legacy")
+	for _, l := range []listModel{m.list, f.list} {
+		if l.afterCount() != len(l.afterRows()) {
+			t.Errorf("afterCount %d, afterRows %d lines", l.afterCount(), len(l.afterRows()))
+		}
+	}
 	if s := screenText(f); !strings.Contains(s, "NOTICES (1)") || strings.Contains(s, "apps/api.yaml:3") || !strings.Contains(s, "Nothing matches") {
 		t.Errorf("filter legacy: want only that notice, after the empty-list line:\n%s", s)
 	}
