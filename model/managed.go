@@ -197,8 +197,8 @@ func (g *GitOpsOrigin) place() string {
 // The inventory and the engine add them to the diff options of that
 // object alone; diffengine stays unaware of origins.
 func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRule {
-	if d == nil || live == nil {
-		return nil
+	if d == nil || live == nil || d.Origin.Helm == nil && d.Origin.GitOps == nil {
+		return nil // nearly every object: the inventory asks on every recompute
 	}
 	var out []diffengine.IgnoreRule
 	k := d.Key()
