@@ -37,7 +37,10 @@ const BuiltinSource = "built-in"
 // ingress-nginx (they write only status and finalizers, which Normalize
 // drops already), and Helm's meta.helm.sh/* (written on behalf of a person
 // running helm: a repo of plain manifests that lacks them is drift worth
-// seeing).
+// seeing). For an object rendered from a chart they are not drift; which
+// object that is, diffengine does not know: the caller adds a rule for
+// that object alone (model.Desired.AgentIgnores, also for Argo CD's
+// app.kubernetes.io/instance label tracking).
 var builtinIgnores = []IgnoreRule{
 	{Source: BuiltinSource, Reason: "ingress-gce records the load balancer it built",
 		Annotations: []string{

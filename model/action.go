@@ -64,6 +64,9 @@ type Plan struct {
 	// for a revert; for an accept Git is the value before and Live the value
 	// after. For a revert they come from a server-side dry run.
 	Changes []Change `json:"changes"`
+	// GitOps says what the action means for the GitOps controller that
+	// manages the object (GitOpsManager.Note); "" when none is known.
+	GitOps string `json:"gitops,omitempty"`
 	// Remaining are differences that would still exist afterwards (for
 	// example a mutating webhook changing the object back). Normally empty.
 	Remaining []Change `json:"remaining,omitempty"`

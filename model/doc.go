@@ -6,7 +6,11 @@
 // keeps the latest live object and desired documents per key, recomputes
 // the diff for the touched keys only, and publishes coalesced batches of
 // changed entries to subscribers (the TUI) next to a Snapshot of the whole
-// (what check reads). It does no I/O of its own: WriteReportJSON writes to
-// the io.Writer it is given. inventory_test.go and gitunknown_test.go show
-// the behaviour.
+// (what check reads). Notices (RepoError.Notice) are kept apart from
+// errors as they arrive: they block and count for nothing. managed.go says
+// who manages an object (the repo's GitOps object, or what the live object
+// carries) and which additions of Helm and Argo CD are not drift for a
+// rendered object. It does no I/O of its own: WriteReportJSON writes to
+// the io.Writer it is given. inventory_test.go, gitunknown_test.go,
+// notices_test.go and managed_test.go show the behaviour.
 package model

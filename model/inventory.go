@@ -66,6 +66,13 @@ type Inventory struct {
 	// then no entry is known to be missing from Git.
 	repoRead bool
 
+	// notices are each source's RepoErrors marked Notice, kept apart from
+	// its errors when they arrive: they name no entry, block no verdict
+	// and count as no error. noticeList is all of them sorted by place
+	// (replaced, never modified: snapshots and batches share it).
+	notices    map[string][]RepoError
+	noticeList []RepoError
+
 	subs   map[*subscriber]struct{}
 	closed bool
 }
@@ -83,6 +90,7 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		fileKeys: make(map[string]*keySet),
 		entries:  make(map[Key]*Entry),
 		blocks:   make(map[string][]RepoError),
+		notices:  make(map[string][]RepoError),
 		subs:     make(map[*subscriber]struct{}),
 		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:     RepoState{Scanning: true},
@@ -207,21 +215,31 @@ func (inv *Inventory) setBlocks(name string, errs []RepoError) bool {
 			b = append(b, e)
 		}
 	}
-	if slices.Equal(inv.blocks[name], b) {
-		return false
+	all, changed := setPerSource(inv.blocks, name, b)
+	if changed {
+		inv.blockers = all
 	}
-	if len(b) == 0 {
-		delete(inv.blocks, name)
+	return changed
+}
+
+// setPerSource records one source's share of errors in m and, when it
+// changed, returns everyone's sorted by place (a new slice: the old one
+// may be shared).
+func setPerSource(m map[string][]RepoError, name string, errs []RepoError) ([]RepoError, bool) {
+	if slices.Equal(m[name], errs) {
+		return nil, false
+	}
+	if len(errs) == 0 {
+		delete(m, name)
 	} else {
-		inv.blocks[name] = b
+		m[name] = errs
 	}
 	var all []RepoError
-	for _, bs := range inv.blocks {
-		all = append(all, bs...)
+	for _, es := range m {
+		all = append(all, es...)
 	}
 	slices.SortFunc(all, compareErrors)
-	inv.blockers = all
-	return true
+	return all, true
 }
 
 // gitUnknown says whether an entry that no manifest defines is only
@@ -252,10 +270,12 @@ func (inv *Inventory) recomputeMissingGit() {
 }
 
 // SetSource replaces everything one source (a manifest file or a kustomize
-// root) contributes, and recomputes the keys it had and has.
+// root) contributes, and recomputes the keys it had and has. Its notices
+// (RepoError.Notice) are kept apart from its errors (Notices).
 func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
+	errs = inv.setNotices(name, errs)
 	touched := inv.dropSource(name)
 	blocked := inv.setBlocks(name, errs)
 	src := newSource(docs, errs)
@@ -279,9 +299,47 @@ func (inv *Inventory) RemoveSource(name string) {
 	for k := range inv.dropSource(name) {
 		inv.recompute(k)
 	}
+	inv.setNotices(name, nil)
 	if inv.setBlocks(name, nil) && inv.repoRead && inv.repoBlock == nil {
 		inv.recomputeMissingGit()
 	}
+}
+
+// setNotices records the notices among one source's errors, marks them
+// for subscribers when they changed, and returns the errors without them.
+// A source without notices (nearly all) costs a scan of its errors.
+// Callers hold mu.
+func (inv *Inventory) setNotices(name string, errs []RepoError) []RepoError {
+	var notes []RepoError
+	if slices.ContainsFunc(errs, func(e RepoError) bool { return e.Notice }) {
+		var rest []RepoError
+		for _, e := range errs {
+			if e.Notice {
+				notes = append(notes, e)
+			} else {
+				rest = append(rest, e)
+			}
+		}
+		errs = rest
+	}
+	all, changed := setPerSource(inv.notices, name, notes)
+	if !changed {
+		return errs
+	}
+	inv.noticeList = all
+	for s := range inv.subs {
+		s.markNotices()
+	}
+	return errs
+}
+
+// Notices returns the repo's notices, sorted by place: things worth
+// saying that are not errors (a chart nothing renders, values that are
+// not all known). The slice is shared: never modify it.
+func (inv *Inventory) Notices() []RepoError {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.noticeList
 }
 
 func (inv *Inventory) dropSource(name string) map[Key]struct{} {
@@ -406,6 +464,7 @@ func (inv *Inventory) compare(e *Entry) {
 	if len(inv.ignore) > 0 {
 		opts.Ignore = inv.ignore
 	}
+	opts = withAgentIgnores(opts, &e.Desired[0], e.Live.Ingress)
 	res := diffengine.Diff(e.Desired[0].Ingress, e.Live.Ingress, opts)
 	e.Status = StatusInSync
 	if res.Drifted() {
@@ -508,7 +567,7 @@ func (inv *Inventory) Len() int {
 // the snapshot may be read without locks.
 func (inv *Inventory) Snapshot() Snapshot {
 	inv.mu.Lock()
-	s := Snapshot{Entries: make([]Entry, 0, len(inv.entries)), Cluster: inv.cluster, Repo: inv.repo}
+	s := Snapshot{Entries: make([]Entry, 0, len(inv.entries)), Cluster: inv.cluster, Repo: inv.repo, Notices: inv.noticeList}
 	for _, e := range inv.entries {
 		s.Entries = append(s.Entries, *e)
 	}

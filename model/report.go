@@ -12,6 +12,9 @@ import (
 type Report struct {
 	Objects []ReportObject `json:"objects"`
 	Errors  []RepoError    `json:"errors"`
+	// Notices are things worth saying that are not errors (Snapshot.Notices):
+	// they count in no summary and no exit code.
+	Notices []RepoError    `json:"notices"`
 	Summary map[Status]int `json:"summary"`
 	Cluster ConnState      `json:"cluster"`
 	Repo    RepoState      `json:"repo"`
@@ -40,11 +43,14 @@ type ReportObject struct {
 	// (or not wholly) read, so it is missing only as far as anyone knows
 	// (see Entry.LiveUnknown; cluster.partial says why).
 	LiveUnknown bool `json:"liveUnknown,omitempty"`
+	// ManagedBy is the GitOps controller that manages the object
+	// (Entry.ManagedBy), when the repo or the live object says.
+	ManagedBy *GitOpsManager `json:"managedBy,omitempty"`
 }
 
 // NewReport builds the report of a snapshot.
 func NewReport(s Snapshot) Report {
-	r := Report{Objects: []ReportObject{}, Errors: []RepoError{}, Summary: s.Summary(), Cluster: s.Cluster, Repo: s.Repo}
+	r := Report{Objects: []ReportObject{}, Errors: []RepoError{}, Notices: nonNil(s.Notices), Summary: s.Summary(), Cluster: s.Cluster, Repo: s.Repo}
 	for i := range s.Entries {
 		r.Errors = append(r.Errors, s.Entries[i].Errors...)
 		r.Objects = append(r.Objects, NewReportObject(&s.Entries[i]))
@@ -58,7 +64,7 @@ func NewReportObject(e *Entry) ReportObject {
 		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.ReportStatus(),
 		Severity: e.Severity, Categories: nonNil(e.Categories),
 		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
-		Errors: e.Errors, LiveUnknown: e.LiveUnknown,
+		Errors: e.Errors, LiveUnknown: e.LiveUnknown, ManagedBy: e.ManagedBy(),
 	}
 	for _, b := range e.BlockedBy {
 		o.BlockedBy = append(o.BlockedBy, b.Place())
@@ -112,7 +118,7 @@ func WriteReportJSON(w io.Writer, s Snapshot) error {
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"errors", errs}, {"summary", s.Summary()}, {"cluster", s.Cluster}, {"repo", s.Repo}} {
+	}{{"errors", errs}, {"notices", nonNil(s.Notices)}, {"summary", s.Summary()}, {"cluster", s.Cluster}, {"repo", s.Repo}} {
 		fmt.Fprintf(bw, "  %q: ", f.name)
 		if err := write("  ", f.v); err != nil {
 			return err

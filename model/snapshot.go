@@ -1,11 +1,14 @@
 package model
 
 // Snapshot is the whole inventory at one moment: every entry sorted by key,
-// and both sides' states.
+// both sides' states, and the repo's notices.
 type Snapshot struct {
 	Entries []Entry
 	Cluster ConnState
 	Repo    RepoState
+	// Notices are the repo's notices sorted by place (Inventory.Notices):
+	// not errors, so in no entry, no summary count and no exit code.
+	Notices []RepoError
 }
 
 // Summary counts entries per report status (Entry.ReportStatus): every

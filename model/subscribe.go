@@ -14,12 +14,14 @@ type subscriber struct {
 	pending map[Key]struct{}
 	cluster bool
 	repo    bool
+	notices bool
 }
 
 // Callers of mark* hold inv.mu.
 func (s *subscriber) markKey(k Key) { s.pending[k] = struct{}{}; s.wake() }
 func (s *subscriber) markCluster()  { s.cluster = true; s.wake() }
 func (s *subscriber) markRepo()     { s.repo = true; s.wake() }
+func (s *subscriber) markNotices()  { s.notices = true; s.wake() }
 
 func (s *subscriber) wake() {
 	select {
@@ -113,5 +115,9 @@ func (s *subscriber) take() (Batch, bool) {
 		b.Repo = &r
 		s.repo = false
 	}
-	return b, len(b.Changed) > 0 || len(b.Removed) > 0 || b.Cluster != nil || b.Repo != nil
+	if s.notices {
+		b.Notices, b.NoticesChanged = inv.noticeList, true
+		s.notices = false
+	}
+	return b, len(b.Changed) > 0 || len(b.Removed) > 0 || b.Cluster != nil || b.Repo != nil || b.NoticesChanged
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -196,12 +197,34 @@ func (o Origin) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// String renders the origin as file:line, or "kustomize DIR" when rendered.
+// String renders the origin as file:line, "kustomize DIR" when rendered
+// by kustomize, or "helm TEMPLATE (release NAME)" when rendered from a
+// chart: the template file is the one file the object's text came from.
 func (o Origin) String() string {
-	if o.Kustomization != "" {
+	switch {
+	case o.Helm != nil:
+		return "helm " + o.Helm.Template + " (release " + o.Helm.Release + ")"
+	case o.Kustomization != "":
 		return "kustomize " + o.Kustomization
 	}
 	return fmt.Sprintf("%s:%d", o.File, o.Line)
+}
+
+// EditHint says why a chart-rendered object cannot be edited in place and
+// which files to edit instead: its template and the value files (the
+// chart's own values.yaml when the release names none). The TUI and the
+// CLI refuse an accept with this same sentence.
+func (h HelmOrigin) EditHint() string {
+	values := h.ValueFiles
+	if len(values) == 0 {
+		values = []string{path.Join(h.Chart, "values.yaml")}
+	}
+	s := fmt.Sprintf("rendered by Helm chart %s (release %s): edit %s or a value file: %s",
+		h.Chart, h.Release, h.Template, strings.Join(values, ", "))
+	if h.ValuesIncomplete != "" {
+		s += " (values not all known: " + h.ValuesIncomplete + ")"
+	}
+	return s
 }
 
 // Manager is one managedFields writer of a live object.
@@ -626,6 +649,10 @@ type Batch struct {
 	// Cluster and Repo are set when the respective state changed.
 	Cluster *ConnState
 	Repo    *RepoState
+	// NoticesChanged is set when the repo's notices changed; Notices are
+	// then all of them, sorted by place (shared: never modify).
+	NoticesChanged bool
+	Notices        []RepoError
 }
 
 // LiveSink receives the cluster side's facts. *Inventory implements it.

@@ -190,7 +190,10 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 		}
 		return fmt.Sprintf("defined %d times in Git: %s — keep one", len(origins), strings.Join(origins, ", "))
 	}
-	if o := e.Origin(); a == model.ActionAccept && o != nil && o.Kustomization != "" {
+	if o := e.Origin(); a == model.ActionAccept && o != nil && o.Rendered() {
+		if o.Helm != nil {
+			return o.Helm.EditHint() // the engine refuses with the same words
+		}
 		return "rendered by kustomize root " + o.Kustomization + ": edit its sources"
 	}
 	return ""
@@ -443,6 +446,10 @@ func (f actionFlow) planBody(p *model.Plan) func(*themes.Styles, int) []string {
 	return func(st *themes.Styles, w int) []string {
 		b := &bodyBuilder{st: st, sym: sym, w: w, now: now}
 		b.prose(0, p.Summary, st.Text.Render)
+		if p.GitOps != "" {
+			b.blank()
+			b.prose(0, p.GitOps, st.Flash.Render)
+		}
 		if n := len(p.Changes); n > 0 {
 			b.section(fmt.Sprintf("CHANGES (%d)", n))
 			for _, c := range p.Changes {

@@ -195,7 +195,7 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 		}
 		// Cut the middle of a long path: its file name and line are what
 		// a person needs.
-		return clipMiddle(r.origin, width, l.sym.ellipsis), st.faint
+		return clipMiddle(l.sym.plain(r.origin), width, l.sym.ellipsis), st.faint
 	}
 	return "", st.text
 }

@@ -348,10 +348,15 @@ func (d *detailModel) overview(b *bodyBuilder) {
 		for i, ds := range e.Desired {
 			b.field(2, "manifest "+strconv.Itoa(i+1), st.Value.Render(ds.Origin.String()))
 		}
+	case len(e.Desired) == 1 && e.Desired[0].Origin.Helm != nil:
+		helmFields(b, e.Desired[0].Origin.Helm)
 	case len(e.Desired) == 1:
 		b.field(2, "manifest", st.Value.Render(e.Desired[0].Origin.String()))
 	default:
 		b.field(2, "manifest", st.Muted.Render("(none in the repo)"))
+	}
+	if g := e.ManagedBy(); g != nil {
+		b.field(2, "managed by", st.Value.Render(g.String()))
 	}
 	for _, re := range e.Errors {
 		b.wrapField(2, "error", re.Message, st.ErrorText.Render)
@@ -375,6 +380,30 @@ func (d *detailModel) overview(b *bodyBuilder) {
 	}
 	if len(e.Live.Managers) == 0 {
 		b.field(2, "live by", st.Muted.Render("(no managedFields)"))
+	}
+}
+
+// helmFields name everything a chart-rendered object came from: the
+// template, the chart and release, each value file, and values that are
+// not all known.
+func helmFields(b *bodyBuilder, h *model.HelmOrigin) {
+	st := b.st
+	b.field(2, "template", st.Value.Render(h.Template))
+	release := "release " + h.Release
+	if h.Namespace != "" {
+		release += ", namespace " + h.Namespace
+	}
+	b.field(2, "chart", st.Value.Render(h.Chart)+" "+st.Muted.Render("("+release+")"))
+	label := "values"
+	for _, f := range h.ValueFiles {
+		b.field(2, label, st.Value.Render(f))
+		label = ""
+	}
+	if len(h.ValueFiles) == 0 {
+		b.field(2, label, st.Muted.Render("the chart's values.yaml only"))
+	}
+	if h.ValuesIncomplete != "" {
+		b.wrapField(2, "", "not all known: "+h.ValuesIncomplete, st.Flash.Render)
 	}
 }
 

@@ -64,6 +64,18 @@ func newSymbols(ascii bool) *symbols {
 	}
 }
 
+// asciiQuotes replaces the quotes compactOrigin puts around a GitOps
+// object's or a chart's place, one cell each either way.
+var asciiQuotes = strings.NewReplacer("‹", "<", "›", ">")
+
+// plain returns s with ASCII quotes on an ASCII terminal.
+func (s *symbols) plain(text string) string {
+	if !s.ascii {
+		return text
+	}
+	return asciiQuotes.Replace(text)
+}
+
 // statusStyle is the style of a status badge.
 func statusStyle(st *themes.Styles, s model.Status) lipgloss.Style {
 	switch s {

@@ -47,6 +47,10 @@ func (m Model) helpContent() string {
 		b.WriteString(statusStyle(st, s).Render(fmt.Sprintf("%-14s", m.sym.badgeText(s))) + "  " +
 			st.Text.Render(statusMeaning[s]) + " " + st.Muted.Render(tab))
 	}
+	b.WriteByte('\n')
+	b.WriteString(st.Muted.Render(fmt.Sprintf("%-14s", "i notice")) + "  " +
+		st.Text.Render("worth knowing, not an error: blocks nothing") + " " +
+		st.Muted.Render(fmt.Sprintf("(tab %d, after the errors)", errorsTab+1)))
 	section("ORDER")
 	b.WriteString(st.Text.Render("Severity first (critical, high, medium, low), then drifted, errors, conflicts,\n" +
 		"missing, unmanaged, in sync; then namespace/name. Severity: critical weakens\n" +

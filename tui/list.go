@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ type listModel struct {
 	// stays on the first row while entries stream in at start-up, instead
 	// of following whichever object happened to arrive first.
 	chosen bool
+
+	// notices are the repo's notices: the errors tab shows them after its
+	// rows, marked and counted apart; they are not rows (nothing to select
+	// or act on).
+	notices []model.RepoError
 }
 
 func newList(st *themes.Styles, sym *symbols, now func() time.Time) listModel {
@@ -133,6 +139,70 @@ func (l *listModel) apply(b model.Batch) {
 	l.reselect(prev)
 }
 
+// setNotices replaces the repo's notices.
+func (l *listModel) setNotices(n []model.RepoError) {
+	l.notices = n
+	l.clampOffset()
+}
+
+// errorsTab is the index of the errors tab, the one that shows notices.
+var errorsTab = slices.IndexFunc(statusTabs, func(t statusTab) bool { return t.status == model.StatusError })
+
+// shownNotices are the notices the current tab and filter show: on the
+// errors tab, those whose place or message holds every filter term.
+func (l listModel) shownNotices() []model.RepoError {
+	if l.tab != errorsTab {
+		return nil
+	}
+	var out []model.RepoError
+	for _, n := range l.notices {
+		hay := strings.ToLower(n.Error())
+		if !slices.ContainsFunc(l.terms, func(t string) bool { return !strings.Contains(hay, t) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// afterRows are the lines drawn after the rows: on the errors tab, its
+// notices under a heading that says they are not errors (after the
+// empty-list line when no error is shown).
+func (l listModel) afterRows() []string {
+	notes := l.shownNotices()
+	if len(notes) == 0 {
+		return nil
+	}
+	st := l.styles
+	var out []string
+	if len(l.set.visible) == 0 {
+		out = append(out, l.emptyView())
+	}
+	out = append(out, "  "+st.ColumnHeader.Render(fmt.Sprintf("NOTICES (%d)", len(notes)))+
+		st.Muted.Render(" "+l.sym.dot+" not errors: they block nothing"))
+	places := 0
+	for _, n := range notes {
+		places = max(places, textWidth(n.Place()))
+	}
+	for _, n := range notes {
+		line := fit("i notice", badgeWidth, l.sym.ellipsis) + l.gap + fit(n.Place(), places, l.sym.ellipsis) + l.gap + n.Message
+		out = append(out, "  "+st.Muted.Render(clip(line, l.width-2, l.sym.ellipsis)))
+	}
+	return out
+}
+
+// afterCount is len(afterRows()) without drawing them: clampOffset asks
+// on every cursor move.
+func (l listModel) afterCount() int {
+	n := len(l.shownNotices())
+	switch {
+	case n == 0:
+		return 0
+	case len(l.set.visible) == 0:
+		return n + 2 // the empty-list line and the heading
+	}
+	return n + 1
+}
+
 // reselect puts the cursor back on prev's object, wherever it sorts now;
 // if it is gone or filtered out, on its neighbour (the row now at the place
 // it had).
@@ -181,16 +251,26 @@ func (l *listModel) setCursor(i int) {
 	l.clampOffset()
 }
 
-// clampOffset scrolls the window as little as possible to show the cursor.
+// clampOffset scrolls the window as little as possible to show the cursor;
+// on the last row, as far as the lines after the rows (the errors tab's
+// notices) need.
 func (l *listModel) clampOffset() {
 	h := l.rowsHeight()
+	n := len(l.set.visible)
 	if l.cursor < l.offset {
 		l.offset = l.cursor
 	}
 	if l.cursor >= l.offset+h {
 		l.offset = l.cursor - h + 1
 	}
-	l.offset = max(0, min(l.offset, len(l.set.visible)-h))
+	total := n
+	if extra := l.afterCount(); extra > 0 {
+		total += extra
+		if l.cursor >= n-1 {
+			l.offset = max(l.offset, min(max(0, l.cursor), total-h))
+		}
+	}
+	l.offset = max(0, min(l.offset, total-h))
 }
 
 // Selected returns the selected entry.
@@ -363,12 +443,15 @@ func (l listModel) View() string {
 	h := l.rowsHeight()
 	vis := l.set.visible
 	now := l.now()
+	after := l.afterRows()
 	for i := 0; i < h; i++ {
 		b.WriteByte('\n')
 		j := l.offset + i
 		switch {
 		case j < len(vis):
 			b.WriteString(l.rowView(vis[j], j == l.cursor, now))
+		case j-len(vis) < len(after):
+			b.WriteString(after[j-len(vis)])
 		case i == 0:
 			b.WriteString(l.emptyView())
 		}
@@ -403,6 +486,14 @@ func (l listModel) tabsView() string {
 			n = l.set.counts[t.status]
 		}
 		label := fmt.Sprintf("%d %s %d", i+1, t.name, n)
+		if i == errorsTab && len(l.notices) > 0 {
+			// Notices are counted apart from errors; the short form is
+			// for a terminal too narrow for the long one.
+			label += fmt.Sprintf(" + %d notice%s", len(l.notices), plural(len(l.notices)))
+			if w+len(label)+2 > l.width {
+				label = fmt.Sprintf("%d %s %d+%dn", i+1, t.name, n, len(l.notices))
+			}
+		}
 		var cell string
 		if i == l.tab {
 			cell = "[" + st.TabActive.Render(label) + "]"
@@ -484,4 +575,12 @@ func (l listModel) StatusLine() string {
 		s += "  " + st.FilterPrompt.Render("/"+l.query) + st.Muted.Render("  esc clears")
 	}
 	return s
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -250,6 +250,7 @@ func (m *Model) load(msg sourceReadyMsg) {
 	m.loaded = true
 	m.cluster, m.repo = msg.snap.Cluster, msg.snap.Repo
 	m.list.load(msg.snap.Entries)
+	m.list.setNotices(msg.snap.Notices)
 	if m.screen == screenDetail {
 		m.refreshDetail(msg.snap.Entries, nil)
 	}
@@ -263,6 +264,9 @@ func (m *Model) applyBatch(b model.Batch) {
 		m.repo = *b.Repo
 	}
 	m.list.apply(b)
+	if b.NoticesChanged {
+		m.list.setNotices(b.Notices)
+	}
 	if m.screen == screenDetail {
 		m.refreshDetail(b.Changed, b.Removed)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -73,14 +74,54 @@ func newRow(e model.Entry) *row {
 	r.cats = strings.Join(e.CategoryNames(), " ")
 	r.catsShort = shortCategories.Replace(r.cats)
 	r.hosts = strings.Join(e.Hosts(), " ")
+	var where []string
 	if o := e.Origin(); o != nil {
-		r.origin = o.String()
+		r.origin = compactOrigin(o)
+		where = originWords(o)
 	} else if len(e.Errors) > 0 {
 		r.origin = e.Errors[0].Place()
 	}
 	r.last = e.Live.LastChange()
-	r.hay = strings.ToLower(strings.Join([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, "\x00"))
+	r.hay = strings.ToLower(strings.Join(append([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, where...), "\x00"))
 	return r
+}
+
+// gitopsKinds abbreviate the GitOps objects' kinds for the list; an Argo
+// CD object is always an Application, so it needs none.
+var gitopsKinds = map[string]string{"Application": "", "Kustomization": "ks ", "HelmRelease": "hr "}
+
+// compactOrigin is the list's origin cell: file:line, "kustomize DIR",
+// "helm RELEASE ‹CHART›" for a chart-rendered object, and for one a GitOps
+// object renders, that object: "argocd NAME ‹FILE:LINE›", "flux ks NAME
+// ‹…›" (hr for a HelmRelease). The detail view names everything
+// (template, chart, value files).
+func compactOrigin(o *model.Origin) string {
+	switch {
+	case o.GitOps != nil:
+		g := o.GitOps
+		kind, ok := gitopsKinds[g.Kind]
+		if !ok {
+			kind = strings.ToLower(g.Kind) + " "
+		}
+		return fmt.Sprintf("%s %s%s ‹%s:%d›", g.Controller, kind, g.Name, g.File, g.Line)
+	case o.Helm != nil:
+		return "helm " + o.Helm.Release + " ‹" + o.Helm.Chart + "›"
+	}
+	return o.String()
+}
+
+// originWords are the origin's names the filter also finds that the list
+// cell leaves out: the template, chart and value files, the GitOps object.
+func originWords(o *model.Origin) []string {
+	words := []string{o.File}
+	if h := o.Helm; h != nil {
+		words = append(words, h.Chart, h.Release, h.Template)
+		words = append(words, h.ValueFiles...)
+	}
+	if g := o.GitOps; g != nil {
+		words = append(words, g.Name, g.File)
+	}
+	return words
 }
 
 // compareRows is the list order: severity (highest first), then status

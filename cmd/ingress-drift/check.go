@@ -37,23 +37,28 @@ instead of a cluster (for postmortems).`,
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if output == "json" {
-				if err := model.WriteReportJSON(out, snap); err != nil {
-					return err
-				}
-			} else if err := printTable(out, snap); err != nil {
-				return err
-			}
-			if code := snap.ExitCode(); code != 0 {
-				return exitError{code}
-			}
-			return nil
+			return writeCheck(cmd.OutOrStdout(), snap, output)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
 	return cmd
+}
+
+// writeCheck prints the report of snap as a table or JSON and returns
+// check's exit code as an exitError (nil for 0).
+func writeCheck(out io.Writer, snap model.Snapshot, output string) error {
+	if output == "json" {
+		if err := model.WriteReportJSON(out, snap); err != nil {
+			return err
+		}
+	} else if err := printTable(out, snap); err != nil {
+		return err
+	}
+	if code := snap.ExitCode(); code != 0 {
+		return exitError{code}
+	}
+	return nil
 }
 
 func printTable(out io.Writer, snap model.Snapshot) error {
@@ -86,6 +91,14 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 			fmt.Fprintln(out)
 			printEntry(out, e)
 		}
+	}
+	// Notices come after the errors, one short line each: they are not
+	// errors and change neither the summary nor the exit code.
+	if len(snap.Notices) > 0 {
+		fmt.Fprintln(out)
+	}
+	for _, n := range snap.Notices {
+		fmt.Fprintf(out, "notice: %s\n", n.Error())
 	}
 	s := snap.Summary()
 	var parts []string

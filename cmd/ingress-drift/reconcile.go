@@ -159,6 +159,9 @@ func refusal(w io.Writer, err error) error {
 // the file diff of an accept.
 func printPlan(w io.Writer, p *model.Plan) {
 	fmt.Fprintf(w, "%s\n", p.Summary)
+	if p.GitOps != "" {
+		fmt.Fprintf(w, "gitops: %s\n", p.GitOps)
+	}
 	for _, c := range p.Changes {
 		before, after := c.Live, c.Git // a revert makes live → Git
 		if p.Action == model.ActionAccept {

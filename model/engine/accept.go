@@ -144,7 +144,8 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p pins) (acceptS
 		return nil, err
 	}
 	want := diffengine.CleanForManifest(entry.Live.Ingress)
-	edited, paths, err := yamledit.Edit(data[doc.Offset:doc.End], want, e.diffOptions(d))
+	opts := e.diffOptions(d, entry.Live.Ingress)
+	edited, paths, err := yamledit.Edit(data[doc.Offset:doc.End], want, opts)
 	if err != nil {
 		return nil, &model.RefusedError{Reason: editRefusal(d.Origin, err)}
 	}
@@ -153,7 +154,7 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p pins) (acceptS
 	if err != nil {
 		return nil, fmt.Errorf("%s: the edited document does not read back: %w", d.Origin.File, err)
 	}
-	plan.Changes = diffengine.Diff(d.Ingress, after, e.diffOptions(d)).Changes
+	plan.Changes = diffengine.Diff(d.Ingress, after, opts).Changes
 	plan.FileHash, plan.FileDiff = hash, fileDiff(d.Origin.File, data, out)
 	plan.Summary = fmt.Sprintf("write %d live field(s) of %s into %s (document %d)", len(paths), entry.Key, d.Origin, d.Origin.Doc+1)
 	p.desired = fingerprint(d.Ingress)

@@ -82,14 +82,20 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 		// for it: both act on an absence nobody could verify.
 		return nil, gitUnknownRefusal(&entry)
 	}
+	var plan *model.Plan
+	var err error
 	switch action {
 	case model.ActionRevert:
-		return e.planRevert(ctx, &entry)
+		plan, err = e.planRevert(ctx, &entry)
 	case model.ActionAccept:
-		return e.planAccept(&entry)
+		plan, err = e.planAccept(&entry)
 	default:
 		return nil, fmt.Errorf("unknown action %q (want revert or accept)", action)
 	}
+	if g := entry.ManagedBy(); g != nil && err == nil {
+		plan.GitOps = g.Note(action)
+	}
+	return plan, err
 }
 
 // gitUnknownRefusal refuses an action on an entry whose absence from Git
@@ -153,18 +159,23 @@ func (e *Engine) where() string {
 	return "the cluster at " + e.Target.Server
 }
 
-// diffOptions are the options the inventory compared desired with.
-func (e *Engine) diffOptions(d *model.Desired) diffengine.Options {
+// diffOptions are the options the inventory compares desired with
+// against live: the repo's rules, then those that apply because of how d
+// was rendered (model.Desired.AgentIgnores).
+func (e *Engine) diffOptions(d *model.Desired, live *networkingv1.Ingress) diffengine.Options {
 	o := e.DiffOptions()
 	o.DefaultNamespace = d.Namespace
-	o.Ignore = append(slices.Clone(o.Ignore), e.store.Config().Ignore...)
+	o.Ignore = slices.Concat(o.Ignore, e.store.Config().Ignore, d.AgentIgnores(live))
 	return o
 }
 
 // document re-reads the manifest of d and finds its document again.
 func (e *Engine) document(d *model.Desired) (data []byte, hash string, doc manifest.Document, err error) {
 	o := d.Origin
-	if o.Kustomization != "" {
+	if o.Helm != nil {
+		return nil, "", doc, &model.RefusedError{Reason: o.Helm.EditHint()}
+	}
+	if o.Rendered() {
 		return nil, "", doc, &model.RefusedError{Reason: fmt.Sprintf("%s is rendered by kustomize from %s: edit the resources or patches that kustomization uses", d.Key(), o.File)}
 	}
 	if o.Item >= 0 {

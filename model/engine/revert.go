@@ -71,7 +71,7 @@ func (e *Engine) planRevert(ctx context.Context, entry *model.Entry) (*model.Pla
 	if len(entry.Desired) == 1 {
 		d := &entry.Desired[0]
 		b.desired, b.pins.desired, plan.File = d, fingerprint(d.Ingress), d.Origin.File
-		if d.Origin.Kustomization == "" && d.Origin.Item < 0 {
+		if !d.Origin.Rendered() && d.Origin.Item < 0 {
 			// Pin the file: the inventory's document must be what is on
 			// disk now, and Execute refuses if the file changes after.
 			data, hash, doc, err := e.document(d)
@@ -98,7 +98,7 @@ func (e *Engine) planRevert(ctx context.Context, entry *model.Entry) (*model.Pla
 // and what would still differ from the manifest afterwards.
 func (e *Engine) previewDryRun(plan *model.Plan, b *revertBase, dry *networkingv1.Ingress) {
 	plan.Changes = diffengine.Diff(dry, b.fresh, b.all).Changes
-	plan.Remaining = diffengine.Diff(b.desired.Ingress, dry, e.diffOptions(b.desired)).Changes
+	plan.Remaining = diffengine.Diff(b.desired.Ingress, dry, e.diffOptions(b.desired, dry)).Changes
 }
 
 // updateLive is the revert of a drifted object: a full update with the

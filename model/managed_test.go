@@ -1,0 +1,218 @@
+package model_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+var (
+	helmOrigin = &model.HelmOrigin{Chart: "charts/web", Release: "web-prod", Namespace: "prod",
+		Template: "charts/web/templates/ingress.yaml", ValueFiles: []string{"envs/prod/values.yaml"}}
+	argoOrigin = &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web",
+		File: "apps/web.yaml", Line: 3, SelfHeal: true}
+)
+
+// helmInstalled is ing as `helm install` leaves it live: the release
+// annotations and the managed-by label.
+func helmInstalled(ing *networkingv1.Ingress) *networkingv1.Ingress {
+	l := ing.DeepCopy()
+	l.Annotations = map[string]string{"meta.helm.sh/release-name": "web-prod", "meta.helm.sh/release-namespace": "prod"}
+	l.Labels = map[string]string{"app.kubernetes.io/managed-by": "Helm"}
+	return l
+}
+
+// TestAgentAdditionsNotDriftForRenderedObjects: what Helm adds when it
+// installs a chart is ignored for a chart-rendered object only; the same
+// annotations and label on an object from a plain manifest are drift.
+// Argo CD's instance label is ignored for an object its Application
+// renders, and only with that Application's name.
+func TestAgentAdditionsNotDriftForRenderedObjects(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	plainKey := model.Key{Namespace: "prod", Name: "plain"}
+	chartKey := model.Key{Namespace: "prod", Name: "web"}
+
+	chart := desired(ingress("prod", "web", "web.example.com", 80), "charts/web/templates/ingress.yaml", 1)
+	chart.Origin.Helm = helmOrigin
+	inv.SetSource("charts/web", []model.Desired{chart}, nil)
+	inv.UpsertLive(live(helmInstalled(ingress("prod", "web", "web.example.com", 80))))
+	inv.SetSource("apps/plain.yaml", []model.Desired{desired(ingress("prod", "plain", "plain.example.com", 80), "apps/plain.yaml", 1)}, nil)
+	inv.UpsertLive(live(helmInstalled(ingress("prod", "plain", "plain.example.com", 80))))
+
+	e := mustGet(t, inv, chartKey)
+	if e.Status != model.StatusInSync || len(e.Ignored) != 3 {
+		t.Fatalf("chart-rendered: %s, %d ignored %v; want in-sync with 3 ignored", e.Status, len(e.Ignored), e.Ignored)
+	}
+	for _, ic := range e.Ignored {
+		if !strings.HasPrefix(ic.IgnoredBy, "Helm chart charts/web: ") || !strings.Contains(ic.IgnoredBy, "(namespace=prod name=web)") {
+			t.Errorf("ignored by %q: want the chart and this object named", ic.IgnoredBy)
+		}
+	}
+	if e := mustGet(t, inv, plainKey); e.Status != model.StatusDrifted || len(e.Changes) != 3 {
+		t.Errorf("plain manifest: %s, %d changes %v; want drifted in the 3 Helm fields", e.Status, len(e.Changes), e.Changes)
+	}
+
+	// The chart sets managed-by itself: a different live value is drift.
+	chart.Ingress = ingress("prod", "web", "web.example.com", 80)
+	chart.Ingress.Labels = map[string]string{"app.kubernetes.io/managed-by": "Helm"}
+	inv.SetSource("charts/web", []model.Desired{chart}, nil)
+	l := helmInstalled(ingress("prod", "web", "web.example.com", 80))
+	l.Labels["app.kubernetes.io/managed-by"] = "kubectl"
+	inv.UpsertLive(live(l))
+	if e := mustGet(t, inv, chartKey); e.Status != model.StatusDrifted || len(e.Changes) != 1 || e.Changes[0].Path != "metadata.labels[app.kubernetes.io/managed-by]" {
+		t.Errorf("chart sets managed-by, live differs: %s %v; want the label as drift", e.Status, e.Changes)
+	}
+
+	// Argo CD's label tracking.
+	app := desired(ingress("prod", "argo", "argo.example.com", 80), "apps/argo/ingress.yaml", 1)
+	app.Origin.GitOps = argoOrigin
+	inv.SetSource("apps/argo/ingress.yaml", []model.Desired{app}, nil)
+	tracked := ingress("prod", "argo", "argo.example.com", 80)
+	tracked.Labels = map[string]string{"app.kubernetes.io/instance": "web"}
+	inv.UpsertLive(live(tracked))
+	if e := mustGet(t, inv, model.Key{Namespace: "prod", Name: "argo"}); e.Status != model.StatusInSync || len(e.Ignored) != 1 {
+		t.Errorf("Argo CD instance label: %s %v; want in-sync, ignored", e.Status, e.Changes)
+	}
+	tracked = tracked.DeepCopy()
+	tracked.Labels["app.kubernetes.io/instance"] = "other"
+	inv.UpsertLive(live(tracked))
+	if e := mustGet(t, inv, model.Key{Namespace: "prod", Name: "argo"}); e.Status != model.StatusDrifted {
+		t.Errorf("instance label naming another app: %s; want drifted", e.Status)
+	}
+}
+
+// TestManagedBy: who manages an object, from the repo's GitOps object
+// first, else from what the live object carries; self-heal is known only
+// from the repo.
+func TestManagedBy(t *testing.T) {
+	withMeta := func(ann, labels map[string]string, managers ...string) *model.LiveObject {
+		ing := ingress("shop", "web", "web.example.com", 80)
+		ing.Annotations, ing.Labels = ann, labels
+		l := &model.LiveObject{Ingress: ing}
+		for _, m := range managers {
+			l.Managers = append(l.Managers, model.Manager{Manager: m, Operation: "Apply"})
+		}
+		return l
+	}
+	fromRepo := desired(ingress("shop", "web", "web.example.com", 80), "apps/web/ingress.yaml", 1)
+	fromRepo.Origin.GitOps = argoOrigin
+	cases := []struct {
+		name    string
+		entry   model.Entry
+		want    string // GitOpsManager.String, "" for nil
+		healKnw bool
+	}{
+		{"repo Application", model.Entry{Desired: []model.Desired{fromRepo},
+			Live: withMeta(nil, map[string]string{"kustomize.toolkit.fluxcd.io/name": "x", "kustomize.toolkit.fluxcd.io/namespace": "y"})},
+			"Argo CD Application argocd/web (apps/web.yaml:3), self-heal on", true},
+		{"tracking-id", model.Entry{Live: withMeta(map[string]string{"argocd.argoproj.io/tracking-id": "web:networking.k8s.io/Ingress:shop/web"}, nil)},
+			"Argo CD Application web (from the live annotation argocd.argoproj.io/tracking-id), self-heal not known", false},
+		{"tracking-id, app in another namespace", model.Entry{Live: withMeta(map[string]string{"argocd.argoproj.io/tracking-id": "team_web:networking.k8s.io/Ingress:shop/web"}, nil)},
+			"Argo CD Application team/web (from the live annotation argocd.argoproj.io/tracking-id), self-heal not known", false},
+		{"instance label with an Argo CD manager", model.Entry{Live: withMeta(nil, map[string]string{"app.kubernetes.io/instance": "web"}, "kubectl-patch", "argocd-application-controller")},
+			"Argo CD Application web (from the live label app.kubernetes.io/instance and managedFields manager argocd-application-controller), self-heal not known", false},
+		{"instance label alone", model.Entry{Live: withMeta(nil, map[string]string{"app.kubernetes.io/instance": "web"}, "helm")}, "", false},
+		{"argocd-controller manager", model.Entry{Live: withMeta(nil, nil, "argocd-controller")},
+			"Argo CD (from the live managedFields manager argocd-controller), self-heal not known", false},
+		{"Flux Kustomization labels", model.Entry{Live: withMeta(nil, map[string]string{"kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": "flux-system"})},
+			"Flux Kustomization flux-system/apps (from the live labels kustomize.toolkit.fluxcd.io/name, kustomize.toolkit.fluxcd.io/namespace), self-heal not known", false},
+		{"Flux HelmRelease labels", model.Entry{Live: withMeta(nil, map[string]string{"helm.toolkit.fluxcd.io/name": "web", "helm.toolkit.fluxcd.io/namespace": "shop"})},
+			"Flux HelmRelease shop/web (from the live labels helm.toolkit.fluxcd.io/name, helm.toolkit.fluxcd.io/namespace), self-heal not known", false},
+		{"Flux name label without namespace", model.Entry{Live: withMeta(nil, map[string]string{"helm.toolkit.fluxcd.io/name": "web"})}, "", false},
+		{"kustomize-controller manager", model.Entry{Live: withMeta(nil, nil, "kustomize-controller")},
+			"Flux (from the live managedFields manager kustomize-controller), self-heal not known", false},
+		{"helm-controller manager", model.Entry{Live: withMeta(nil, nil, "helm-controller")},
+			"Flux (from the live managedFields manager helm-controller), self-heal not known", false},
+		{"nothing", model.Entry{Live: withMeta(nil, nil, "kubectl-client-side-apply")}, "", false},
+		{"no live, no GitOps", model.Entry{Desired: []model.Desired{desired(ingress("shop", "web", "w", 80), "a.yaml", 1)}}, "", false},
+	}
+	for _, c := range cases {
+		g := c.entry.ManagedBy()
+		got := ""
+		if g != nil {
+			got = g.String()
+			if _, known := g.SelfHeal(); known != c.healKnw {
+				t.Errorf("%s: self-heal known %v, want %v", c.name, known, c.healKnw)
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+	var nilEntry *model.Entry
+	if nilEntry.ManagedBy() != nil {
+		t.Error("a nil entry is managed by someone")
+	}
+}
+
+// TestManagedByNotes pins what revert and accept mean under each
+// controller and self-heal state: the words the TUI's dialogs and the CLI
+// show (Plan.GitOps).
+func TestManagedByNotes(t *testing.T) {
+	heal := &model.GitOpsManager{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", Repo: argoOrigin}
+	off := *argoOrigin
+	off.SelfHeal = false
+	noHeal := &model.GitOpsManager{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", Repo: &off}
+	flux := &model.GitOpsManager{Controller: "flux", Kind: "Kustomization", Namespace: "flux-system", Name: "apps", Via: "labels …"}
+	cases := []struct {
+		g    *model.GitOpsManager
+		a    model.Action
+		want string
+	}{
+		{heal, model.ActionRevert, "Argo CD Application argocd/web self-heals: this revert is what it will do anyway on its next sync."},
+		{heal, model.ActionAccept, "Argo CD Application argocd/web self-heals: the accepted state holds only once pushed and synced; until then it will undo the live state (a race)."},
+		{noHeal, model.ActionRevert, "Argo CD Application argocd/web does not self-heal: it reports the object OutOfSync until the live object and the repo it syncs from match."},
+		{noHeal, model.ActionAccept, "Argo CD Application argocd/web does not self-heal: it reports the object OutOfSync until the live object and the repo it syncs from match."},
+		{flux, model.ActionAccept, "Flux Kustomization flux-system/apps manages this object (self-heal not known): it reports it drifted until the live object and the repo it syncs from match."},
+	}
+	for _, c := range cases {
+		if got := c.g.Note(c.a); got != c.want {
+			t.Errorf("%s %s:\n got %q\nwant %q", c.g.Who(), c.a, got, c.want)
+		}
+	}
+}
+
+// TestHelmOriginWords: Origin.String names the template and release, the
+// edit hint names the template and every value file (the chart's own
+// values.yaml when none), and JSON carries the Helm and GitOps origins.
+func TestHelmOriginWords(t *testing.T) {
+	o := model.Origin{File: "charts/web/templates/ingress.yaml", Line: 1, Item: -1, Helm: helmOrigin, GitOps: argoOrigin}
+	if got, want := o.String(), "helm charts/web/templates/ingress.yaml (release web-prod)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if !o.Rendered() {
+		t.Error("a chart-rendered origin is not Rendered")
+	}
+	if got, want := helmOrigin.EditHint(), "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml"; got != want {
+		t.Errorf("EditHint() = %q\nwant %q", got, want)
+	}
+	bare := model.HelmOrigin{Chart: "charts/api", Release: "api", Template: "charts/api/templates/ing.yaml", ValuesIncomplete: "valuesFrom Secret api is never read"}
+	if got, want := bare.EditHint(), "rendered by Helm chart charts/api (release api): edit charts/api/templates/ing.yaml or a value file: charts/api/values.yaml (values not all known: valuesFrom Secret api is never read)"; got != want {
+		t.Errorf("EditHint() without value files = %q\nwant %q", got, want)
+	}
+	b, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Helm   map[string]any `json:"helm"`
+		GitOps map[string]any `json:"gitops"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	wantHelm := map[string]any{"chart": "charts/web", "release": "web-prod", "namespace": "prod",
+		"template": "charts/web/templates/ingress.yaml", "valueFiles": []any{"envs/prod/values.yaml"}}
+	if d := cmp.Diff(wantHelm, doc.Helm); d != "" {
+		t.Errorf("origin.helm (-want +got):\n%s", d)
+	}
+	if doc.GitOps["file"] != "apps/web.yaml" || doc.GitOps["line"] != 3.0 || doc.GitOps["selfHeal"] != true {
+		t.Errorf("origin.gitops = %v", doc.GitOps)
+	}
+}

@@ -1,0 +1,249 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/model"
+)
+
+var (
+	keyWeb     = model.Key{Namespace: "shop", Name: "web"}
+	helmWeb    = &model.HelmOrigin{Chart: "charts/web", Release: "web-prod", Namespace: "shop", Template: "charts/web/templates/ingress.yaml", ValueFiles: []string{"envs/prod/values.yaml", "envs/prod/replicas.yaml"}}
+	argoAPI    = &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "api", File: "apps/api.yaml", Line: 3, SelfHeal: true}
+	fluxTools  = &model.GitOpsOrigin{Controller: "flux", Kind: "Kustomization", Namespace: "flux-system", Name: "tools", File: "clusters/prod/tools.yaml", Line: 12}
+	fixNotices = []model.RepoError{
+		{File: "apps/api.yaml", Line: 3, Message: "values not all known: valuesFrom Secret api-values is never read", Notice: true},
+		{File: "charts/legacy", Message: "no release renders this chart", Notice: true},
+	}
+)
+
+// renderedSnapshot is the fixture with rendered objects and notices:
+// shop/web rendered from a chart (drifted), shop/api rendered by an Argo CD
+// Application from a chart, tools/metrics a plain file a Flux
+// Kustomization applies, and two notices.
+func renderedSnapshot() model.Snapshot {
+	s := fixtureSnapshot()
+	web := ingress("shop", "web", nil, "web.example.com", "web-tls", pathSpec{"/", "web", 80})
+	webLive := web.DeepCopy()
+	webLive.Spec.TLS = nil
+	webOrigin := model.Origin{File: helmWeb.Template, Line: 1, Item: -1, Helm: helmWeb}
+	s.Entries = append(s.Entries, model.Entry{
+		Key: keyWeb, Status: model.StatusDrifted, Version: 101,
+		Live: live(webLive, mgrPatch), Desired: []model.Desired{{Ingress: web, Namespace: "shop", Origin: webOrigin}},
+		Changes: []model.AttributedChange{{Change: model.Change{Path: "spec.tls[secretName=web-tls]", Op: diffengine.OpRemoved,
+			Category: diffengine.CategoryTLS, Severity: diffengine.SeverityCritical, Git: map[string]any{"secretName": "web-tls"},
+			Rule: "TLS removed: traffic served in clear text"}}},
+		Severity: diffengine.SeverityCritical, Categories: []model.Category{diffengine.CategoryTLS},
+	})
+	api := ingress("shop", "api", nil, "api.example.com", "", pathSpec{"/", "api", 8080})
+	apiHelm := &model.HelmOrigin{Chart: "charts/api", Release: "api", Template: "charts/api/templates/ingress.yaml",
+		ValuesIncomplete: "valuesFrom Secret api-values is never read"}
+	s.Entries = append(s.Entries, model.Entry{
+		Key: model.Key{Namespace: "shop", Name: "api"}, Status: model.StatusInSync, Version: 102, Live: live(api, mgrApply),
+		Desired: []model.Desired{{Ingress: api, Namespace: "shop", Origin: model.Origin{File: apiHelm.Template, Line: 1, Item: -1, Helm: apiHelm, GitOps: argoAPI}}},
+	})
+	metrics := ingress("tools", "metrics", nil, "metrics.internal.example.com", "", pathSpec{"/", "prometheus", 9090})
+	s.Entries = append(s.Entries, model.Entry{
+		Key: model.Key{Namespace: "tools", Name: "metrics"}, Status: model.StatusInSync, Version: 103, Live: live(metrics, mgrApply),
+		Desired: []model.Desired{{Ingress: metrics, Namespace: "tools", Origin: model.Origin{File: "platform/metrics.yaml", Line: 1, Item: -1, GitOps: fluxTools}}},
+	})
+	s.Notices = fixNotices
+	return s
+}
+
+// newRenderedModel is newTestModel on renderedSnapshot.
+func newRenderedModel(t testing.TB, w, h int, acts Actions) Model {
+	t.Helper()
+	src := newFakeSource(renderedSnapshot())
+	m := New(Options{Source: src, Theme: "dark", Now: clockFixed, Actions: acts})
+	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+	ch, cancel := src.Subscribe()
+	return update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
+}
+
+// goldenRendered renders renderedSnapshot at each golden size after
+// selecting row (if any) and pressing keys.
+func goldenRendered(t *testing.T, name, row string, keys ...string) {
+	t.Helper()
+	for _, sz := range goldenSizes {
+		m := newRenderedModel(t, sz[0], sz[1], nil)
+		if row != "" {
+			m = selectKey(t, m, row)
+		}
+		m = press(t, m, keys...)
+		requireGolden(t, fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), screenText(m))
+	}
+}
+
+// The list names a rendered object's chart and release, or the GitOps
+// object that renders it, with its file and line.
+func TestGoldenListRendered(t *testing.T) { goldenRendered(t, "list_rendered", "") }
+
+// The errors tab: errors, then the notices, marked and counted apart.
+func TestGoldenErrorsNotices(t *testing.T) { goldenRendered(t, "errors_notices", "", "6") }
+
+// The detail of a chart-rendered object names its template, chart,
+// release and every value file.
+func TestGoldenDetailHelm(t *testing.T) { goldenRendered(t, "detail_helm", "shop/web", "enter") }
+
+// The detail of an object an Argo CD Application renders says who
+// manages it and whether it self-heals, and that its values are not all
+// known.
+func TestGoldenDetailGitOps(t *testing.T) { goldenRendered(t, "detail_gitops", "shop/api", "enter") }
+
+// TestListOrigins: the origin cell of each kind of origin, in Unicode and
+// ASCII, and the filter finds an object by its template, value file,
+// chart and GitOps file although the cell does not show them.
+func TestListOrigins(t *testing.T) {
+	m := newRenderedModel(t, 200, 40, nil)
+	screen := screenText(m)
+	for row, want := range map[string]string{
+		"shop/web":      "helm web-prod ‹charts/web›",
+		"shop/api":      "argocd api ‹apps/api.yaml:3›",
+		"tools/metrics": "flux ks tools ‹clusters/prod/tools.yaml:12›",
+		"blog/blog":     "apps/blog/ingress.yaml:1",
+	} {
+		if r := rowWith(screen, row); !strings.Contains(r, want) {
+			t.Errorf("row %s = %q, want %q in it", row, r, want)
+		}
+	}
+	ascii := New(Options{Source: newFakeSource(renderedSnapshot()), Theme: "dark", Now: clockFixed, ASCII: true})
+	ascii = update(ascii, tea.WindowSizeMsg{Width: 200, Height: 40})
+	ascii = update(ascii, sourceReadyMsg{snap: renderedSnapshot()})
+	if r := rowWith(screenText(ascii), "shop/api"); !strings.Contains(r, "argocd api <apps/api.yaml:3>") {
+		t.Errorf("ASCII row = %q", r)
+	}
+	// A fresh model per filter: copies of a model share its rows.
+	for q, want := range map[string]string{"replicas.yaml": "shop/web", "charts/api/templates": "shop/api",
+		"clusters/prod/tools.yaml": "tools/metrics", "argocd": "shop/api"} {
+		f := typeText(press(t, newRenderedModel(t, 200, 40, nil), "/"), q)
+		if got := visibleKeys(f); len(got) != 1 || got[0] != want {
+			t.Errorf("filter %q = %v, want %s", q, got, want)
+		}
+	}
+}
+
+// TestNoticesTab: notices show only on the errors tab, after the error
+// rows, are counted apart in its title (short form on a narrow terminal),
+// are not rows (the cursor and actions never reach them), follow the
+// filter, and change with a batch.
+func TestNoticesTab(t *testing.T) {
+	m := newRenderedModel(t, 160, 40, nil)
+	if s := screenText(m); !strings.Contains(s, " 6 errors 1 + 2 notices ") || strings.Contains(s, "NOTICES") {
+		t.Errorf("all tab: want the count in the errors tab title and no notices:\n%s", s)
+	}
+	m = press(t, m, "6")
+	s := screenText(m)
+	errRow, notes := strings.Index(s, "wiki/old-wiki"), strings.Index(s, "NOTICES (2)")
+	if errRow < 0 || notes < errRow || !strings.Contains(s, "  i notice        apps/api.yaml:3  values not all known") ||
+		!strings.Contains(s, "  i notice        charts/legacy    no release renders this chart") {
+		t.Errorf("errors tab: want the error row, then the notices:\n%s", s)
+	}
+	m = press(t, m, "j", "j", "G")
+	if got := visibleKeys(m); len(got) != 1 || selectedKey(t, m).String() != "wiki/old-wiki" {
+		t.Errorf("rows %v, selected %s: notices must not be rows", got, selectedKey(t, m))
+	}
+	f := typeText(press(t, newRenderedModel(t, 160, 40, nil), "6", "/"), "legacy")
+	for _, l := range []listModel{m.list, f.list} {
+		if l.afterCount() != len(l.afterRows()) {
+			t.Errorf("afterCount %d, afterRows %d lines", l.afterCount(), len(l.afterRows()))
+		}
+	}
+	if s := screenText(f); !strings.Contains(s, "NOTICES (1)") || strings.Contains(s, "apps/api.yaml:3") || !strings.Contains(s, "Nothing matches") {
+		t.Errorf("filter legacy: want only that notice, after the empty-list line:\n%s", s)
+	}
+
+	// Narrow: the short count.
+	n := press(t, newRenderedModel(t, 80, 24, nil), "6")
+	if s := screenText(n); !strings.Contains(s, "6 errors 1+2n") {
+		t.Errorf("80 columns: want the short count:\n%s", s)
+	}
+
+	// A batch changes the notices.
+	m = update(m, batchMsg{model.Batch{NoticesChanged: true, Notices: fixNotices[1:]}})
+	if s := screenText(m); !strings.Contains(s, "6 errors 1 + 1 notice]") || !strings.Contains(s, "NOTICES (1)") {
+		t.Errorf("after a batch with one notice:\n%s", s)
+	}
+	m = update(m, batchMsg{model.Batch{NoticesChanged: true}})
+	if s := screenText(m); strings.Contains(s, "notice") {
+		t.Errorf("after a batch without notices:\n%s", s)
+	}
+}
+
+// TestNoticesScrollIntoView: with more errors than fit, the notices show
+// once the cursor is on the last row.
+func TestNoticesScrollIntoView(t *testing.T) {
+	s := renderedSnapshot()
+	for i := range 30 {
+		s.Entries = append(s.Entries, model.Entry{Key: model.Key{Namespace: "bulk", Name: fmt.Sprintf("e%02d", i)}, Status: model.StatusError, Version: uint64(200 + i),
+			Errors: []model.RepoError{{File: fmt.Sprintf("bulk/%02d.yaml", i), Line: 1, Message: "bad"}}})
+	}
+	src := newFakeSource(s)
+	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
+	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	m = update(m, sourceReadyMsg{snap: s})
+	m = press(t, m, "6")
+	if strings.Contains(screenText(m), "NOTICES") {
+		t.Fatal("notices shown before the errors that come first")
+	}
+	m = press(t, m, "G")
+	sc := screenText(m)
+	if !strings.Contains(sc, "charts/legacy") || !strings.Contains(sc, "▌") {
+		t.Errorf("at the last row: want the notices and the cursor in view:\n%s", sc)
+	}
+	m = press(t, m, "g")
+	if strings.Contains(screenText(m), "NOTICES") || selectedKey(t, m).String() != "bulk/e00" {
+		t.Errorf("back at the top: selected %s", selectedKey(t, m))
+	}
+}
+
+// TestActionRendered: accept of a chart-rendered object is refused with the
+// files to edit, in the engine's words; its revert is offered. A plan's
+// GitOps note is in the dialog.
+func TestActionRendered(t *testing.T) {
+	fa := newFakeActions()
+	note := "Argo CD Application argocd/api self-heals: this revert is what it will do anyway on its next sync."
+	fa.plans[actionID(keyWeb, model.ActionRevert)] = &model.Plan{Key: keyWeb, Action: model.ActionRevert, Operation: model.OpUpdateLive,
+		Summary: "update shop/web in the cluster (context kind-prod): 1 field(s) back to helm charts/web/templates/ingress.yaml (release web-prod)",
+		GitOps:  note}
+	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
+	m = act(t, m, "a")
+	if want := "accept live: " + helmWeb.EditHint(); m.flash != want {
+		t.Errorf("accept: flash %q\nwant %q", m.flash, want)
+	}
+	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
+		t.Errorf("hint %q", helmWeb.EditHint())
+	}
+	if p, _ := fa.calls(); len(p) != 0 {
+		t.Errorf("a refused accept asked for a plan: %v", p)
+	}
+	m = act(t, m, "r")
+	wantIn(t, "dialog", collapse(dialogText(t, m)), "Revert shop/web to Git?", note)
+}
+
+// TestFlowNotices drives the program: a batch with notices reaches the
+// errors tab through the subscription.
+func TestFlowNotices(t *testing.T) {
+	snap := renderedSnapshot()
+	snap.Notices = nil
+	src := newFakeSource(snap)
+	tm := teatest.NewTestModel(t, New(Options{Source: src, Theme: "dark", Now: clockFixed}), teatest.WithInitialTermSize(120, 30))
+	waitText(t, tm, "payments/checkout")
+	send(tm, "6")
+	waitText(t, tm, "[6 errors 1]")
+	select {
+	case src.ch <- model.Batch{NoticesChanged: true, Notices: fixNotices}:
+	case <-time.After(waitLimit):
+		t.Fatal("the program did not take the batch")
+	}
+	waitText(t, tm, "no release renders this chart")
+	send(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+}
