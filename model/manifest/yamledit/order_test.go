@@ -46,6 +46,11 @@ func TestEditEqualPathsAddedInLiveOrder(t *testing.T) {
 	})
 }
 
+// splitEqualPathsDoc has a /x path in each of two rules for a.example.com
+// (one, then two), around a rule for b.example.com.
+var splitEqualPathsDoc = dupHead + "  rules:\n" + ruleItem("a.example.com", pathItem("/x", "Prefix", "one")) + bRoot +
+	ruleItem("a.example.com", pathItem("/x", "Prefix", "two"))
+
 // TestEditEqualPathsInLiveOrder: accepting live writes paths equal in
 // path and pathType in live's order (the backend a controller routes to
 // depends on it) with the fewest edits: a changed position is edited in
@@ -58,7 +63,7 @@ func TestEditEqualPathsInLiveOrder(t *testing.T) {
 		repl(pathItem("/x", "Prefix", "one"), "- path: /x\n", "- path: /x # routes first\n"), pathItem("/x", "Prefix", "two"))
 	mid := dupHead + "  rules:\n" + ruleItem("a.example.com", pathItem("/x", "Prefix", "one"), pathItem("/x", "Prefix", "three"))
 	front := dupHead + "  rules:\n" + ruleItem("a.example.com", pathItem("/x", "Prefix", "one"), pathItem("/y", "Prefix", "why"))
-	split := dupHead + "  rules:\n" + ruleItem("a.example.com", pathItem("/x", "Prefix", "one")) + bRoot + ruleItem("a.example.com", pathItem("/x", "Prefix", "two"))
+	split := splitEqualPathsDoc
 	paths := func(l *networkingv1.Ingress, rule int) *[]networkingv1.HTTPIngressPath {
 		return &l.Spec.Rules[rule].HTTP.Paths
 	}
