@@ -319,7 +319,7 @@ func occurrences(ps []networkingv1.HTTPIngressPath) []int {
 	occ := make([]int, len(ps))
 	for i := range ps {
 		occ[i] = 1
-		if i > 0 && comparePathKeys(ps[i-1], ps[i]) == 0 {
+		if i > 0 && ps[i-1].Path == ps[i].Path && *ps[i-1].PathType == *ps[i].PathType {
 			occ[i] = occ[i-1] + 1
 		}
 	}
