@@ -63,7 +63,8 @@ func (d *differ) add(subj subject, at Locator, field []string, git, live any) {
 // Ingress (callers handle missing objects themselves).
 //
 // Both sides are first normalized (see Normalize and NormalizePair); rules
-// are then matched by host, paths by (path, pathType), TLS entries by
+// are then matched by host, paths by (path, pathType) and, among paths
+// equal in both, by position (alignEqualPaths), TLS entries by
 // secretName (falling back to hosts). A whole rule, path or TLS entry that
 // exists on one side only is one change holding the whole value; fields of
 // matched entries are compared leaf by leaf. Unmatched rules with identical
