@@ -63,7 +63,8 @@ func (d *differ) add(subj subject, at Locator, field []string, git, live any) {
 // Ingress (callers handle missing objects themselves).
 //
 // Both sides are first normalized (see Normalize and NormalizePair); rules
-// are then matched by host, paths by (path, pathType), TLS entries by
+// are then matched by host, paths by (path, pathType) and, among paths
+// equal in both, by position (alignEqualPaths), TLS entries by
 // secretName (falling back to hosts). A whole rule, path or TLS entry that
 // exists on one side only is one change holding the whole value; fields of
 // matched entries are compared leaf by leaf. Unmatched rules with identical
@@ -216,15 +217,7 @@ func (d *differ) backend(subj subject, at Locator, granular bool, g, l networkin
 func join[T any](g, l []T, compare func(a, b T) int, both func(i, j int)) (onlyG, onlyL []int) {
 	i, j := 0, 0
 	for i < len(g) || j < len(l) {
-		c := 0
-		switch {
-		case i == len(g):
-			c = 1
-		case j == len(l):
-			c = -1
-		default:
-			c = compare(g[i], l[j])
-		}
+		c := compareHeads(i, len(g), j, len(l), func() int { return compare(g[i], l[j]) })
 		switch {
 		case c < 0:
 			onlyG = append(onlyG, i)
@@ -239,6 +232,19 @@ func join[T any](g, l []T, compare func(a, b T) int, both func(i, j int)) (onlyG
 		}
 	}
 	return onlyG, onlyL
+}
+
+// compareHeads compares the next elements (i of nG, j of nL) of two
+// sorted lists walked together: 1 when g is done, -1 when l is, else
+// compare's answer.
+func compareHeads(i, nG, j, nL int, compare func() int) int {
+	switch {
+	case i == nG:
+		return 1
+	case j == nL:
+		return -1
+	}
+	return compare()
 }
 
 // pair matches leftovers of both sides that eq says belong together,
@@ -292,7 +298,7 @@ func httpEqual(a, b *networkingv1.HTTPIngressRuleValue) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return slices.EqualFunc(a.Paths, b.Paths, func(x, y networkingv1.HTTPIngressPath) bool { return comparePaths(x, y) == 0 })
+	return slices.EqualFunc(a.Paths, b.Paths, samePath)
 }
 
 func (d *differ) rule(at Locator, g, l networkingv1.IngressRule) {
@@ -308,8 +314,8 @@ func (d *differ) rule(at Locator, g, l networkingv1.IngressRule) {
 }
 
 // occurrences numbers paths that are equal in (path, pathType): 1 for the
-// first, 2 for the next (normalized paths are sorted, so equal keys are
-// adjacent and numbered in backend order).
+// first, 2 for the next, in list order (normalized paths are sorted stably
+// by that key, so equal keys are adjacent and keep their order).
 func occurrences(ps []networkingv1.HTTPIngressPath) []int {
 	occ := make([]int, len(ps))
 	for i := range ps {
@@ -319,6 +325,51 @@ func occurrences(ps []networkingv1.HTTPIngressPath) []int {
 		}
 	}
 	return occ
+}
+
+// alignEqualPaths matches the paths of one (path, pathType) on both sides
+// (g and l, in list order) by position: a controller routes such a path to
+// one of them by position, so the n-th is compared with the n-th and an
+// order changed live is drift at each position that differs. The common
+// prefix and suffix are matched first, so that a path inserted or removed
+// live is one addition or removal, not a shift of every one after it. both
+// is called for the matched pairs that differ; it returns the indices left
+// on one side (only one side has any), which are past the pairs, so each
+// position names one change.
+func alignEqualPaths(g, l []networkingv1.HTTPIngressPath, both func(i int)) (onlyG, onlyL []int) {
+	n := min(len(g), len(l))
+	pre := 0
+	for pre < n && samePath(g[pre], l[pre]) {
+		pre++
+	}
+	suf := 0
+	for suf < n-pre && samePath(g[len(g)-1-suf], l[len(l)-1-suf]) {
+		suf++
+	}
+	endG, endL := len(g)-suf, len(l)-suf
+	k := pre
+	for ; k < endG && k < endL; k++ {
+		if !samePath(g[k], l[k]) {
+			both(k)
+		}
+	}
+	for i := k; i < endG; i++ {
+		onlyG = append(onlyG, i)
+	}
+	for j := k; j < endL; j++ {
+		onlyL = append(onlyL, j)
+	}
+	return onlyG, onlyL
+}
+
+// keyGroupEnd is the end of the run of ps equal in (path, pathType) to
+// ps[i].
+func keyGroupEnd(ps []networkingv1.HTTPIngressPath, i int) int {
+	j := i + 1
+	for j < len(ps) && comparePathKeys(ps[i], ps[j]) == 0 {
+		j++
+	}
+	return j
 }
 
 // countPath counts the entries of sorted ps whose path string is p.
@@ -333,20 +384,6 @@ func countPath(ps []networkingv1.HTTPIngressPath, p string) int {
 
 func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 	og, ol := occurrences(g), occurrences(l)
-	type key struct {
-		p   *networkingv1.HTTPIngressPath
-		occ int
-	}
-	kg, kl := make([]key, len(g)), make([]key, len(l))
-	for i := range g {
-		kg[i] = key{&g[i], og[i]}
-	}
-	for i := range l {
-		kl[i] = key{&l[i], ol[i]}
-	}
-	byKey := func(a, b key) int {
-		return cmp.Or(strings.Compare(a.p.Path, b.p.Path), strings.Compare(string(*a.p.PathType), string(*b.p.PathType)), cmp.Compare(a.occ, b.occ))
-	}
 	// sel is the selector of a path seen on either side: pathType is shown
 	// when either side has more than one path with that path string.
 	sel := func(p networkingv1.HTTPIngressPath, occ int) Locator {
@@ -354,11 +391,38 @@ func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 		at.Path = &PathSel{Path: p.Path, PathType: *p.PathType, TypeShown: countPath(g, p.Path) > 1 || countPath(l, p.Path) > 1, Occurrence: occ}
 		return at
 	}
-	onlyG, onlyL := join(kg, kl, byKey, func(i, j int) {
-		if compareBackends(g[i].Backend, l[j].Backend) != 0 {
-			d.backend(subjPathField, sel(g[i], og[i]).sub("backend"), false, g[i].Backend, l[j].Backend)
+	// Walk the groups of paths equal in (path, pathType) in key order; a
+	// group on one side only is left over whole.
+	var onlyG, onlyL []int
+	// after holds PathSel.After of the paths added live among equal ones.
+	var after map[int]int
+	for i, j := 0, 0; i < len(g) || j < len(l); {
+		c := compareHeads(i, len(g), j, len(l), func() int { return comparePathKeys(g[i], l[j]) })
+		endG, endL := i, j
+		if c <= 0 {
+			endG = keyGroupEnd(g, i)
 		}
-	})
+		if c >= 0 {
+			endL = keyGroupEnd(l, j)
+		}
+		gi, lj := i, j
+		restG, restL := alignEqualPaths(g[i:endG], l[j:endL], func(k int) {
+			d.backend(subjPathField, sel(g[gi+k], og[gi+k]).sub("backend"), false, g[gi+k].Backend, l[lj+k].Backend)
+		})
+		for _, k := range restG {
+			onlyG = append(onlyG, i+k)
+		}
+		for _, k := range restL {
+			onlyL = append(onlyL, j+k)
+			if endG > i {
+				if after == nil {
+					after = make(map[int]int)
+				}
+				after[j+k] = restL[0]
+			}
+		}
+		i, j = endG, endL
+	}
 	if len(onlyG) == 0 && len(onlyL) == 0 {
 		return
 	}
@@ -388,7 +452,9 @@ func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 		d.add(subjPath, sel(g[i], og[i]), fieldRules, pathVal(g[i]), nil)
 	}
 	for _, j := range restL {
-		d.add(subjPath, sel(l[j], ol[j]), fieldRules, nil, pathVal(l[j]))
+		at := sel(l[j], ol[j])
+		at.Path.After = after[j]
+		d.add(subjPath, at, fieldRules, nil, pathVal(l[j]))
 	}
 }
 

@@ -53,6 +53,12 @@ func FuzzDiff(f *testing.F) {
 	// And an entry for every host next to one listing hosts, gone live.
 	f.Add([]byte(tlsSeed+"  - hosts: [b.example]\n    secretName: c-tls\n"), []byte(tlsSeed+"  - secretName: c-tls\n    hosts: []\n"))
 	f.Add([]byte(tlsSeed+"  - secretName: c-tls\n"), []byte(tlsSeed))
+	// Paths equal in path and pathType: the first pointed elsewhere live
+	// (once read as a reshuffle of both, which accept wrote in the wrong
+	// order), swapped, and one inserted before them.
+	f.Add([]byte(equalPathsSeed("one", "two")), []byte(equalPathsSeed("zero", "two")))
+	f.Add([]byte(equalPathsSeed("one", "two")), []byte(equalPathsSeed("two", "one")))
+	f.Add([]byte(equalPathsSeed("one", "two")), []byte(equalPathsSeed("new", "one", "two")))
 	f.Add([]byte("\x05\x03\x02\x01\x00\x04\x02\x02\x01\x03\x03\x01\x02"), []byte("\x07\x06\x05\x04\x03\x02\x01\x00\x07\x06\x05\x04\x03\x02\x01\x00\x11\x22\x33"))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		x := decodeOrBuild(a)
@@ -64,6 +70,16 @@ func FuzzDiff(f *testing.F) {
 		}
 		checkDiffProperties(t, x, y)
 	})
+}
+
+// equalPathsSeed is an Ingress whose one rule lists /x (Prefix) once per
+// service, in that order.
+func equalPathsSeed(services ...string) string {
+	s := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: e\nspec:\n  rules:\n  - host: a.example\n    http:\n      paths:\n"
+	for _, svc := range services {
+		s += "      - {path: /x, pathType: Prefix, backend: {service: {name: " + svc + ", port: {number: 80}}}}\n"
+	}
+	return s
 }
 
 // tlsSeed is an Ingress whose TLS list goes on in the seed.

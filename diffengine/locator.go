@@ -64,7 +64,7 @@ type RuleSel struct {
 }
 
 // PathSel selects a path of a rule by (path, pathType) and, among
-// normalized paths equal in both but different in backend, by occurrence.
+// normalized paths equal in both, by occurrence (position).
 type PathSel struct {
 	// Path is the path string.
 	Path string
@@ -76,8 +76,14 @@ type PathSel struct {
 	// either side. It changes nothing about matching.
 	TypeShown bool
 	// Occurrence is 1 for the first normalized path equal in (path,
-	// pathType), 2 for the next (normalized paths are sorted by backend).
+	// pathType), 2 for the next, in list order: the order a controller
+	// picks one of them by (normalized paths keep it).
 	Occurrence int
+	// After is, for a path added live where Git has paths equal to it,
+	// how many of Git's (counted as Occurrence counts them) come before it:
+	// a writer inserts it after the After-th (0: before the first). It
+	// changes nothing about matching or display.
+	After int
 }
 
 // TLSSel selects a TLS entry by secretName and whether it lists hosts, or,
@@ -131,30 +137,28 @@ func (s PathSel) Key() string {
 
 // Select returns the indices of the paths of a manifest (not normalized;
 // the paths of every rule s's rule selects, in document order) that s
-// selects: those with its key whose normalized form is the Occurrence-th
-// distinct one in normalized order. Exact duplicates, which Normalize keeps
-// once, are all selected.
+// selects: among those with its key, in order, the Occurrence-th, where a
+// path equal in everything to the one before it counts with it (Normalize
+// keeps such a run once, and all of it is selected).
 func (s PathSel) Select(paths []networkingv1.HTTPIngressPath) []int {
 	key := s.Key()
-	var idx []int
-	var norm []networkingv1.HTTPIngressPath
-	for i, p := range paths {
-		if PathKey(p) == key {
-			idx = append(idx, i)
-			norm = append(norm, normPath(p, ptrTo(PathTypeOf(p.PathType))))
-		}
-	}
-	distinct := slices.Clone(norm)
-	slices.SortFunc(distinct, comparePaths)
-	distinct = slices.CompactFunc(distinct, func(a, b networkingv1.HTTPIngressPath) bool { return comparePaths(a, b) == 0 })
 	occ := max(s.Occurrence, 1)
-	if occ > len(distinct) {
-		return nil
-	}
 	var out []int
-	for k, p := range norm {
-		if comparePaths(p, distinct[occ-1]) == 0 {
-			out = append(out, idx[k])
+	var prev networkingv1.HTTPIngressPath
+	n := 0
+	for i, p := range paths {
+		if PathKey(p) != key {
+			continue
+		}
+		np := normPath(p, ptrTo(PathTypeOf(p.PathType)))
+		if n == 0 || !samePath(prev, np) {
+			n++
+		}
+		prev = np
+		if n == occ {
+			out = append(out, i)
+		} else if n > occ {
+			break
 		}
 	}
 	return out

@@ -46,12 +46,16 @@ const (
 //     extensions/v1beta1 (networking/v1 itself requires the field), so
 //     objects created through the old versions compare equal to a manifest
 //     that leaves it out;
-//   - order: rules by host, paths by (path, pathType, backend), TLS entries
-//     by secretName (then hosts), TLS hosts sorted (empty host strings
-//     dropped: an entry holding only those has no hosts);
+//   - order: rules by host, paths by (path, pathType), TLS entries by
+//     secretName (then hosts), TLS hosts sorted (empty host strings
+//     dropped: an entry holding only those has no hosts). Paths equal in
+//     (path, pathType) keep their list order, which is not noise: a
+//     controller routes such a path to one of them by position
+//     (ingress-nginx to the first, Traefik to the last);
 //   - duplicates: rules with the same host are merged into one rule holding
-//     all their paths (every controller merges them the same way), paths
-//     that are equal in everything are kept once, TLS entries with the same
+//     all their paths in rule order (every controller merges them the same
+//     way), a path equal in everything to the one before it among its
+//     equal paths is kept once (either way the same one routes), TLS entries with the same
 //     secretName that list hosts are merged (union of hosts), TLS hosts are
 //     kept once. An entry without hosts (its certificate serves every host)
 //     is never merged with the entries of its secret that list hosts.
@@ -262,8 +266,8 @@ func normRules(in []networkingv1.IngressRule) []networkingv1.IngressRule {
 		}
 		r := networkingv1.IngressRule{Host: host}
 		if ps := paths[start:len(paths):len(paths)]; len(ps) > 0 {
-			slices.SortFunc(ps, comparePaths)
-			ps = slices.CompactFunc(ps, func(a, b networkingv1.HTTPIngressPath) bool { return comparePaths(a, b) == 0 })
+			slices.SortStableFunc(ps, comparePathKeys)
+			ps = slices.CompactFunc(ps, samePath)
 			r.HTTP = &networkingv1.HTTPIngressRuleValue{Paths: ps}
 		}
 		out = append(out, r)
@@ -277,13 +281,19 @@ func normPath(p networkingv1.HTTPIngressPath, pt *networkingv1.PathType) network
 	return networkingv1.HTTPIngressPath{Path: p.Path, PathType: pt, Backend: normBackend(p.Backend)}
 }
 
-// comparePaths orders normalized paths by (path, pathType, backend).
-func comparePaths(a, b networkingv1.HTTPIngressPath) int {
+// comparePathKeys orders normalized paths by their matching key (path,
+// pathType). Sorts by it are stable: among paths equal in it, the order is
+// the list's, which decides where a controller routes.
+func comparePathKeys(a, b networkingv1.HTTPIngressPath) int {
 	return cmp.Or(
 		strings.Compare(a.Path, b.Path),
 		strings.Compare(string(*a.PathType), string(*b.PathType)),
-		compareBackends(a.Backend, b.Backend),
 	)
+}
+
+// samePath says whether two normalized paths are equal in everything.
+func samePath(a, b networkingv1.HTTPIngressPath) bool {
+	return comparePathKeys(a, b) == 0 && compareBackends(a.Backend, b.Backend) == 0
 }
 
 func compareBackends(a, b networkingv1.IngressBackend) int {

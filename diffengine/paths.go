@@ -27,8 +27,8 @@ import (
 // host) is "host=" — never "host=*", which would read as a wildcard in ignore
 // globs. Paths are selected by path; ",pathType=T" is added when the rule
 // holds more than one path with that path string on either side, and ",#N"
-// (N ≥ 2) numbers paths that are equal in path and pathType but differ in
-// backend. TLS entries are selected by secretName (",hosts=" for the
+// (N ≥ 2) numbers paths that are equal in path and pathType by their
+// position among them (a controller picks one of them by position). TLS entries are selected by secretName (",hosts=" for the
 // secret's entry without hosts, which serves every host), or by their hosts
 // joined with "+" when they have no secretName. Annotation and label keys and TLS
 // hosts are written bare inside brackets. Any selector value that contains a

@@ -19,7 +19,9 @@ import (
 // document stand for one normalized element (duplicates that diffengine
 // merges), a removal or a field change applies to all of them and an
 // addition goes to the first (for TLS hosts, the first that keeps one of
-// its hosts); a TLS entry that loses its last host goes whole (tlsPlan).
+// its hosts; for a path next to paths equal to it, the rule where live's
+// order puts it); a TLS entry that loses its last host goes whole
+// (tlsPlan).
 func (e *editor) applyChange(c diffengine.Change) error {
 	e.path = c.Path
 	root := mref{node: e.root}
@@ -281,7 +283,7 @@ func clean(v any) any {
 // removal or a field change to every document path the selector picks.
 func (e *editor) pathChange(rulesSeq *yaml.Node, items []int, c diffengine.Change) error {
 	if len(c.At.Sub) == 0 && c.Op == diffengine.OpAdded {
-		return e.addPath(rulesSeq, items[0], c)
+		return e.addPath(rulesSeq, items, c)
 	}
 	sel := *c.At.Path
 	at := e.selectPaths(items, sel)
@@ -314,21 +316,13 @@ func (e *editor) rulePaths(rulesSeq *yaml.Node, i int, create bool) (sref, error
 	return paths, nil
 }
 
-// addPath inserts the path c adds into rule i of the document, where it
-// goes among want's paths of that host: want's own element (the one c's
-// selector picks), else diffengine's value.
-func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error {
-	paths, err := e.rulePaths(rulesSeq, i, true)
-	if err != nil {
-		return err
-	}
-	var docKeys []string
-	if h := e.cur.Spec.Rules[i].HTTP; h != nil && paths.node != nil {
-		if err := e.lineUp(paths, len(h.Paths), "paths"); err != nil {
-			return err
-		}
-		docKeys = keysOf(h.Paths, diffengine.PathKey)
-	}
+// addPath inserts the path c adds into the rules at items of the
+// document: want's own element (the one c's selector picks), else
+// diffengine's value. Next to paths equal to it in (path, pathType) it
+// goes where live has it among them (c.At.Path.After), in whichever rule
+// holds them; else into the first rule, where it goes among want's paths
+// of that host.
+func (e *editor) addPath(rulesSeq *yaml.Node, items []int, c diffengine.Change) error {
 	var wantKeys []string
 	var want []networkingv1.HTTPIngressPath
 	for _, r := range c.At.Rule.Select(e.want.Spec.Rules) {
@@ -340,16 +334,61 @@ func (e *editor) addPath(rulesSeq *yaml.Node, i int, c diffengine.Change) error 
 		}
 	}
 	// The selector picks want's own path, also among paths equal in path
-	// and pathType (by backend): its index in want places and orders it,
-	// so such paths come out in live's order (a controller routes to the
-	// first), and exact duplicates are written once.
-	sel := c.At.Path.Select(want)
-	if len(sel) == 0 {
-		after, order := place(docKeys, wantKeys, c.At.Path.Key())
-		return e.addItems(paths, nil, c.Live, after, order)
+	// and pathType (by position): its index in want orders several paths
+	// added at one place, so they come out in live's order (a controller
+	// routes by it), and exact duplicates are written once.
+	var vals []any
+	order := len(wantKeys)
+	if sel := c.At.Path.Select(want); len(sel) > 0 {
+		order = sel[0]
+		vals = []any{jsonShape(want[order])}
 	}
-	j := sel[0]
-	return e.addItems(paths, []any{jsonShape(want[j])}, c.Live, placeAt(docKeys, wantKeys, j), j)
+	i, after, ok := e.besideEqualPaths(items, *c.At.Path)
+	if !ok {
+		i = items[0]
+	}
+	paths, err := e.rulePaths(rulesSeq, i, true)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		var docKeys []string
+		if h := e.cur.Spec.Rules[i].HTTP; h != nil && paths.node != nil {
+			if err := e.lineUp(paths, len(h.Paths), "paths"); err != nil {
+				return err
+			}
+			docKeys = keysOf(h.Paths, diffengine.PathKey)
+		}
+		after = placeAt(docKeys, wantKeys, order)
+		if len(vals) == 0 {
+			after, order = place(docKeys, wantKeys, c.At.Path.Key())
+		}
+	} else if err := e.lineUp(paths, len(e.cur.Spec.Rules[i].HTTP.Paths), "paths"); err != nil {
+		return err
+	}
+	return e.addItems(paths, vals, c.Live, after, order)
+}
+
+// besideEqualPaths returns where a path added next to the document's
+// paths equal to it (sel's key) goes: rule i of the document, after its
+// path index after (-1: first), right after the sel.After-th of them or,
+// for 0, right before the first. ok is false when the document has none.
+func (e *editor) besideEqualPaths(items []int, sel diffengine.PathSel) (i, after int, ok bool) {
+	if sel.After > 0 {
+		anchor := sel
+		anchor.Occurrence = sel.After
+		if at := e.selectPaths(items, anchor); len(at) > 0 {
+			last := at[len(at)-1]
+			return last.rule, last.path, true
+		}
+		return 0, 0, false
+	}
+	first := sel
+	first.Occurrence = 1
+	if at := e.selectPaths(items, first); len(at) > 0 {
+		return at[0].rule, at[0].path - 1, true
+	}
+	return 0, 0, false
 }
 
 // docPath is one path of the document: path j of rule i.

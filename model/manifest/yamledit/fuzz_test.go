@@ -40,6 +40,14 @@ func FuzzEditIngress(f *testing.F) {
 	f.Add([]byte(dupTLSDoc), []byte{11, 1, 3})
 	f.Add([]byte(dupTLSDoc), []byte{11, 3, 3})
 	f.Add([]byte(tlsShareDoc), []byte{11, 1, 0})
+	// Paths equal in path and pathType (dupDoc: /x one, two): the first
+	// renamed x-y live (op 14; once written as [two, x-y], routing /x to
+	// two), a new /x inserted first or between (op 7), and one added
+	// after the last of them in the host's second rule.
+	f.Add([]byte(dupDoc), []byte{14, 0, 0, 3})
+	f.Add([]byte(dupDoc), []byte{7, 0, 1, 0, 0, 0})
+	f.Add([]byte(dupDoc), []byte{7, 0, 1, 0, 0, 1})
+	f.Add([]byte(splitEqualPathsDoc), []byte{7, 2, 1, 0, 0, 1})
 	f.Fuzz(func(t *testing.T, doc, mut []byte) {
 		cur, err := Decode(doc)
 		if err != nil || cur.Name == "" {
