@@ -81,6 +81,9 @@ type Input struct {
 	// Helm are the releases to render: the config's, then those GitOps
 	// objects in the repo name. NewLayout fills it before the kinds plan.
 	Helm []HelmRelease
+	// kustomize are the kustomize roots GitOps objects render (NewLayout
+	// fills it, as Helm).
+	kustomize []kustomizeRequest
 }
 
 // Root is one render: a kind's unit of output, reported to the sink as one
@@ -104,6 +107,9 @@ func (r Root) Source() string { return r.Kind + ":" + r.Name }
 type Object struct {
 	JSON   []byte
 	Origin model.Origin
+	// Namespace is the namespace of the object when its JSON sets none:
+	// a GitOps object's destination ("": the caller's default).
+	Namespace string
 }
 
 // Result is what rendering one root gave: its objects, or the errors that
@@ -160,11 +166,17 @@ type Layout struct {
 	byKind map[string]Plan
 }
 
-// NewLayout plans every kind over in.Files. The errors are about what the
-// config says (roots it lists that are none).
+// NewLayout plans every kind over in.Files. The GitOps objects of the
+// listing are found first (gitops.go): the Helm releases and kustomize
+// roots they render are handed to those kinds, and the GitOps plan, which
+// renders their directory sources and says what they cannot render, comes
+// after the kinds. The errors are about what the config says (roots it
+// lists that are none).
 func NewLayout(in Input) (*Layout, []model.RepoError) {
-	l := &Layout{byKind: make(map[string]Plan, len(kinds))}
-	in.Helm = append([]HelmRelease(nil), in.Config.Helm...)
+	l := &Layout{byKind: make(map[string]Plan, len(kinds)+1)}
+	g, helm, kust := planGitOps(in)
+	in.Helm = append(append([]HelmRelease(nil), in.Config.Helm...), helm...)
+	in.kustomize = kust
 	var errs []model.RepoError
 	for _, k := range kinds {
 		p, perrs := k.Plan(in)
@@ -172,6 +184,8 @@ func NewLayout(in Input) (*Layout, []model.RepoError) {
 		l.byKind[k.Name()] = p
 		errs = append(errs, perrs...)
 	}
+	l.plans = append(l.plans, g)
+	l.byKind[gitopsName] = g
 	return l, errs
 }
 

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"cmp"
 	"io/fs"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
@@ -18,12 +19,13 @@ func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 }
 
 // render renders one root and decodes its Ingresses as the plain
-// manifests' are, in the root's namespace else --default-namespace.
+// manifests' are, in the root's namespace, else the object's default (a
+// GitOps destination), else --default-namespace.
 func (r *Repo) render(lay *render.Layout, root render.Root) manifest.Result {
 	res := lay.Render(root)
 	p := manifest.Result{Errs: res.Errors}
 	for _, o := range res.Objects {
-		p.DecodeObject(o.JSON, o.Origin, r.opts.DefaultNamespace)
+		p.DecodeObject(o.JSON, o.Origin, cmp.Or(o.Namespace, r.opts.DefaultNamespace))
 	}
 	return p
 }
