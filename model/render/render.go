@@ -8,7 +8,9 @@ import (
 // work tree or from a commit (--rev). Paths are relative to the repo root,
 // slash-separated. A kind never reads the disk on its own for a listing
 // that is not on it (OnDisk). Files are read while planning and in
-// Prepare, from one goroutine.
+// Prepare; Read is safe for concurrent use (GitOps discovery reads every
+// YAML file of the listing on several goroutines), the rest is called
+// from one goroutine.
 type Files interface {
 	// RootDir is the repo root, absolute, symlinks resolved: where the
 	// work tree is, and the prefix a commit's files are given in memory.

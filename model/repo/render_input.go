@@ -3,6 +3,7 @@ package repo
 import (
 	"cmp"
 	"io/fs"
+	"sync"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -31,14 +32,16 @@ func (r *Repo) render(lay *render.Layout, root render.Root) manifest.Result {
 }
 
 // renderFiles is what rendering reads of one walk (render.Files): the
-// listing, read from the files it came from.
+// listing, read from the files it came from (rf.read is safe for
+// concurrent use: the scan's workers call it too).
 type renderFiles struct {
 	rf    repoFiles
 	root  string
 	l     *listing
 	files []string
-	// byRel indexes the listing, on the first Read: a repo without
-	// kustomizations never pays for it.
+	// byRel indexes the listing, on the first Read (once: Read is called
+	// concurrently).
+	index sync.Once
 	byRel map[string]entry
 }
 
@@ -65,12 +68,12 @@ func (f *renderFiles) Stat(rel string) (bool, bool) { return f.rf.stat(rel) }
 func (f *renderFiles) Escapes(rel string) (string, bool) { return f.rf.escapes(rel) }
 
 func (f *renderFiles) Read(rel string) ([]byte, error) {
-	if f.byRel == nil {
+	f.index.Do(func() {
 		f.byRel = make(map[string]entry, len(f.l.files))
 		for _, e := range f.l.files {
 			f.byRel[e.rel] = e
 		}
-	}
+	})
 	e, ok := f.byRel[rel]
 	if !ok {
 		return nil, fs.ErrNotExist
