@@ -93,15 +93,15 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 		}
 	}
 	for i, s := range sources {
-		r.argoSource(t, facts, app.Spec.Destination.Namespace, s, i, len(sources) > 1, refs)
+		r.argoSource(t, facts, app.Spec.Destination.Namespace, s, i, len(app.Spec.Sources) > 0, refs)
 	}
 	return r
 }
 
 // argoSource plans one source.
-func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argoSource, i int, multi bool, refs map[string]bool) {
+func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argoSource, i int, fromList bool, refs map[string]bool) {
 	what := "spec.source"
-	if multi {
+	if fromList {
 		what = fmt.Sprintf("spec.sources[%d]", i)
 	}
 	if s.Chart != "" {
@@ -201,6 +201,9 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 			continue
 		}
 		base, p := dir, vf
+		if path.IsAbs(vf) {
+			base = "." // Argo CD takes an absolute path from the repo root
+		}
 		if strings.HasPrefix(vf, "$") {
 			ref, rest, _ := strings.Cut(strings.TrimPrefix(vf, "$"), "/")
 			if !refs[ref] {

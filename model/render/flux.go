@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -119,10 +120,11 @@ type fluxHelmRelease struct {
 		TargetNamespace string `yaml:"targetNamespace"`
 		Chart           *struct {
 			Spec struct {
-				Chart       string        `yaml:"chart"`
-				SourceRef   fluxSourceRef `yaml:"sourceRef"`
-				ValuesFiles []string      `yaml:"valuesFiles"`
-				ValuesFile  string        `yaml:"valuesFile"`
+				Chart                    string        `yaml:"chart"`
+				SourceRef                fluxSourceRef `yaml:"sourceRef"`
+				ValuesFiles              []string      `yaml:"valuesFiles"`
+				ValuesFile               string        `yaml:"valuesFile"`
+				IgnoreMissingValuesFiles bool          `yaml:"ignoreMissingValuesFiles"`
 			} `yaml:"spec"`
 		} `yaml:"chart"`
 		ChartRef   *fluxSourceRef `yaml:"chartRef"`
@@ -139,7 +141,8 @@ type fluxHelmRelease struct {
 
 // planFluxHelm reads the release a Flux HelmRelease renders: a chart
 // directory of its GitRepository (this repo), valuesFiles (relative to the
-// repo root) then values; valuesFrom is never read (a Secret never is):
+// repo root, the source's root: ignoreMissingValuesFiles skips missing
+// ones) then values; valuesFrom is never read (a Secret never is):
 // the values are then incomplete. helm-controller corrects drift only
 // with driftDetection.mode enabled.
 func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
@@ -184,6 +187,9 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		f, problem := repoPath(t, ".", vf)
 		if problem == "" {
 			if exists, isDir := t.Stat(f); !exists || isDir {
+				if c.IgnoreMissingValuesFiles {
+					continue
+				}
 				problem = fmt.Sprintf("valuesFiles: %s does not exist in the repo", vf)
 			}
 		}
@@ -192,6 +198,12 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 			return r
 		}
 		rel.ValueFiles = append(rel.ValueFiles, f)
+	}
+	// source-controller makes the listed files the chart's values: the
+	// chart's own values.yaml applies only when listed. A release here
+	// always starts from it.
+	if own := path.Join(dir, "values.yaml"); len(files) > 0 && !slices.Contains(rel.ValueFiles, own) {
+		r.fail(true, "valuesFiles does not list %s: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)", own)
 	}
 	if len(s.Values) > 0 {
 		rel.Values = append(rel.Values, s.Values)

@@ -565,3 +565,96 @@ func TestGitOpsReplans(t *testing.T) {
 		}
 	}
 }
+
+// Value file paths: Argo CD's relative to the source path, absolute from
+// the repo root, $ref/ from the ref source's root, missing ones skipped
+// only when ignored; Flux's from the repo root, with a notice when the
+// chart's values.yaml is not among them.
+func TestGitOpsValueFilePaths(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"charts/web/Chart.yaml":  "name: web\n",
+		"charts/web/values.yaml": "a: 1\n",
+		"charts/web/prod.yaml":   "a: 2\n",
+		"env/prod.yaml":          "a: 3\n",
+		"apps.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: abs
+spec:
+  source:
+    path: charts/web
+    helm:
+      valueFiles: [/env/prod.yaml, prod.yaml]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: missing
+spec:
+  source:
+    path: charts/web
+    helm:
+      valueFiles: [nope.yaml]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: noref
+spec:
+  sources:
+    - path: charts/web
+      helm:
+        valueFiles: [$vals/env/prod.yaml]
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: flux
+spec:
+  chart:
+    spec:
+      chart: charts/web
+      sourceRef: {kind: GitRepository, name: repo}
+      valuesFiles: [env/prod.yaml, env/gone.yaml]
+      ignoreMissingValuesFiles: true
+`,
+	}}
+	p, helm, _ := planOf(t, files)
+	var got []string
+	for _, h := range helm {
+		got = append(got, h.Release+": "+strings.Join(h.ValueFiles, ","))
+	}
+	if diff := cmp.Diff([]string{"abs: env/prod.yaml,charts/web/prod.yaml", "flux: env/prod.yaml"}, got); diff != "" {
+		t.Errorf("value files (-want +got):\n%s", diff)
+	}
+	got = nil
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, e.Error())
+		}
+	}
+	want := []string{
+		"apps.yaml:11: Application missing: spec.source: helm.valueFiles: charts/web/nope.yaml does not exist in this repo (ignoreMissingValueFiles is not set: Argo CD fails to render it)",
+		"apps.yaml:21: Application noref: spec.sources[0]: helm.valueFiles: $vals/env/prod.yaml names no source with ref: vals",
+		"apps.yaml:31: HelmRelease flux: valuesFiles does not list charts/web/values.yaml: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestSetValue(t *testing.T) {
+	layer := map[string]any{}
+	must(t, setValue(layer, "image.tag", "042", false))
+	must(t, setValue(layer, "image.pull", "true", false))
+	must(t, setValue(layer, `ann.a\.b`, "null", false))
+	must(t, setValue(layer, "n", "12", false))
+	must(t, setValue(layer, "s", "12", true))
+	want := map[string]any{"image": map[string]any{"tag": "042", "pull": true}, "ann": map[string]any{"a.b": nil}, "n": int64(12), "s": "12"}
+	if diff := cmp.Diff(want, layer); diff != "" {
+		t.Errorf("layer (-want +got):\n%s", diff)
+	}
+	if err := setValue(layer, "list[0]", "x", false); err == nil {
+		t.Error("a list index is refused, not guessed")
+	}
+}
