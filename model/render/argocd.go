@@ -121,6 +121,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 		return
 	}
 	if exists, isDir := t.Stat(dir); !exists || !isDir {
+		r.missing = append(r.missing, dir)
 		r.fail(true, "%s: path %s is not a directory in this repo: not rendered (the Application may name another repo, %s)", what, s.Path, cmp.Or(s.RepoURL, "no repoURL"))
 		return
 	}
@@ -145,8 +146,14 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 		if s.Directory != nil {
 			d = *s.Directory
 		}
-		src := dirSource{dir: dir, recurse: d.Recurse, include: d.Include, exclude: d.Exclude,
-			exts: []string{".yaml", ".yml", ".json", ".jsonnet"}, defaultNS: destNS}
+		src := dirSource{dir: dir, recurse: d.Recurse, exts: []string{".yaml", ".yml", ".json", ".jsonnet"}, defaultNS: destNS}
+		var err, xerr error
+		src.include, err = argoGlob(d.Include)
+		src.exclude, xerr = argoGlob(d.Exclude)
+		if err = cmp.Or(err, xerr); err != nil {
+			r.fail(false, "%s: directory: %v (Argo CD fails to render it)", what, err)
+			return
+		}
 		for _, f := range facts.files {
 			if src.matches(f) {
 				if path.Ext(f) == ".jsonnet" {
@@ -218,6 +225,7 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 			return
 		}
 		if exists, isDir := t.Stat(f); !exists || isDir {
+			r.missing = append(r.missing, f)
 			if h.IgnoreMissingValueFiles {
 				continue
 			}

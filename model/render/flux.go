@@ -80,6 +80,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	dir, problem := repoPath(t, ".", cmp.Or(s.Path, "."))
 	if problem == "" {
 		if exists, isDir := t.Stat(dir); !exists || !isDir {
+			r.missing = append(r.missing, dir)
 			problem = fmt.Sprintf("spec.path %s is not a directory in the repo (its GitRepository %s is taken for this repo)", s.Path, s.SourceRef.Name)
 		}
 	}
@@ -169,6 +170,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	}
 	dir, problem := repoPath(t, ".", c.Chart)
 	if problem == "" && !facts.charts[dir] {
+		r.missing = append(r.missing, path.Join(dir, "Chart.yaml"))
 		problem = fmt.Sprintf("spec.chart.spec.chart %s is not a chart directory in the repo (no Chart.yaml; its GitRepository %s is taken for this repo)", c.Chart, c.SourceRef.Name)
 	}
 	if problem != "" {
@@ -187,6 +189,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		f, problem := repoPath(t, ".", vf)
 		if problem == "" {
 			if exists, isDir := t.Stat(f); !exists || isDir {
+				r.missing = append(r.missing, f)
 				if c.IgnoreMissingValuesFiles {
 					continue
 				}

@@ -263,8 +263,10 @@ type request struct {
 	kust []kustomizeRequest
 	dirs []dirSource
 	errs []model.RepoError
-	// paths are the directories the object renders (a gone one replans).
-	paths []string
+	// paths are the directories the object renders (a gone one replans);
+	// missing the paths it names that are not in the repo (one created
+	// replans).
+	paths, missing []string
 }
 
 func (r *request) fail(notice bool, format string, args ...any) {
@@ -296,9 +298,9 @@ type dirSource struct {
 	// (Flux: a subdirectory with a kustomization is rendered as a base).
 	recurse bool
 	skip    []string
-	// include and exclude are Argo CD's globs, against the path relative
-	// to dir ("": none).
-	include, exclude string
+	// include and exclude are Argo CD's globs, compiled, against the
+	// path relative to dir (nil: none).
+	include, exclude *regexp.Regexp
 	// exts are the file extensions read.
 	exts []string
 	// namespace and defaultNS: see kustomizeRequest.
@@ -323,15 +325,19 @@ func (s *dirSource) matches(rel string) bool {
 	if slices.ContainsFunc(s.skip, func(d string) bool { return pathx.Under(rel, d) }) {
 		return false
 	}
-	if s.exclude != "" && argoGlob(s.exclude, sub) {
+	if s.exclude != nil && s.exclude.MatchString(sub) {
 		return false
 	}
-	return s.include == "" || argoGlob(s.include, sub)
+	return s.include == nil || s.include.MatchString(sub)
 }
 
-// argoGlob matches as Argo CD's directory include/exclude (gobwas/glob
-// without separators: "*" crosses "/"; "{a,b}" alternatives; "?", "[…]").
-func argoGlob(pattern, name string) bool {
+// argoGlob compiles a glob as Argo CD matches its directory include and
+// exclude (gobwas/glob without separators: "*" crosses "/"; "{a,b}"
+// alternatives; "?", "[…]"); "" is nil.
+func argoGlob(pattern string) (*regexp.Regexp, error) {
+	if pattern == "" {
+		return nil, nil
+	}
 	var b strings.Builder
 	b.WriteString("^")
 	depth := 0
@@ -371,12 +377,16 @@ func argoGlob(pattern, name string) bool {
 	}
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
-	return err == nil && re.MatchString(name)
+	if err != nil || depth > 0 {
+		return nil, fmt.Errorf("%q is not a valid glob", pattern)
+	}
+	return re, nil
 }
 
 // repoPath resolves a path a GitOps object names against base (relative
-// to the repo root), and says what is wrong with it: outside the repo, or
-// missing ("" and true).
+// to the repo root; an absolute path is from the repo root), and says
+// what is wrong with it: outside the repo, by name or through a symlink
+// ("": nothing).
 func repoPath(t Files, base, p string) (rel string, problem string) {
 	rel = path.Clean(path.Join(base, strings.TrimPrefix(p, "/")))
 	if pathx.Outside(rel) {
@@ -404,12 +414,13 @@ type gitopsPlan struct {
 	roots  []gitopsRoot
 	byName map[string]int
 	// paths are the directories GitOps objects render (a kustomization, a
-	// chart, a directory source): one that is gone replans.
-	paths []string
-	// kustDirs are the requested kustomize roots' directories and
-	// chartDirs the charts': a kustomization file or Chart.yaml created
-	// or gone there changes how a source is rendered.
-	typeDirs []string
+	// chart, a directory source): one that is gone replans, and so does a
+	// kustomization file or Chart.yaml created or gone in one (the source
+	// type). missing are the paths they name that are not in the repo: a
+	// file created there replans.
+	paths, missing []string
+	// charts are the chart directories: their templates are not read.
+	charts map[string]bool
 	// mem holds, for a commit, the files the directory sources read
 	// (Prepare).
 	mem map[string][]byte
@@ -430,12 +441,13 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 	t := in.Files
 	facts := newListingFacts(t)
 	d := discover(t, facts)
-	p := &gitopsPlan{files: t, repoRoot: t.RootDir(), onDisk: t.OnDisk(), keep: in.Keep, definers: d.definers, byName: map[string]int{}}
+	p := &gitopsPlan{files: t, repoRoot: t.RootDir(), onDisk: t.OnDisk(), keep: in.Keep, definers: d.definers,
+		byName: map[string]int{}, charts: facts.charts}
 	var helm []HelmRelease
 	var kust []kustomizeRequest
 	names := map[string]int{}
 	for _, e := range d.errs {
-		p.addRoot(Root{Kind: gitopsName, Name: fmt.Sprintf("%s:%d", e.File, e.Line), File: e.File}, gitopsRoot{errs: []model.RepoError{e}})
+		p.addRoot(Root{Kind: gitopsName, Name: fmt.Sprintf("%s:%d", e.File, e.Line)}, gitopsRoot{errs: []model.RepoError{e}})
 	}
 	for _, o := range d.objects {
 		var r *request
@@ -465,8 +477,11 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 		helm = append(helm, r.helm...)
 		kust = append(kust, r.kust...)
 		p.paths = append(p.paths, r.paths...)
+		p.missing = append(p.missing, r.missing...)
 		if len(r.dirs) > 0 || len(r.errs) > 0 {
-			p.addRoot(Root{Kind: gitopsName, Name: name, File: o.file}, gitopsRoot{via: r.via, dirs: r.dirs, errs: r.errs})
+			// No File: the objects name their own files, whose git facts
+			// are theirs (see Root.File).
+			p.addRoot(Root{Kind: gitopsName, Name: name}, gitopsRoot{via: r.via, dirs: r.dirs, errs: r.errs})
 		}
 	}
 	sort.Slice(p.roots, func(i, j int) bool { return p.roots[i].root.Name < p.roots[j].root.Name })
@@ -509,7 +524,8 @@ func (p *gitopsPlan) RootsOf(rel string) []Root {
 // render: a file that defines some (or, created or changed, now does: read
 // from the disk), a file created or gone in a directory source (its file
 // list), a kustomization file or Chart.yaml in a rendered path (the source
-// type), and a rendered path that is gone.
+// type), a rendered path that is gone, and a file created in a path named
+// but missing.
 func (p *gitopsPlan) Replans(rel string, gone bool) bool {
 	if p.definers[rel] {
 		return true
@@ -537,7 +553,10 @@ func (p *gitopsPlan) Replans(rel string, gone bool) bool {
 			}
 		}
 	}
-	if !gone && p.onDisk && mayDefine(rel) {
+	if !gone && slices.ContainsFunc(p.missing, func(m string) bool { return pathx.Under(rel, m) }) {
+		return true
+	}
+	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) {
 		data, err := readRepoFile(p.repoRoot, rel)
 		if err == nil && hasMark(data) {
 			d := &discovery{definers: map[string]bool{}}

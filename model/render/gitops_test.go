@@ -456,7 +456,7 @@ func TestGitOpsDirectoryOwnsAndOrigin(t *testing.T) {
 		t.Errorf("RootsOf(plain/sub/deep.yaml) = %v", got)
 	}
 	must(t, lay.Prepare())
-	res := lay.Render(Root{Kind: gitopsName, Name: "apps/argo.yaml#Application//dir", File: "apps/argo.yaml"})
+	res := lay.Render(Root{Kind: gitopsName, Name: "apps/argo.yaml#Application//dir"})
 	if len(res.Objects) != 2 {
 		t.Fatalf("objects %d, errors %v", len(res.Objects), res.Errors)
 	}
@@ -499,9 +499,14 @@ func TestArgoGlob(t *testing.T) {
 		{"[!x]*.yaml", "x.yaml", false},
 		{"a.yaml", "aXyaml", false},
 	} {
-		if got := argoGlob(c.pattern, c.name); got != c.want {
+		re, err := argoGlob(c.pattern)
+		must(t, err)
+		if got := re.MatchString(c.name); got != c.want {
 			t.Errorf("argoGlob(%q, %q) = %v", c.pattern, c.name, got)
 		}
+	}
+	if _, err := argoGlob("{a,b"); err == nil {
+		t.Error("an unclosed { is an error")
 	}
 }
 
@@ -559,6 +564,9 @@ func TestGitOpsReplans(t *testing.T) {
 		{"env/prod/web.yaml", false, false},
 		{"other/app.yaml", false, false},
 		{"other", true, false},
+		// Named but missing: created, they replan.
+		{"not/here/app.yaml", false, true},
+		{"charts/web/missing.yaml", false, true},
 	} {
 		if got := lay.Replans(c.rel, c.gone); got != c.want {
 			t.Errorf("Replans(%s, gone %v) = %v", c.rel, c.gone, got)

@@ -168,6 +168,8 @@ type layout struct {
 	rootDirs []string
 	// reqs are the roots GitOps objects render, by root name.
 	reqs map[string]kustomizeRequest
+	// roots are all roots, sorted by name (sortRoots).
+	roots []Root
 	// closures are, per root, the kustomization directories it renders
 	// (itself and its bases) and the files they name outside those
 	// directories, with the problems that stop it from rendering.
@@ -204,16 +206,18 @@ func (l *layout) Owns(rel string) bool {
 
 // Roots are the kustomize roots, by name: a directory, or for a GitOps
 // object's, the directory and the object.
-func (l *layout) Roots() []Root {
-	out := make([]Root, 0, len(l.rootDirs)+len(l.reqs))
+func (l *layout) Roots() []Root { return slices.Clone(l.roots) }
+
+// sortRoots computes the roots once planned: RootsOf is asked per file.
+func (l *layout) sortRoots() {
+	l.roots = make([]Root, 0, len(l.rootDirs)+len(l.reqs))
 	for _, d := range l.rootDirs {
-		out = append(out, l.root(d))
+		l.roots = append(l.roots, l.root(d))
 	}
 	for name := range l.reqs {
-		out = append(out, l.root(name))
+		l.roots = append(l.roots, l.root(name))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	sort.Slice(l.roots, func(i, j int) bool { return l.roots[i].Name < l.roots[j].Name })
 }
 
 func (l *layout) root(name string) Root {
@@ -231,7 +235,7 @@ func (l *layout) rootDir(name string) string {
 // RootsOf returns the roots whose render reads rel.
 func (l *layout) RootsOf(rel string) []Root {
 	var out []Root
-	for _, r := range l.Roots() {
+	for _, r := range l.roots {
 		if l.reads(r.Name, rel) {
 			out = append(out, r)
 		}
@@ -340,6 +344,7 @@ func buildLayout(in Input) (*layout, []model.RepoError) {
 	if len(cfg.Roots) == 0 {
 		l.cycleRoots(t)
 	}
+	l.sortRoots()
 	return l, cfgErrs
 }
 

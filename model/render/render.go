@@ -95,7 +95,8 @@ type Root struct {
 	// (the kustomization's directory, "." for the repo root).
 	Kind, Name string
 	// File is the file that defines the root (a kustomization file): its
-	// FileInfo stands for the root's.
+	// FileInfo stands for the root's. "" for a root whose objects name
+	// their own files (a GitOps object's directory sources): none does.
 	File string
 }
 
@@ -239,7 +240,7 @@ func (l *Layout) Replans(rel string, gone bool) bool {
 func (l *Layout) DefinedBy(file string) []Root {
 	var out []Root
 	for _, r := range l.Roots() {
-		if r.File == file {
+		if file != "" && r.File == file {
 			out = append(out, r)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ingress-drift/ingress-drift/internal/gittest"
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // argoApp is an Argo CD Application of a directory.
@@ -238,4 +239,25 @@ func TestGitOpsSelfHeal(t *testing.T) {
 	if g := s.find(t, "i").Origin.GitOps; g == nil || g.SelfHeal || g.Controller != "argocd" || g.Line != 1 || g.File != "a.yaml" {
 		t.Errorf("via %+v", g)
 	}
+}
+
+// The documents of a directory source have their own git facts (their
+// origin names their file), and the GitOps object's file keeps its own.
+func TestGitOpsFileInfo(t *testing.T) {
+	dir := gittest.NewRepo(t, gitopsFiles(), true)
+	write(t, dir, "web/ingress.yaml", ingressYAML("", "web", "edited.example.com"))
+	r, err := Open(Options{Root: dir})
+	must(t, err)
+	s := startWatch(t, r)
+	if got := s.info("web/ingress.yaml"); got.Status != model.FileModified {
+		t.Errorf("web/ingress.yaml: %+v", got)
+	}
+	if got := s.info("web/sub/admin.yaml"); got.Status != model.FileClean || got.LastCommit == nil {
+		t.Errorf("web/sub/admin.yaml: %+v", got)
+	}
+	if got := s.info("apps/web.yaml"); got.Status != model.FileClean {
+		t.Errorf("the Application's file: %+v (its own status, not its directory's)", got)
+	}
+	write(t, dir, "web/sub/admin.yaml", ingressYAML("", "admin", "edited.example.com"))
+	waitFor(t, "the edit's status", func() bool { return s.info("web/sub/admin.yaml").Status == model.FileModified })
 }
