@@ -666,3 +666,48 @@ func TestSetValue(t *testing.T) {
 		t.Error("a list index is refused, not guessed")
 	}
 }
+
+// What a controller would apply differently than ingress-drift renders
+// is not rendered: an error (kustomize options, postBuild, patches that
+// may hit an Ingress, jsonnet), or a notice for what is not in the repo
+// (a plugin).
+func TestGitOpsNotApplied(t *testing.T) {
+	app := func(name, source string) string {
+		return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + name + "\nspec:\n  source:\n" + source + "---\n"
+	}
+	flux := func(name, spec string) string {
+		return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: " + name +
+			"\nspec:\n  path: ./k\n  sourceRef: {kind: GitRepository, name: r}\n" + spec + "---\n"
+	}
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"k/kustomization.yaml": "resources: [i.yaml]\n",
+		"k/i.yaml":             ingressDoc("", "i"),
+		"j/a.jsonnet":          "{}",
+		"all.yaml": app("prefix", "    path: k\n    kustomize:\n      namePrefix: p-\n") +
+			app("images", "    path: k\n    kustomize:\n      images: [nginx:2]\n") +
+			app("plugin", "    path: k\n    plugin:\n      name: x\n") +
+			app("jsonnet", "    path: j\n") +
+			flux("post", "  postBuild:\n    substitute: {a: b}\n") +
+			flux("patch", "  patches:\n    - patch: '[]'\n      target: {kind: Ingress}\n") +
+			flux("deploy", "  patches:\n    - patch: '[]'\n      target: {kind: Deployment}\n"),
+	}}
+	p, _, kust := planOf(t, files)
+	var got []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, strings.SplitN(e.Message, ":", 2)[0]+map[bool]string{true: " notice", false: " error"}[e.Notice])
+		}
+	}
+	slices.Sort(got)
+	want := []string{"Application jsonnet error", "Application plugin notice", "Application prefix error", "Kustomization patch error", "Kustomization post error"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	var rendered []string
+	for _, k := range kust {
+		rendered = append(rendered, k.via.Name)
+	}
+	if diff := cmp.Diff([]string{"images", "deploy"}, rendered); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+}

@@ -54,6 +54,7 @@ spec:
 func gitopsFiles() map[string]string {
 	return map[string]string{
 		"root.yaml":                       argoApp("root", "apps", "argocd", ""),
+		"apps/extra.yaml":                 ingressYAML("", "extra", "extra.example.com"),
 		"apps/web.yaml":                   argoApp("web", "web", "web-prod", "    directory:\n      recurse: true\n"),
 		"web/ingress.yaml":                ingressYAML("", "web", "web.example.com"),
 		"web/sub/admin.yaml":              ingressYAML("", "admin", "admin.example.com"),
@@ -87,6 +88,8 @@ func keyedDocs(s *recSink) []keyed {
 func wantGitOpsDocs() []keyed {
 	return []keyed{
 		{Key: "apps/app", File: "plain/app.yaml"},
+		// app-of-apps: the parent renders apps/, its children are found there.
+		{Key: "argocd/extra", File: "apps/extra.yaml", Via: "Application/root", SelfHeal: true},
 		{Key: "gen-ns/gen", File: "gen/a.yaml", Via: "Kustomization/gen", SelfHeal: true},
 		{Key: "shop-prod/shop", File: "shop/overlay/kustomization.yaml", Kust: "shop/overlay", Via: "Kustomization/shop", SelfHeal: true},
 		{Key: "web-prod/admin", File: "web/sub/admin.yaml", Via: "Application/web", SelfHeal: true},
