@@ -164,7 +164,8 @@ type layout struct {
 	kusts    map[string]*kustomization // by directory
 	// rootDirs are the roots' directories, sorted: the configured or
 	// detected roots. A root that a GitOps object renders is not detected
-	// as one of its own (it would render the same objects twice).
+	// as one of its own (it would render the same objects twice); one the
+	// config lists is rendered as listed all the same.
 	rootDirs []string
 	// reqs are the roots GitOps objects render, by root name.
 	reqs map[string]kustomizeRequest
