@@ -403,3 +403,14 @@ func TestGitOpsHelm(t *testing.T) {
 	write(t, dir, "apps/web.yaml", strings.Replace(helmFiles()["apps/web.yaml"], `value: "8080"`, `value: "9090"`, 1))
 	waitFor(t, "the Application's edit", func() bool { g := read(); return len(g) == 2 && g[1].Port == 9090 })
 }
+
+// --rev: the releases GitOps objects name render from the commit.
+func TestGitOpsHelmRev(t *testing.T) {
+	dir := gittest.NewRepo(t, helmFiles(), true)
+	write(t, dir, "envs/prod.yaml", "host: uncommitted.example.com\n")
+	_, s := scan(t, Options{Root: dir, Rev: "HEAD"})
+	d := s.find(t, "web")
+	if d.Key().String() != "web-prod/web" || d.Ingress.Spec.Rules[0].Host != "prod.example.com" || d.Origin.GitOps == nil || d.Origin.Helm == nil {
+		t.Errorf("web at HEAD: %s %+v", d.Key(), d.Origin)
+	}
+}
