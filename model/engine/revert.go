@@ -78,7 +78,7 @@ func (e *Engine) planRevert(ctx context.Context, entry *model.Entry) (*model.Pla
 			if err != nil {
 				return nil, err
 			}
-			if cur, err := yamledit.Decode(data[doc.Offset:doc.End]); err != nil || fingerprint(cur) != b.pins.desired {
+			if cur, err := yamledit.Decode(data[doc.Offset:doc.End]); err != nil || fingerprint(inNamespace(cur, d)) != b.pins.desired {
 				return nil, &model.StaleError{What: d.Origin.File + " (changed on disk; the list catches up in a moment)"}
 			}
 			plan.FileHash = hash
@@ -241,4 +241,18 @@ func keepIgnored(want, live map[string]string, ignored []model.IgnoredChange, fi
 		return nil
 	}
 	return out
+}
+
+// inNamespace is the document cur as d's GitOps object applies it: a Flux
+// Kustomization's targetNamespace replaces the namespace the document
+// sets, and the inventory's object carries the one applied (see
+// render's directory sources). Without a GitOps object cur is returned
+// as it is.
+func inNamespace(cur *networkingv1.Ingress, d *model.Desired) *networkingv1.Ingress {
+	if d.Origin.GitOps == nil || cur.Namespace == d.Ingress.Namespace {
+		return cur
+	}
+	c := cur.DeepCopy()
+	c.Namespace = d.Ingress.Namespace
+	return c
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -150,4 +152,60 @@ func TestUnitRevertedObject(t *testing.T) {
 // sameMap is maps.Equal that also tells nil from empty.
 func sameMap(got, want map[string]string) bool {
 	return (got == nil) == (want == nil) && maps.Equal(got, want)
+}
+
+// TestUnitTargetNamespace: a document that sets a namespace which its
+// GitOps object's target namespace replaces (a Flux Kustomization's
+// targetNamespace) is in the inventory in the namespace applied. Revert
+// PUTs it there, the document on disk being what was read; accept refuses
+// to write it (it would have to move the document's namespace), naming the
+// document and the object.
+func TestUnitTargetNamespace(t *testing.T) {
+	u := newUnit(t, map[string]string{"shop.yaml": shopDoc})
+	flux := &model.GitOpsOrigin{Controller: "flux", Kind: "Kustomization", Namespace: "flux-system", Name: "apps", File: "clusters/prod/apps.yaml", Line: 1, SelfHeal: true}
+	forced := func() {
+		var docs []model.Desired
+		for _, e := range u.e.Inv.Snapshot().Entries {
+			for _, d := range e.Desired {
+				d.Ingress = d.Ingress.DeepCopy()
+				d.Ingress.Namespace, d.Namespace = "prod", "prod"
+				d.Origin.GitOps = flux
+				docs = append(docs, d)
+			}
+		}
+		u.e.Inv.SetSource("shop.yaml", docs, nil)
+	}
+	forced()
+	k := model.Key{Namespace: "prod", Name: "shop"}
+	live := decode(t, shopDoc)
+	live.Namespace = "prod"
+	live.Spec.Rules[0].Host = "hotfix.example.com"
+	u.cl.put(live)
+	u.sync()
+
+	p := u.plan(t, k, model.ActionRevert)
+	if p.Operation != model.OpUpdateLive {
+		t.Fatalf("revert: operation %s, want %s", p.Operation, model.OpUpdateLive)
+	}
+	u.execute(t, p, model.ExecOptions{Confirm: p.ConfirmName})
+	got, err := u.cl.Get(context.Background(), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := got.Spec.Rules[0].Host; h != decode(t, shopDoc).Spec.Rules[0].Host {
+		t.Errorf("after revert: host %q, want the manifest's", h)
+	}
+
+	live = got.DeepCopy()
+	live.Spec.Rules[0].Host = "hotfix.example.com"
+	u.cl.put(live)
+	u.sync()
+	_, err = u.e.Plan(context.Background(), k, model.ActionAccept)
+	var refused *model.RefusedError
+	if !errors.As(err, &refused) || !strings.Contains(refused.Reason, `shop.yaml:1 sets namespace "shop"`) || !strings.Contains(refused.Reason, "Flux Kustomization flux-system/apps") {
+		t.Fatalf("accept: %v, want a refusal naming the document and the Kustomization", err)
+	}
+	if got := string(u.st.files["shop.yaml"]); got != shopDoc {
+		t.Errorf("accept changed shop.yaml:\n%s", got)
+	}
 }
