@@ -250,10 +250,6 @@ func (p *helmPlan) Render(r Root) Result {
 		return res
 	}
 	p.objects(&res, rel, out, tpls, fail)
-	if rel.ValuesIncomplete != "" {
-		res.Errors = append(res.Errors, model.RepoError{Notice: true, File: rel.File, Line: rel.Line,
-			Message: fmt.Sprintf("%s: not all values are known (%s): the rendered objects may differ from what is deployed", what, rel.ValuesIncomplete)})
-	}
 	return res
 }
 
