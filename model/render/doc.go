@@ -1,7 +1,9 @@
 // Package render owns the desired state that is rendered from repo inputs
-// rather than read as plain manifests: today kustomize roots, built
-// in-process with krusty (built-in plugins only, no Helm, never the
-// network).
+// rather than read as plain manifests: kustomize roots, built in-process
+// with krusty (built-in plugins only, no Helm, never the network), and Helm
+// charts in the repo, rendered in-process with Helm v4's chart loader and
+// engine as `helm template` prints them (client-only, vendored
+// dependencies only, never the network).
 //
 // The repo side hands it one walk's listing as Files (the work tree or a
 // commit: a kind never assumes the disk) and asks a Layout what the kinds
@@ -28,6 +30,15 @@
 // render that ingress-drift cannot (another repo, a Helm repository, a
 // plugin) is a notice at the object's line. Rendered objects name the
 // object in Origin.GitOps.
+//
+// Helm: a directory with a Chart.yaml (not inside another chart) is a
+// chart, all its files the kind's; each release (Input.Helm: the config's
+// helm: entries, and charts GitOps objects name) is a root. A chart nothing
+// renders is a notice that says how to render it; a release whose chart or
+// value files are not there is an error at the release's file and line;
+// template errors are at the template and line Helm names. The oracle is
+// the Helm CLI itself: testdata/helm/goldens.sh records what it prints
+// and helm_test.go compares, object by object.
 //
 // A new source kind is one file holding a Kind and its Plan, plus its line
 // in the kinds list in render.go (kustomize's is big enough for two files:
