@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
@@ -102,8 +103,13 @@ func divertStderr() (restore func()) {
 	}
 	_ = os.Remove(f.Name())
 	os.Stderr = f
+	// The standard logger (and slog's default, which writes through it)
+	// holds the stderr it was made with: Helm's value merging warns
+	// through log.Printf.
+	log.SetOutput(f)
 	return func() {
 		os.Stderr = orig
+		log.SetOutput(orig)
 		defer f.Close()
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return
