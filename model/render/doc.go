@@ -19,6 +19,16 @@
 // missing base, and a path outside the repo, is an error before krusty
 // runs.
 //
+// GitOps objects (gitops.go; argocd.go and flux.go read Argo CD
+// Applications and Flux Kustomizations and HelmReleases) are found in every
+// YAML and JSON file before the kinds plan: the Helm releases and kustomize
+// roots they render are handed to those kinds (such a root is not also a
+// root of its own), their directory sources are rendered by the GitOps
+// plan as the plain documents they are, and what a controller would
+// render that ingress-drift cannot (another repo, a Helm repository, a
+// plugin) is a notice at the object's line. Rendered objects name the
+// object in Origin.GitOps.
+//
 // A new source kind is one file holding a Kind and its Plan, plus its line
 // in the kinds list in render.go (kustomize's is big enough for two files:
 // kustomize.go, and its discovery in kustomize_layout.go).
@@ -26,7 +36,8 @@
 // through symlinks (Files.Escapes), and in the file system krusty reads
 // (repoFS).
 //
-// The rules are tested here over in-memory listings (kustomize_test.go)
-// and on disk (rootfs_test.go), and through Repo.Scan and the watch in
-// model/repo (kustomize_test.go, watch_test.go).
+// The rules are tested here over in-memory listings (kustomize_test.go,
+// gitops_test.go) and on disk (rootfs_test.go), and through Repo.Scan and
+// the watch in model/repo (kustomize_test.go, gitops_test.go,
+// watch_test.go).
 package render

@@ -67,8 +67,13 @@ func (l *layout) Prepare() error {
 // Kustomization the root directory, Doc the index of the object in the
 // render output (all kinds counted), Line 0 (kustomize does not say which
 // line of which base a rendered object came from).
+//
+// A root a GitOps object renders is rendered with its namespaces (the
+// namespace of every namespaced object, as kustomize's namespace: sets it;
+// the default of objects without one) and its origin.
 func (l *layout) Render(r Root) Result {
-	root := r.Name
+	root := l.rootDir(r.Name)
+	req := l.reqs[r.Name]
 	k := l.kusts[root]
 	c := l.closures[root]
 	if len(c.errs) > 0 {
@@ -91,13 +96,19 @@ func (l *layout) Render(r Root) Result {
 		if l.keep != nil && !l.keep(obj.GetKind()) {
 			continue
 		}
+		if req.namespace != "" && !obj.GetGvk().IsClusterScoped() {
+			if err := obj.SetNamespace(req.namespace); err != nil {
+				fail(0, "kustomize build of %s: object %d: %v", root, i, err)
+				continue
+			}
+		}
 		j, err := obj.MarshalJSON()
 		if err != nil {
 			fail(0, "kustomize build of %s: object %d: %v", root, i, err)
 			continue
 		}
-		res.Objects = append(res.Objects, Object{JSON: j,
-			Origin: model.Origin{File: k.file, Doc: i, Item: -1, Kustomization: root}})
+		res.Objects = append(res.Objects, Object{JSON: j, Namespace: req.defaultNS,
+			Origin: model.Origin{File: k.file, Doc: i, Item: -1, Kustomization: root, GitOps: req.via}})
 	}
 	return res
 }

@@ -162,8 +162,15 @@ type layout struct {
 	repoRoot string
 	keep     func(kind string) bool
 	kusts    map[string]*kustomization // by directory
-	// rootDirs are the roots' directories, sorted.
+	// rootDirs are the roots' directories, sorted: the configured or
+	// detected roots. A root that a GitOps object renders is not detected
+	// as one of its own (it would render the same objects twice); one the
+	// config lists is rendered as listed all the same.
 	rootDirs []string
+	// reqs are the roots GitOps objects render, by root name.
+	reqs map[string]kustomizeRequest
+	// roots are all roots, sorted by name (sortRoots).
+	roots []Root
 	// closures are, per root, the kustomization directories it renders
 	// (itself and its bases) and the files they name outside those
 	// directories, with the problems that stop it from rendering.
@@ -198,39 +205,54 @@ func (l *layout) Owns(rel string) bool {
 	}
 }
 
-// Roots are the kustomize roots, by directory.
-func (l *layout) Roots() []Root {
-	out := make([]Root, 0, len(l.rootDirs))
+// Roots are the kustomize roots, by name: a directory, or for a GitOps
+// object's, the directory and the object.
+func (l *layout) Roots() []Root { return slices.Clone(l.roots) }
+
+// sortRoots computes the roots once planned: RootsOf is asked per file.
+func (l *layout) sortRoots() {
+	l.roots = make([]Root, 0, len(l.rootDirs)+len(l.reqs))
 	for _, d := range l.rootDirs {
-		out = append(out, l.root(d))
+		l.roots = append(l.roots, l.root(d))
 	}
-	return out
+	for name := range l.reqs {
+		l.roots = append(l.roots, l.root(name))
+	}
+	sort.Slice(l.roots, func(i, j int) bool { return l.roots[i].Name < l.roots[j].Name })
 }
 
-func (l *layout) root(dir string) Root {
-	return Root{Kind: kustomizeName, Name: dir, File: l.kusts[dir].file}
+func (l *layout) root(name string) Root {
+	return Root{Kind: kustomizeName, Name: name, File: l.kusts[l.rootDir(name)].file}
+}
+
+// rootDir is the kustomization directory of a root.
+func (l *layout) rootDir(name string) string {
+	if req, ok := l.reqs[name]; ok {
+		return req.dir
+	}
+	return name
 }
 
 // RootsOf returns the roots whose render reads rel.
 func (l *layout) RootsOf(rel string) []Root {
 	var out []Root
-	for _, r := range l.rootDirs {
-		if l.reads(r, rel) {
-			out = append(out, l.root(r))
+	for _, r := range l.roots {
+		if l.reads(r.Name, rel) {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// reads reports whether the render of the root dir may read rel.
+// reads reports whether the render of a root may read rel.
 func (l *layout) reads(root, rel string) bool {
-	c := l.closures[root]
+	c := l.closures[l.rootDir(root)]
 	return slices.Contains(c.files, rel) || slices.ContainsFunc(c.dirs, func(d string) bool { return pathx.Under(rel, d) })
 }
 
 // inClosure reports whether any root's render may read rel.
 func (l *layout) inClosure(rel string) bool {
-	return slices.ContainsFunc(l.rootDirs, func(r string) bool { return l.reads(r, rel) })
+	return len(l.RootsOf(rel)) > 0
 }
 
 // Replans reports whether a change of rel changes the layout: a
@@ -249,7 +271,7 @@ func (l *layout) Replans(rel string, gone bool) bool {
 // configured roots are returned as config errors.
 func buildLayout(in Input) (*layout, []model.RepoError) {
 	t, cfg := in.Files, in.Config
-	l := &layout{files: t, repoRoot: t.RootDir(), keep: in.Keep,
+	l := &layout{files: t, repoRoot: t.RootDir(), keep: in.Keep, reqs: map[string]kustomizeRequest{},
 		kusts: map[string]*kustomization{}, closures: map[string]*closure{}, refFiles: map[string]bool{}}
 	for _, rel := range t.List() {
 		if !isKustomizationFile(rel) {
@@ -296,9 +318,17 @@ func buildLayout(in Input) (*layout, []model.RepoError) {
 				l.rootDirs = append(l.rootDirs, r)
 			}
 		}
-	} else {
+	}
+	claimed := map[string]bool{}
+	for _, req := range in.kustomize {
+		if l.kusts[req.dir] != nil { // else the GitOps plan says so
+			l.reqs[req.name] = req
+			claimed[req.dir] = true
+		}
+	}
+	if len(cfg.Roots) == 0 {
 		for d := range l.kusts {
-			if !referenced[d] {
+			if !referenced[d] && !claimed[d] {
 				l.rootDirs = append(l.rootDirs, d)
 			}
 		}
@@ -307,9 +337,15 @@ func buildLayout(in Input) (*layout, []model.RepoError) {
 	for _, r := range l.rootDirs {
 		l.closures[r] = l.closure(t, r)
 	}
+	for d := range claimed {
+		if l.closures[d] == nil {
+			l.closures[d] = l.closure(t, d)
+		}
+	}
 	if len(cfg.Roots) == 0 {
 		l.cycleRoots(t)
 	}
+	l.sortRoots()
 	return l, cfgErrs
 }
 

@@ -8,7 +8,9 @@ import (
 // work tree or from a commit (--rev). Paths are relative to the repo root,
 // slash-separated. A kind never reads the disk on its own for a listing
 // that is not on it (OnDisk). Files are read while planning and in
-// Prepare, from one goroutine.
+// Prepare; Read is safe for concurrent use (GitOps discovery reads every
+// YAML file of the listing on several goroutines), the rest is called
+// from one goroutine.
 type Files interface {
 	// RootDir is the repo root, absolute, symlinks resolved: where the
 	// work tree is, and the prefix a commit's files are given in memory.
@@ -81,6 +83,9 @@ type Input struct {
 	// Helm are the releases to render: the config's, then those GitOps
 	// objects in the repo name. NewLayout fills it before the kinds plan.
 	Helm []HelmRelease
+	// kustomize are the kustomize roots GitOps objects render (NewLayout
+	// fills it, as Helm).
+	kustomize []kustomizeRequest
 }
 
 // Root is one render: a kind's unit of output, reported to the sink as one
@@ -90,7 +95,8 @@ type Root struct {
 	// (the kustomization's directory, "." for the repo root).
 	Kind, Name string
 	// File is the file that defines the root (a kustomization file): its
-	// FileInfo stands for the root's.
+	// FileInfo stands for the root's. "" for a root whose objects name
+	// their own files (a GitOps object's directory sources): none does.
 	File string
 }
 
@@ -104,6 +110,9 @@ func (r Root) Source() string { return r.Kind + ":" + r.Name }
 type Object struct {
 	JSON   []byte
 	Origin model.Origin
+	// Namespace is the namespace of the object when its JSON sets none:
+	// a GitOps object's destination ("": the caller's default).
+	Namespace string
 }
 
 // Result is what rendering one root gave: its objects, or the errors that
@@ -160,11 +169,17 @@ type Layout struct {
 	byKind map[string]Plan
 }
 
-// NewLayout plans every kind over in.Files. The errors are about what the
-// config says (roots it lists that are none).
+// NewLayout plans every kind over in.Files. The GitOps objects of the
+// listing are found first (gitops.go): the Helm releases and kustomize
+// roots they render are handed to those kinds, and the GitOps plan, which
+// renders their directory sources and says what they cannot render, comes
+// after the kinds. The errors are about what the config says (roots it
+// lists that are none).
 func NewLayout(in Input) (*Layout, []model.RepoError) {
-	l := &Layout{byKind: make(map[string]Plan, len(kinds))}
-	in.Helm = append([]HelmRelease(nil), in.Config.Helm...)
+	l := &Layout{byKind: make(map[string]Plan, len(kinds)+1)}
+	g, helm, kust := planGitOps(in)
+	in.Helm = append(append([]HelmRelease(nil), in.Config.Helm...), helm...)
+	in.kustomize = kust
 	var errs []model.RepoError
 	for _, k := range kinds {
 		p, perrs := k.Plan(in)
@@ -172,6 +187,8 @@ func NewLayout(in Input) (*Layout, []model.RepoError) {
 		l.byKind[k.Name()] = p
 		errs = append(errs, perrs...)
 	}
+	l.plans = append(l.plans, g)
+	l.byKind[gitopsName] = g
 	return l, errs
 }
 
@@ -223,7 +240,7 @@ func (l *Layout) Replans(rel string, gone bool) bool {
 func (l *Layout) DefinedBy(file string) []Root {
 	var out []Root
 	for _, r := range l.Roots() {
-		if r.File == file {
+		if file != "" && r.File == file {
 			out = append(out, r)
 		}
 	}

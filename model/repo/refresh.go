@@ -253,8 +253,11 @@ func (u *update) file(sink model.RepoSink, e entry) {
 	r.updateStatus(e.rel)
 	if len(owners) > 0 {
 		for _, root := range owners {
-			u.touched = append(u.touched, root.File)
+			if root.File != "" {
+				u.touched = append(u.touched, root.File)
+			}
 		}
+		u.touched = append(u.touched, e.rel) // its own info (see emitInfo)
 		return
 	}
 	st.plain[e.rel] = true
@@ -337,7 +340,9 @@ func (u *update) gone(sink model.RepoSink, rel string) {
 	if st.layout.Owns(rel) {
 		for _, root := range st.layout.RootsOf(rel) {
 			u.roots[root] = true
-			u.touched = append(u.touched, root.File)
+			if root.File != "" {
+				u.touched = append(u.touched, root.File)
+			}
 		}
 	}
 	r.forgetFile(rel)

@@ -1,7 +1,9 @@
 package repo
 
 import (
+	"cmp"
 	"io/fs"
+	"sync"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
@@ -18,25 +20,28 @@ func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 }
 
 // render renders one root and decodes its Ingresses as the plain
-// manifests' are, in the root's namespace else --default-namespace.
+// manifests' are, in the root's namespace, else the object's default (a
+// GitOps destination), else --default-namespace.
 func (r *Repo) render(lay *render.Layout, root render.Root) manifest.Result {
 	res := lay.Render(root)
 	p := manifest.Result{Errs: res.Errors}
 	for _, o := range res.Objects {
-		p.DecodeObject(o.JSON, o.Origin, r.opts.DefaultNamespace)
+		p.DecodeObject(o.JSON, o.Origin, cmp.Or(o.Namespace, r.opts.DefaultNamespace))
 	}
 	return p
 }
 
 // renderFiles is what rendering reads of one walk (render.Files): the
-// listing, read from the files it came from.
+// listing, read from the files it came from (rf.read is safe for
+// concurrent use: the scan's workers call it too).
 type renderFiles struct {
 	rf    repoFiles
 	root  string
 	l     *listing
 	files []string
-	// byRel indexes the listing, on the first Read: a repo without
-	// kustomizations never pays for it.
+	// byRel indexes the listing, on the first Read (once: Read is called
+	// concurrently).
+	index sync.Once
 	byRel map[string]entry
 }
 
@@ -63,12 +68,12 @@ func (f *renderFiles) Stat(rel string) (bool, bool) { return f.rf.stat(rel) }
 func (f *renderFiles) Escapes(rel string) (string, bool) { return f.rf.escapes(rel) }
 
 func (f *renderFiles) Read(rel string) ([]byte, error) {
-	if f.byRel == nil {
+	f.index.Do(func() {
 		f.byRel = make(map[string]entry, len(f.l.files))
 		for _, e := range f.l.files {
 			f.byRel[e.rel] = e
 		}
-	}
+	})
 	e, ok := f.byRel[rel]
 	if !ok {
 		return nil, fs.ErrNotExist

@@ -73,7 +73,10 @@ func (r *Repo) rootInfo(root render.Root) model.FileInfo {
 }
 
 // emitInfo reports the FileInfo of every source's file that changed since
-// it was last reported.
+// it was last reported: plain files', roots' files (a root without one,
+// a GitOps object's, has no info of its own), and the files roots read
+// that are no root's file, since objects rendered from them name them (a
+// GitOps directory source's documents).
 func (r *Repo) emitInfo(sink model.RepoSink) {
 	if r.st.facts == nil {
 		return
@@ -89,10 +92,22 @@ func (r *Repo) emitInfo(sink model.RepoSink) {
 	for _, rel := range files {
 		r.sendInfo(sink, rel, r.fileInfo(rel))
 	}
+	rootFiles := map[string]bool{}
 	for _, root := range st.layout.Roots() {
-		if st.sources[root.Source()] {
+		rootFiles[root.File] = true
+		if root.File != "" && st.sources[root.Source()] {
 			r.sendInfo(sink, root.File, r.rootInfo(root))
 		}
+	}
+	var read []string
+	for rel := range st.files {
+		if !st.plain[rel] && !rootFiles[rel] && st.layout.Reads(rel) {
+			read = append(read, rel)
+		}
+	}
+	sort.Strings(read)
+	for _, rel := range read {
+		r.sendInfo(sink, rel, r.fileInfo(rel))
 	}
 }
 
@@ -115,8 +130,12 @@ func (r *Repo) emitInfoFor(sink model.RepoSink, files []string) {
 		case st.plain[f] && st.sources[f]:
 			r.sendInfo(sink, f, r.fileInfo(f))
 		default:
-			for _, root := range st.layout.DefinedBy(f) {
-				if st.sources[root.Source()] {
+			roots := st.layout.DefinedBy(f)
+			if len(roots) == 0 && st.files[f] != nil && st.layout.Reads(f) {
+				r.sendInfo(sink, f, r.fileInfo(f)) // see emitInfo
+			}
+			for _, root := range roots {
+				if f != "" && st.sources[root.Source()] {
 					r.sendInfo(sink, f, r.rootInfo(root))
 				}
 			}

@@ -1,0 +1,267 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// argoApp is what an Argo CD Application says about what it renders.
+type argoApp struct {
+	Spec struct {
+		Source      *argoSource  `yaml:"source"`
+		Sources     []argoSource `yaml:"sources"`
+		Destination struct {
+			Namespace string `yaml:"namespace"`
+		} `yaml:"destination"`
+		SyncPolicy struct {
+			Automated *struct {
+				Enabled  *bool `yaml:"enabled"`
+				SelfHeal bool  `yaml:"selfHeal"`
+			} `yaml:"automated"`
+		} `yaml:"syncPolicy"`
+	} `yaml:"spec"`
+}
+
+type argoSource struct {
+	RepoURL   string         `yaml:"repoURL"`
+	Path      string         `yaml:"path"`
+	Chart     string         `yaml:"chart"`
+	Ref       string         `yaml:"ref"`
+	Helm      *argoHelm      `yaml:"helm"`
+	Kustomize yaml.Node      `yaml:"kustomize"`
+	Directory *argoDirectory `yaml:"directory"`
+	Plugin    yaml.Node      `yaml:"plugin"`
+}
+
+type argoHelm struct {
+	ReleaseName             string         `yaml:"releaseName"`
+	Namespace               string         `yaml:"namespace"`
+	ValueFiles              []string       `yaml:"valueFiles"`
+	IgnoreMissingValueFiles bool           `yaml:"ignoreMissingValueFiles"`
+	Values                  string         `yaml:"values"`
+	ValuesObject            map[string]any `yaml:"valuesObject"`
+	Parameters              []struct {
+		Name        string `yaml:"name"`
+		Value       string `yaml:"value"`
+		ForceString bool   `yaml:"forceString"`
+	} `yaml:"parameters"`
+	FileParameters []yaml.Node `yaml:"fileParameters"`
+}
+
+type argoDirectory struct {
+	Recurse bool      `yaml:"recurse"`
+	Include string    `yaml:"include"`
+	Exclude string    `yaml:"exclude"`
+	Jsonnet yaml.Node `yaml:"jsonnet"`
+}
+
+// argoKustomizeApplied are the kustomize options of a source that
+// ingress-drift applies or that cannot change an Ingress; any other
+// (namePrefix, commonLabels, patches, …) would make the objects differ
+// from what Argo CD applies, so the source is not rendered.
+var argoKustomizeApplied = []string{"namespace", "version", "images", "replicas", "kubeVersion", "apiVersions"}
+
+// planArgo reads what an Application renders: each of its sources (spec.sources
+// replaces spec.source, as in Argo CD) whose path is in this repo, typed
+// as Argo CD detects it.
+func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
+	r := &request{obj: o}
+	var app argoApp
+	if err := o.decode(&app); err != nil {
+		r.errs = append(r.errs, *err)
+		return r
+	}
+	a := app.Spec.SyncPolicy.Automated
+	r.via = o.via("argocd", a != nil && a.SelfHeal && (a.Enabled == nil || *a.Enabled))
+	sources := app.Spec.Sources
+	if len(sources) == 0 && app.Spec.Source != nil {
+		sources = []argoSource{*app.Spec.Source}
+	}
+	if len(sources) == 0 {
+		r.fail(false, "spec.source and spec.sources are both missing: what it renders is unknown")
+		return r
+	}
+	refs := map[string]bool{}
+	for _, s := range sources {
+		if s.Ref != "" {
+			refs[s.Ref] = true
+		}
+	}
+	for i, s := range sources {
+		r.argoSource(t, facts, app.Spec.Destination.Namespace, s, i, len(app.Spec.Sources) > 0, refs)
+	}
+	return r
+}
+
+// argoSource plans one source.
+func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argoSource, i int, fromList bool, refs map[string]bool) {
+	what := "spec.source"
+	if fromList {
+		what = fmt.Sprintf("spec.sources[%d]", i)
+	}
+	if s.Chart != "" {
+		r.fail(true, "%s: chart %s from the Helm repository %s is not rendered (that would fetch it; ingress-drift never reaches the network)", what, s.Chart, s.RepoURL)
+		return
+	}
+	if s.Ref != "" && s.Path == "" {
+		return // only values for the other sources ($ref/…)
+	}
+	if s.Plugin.Kind != 0 {
+		r.fail(true, "%s: a config management plugin is not run: what it renders is not compared", what)
+		return
+	}
+	dir, problem := repoPath(t, ".", cmp.Or(s.Path, "."))
+	if problem != "" {
+		r.fail(false, "%s: %s", what, problem)
+		return
+	}
+	if exists, isDir := t.Stat(dir); !exists || !isDir {
+		r.missing = append(r.missing, dir)
+		r.fail(true, "%s: path %s is not a directory in this repo: not rendered (the Application may name another repo, %s)", what, s.Path, cmp.Or(s.RepoURL, "no repoURL"))
+		return
+	}
+	r.paths = append(r.paths, dir)
+	explicit := 0
+	for _, set := range []bool{s.Helm != nil, s.Kustomize.Kind != 0, s.Directory != nil} {
+		if set {
+			explicit++
+		}
+	}
+	if explicit > 1 {
+		r.fail(false, "%s: more than one of helm, kustomize and directory is set (Argo CD refuses it)", what)
+		return
+	}
+	switch {
+	case s.Helm != nil || s.Kustomize.Kind == 0 && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
+		r.argoHelm(t, facts, what, dir, destNS, s.Helm, refs)
+	case s.Kustomize.Kind != 0 || s.Directory == nil && facts.kusts[dir]:
+		r.argoKustomize(facts, what, dir, destNS, &s.Kustomize)
+	default:
+		d := argoDirectory{}
+		if s.Directory != nil {
+			d = *s.Directory
+		}
+		src := dirSource{dir: dir, recurse: d.Recurse, exts: []string{".yaml", ".yml", ".json", ".jsonnet"}, defaultNS: destNS}
+		var err, xerr error
+		src.include, err = argoGlob(d.Include)
+		src.exclude, xerr = argoGlob(d.Exclude)
+		if err = cmp.Or(err, xerr); err != nil {
+			r.fail(false, "%s: directory: %v (Argo CD fails to render it)", what, err)
+			return
+		}
+		for _, f := range facts.files {
+			if src.matches(f) {
+				if path.Ext(f) == ".jsonnet" {
+					r.fail(false, "%s: %s is jsonnet, which is not evaluated: what it renders is not compared", what, f)
+					continue
+				}
+				src.files = append(src.files, f)
+			}
+		}
+		src.exts = src.exts[:3]
+		r.dirs = append(r.dirs, src)
+	}
+}
+
+// argoKustomize plans a kustomize source.
+func (r *request) argoKustomize(facts *listingFacts, what, dir, destNS string, k *yaml.Node) {
+	if !facts.kusts[dir] {
+		r.fail(false, "%s: kustomize is set but %s has no kustomization file", what, dir)
+		return
+	}
+	ns := ""
+	if k.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(k.Content); i += 2 {
+			key := k.Content[i].Value
+			if !slices.Contains(argoKustomizeApplied, key) {
+				r.fail(false, "%s: kustomize.%s is not applied by ingress-drift: the objects would differ from what Argo CD applies, so %s is not rendered", what, key, dir)
+				return
+			}
+		}
+		ns = scalar(mapValue(k, "namespace"))
+	}
+	r.kust = append(r.kust, kustomizeRequest{dir: dir, namespace: ns, defaultNS: destNS, via: r.via})
+}
+
+// argoHelm plans a Helm source: release name and namespace, and the value
+// layers in Argo CD's order (valueFiles, then valuesObject or else
+// values, then parameters: each later one wins).
+func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS string, h *argoHelm, refs map[string]bool) {
+	if !facts.charts[dir] {
+		r.fail(false, "%s: helm is set but %s has no Chart.yaml", what, dir)
+		return
+	}
+	if h == nil {
+		h = &argoHelm{}
+	}
+	rel := HelmRelease{Chart: dir, Release: cmp.Or(h.ReleaseName, r.obj.name), Namespace: cmp.Or(h.Namespace, destNS),
+		Via: r.via, File: r.obj.file, Line: r.obj.line}
+	var incomplete []string
+	for _, vf := range h.ValueFiles {
+		if strings.Contains(vf, "://") {
+			incomplete = append(incomplete, fmt.Sprintf("value file %s is not fetched", vf))
+			continue
+		}
+		base, p := dir, vf
+		if path.IsAbs(vf) {
+			base = "." // Argo CD takes an absolute path from the repo root
+		}
+		if strings.HasPrefix(vf, "$") {
+			ref, rest, _ := strings.Cut(strings.TrimPrefix(vf, "$"), "/")
+			if !refs[ref] {
+				r.fail(false, "%s: helm.valueFiles: %s names no source with ref: %s", what, vf, ref)
+				return
+			}
+			base, p = ".", rest
+		}
+		f, problem := repoPath(t, base, p)
+		if problem != "" {
+			r.fail(false, "%s: helm.valueFiles: %s", what, problem)
+			return
+		}
+		if exists, isDir := t.Stat(f); !exists || isDir {
+			r.missing = append(r.missing, f)
+			if h.IgnoreMissingValueFiles {
+				continue
+			}
+			r.fail(false, "%s: helm.valueFiles: %s does not exist in this repo (ignoreMissingValueFiles is not set: Argo CD fails to render it)", what, f)
+			return
+		}
+		rel.ValueFiles = append(rel.ValueFiles, f)
+	}
+	// valuesObject replaces values, it is not merged over it (Argo CD's
+	// ApplicationSourceHelm.ValuesYAML).
+	if h.ValuesObject != nil {
+		rel.Values = append(rel.Values, h.ValuesObject)
+	} else if strings.TrimSpace(h.Values) != "" {
+		var v map[string]any
+		if err := yaml.Unmarshal([]byte(h.Values), &v); err != nil {
+			r.fail(false, "%s: helm.values is not a YAML map: %v", what, err)
+			return
+		}
+		rel.Values = append(rel.Values, v)
+	}
+	if len(h.Parameters) > 0 {
+		layer := map[string]any{}
+		for _, p := range h.Parameters {
+			if err := setValue(layer, p.Name, p.Value, p.ForceString); err != nil {
+				r.fail(false, "%s: helm.parameters: %s: %v", what, p.Name, err)
+				return
+			}
+		}
+		rel.Values = append(rel.Values, layer)
+	}
+	if len(h.FileParameters) > 0 {
+		incomplete = append(incomplete, "helm.fileParameters are not read")
+	}
+	if len(incomplete) > 0 {
+		rel.ValuesIncomplete = strings.Join(incomplete, "; ")
+		r.fail(true, "%s: values are incomplete: %s", what, rel.ValuesIncomplete)
+	}
+	r.helm = append(r.helm, rel)
+}

@@ -1,0 +1,48 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// diskFiles is a work tree's listing on disk.
+type diskFiles struct {
+	memFiles
+	list []string
+}
+
+func (d diskFiles) OnDisk() bool   { return true }
+func (d diskFiles) List() []string { return d.list }
+func (d diskFiles) Read(rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(d.root, filepath.FromSlash(rel)))
+}
+
+// BenchmarkGitOpsDiscovery: the discovery every scan runs, over 3,000
+// manifest files on disk (Ingresses and Deployments, 30 of them Argo CD
+// Applications): the byte prefilter reads each file and parses only the
+// 30.
+func BenchmarkGitOpsDiscovery(b *testing.B) {
+	dir := b.TempDir()
+	var list []string
+	for i := range 3000 {
+		rel := fmt.Sprintf("team-%02d/m-%04d.yaml", i%50, i)
+		content := ingressDoc(fmt.Sprintf("ns-%02d", i%50), fmt.Sprintf("ing-%04d", i)) +
+			"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n"
+		if i%100 == 0 {
+			content = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a" + fmt.Sprint(i) +
+				"\nspec:\n  destination:\n    namespace: x\n  source:\n    path: team-01\n"
+		}
+		write(b, dir, rel, content)
+		list = append(list, rel)
+	}
+	files := diskFiles{memFiles: memFiles{root: dir}, list: list}
+	b.ResetTimer()
+	for b.Loop() {
+		d := discover(files, newListingFacts(files))
+		if len(d.objects) != 30 {
+			b.Fatalf("%d objects", len(d.objects))
+		}
+	}
+}
