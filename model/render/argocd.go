@@ -2,12 +2,14 @@ package render
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // argoApp is what an Argo CD Application says about what it renders.
@@ -237,10 +239,16 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 	// valuesObject replaces values, it is not merged over it (Argo CD's
 	// ApplicationSourceHelm.ValuesYAML).
 	if h.ValuesObject != nil {
-		rel.Values = append(rel.Values, h.ValuesObject)
+		v, err := helmValues(h.ValuesObject)
+		if err != nil {
+			r.fail(false, "%s: helm.valuesObject: %v", what, err)
+			return
+		}
+		rel.Values = append(rel.Values, v)
 	} else if strings.TrimSpace(h.Values) != "" {
+		// As Helm reads a values file (Argo CD passes it as one).
 		var v map[string]any
-		if err := yaml.Unmarshal([]byte(h.Values), &v); err != nil {
+		if err := sigsyaml.Unmarshal([]byte(h.Values), &v); err != nil {
 			r.fail(false, "%s: helm.values is not a YAML map: %v", what, err)
 			return
 		}
@@ -264,4 +272,17 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 		r.fail(true, "%s: values are incomplete: %s", what, rel.ValuesIncomplete)
 	}
 	r.helm = append(r.helm, rel)
+}
+
+// helmValues makes inline values what Helm makes of values it reads (JSON
+// types: numbers are float64), so that templates compare them as they
+// would in the controller.
+func helmValues(v map[string]any) (map[string]any, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	err = json.Unmarshal(j, &out)
+	return out, err
 }

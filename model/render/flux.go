@@ -209,7 +209,12 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		r.fail(true, "valuesFiles does not list %s: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)", own)
 	}
 	if len(s.Values) > 0 {
-		rel.Values = append(rel.Values, s.Values)
+		v, err := helmValues(s.Values)
+		if err != nil {
+			r.fail(false, "spec.values: %v", err)
+			return r
+		}
+		rel.Values = append(rel.Values, v)
 	}
 	if len(s.ValuesFrom) > 0 {
 		var from []string

@@ -270,6 +270,8 @@ func planOf(t *testing.T, files memFiles) (*gitopsPlan, []HelmRelease, []kustomi
 	return planGitOps(Input{Files: files})
 }
 
+// The releases GitOps objects name: inline values typed as Helm reads a
+// values file (numbers float64), parameters as --set types them.
 func TestGitOpsHelmReleases(t *testing.T) {
 	_, helm, _ := planOf(t, gitopsRepo())
 	argoVia := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", File: "apps/argo.yaml", Line: 1, SelfHeal: true}
@@ -279,12 +281,12 @@ func TestGitOpsHelmReleases(t *testing.T) {
 	want := []HelmRelease{
 		{Chart: "charts/web", Release: "web", Namespace: "web-prod",
 			ValueFiles: []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
-			Values:     []map[string]any{{"a": 1}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
+			Values:     []map[string]any{{"a": float64(1)}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
 			Via:        argoVia, File: "apps/argo.yaml", Line: 1},
-		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": 2}},
+		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": float64(2)}},
 			Via: detVia, File: "apps/argo.yaml", Line: 29},
 		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"},
-			Values:           []map[string]any{{"c": 3}},
+			Values:           []map[string]any{{"c": float64(3)}},
 			ValuesIncomplete: "valuesFrom Secret/web-secrets is not read (ingress-drift never reads Secrets, nor ConfigMaps from the cluster)",
 			Via:              fluxVia, File: "clusters/flux.yaml", Line: 46},
 		{Chart: "charts/web", Release: "prod-web", Namespace: "prod", Via: flux2Via, File: "clusters/flux.yaml", Line: 67},

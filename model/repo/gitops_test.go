@@ -198,6 +198,14 @@ func TestGitOpsWatch(t *testing.T) {
 		t.Error("a directory source's file is read as a plain manifest")
 	}
 
+	// A base of a kustomize root a Kustomization renders: that root again.
+	shopRoot := "kustomize:shop/overlay@clusters/prod/apps.yaml#Kustomization/flux-system/shop"
+	write(t, dir, "shop/base/ingress.yaml", ingressYAML("", "shop", "shop2.example.com"))
+	waitFor(t, "the base edit", func() bool { return hostOf(s, shopRoot) == "shop2.example.com" })
+	if key("shop") != "shop-prod/shop" {
+		t.Errorf("shop is %s after the re-render", key("shop"))
+	}
+
 	// The Application changes its destination: replanned.
 	write(t, dir, "apps/web.yaml", argoApp("web", "web", "web-staging", "    directory:\n      recurse: true\n"))
 	waitFor(t, "the new destination", func() bool { return key("web") == "web-staging/web" && key("admin") == "web-staging/admin" })
