@@ -40,6 +40,9 @@ type Config struct {
 	RootLines map[string]int
 	// Helm are the charts it says to render (the helm: section).
 	Helm []HelmRelease
+	// KubeVersion is the Kubernetes version charts see as
+	// .Capabilities.KubeVersion ("v1.31.2"); "" is Helm's default.
+	KubeVersion string
 }
 
 // HelmRelease is one rendering of a chart in the repo: from the config's
@@ -160,7 +163,7 @@ type Plan interface {
 
 // kinds are the source kinds, in the order their roots are rendered. A new
 // kind is one file and its line here.
-var kinds = []Kind{kustomizeKind{}}
+var kinds = []Kind{kustomizeKind{}, helmKind{}}
 
 // Layout is every kind's plan for one listing: what the repo side asks
 // about rendering.
