@@ -3,8 +3,8 @@ package demo
 // The storefront chart, rendered for two environments: staging by an Argo
 // CD Application (apps/storefront-staging.yaml), prod by a Flux HelmRelease
 // (clusters/prod/storefront.yaml). The live objects below are what those
-// controllers apply: `helm template` output (checked with the real Helm
-// CLI, see storefrontStagingLive) plus what each controller adds.
+// controllers apply: `helm template` output (compared with the real Helm
+// CLI's, see storefrontLive) plus what each controller adds.
 
 const storefrontChart = `apiVersion: v2
 name: storefront
