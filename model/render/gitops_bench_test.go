@@ -7,15 +7,15 @@ import (
 	"testing"
 )
 
-// discoveryFiles is a work tree's listing on disk (helm_test.go's diskFiles is another, walked from disk).
-type discoveryFiles struct {
+// diskFiles is a work tree's listing on disk.
+type diskFiles struct {
 	memFiles
 	list []string
 }
 
-func (d discoveryFiles) OnDisk() bool   { return true }
-func (d discoveryFiles) List() []string { return d.list }
-func (d discoveryFiles) Read(rel string) ([]byte, error) {
+func (d diskFiles) OnDisk() bool   { return true }
+func (d diskFiles) List() []string { return d.list }
+func (d diskFiles) Read(rel string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(d.root, filepath.FromSlash(rel)))
 }
 
@@ -37,7 +37,7 @@ func BenchmarkGitOpsDiscovery(b *testing.B) {
 		write(b, dir, rel, content)
 		list = append(list, rel)
 	}
-	files := discoveryFiles{memFiles: memFiles{root: dir}, list: list}
+	files := diskFiles{memFiles: memFiles{root: dir}, list: list}
 	b.Run("discover", func(b *testing.B) {
 		for b.Loop() {
 			d := discover(files, newListingFacts(files))

@@ -109,12 +109,12 @@ func templateError(msg string, tpls map[string]tplSource) (file string, line int
 	return file, line, strings.Join(fields, " ")
 }
 
-// helmYAMLLine is the line a YAML error names (gitops.go has its own yamlLine, which keeps the colon).
-var helmYAMLLine = regexp.MustCompile(`\bline (\d+)\b`)
+// yamlLine is the line a YAML error names.
+var yamlLine = regexp.MustCompile(`\bline (\d+)\b`)
 
 // yamlErrLine is the line a YAML error text names, or 0.
 func yamlErrLine(msg string) int {
-	m := helmYAMLLine.FindStringSubmatch(msg)
+	m := yamlLine.FindStringSubmatch(msg)
 	if m == nil {
 		return 0
 	}
