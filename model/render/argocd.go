@@ -47,12 +47,8 @@ type argoHelm struct {
 	IgnoreMissingValueFiles bool           `yaml:"ignoreMissingValueFiles"`
 	Values                  string         `yaml:"values"`
 	ValuesObject            map[string]any `yaml:"valuesObject"`
-	Parameters              []struct {
-		Name        string `yaml:"name"`
-		Value       string `yaml:"value"`
-		ForceString bool   `yaml:"forceString"`
-	} `yaml:"parameters"`
-	FileParameters []yaml.Node `yaml:"fileParameters"`
+	Parameters              []argoParam    `yaml:"parameters"`
+	FileParameters          []yaml.Node    `yaml:"fileParameters"`
 }
 
 type argoDirectory struct {
@@ -255,12 +251,10 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 		rel.Values = append(rel.Values, v)
 	}
 	if len(h.Parameters) > 0 {
-		layer := map[string]any{}
-		for _, p := range h.Parameters {
-			if err := setValue(layer, p.Name, p.Value, p.ForceString); err != nil {
-				r.fail(false, "%s: helm.parameters: %s: %v", what, p.Name, err)
-				return
-			}
+		layer, err := parametersLayer(h.Parameters)
+		if err != nil {
+			r.fail(false, "%s: helm.parameters: %v", what, err)
+			return
 		}
 		rel.Values = append(rel.Values, layer)
 	}

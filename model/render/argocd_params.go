@@ -1,73 +1,58 @@
 package render
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
+
+	"helm.sh/helm/v4/pkg/strvals"
 )
 
-// setValue sets one Argo CD helm parameter in a value layer, as
-// `helm template --set name=value` does (--set-string with forceString):
-// name is a dotted path ("\." is a dot in a key), value is typed as Helm
-// types it (true/false, null, integers not starting with 0; else a
-// string). Argo CD escapes commas in the value, so it is one value. List
-// indexes (name[0]) are refused rather than guessed.
-func setValue(layer map[string]any, name, value string, forceString bool) error {
-	var keys []string
-	var cur strings.Builder
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c == '\\' && i+1 < len(name):
-			i++
-			cur.WriteByte(name[i])
-		case c == '.':
-			keys = append(keys, cur.String())
-			cur.Reset()
-		case c == '[' || c == ']':
-			return fmt.Errorf("list indexes are not supported")
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	keys = append(keys, cur.String())
-	m := layer
-	for _, k := range keys[:len(keys)-1] {
-		if k == "" {
-			return fmt.Errorf("empty key")
-		}
-		next, ok := m[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[k] = next
-		}
-		m = next
-	}
-	last := keys[len(keys)-1]
-	if last == "" {
-		return fmt.Errorf("empty key")
-	}
-	m[last] = typedValue(value, forceString)
-	return nil
+// argoParam is one Argo CD helm parameter.
+type argoParam struct {
+	Name        string `yaml:"name"`
+	Value       string `yaml:"value"`
+	ForceString bool   `yaml:"forceString"`
 }
 
-// typedValue types a --set value as Helm's strvals does.
-func typedValue(v string, forceString bool) any {
-	switch {
-	case forceString:
-		return v
-	case strings.EqualFold(v, "true"):
-		return true
-	case strings.EqualFold(v, "false"):
-		return false
-	case strings.EqualFold(v, "null"):
-		return nil
-	case v == "0":
-		return int64(0)
-	}
-	if v != "" && v[0] != '0' {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
+// parametersLayer is the value layer of Argo CD's helm parameters, as the
+// repo server passes them to helm: every parameter as --set name=value,
+// then those with forceString as --set-string (Helm applies all --set
+// before any --set-string), with the commas of a value escaped unless it
+// is a {list}.
+func parametersLayer(params []argoParam) (map[string]any, error) {
+	layer := map[string]any{}
+	for _, force := range []bool{false, true} {
+		for _, p := range params {
+			if p.ForceString != force {
+				continue
+			}
+			expr := p.Name + "=" + argoEscape(p.Value)
+			var err error
+			if force {
+				err = strvals.ParseIntoString(expr, layer)
+			} else {
+				err = strvals.ParseInto(expr, layer)
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
-	return v
+	return layer, nil
+}
+
+// argoEscape escapes the commas of a parameter value that are not
+// escaped already, unless the value is a {list} (Argo CD's
+// cleanSetParameters).
+func argoEscape(v string) string {
+	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == ',' && (i == 0 || v[i-1] != '\\') {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
 }

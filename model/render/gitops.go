@@ -65,8 +65,8 @@ func (o *gitopsObject) decode(v any) *model.RepoError {
 	line, msg := o.line, err.Error()
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 		msg = strings.Join(te.Errors, "; ")
-		msg = yamlLine.ReplaceAllStringFunc(msg, func(m string) string {
-			n, _ := strconv.Atoi(yamlLine.FindStringSubmatch(m)[1])
+		msg = typeErrLine.ReplaceAllStringFunc(msg, func(m string) string {
+			n, _ := strconv.Atoi(typeErrLine.FindStringSubmatch(m)[1])
 			if line == o.line {
 				line = n + o.shift
 			}
@@ -76,7 +76,7 @@ func (o *gitopsObject) decode(v any) *model.RepoError {
 	return &model.RepoError{File: o.file, Line: line, Message: fmt.Sprintf("%s %s: %s", o.kind, o.name, msg)}
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+):`)
+var typeErrLine = regexp.MustCompile(`line (\d+):`)
 
 // gitopsKinds are the objects discovery reads, by apiVersion and kind:
 // true for the versions read, false for older ones, which get a notice

@@ -2,22 +2,8 @@ package render
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 )
-
-// diskFiles is a work tree's listing on disk.
-type diskFiles struct {
-	memFiles
-	list []string
-}
-
-func (d diskFiles) OnDisk() bool   { return true }
-func (d diskFiles) List() []string { return d.list }
-func (d diskFiles) Read(rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(d.root, filepath.FromSlash(rel)))
-}
 
 // BenchmarkGitOpsDiscovery: the discovery every scan runs, over 3,000
 // manifest files on disk (Ingresses and Deployments, 30 of them Argo CD
@@ -37,7 +23,7 @@ func BenchmarkGitOpsDiscovery(b *testing.B) {
 		write(b, dir, rel, content)
 		list = append(list, rel)
 	}
-	files := diskFiles{memFiles: memFiles{root: dir}, list: list}
+	files := listDisk(b, dir) // helm_test.go
 	b.Run("discover", func(b *testing.B) {
 		for b.Loop() {
 			d := discover(files, newListingFacts(files))

@@ -445,7 +445,9 @@ func TestGitOpsDirectoryOwnsAndOrigin(t *testing.T) {
 	lay, _ := NewLayout(Input{Files: files})
 	for rel, owned := range map[string]bool{
 		"plain/top.yaml": true, "plain/sub/deep.yaml": true, "plain/new.yaml": true, "plain/sub/skip.json": false,
-		"flux/gen/nested/c.json": false, "flux/gen/new/x.yaml": true, "apps/argo.yaml": false, "env/prod/web.yaml": false,
+		"flux/gen/nested/c.json": false, "flux/gen/new/x.yaml": true, "apps/argo.yaml": false,
+		// The helm kind's: a value file of the releases GitOps objects name.
+		"env/prod/web.yaml": true,
 	} {
 		if lay.Owns(rel) != owned {
 			t.Errorf("Owns(%s) = %v", rel, !owned)
@@ -653,19 +655,28 @@ spec:
 	}
 }
 
-func TestSetValue(t *testing.T) {
-	layer := map[string]any{}
-	must(t, setValue(layer, "image.tag", "042", false))
-	must(t, setValue(layer, "image.pull", "true", false))
-	must(t, setValue(layer, `ann.a\.b`, "null", false))
-	must(t, setValue(layer, "n", "12", false))
-	must(t, setValue(layer, "s", "12", true))
-	want := map[string]any{"image": map[string]any{"tag": "042", "pull": true}, "ann": map[string]any{"a.b": nil}, "n": int64(12), "s": "12"}
+// Parameters as helm --set and --set-string read them (Helm's strvals):
+// typed, dotted, list indexes; --set-string after every --set; commas in a
+// value are the value's, a {list} is a list.
+func TestParametersLayer(t *testing.T) {
+	layer, err := parametersLayer([]argoParam{
+		{Name: "image.tag", Value: "042"},
+		{Name: "s", Value: "12", ForceString: true},
+		{Name: "image.pull", Value: "true"},
+		{Name: "hosts[1]", Value: "b.example.com"},
+		{Name: "csv", Value: "a,b"},
+		{Name: "list", Value: "{x,y}"},
+		{Name: "s", Value: "13"},
+		{Name: `ann.a\.b`, Value: "null"},
+	})
+	must(t, err)
+	want := map[string]any{"image": map[string]any{"tag": "042", "pull": true}, "s": "12", "hosts": []any{nil, "b.example.com"},
+		"csv": "a,b", "list": []any{"x", "y"}, "ann": map[string]any{"a.b": nil}}
 	if diff := cmp.Diff(want, layer); diff != "" {
 		t.Errorf("layer (-want +got):\n%s", diff)
 	}
-	if err := setValue(layer, "list[0]", "x", false); err == nil {
-		t.Error("a list index is refused, not guessed")
+	if _, err := parametersLayer([]argoParam{{Name: "a[x]", Value: "1"}}); err == nil {
+		t.Error("a bad parameter name is an error")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/manifest"
 	"github.com/ingress-drift/ingress-drift/model/manifest/yamledit"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 // ConfigFile is the repo's own configuration, at the repo root (--repo).
@@ -37,6 +39,11 @@ const DefaultNewManifestPath = "{namespace}/{name}.yaml"
 //	roots: [overlays/prod]         # kustomize roots to render (replaces auto-detection)
 //	exclude: ["charts/**", "*.tmpl.yaml"]   # never read
 //	newManifestPath: "{namespace}/{name}.yaml"
+//	helm:                          # charts in the repo to render, one release each
+//	  - chart: charts/web          # required: a chart directory in the repo
+//	    release: web               # default: the chart directory's base name
+//	    namespace: web             # default: --default-namespace
+//	    values: [envs/prod/web.yaml]   # value files, applied in order after the chart's
 //
 // Unknown keys and malformed values are errors with the file's line; the
 // rest of the file still applies.
@@ -56,6 +63,10 @@ type Config struct {
 	// NewManifestPath is the path pattern of new manifests, relative to the
 	// repo root, with {namespace} and {name} placeholders.
 	NewManifestPath string
+	// Helm are the releases of charts in the repo to render, in the
+	// config's order; File and Line are the entry's. Namespace is "" when
+	// the entry sets none (the repo's default namespace applies).
+	Helm []render.HelmRelease
 
 	rootLines map[string]int
 }
@@ -71,7 +82,7 @@ func (c Config) NewManifestFile(k model.Key) string {
 }
 
 func (c Config) equalLayout(o Config) bool {
-	return slices.Equal(c.Roots, o.Roots) && slices.Equal(c.Exclude, o.Exclude)
+	return slices.Equal(c.Roots, o.Roots) && slices.Equal(c.Exclude, o.Exclude) && reflect.DeepEqual(c.Helm, o.Helm)
 }
 
 // parseConfig parses the config file. Problems are returned as RepoErrors
@@ -100,24 +111,14 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
-		fail(top.Line, "expected a mapping with the keys ignore, roots, exclude, newManifestPath")
+		fail(top.Line, "expected a mapping with the keys ignore, roots, exclude, newManifestPath, helm")
 		return cfg, errs
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch k.Value {
 		case "ignore":
-			if v.Kind != yaml.SequenceNode {
-				if !isNull(v) {
-					fail(v.Line, "ignore: expected a list of rules")
-				}
-				continue
-			}
-			for _, rn := range v.Content {
-				if r, ok := parseRule(rn, at(rn.Line), fail); ok {
-					cfg.Ignore = append(cfg.Ignore, r)
-				}
-			}
+			cfg.Ignore = entries(v, "ignore: expected a list of rules", at, fail, parseRule)
 		case "roots":
 			for _, s := range stringList(v, "roots", fail) {
 				dir := path.Clean(s.Value)
@@ -146,11 +147,33 @@ func parseConfig(data []byte) (Config, []model.RepoError) {
 				continue
 			}
 			cfg.NewManifestPath = v.Value
+		case "helm":
+			cfg.Helm = entries(v, "helm: expected a list of charts to render (chart, release, namespace, values)", at, fail, parseHelmEntry)
 		default:
-			fail(k.Line, "unknown key %q (known: ignore, roots, exclude, newManifestPath)", k.Value)
+			fail(k.Line, "unknown key %q (known: ignore, roots, exclude, newManifestPath, helm)", k.Value)
 		}
 	}
 	return cfg, errs
+}
+
+// entries reads a list of entries with parse (given each entry's line),
+// keeping those it accepts; anything but a list (or nothing) is the error
+// notList.
+func entries[T any](v *yaml.Node, notList string, at func(int) int, fail func(int, string, ...any),
+	parse func(*yaml.Node, int, func(int, string, ...any)) (T, bool)) []T {
+	if v.Kind != yaml.SequenceNode {
+		if !isNull(v) {
+			fail(v.Line, "%s", notList)
+		}
+		return nil
+	}
+	var out []T
+	for _, n := range v.Content {
+		if e, ok := parse(n, at(n.Line), fail); ok {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
@@ -229,6 +252,66 @@ func parseRule(n *yaml.Node, line int, fail func(int, string, ...any)) (diffengi
 		return r, false
 	}
 	return r, true
+}
+
+// parseHelmEntry reads one entry of the helm: section: a release of a
+// chart in the repo. line is the entry's line in the file.
+func parseHelmEntry(n *yaml.Node, line int, fail func(int, string, ...any)) (render.HelmRelease, bool) {
+	hr := render.HelmRelease{File: ConfigFile, Line: line}
+	if n.Kind != yaml.MappingNode {
+		fail(n.Line, "helm: expected a chart to render (a mapping with chart, release, namespace, values)")
+		return hr, false
+	}
+	ok := true
+	inRepo := func(s *yaml.Node, key string) (string, bool) {
+		p := path.Clean(s.Value)
+		if pathx.Outside(p) {
+			ok = false
+			fail(s.Line, "helm: %s: %q is not inside the repo", key, s.Value)
+			return "", false
+		}
+		return p, true
+	}
+	str := func(v *yaml.Node, key string) string {
+		if v.Kind != yaml.ScalarNode || isNull(v) || v.Value == "" {
+			ok = false
+			fail(v.Line, "helm: %s: expected a non-empty string", key)
+			return ""
+		}
+		return v.Value
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "chart":
+			if str(v, k.Value) != "" {
+				hr.Chart, _ = inRepo(v, k.Value)
+			}
+		case "release":
+			hr.Release = str(v, k.Value)
+		case "namespace":
+			hr.Namespace = str(v, k.Value)
+		case "values":
+			for _, s := range stringList(v, "helm: values", func(l int, f string, a ...any) { ok = false; fail(l, f, a...) }) {
+				if p, in := inRepo(s, k.Value); in {
+					hr.ValueFiles = append(hr.ValueFiles, p)
+				}
+			}
+		default:
+			ok = false
+			fail(k.Line, "helm: unknown key %q (known: chart, release, namespace, values)", k.Value)
+		}
+	}
+	if hr.Chart == "" {
+		if ok {
+			fail(n.Line, "helm: chart: the chart directory is required")
+		}
+		return hr, false
+	}
+	if hr.Release == "" {
+		hr.Release = path.Base(hr.Chart)
+	}
+	return hr, ok
 }
 
 // checkExclude rejects patterns that can never match: ones leaving the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/render"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -64,8 +65,8 @@ func TestParseConfigErrors(t *testing.T) {
 		// yaml.Unmarshal read the first document and dropped the rest.
 		{"second document", "ignore:\n  - labels: [team]\n---\nexclude: [\"b/**\"]\n", []string{
 			".ingress-drift.yaml:3: YAML: more than one YAML document (a second one starts here)"}, 0},
-		{"unknown key", "ignore: []\nroot: [a]\n", []string{`.ingress-drift.yaml:2: unknown key "root" (known: ignore, roots, exclude, newManifestPath)`}, 0},
-		{"not a mapping", "- a\n", []string{".ingress-drift.yaml:1: expected a mapping with the keys ignore, roots, exclude, newManifestPath"}, 0},
+		{"unknown key", "ignore: []\nroot: [a]\n", []string{`.ingress-drift.yaml:2: unknown key "root" (known: ignore, roots, exclude, newManifestPath, helm)`}, 0},
+		{"not a mapping", "- a\n", []string{".ingress-drift.yaml:1: expected a mapping with the keys ignore, roots, exclude, newManifestPath, helm"}, 0},
 		{"unknown rule key, the other rule stays", "ignore:\n  - labels: [team]\n  - anotations: [x]\n", []string{
 			`.ingress-drift.yaml:3: ignore: unknown key "anotations" (known: annotations, labels, paths, namespace, name, reason)`}, 1},
 		{"rule ignoring nothing", "ignore:\n  - reason: why\n", []string{".ingress-drift.yaml:2: ignore rule: ignores nothing (give annotations, labels or paths)"}, 0},
@@ -111,5 +112,62 @@ func TestConfigAppliesToScan(t *testing.T) {
 	}
 	if got := r.Config().Exclude; len(got) != 2 {
 		t.Errorf("Config().Exclude = %v", got)
+	}
+}
+
+// The helm: section: each entry a release with its line, defaults filled
+// (the release is the chart's base name; the namespace is the repo's
+// default, filled when rendering), and every mistake an error at its line
+// that drops only its entry.
+func TestParseConfigHelm(t *testing.T) {
+	cfg, errs := parseConfig([]byte(`helm:
+  - chart: charts/web
+    release: shop
+    namespace: web
+    values: [envs/prod/web.yaml, ./envs/prod/extra.yaml]
+  - chart: charts/api/
+  - chart: ../outside
+  - release: nochart
+  - chart: charts/x
+    value: [a.yaml]
+  - chart: charts/y
+    values: {a: b}
+  - chart: [a]
+  - charts/z
+  - chart: charts/w
+    values: [../up.yaml]
+    namespace: ""
+`))
+	want := []render.HelmRelease{
+		{Chart: "charts/web", Release: "shop", Namespace: "web", ValueFiles: []string{"envs/prod/web.yaml", "envs/prod/extra.yaml"}, File: ConfigFile, Line: 2},
+		{Chart: "charts/api", Release: "api", File: ConfigFile, Line: 6},
+	}
+	if diff := cmp.Diff(want, cfg.Helm); diff != "" {
+		t.Errorf("releases (-want +got):\n%s", diff)
+	}
+	wantErrs := []string{
+		`.ingress-drift.yaml:7: helm: chart: "../outside" is not inside the repo`,
+		`.ingress-drift.yaml:8: helm: chart: the chart directory is required`,
+		`.ingress-drift.yaml:10: helm: unknown key "value" (known: chart, release, namespace, values)`,
+		`.ingress-drift.yaml:12: helm: values: expected a list of strings`,
+		`.ingress-drift.yaml:13: helm: chart: expected a non-empty string`,
+		`.ingress-drift.yaml:14: helm: expected a chart to render (a mapping with chart, release, namespace, values)`,
+		`.ingress-drift.yaml:16: helm: values: "../up.yaml" is not inside the repo`,
+		`.ingress-drift.yaml:17: helm: namespace: expected a non-empty string`,
+	}
+	if diff := cmp.Diff(wantErrs, errStrings(errs)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	_, errs = parseConfig([]byte("helm: charts/web\n"))
+	if diff := cmp.Diff([]string{".ingress-drift.yaml:1: helm: expected a list of charts to render (chart, release, namespace, values)"}, errStrings(errs)); diff != "" {
+		t.Errorf("helm not a list (-want +got):\n%s", diff)
+	}
+	other, _ := parseConfig([]byte("helm:\n  - chart: charts/web\n    release: shop\n    namespace: web\n    values: [envs/prod/web.yaml, ./envs/prod/extra.yaml]\n  - chart: charts/api/\n"))
+	if !cfg.equalLayout(other) {
+		t.Error("equalLayout: the same releases differ")
+	}
+	other.Helm[1].Line++
+	if cfg.equalLayout(other) {
+		t.Error("equalLayout: a release moved to another line is the same layout (its errors name the line)")
 	}
 }

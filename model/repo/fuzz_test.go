@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
+	"github.com/ingress-drift/ingress-drift/internal/pathx"
 )
 
 // FuzzParseConfig reads arbitrary bytes as .ingress-drift.yaml.
@@ -41,6 +42,7 @@ func FuzzParseConfig(f *testing.F) {
 		"newManifestPath: \"{ns}/{name}.yaml\"\nnewManifestPath: \"{name}.json\"\n",
 		"ignore:\r\n  - labels: [team]\r\n",
 		"roots: [a]\n---\nexclude: [\"b/**\"]\n",
+		"helm:\n  - chart: charts/web\n    release: web\n    namespace: web\n    values: [envs/prod/web.yaml, ../x]\n  - {chart: ../up}\n  - release: r\n  - [a]\nhelm: ~\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -68,6 +70,16 @@ func FuzzParseConfig(f *testing.F) {
 		for _, dir := range cfg.Roots {
 			if dir != path.Clean(dir) || path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") || cfg.rootLines[dir] < 1 {
 				t.Fatalf("root %q kept (line %d)", dir, cfg.rootLines[dir])
+			}
+		}
+		for _, h := range cfg.Helm {
+			if h.File != ConfigFile || h.Line < 1 || h.Line > lines || h.Chart == "" || h.Chart != path.Clean(h.Chart) || pathx.Outside(h.Chart) || h.Release == "" {
+				t.Fatalf("helm release %+v kept (the file has %d lines)", h, lines)
+			}
+			for _, v := range h.ValueFiles {
+				if v != path.Clean(v) || pathx.Outside(v) {
+					t.Fatalf("helm value file %q kept", v)
+				}
 			}
 		}
 		for _, p := range cfg.Exclude {

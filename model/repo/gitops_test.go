@@ -272,3 +272,145 @@ func TestGitOpsFileInfo(t *testing.T) {
 	write(t, dir, "web/sub/admin.yaml", ingressYAML("", "admin", "edited.example.com"))
 	waitFor(t, "the edit's status", func() bool { return s.info("web/sub/admin.yaml").Status == model.FileModified })
 }
+
+// helmFiles is a chart rendered by an Argo CD Application (values from a
+// ref source, a parameter) and by a Flux HelmRelease (targetNamespace,
+// values, a valuesFrom Secret).
+func helmFiles() map[string]string {
+	return map[string]string{
+		"charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"charts/web/values.yaml": "host: default.example.com\nport: 80\n",
+		"charts/web/templates/ingress.yaml": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  rules:
+    - host: {{ .Values.host }}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: {{ .Values.port }}
+`,
+		"envs/prod.yaml": "host: prod.example.com\n",
+		"apps/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  destination:
+    namespace: web-prod
+  sources:
+    - repoURL: https://example.com/repo.git
+      path: charts/web
+      helm:
+        valueFiles: [$values/envs/prod.yaml]
+        parameters:
+          - name: port
+            value: "8080"
+    - repoURL: https://example.com/repo.git
+      ref: values
+`,
+		"flux/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  targetNamespace: staging
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  values:
+    host: staging.example.com
+  valuesFrom:
+    - kind: Secret
+      name: web-values
+`,
+	}
+}
+
+// Charts rendered through GitOps objects, end to end with the helm kind:
+// release names and namespaces as the controllers set them, values in
+// their order, origins naming the chart and the object; the template is
+// no plain manifest; a value file's edit renders again, the
+// Application's edit replans.
+func TestGitOpsHelm(t *testing.T) {
+	dir := t.TempDir()
+	for rel, c := range helmFiles() {
+		write(t, dir, rel, c)
+	}
+	r, err := Open(Options{Root: dir})
+	must(t, err)
+	s := startWatch(t, r)
+	type got struct {
+		Key, Host, Release, Via, Incomplete string
+		Port                                int32
+	}
+	read := func() []got {
+		var out []got
+		for _, d := range s.docs() {
+			g := got{Key: d.Key().String()}
+			if rules := d.Ingress.Spec.Rules; len(rules) > 0 {
+				g.Host = rules[0].Host
+				g.Port = rules[0].HTTP.Paths[0].Backend.Service.Port.Number
+			}
+			if h := d.Origin.Helm; h != nil {
+				g.Release, g.Incomplete = h.Release, map[bool]string{true: "incomplete"}[h.ValuesIncomplete != ""]
+			}
+			if v := d.Origin.GitOps; v != nil {
+				g.Via = v.Kind + "/" + v.Name
+			}
+			out = append(out, g)
+		}
+		slices.SortFunc(out, func(a, b got) int { return strings.Compare(a.Key, b.Key) })
+		return out
+	}
+	want := []got{
+		{Key: "staging/staging-web", Host: "staging.example.com", Port: 80, Release: "staging-web", Via: "HelmRelease/web", Incomplete: "incomplete"},
+		{Key: "web-prod/web", Host: "prod.example.com", Port: 8080, Release: "web", Via: "Application/web"},
+	}
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("documents (-want +got):\n%s", diff)
+	}
+	var notices, errs []string
+	for _, e := range s.errs() {
+		if e.Notice {
+			notices = append(notices, e.Error())
+		} else {
+			errs = append(errs, e.Error())
+		}
+	}
+	if len(errs) != 0 {
+		t.Errorf("errors: %v", errs)
+	}
+	if len(notices) != 1 || !strings.HasPrefix(notices[0], "flux/web.yaml:1: HelmRelease web: values are incomplete: valuesFrom Secret/web-values is not read") {
+		t.Errorf("notices: %v", notices)
+	}
+
+	write(t, dir, "envs/prod.yaml", "host: prod2.example.com\n")
+	waitFor(t, "the value file's edit", func() bool { g := read(); return len(g) == 2 && g[1].Host == "prod2.example.com" })
+
+	write(t, dir, "apps/web.yaml", strings.Replace(helmFiles()["apps/web.yaml"], `value: "8080"`, `value: "9090"`, 1))
+	waitFor(t, "the Application's edit", func() bool { g := read(); return len(g) == 2 && g[1].Port == 9090 })
+}
+
+// --rev: the releases GitOps objects name render from the commit.
+func TestGitOpsHelmRev(t *testing.T) {
+	dir := gittest.NewRepo(t, helmFiles(), true)
+	write(t, dir, "envs/prod.yaml", "host: uncommitted.example.com\n")
+	_, s := scan(t, Options{Root: dir, Rev: "HEAD"})
+	d := s.find(t, "web")
+	if d.Key().String() != "web-prod/web" || d.Ingress.Spec.Rules[0].Host != "prod.example.com" || d.Origin.GitOps == nil || d.Origin.Helm == nil {
+		t.Errorf("web at HEAD: %s %+v", d.Key(), d.Origin)
+	}
+}

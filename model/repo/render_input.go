@@ -3,6 +3,7 @@ package repo
 import (
 	"cmp"
 	"io/fs"
+	"slices"
 	"sync"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
@@ -14,9 +15,21 @@ import (
 func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 	return render.Input{
 		Files:  newRenderFiles(rf, r.root, lst),
-		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines},
+		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines, Helm: r.helmReleases()},
 		Keep:   manifest.KindMayHoldIngress,
 	}
+}
+
+// helmReleases are the config's helm: entries, in the default namespace
+// when they name none.
+func (r *Repo) helmReleases() []render.HelmRelease {
+	out := slices.Clone(r.cfg.Helm)
+	for i := range out {
+		if out[i].Namespace == "" {
+			out[i].Namespace = r.opts.DefaultNamespace
+		}
+	}
+	return out
 }
 
 // render renders one root and decodes its Ingresses as the plain
