@@ -1,7 +1,9 @@
 // Package render owns the desired state that is rendered from repo inputs
-// rather than read as plain manifests: today kustomize roots, built
-// in-process with krusty (built-in plugins only, no Helm, never the
-// network).
+// rather than read as plain manifests: kustomize roots, built in-process
+// with krusty (built-in plugins only, no Helm, never the network), and Helm
+// charts in the repo, rendered in-process with Helm v4's chart loader and
+// engine as `helm template` prints them (client-only, vendored
+// dependencies only, never the network).
 //
 // The repo side hands it one walk's listing as Files (the work tree or a
 // commit: a kind never assumes the disk) and asks a Layout what the kinds
@@ -18,6 +20,15 @@
 // included by each other get a root whose error names the cycle. A remote or
 // missing base, and a path outside the repo, is an error before krusty
 // runs.
+//
+// Helm: a directory with a Chart.yaml (not inside another chart) is a
+// chart, all its files the kind's; each release (Input.Helm: the config's
+// helm: entries, and charts GitOps objects name) is a root. A chart nothing
+// renders is a notice that says how to render it; a release whose chart or
+// value files are not there is an error at the release's file and line;
+// template errors are at the template and line Helm names. The oracle is
+// the Helm CLI itself: testdata/helm/goldens.sh records what it prints
+// and helm_test.go compares, object by object.
 //
 // GitOps objects (gitops.go; argocd.go and flux.go read Argo CD
 // Applications and Flux Kustomizations and HelmReleases) are found in every

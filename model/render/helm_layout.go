@@ -45,6 +45,10 @@ type helmPlan struct {
 	missing map[string]bool
 	// valueFiles are the value files the releases name.
 	valueFiles map[string]bool
+	// byChart and byValue index the releases that render by the chart
+	// directories and value files they read (RootsOf is asked for every
+	// file of the repo, for every root).
+	byChart, byValue map[string][]*helmRelease
 
 	// fsys reads the work tree (Prepare); mem holds a commit's files the
 	// renders read, memList their names, sorted.
@@ -72,7 +76,8 @@ type helmRelease struct {
 func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	t := in.Files
 	p := &helmPlan{files: t, repoRoot: t.RootDir(), keep: in.Keep, chartYAMLs: map[string]bool{}, charts: map[string]bool{},
-		byName: map[string]*helmRelease{}, missing: map[string]bool{}, valueFiles: map[string]bool{}}
+		byName: map[string]*helmRelease{}, missing: map[string]bool{}, valueFiles: map[string]bool{},
+		byChart: map[string][]*helmRelease{}, byValue: map[string][]*helmRelease{}}
 	cfgFile := in.Config.File
 	if cfgFile == "" {
 		cfgFile = ".ingress-drift.yaml"
@@ -184,6 +189,17 @@ func (p *helmPlan) planReleases(t Files, rels []HelmRelease) {
 		p.releases = append(p.releases, r)
 	}
 	sort.Slice(p.releases, func(i, j int) bool { return p.releases[i].root.Name < p.releases[j].root.Name })
+	for _, r := range p.releases {
+		if len(r.errs) > 0 {
+			continue
+		}
+		p.byChart[r.Chart] = append(p.byChart[r.Chart], r)
+		for _, v := range r.ValueFiles {
+			if !slices.Contains(p.byValue[v], r) {
+				p.byValue[v] = append(p.byValue[v], r)
+			}
+		}
+	}
 }
 
 // check finds what stops a release from rendering: a chart or value file
@@ -253,21 +269,27 @@ func (p *helmPlan) Roots() []Root {
 func (p *helmPlan) Owns(rel string) bool { return p.chartOf(rel) != "" || p.valueFiles[rel] }
 
 // RootsOf returns the releases that read rel: a file of their chart
-// (subcharts included) or one of their value files.
+// (subcharts included) or one of their value files. A release that cannot
+// render reads nothing: what would fix it plans again.
 func (p *helmPlan) RootsOf(rel string) []Root {
-	var out []Root
-	for _, r := range p.releases {
-		if r.reads(rel) {
-			out = append(out, r.root)
+	var rels []*helmRelease
+	for d := rel; ; d = path.Dir(d) {
+		rels = append(rels, p.byChart[d]...)
+		if d == "." || d == "/" {
+			break
 		}
 	}
+	rels = append(rels, p.byValue[rel]...)
+	if len(rels) == 0 {
+		return nil
+	}
+	sort.Slice(rels, func(i, j int) bool { return rels[i].root.Name < rels[j].root.Name })
+	rels = slices.Compact(rels)
+	out := make([]Root, len(rels))
+	for i, r := range rels {
+		out[i] = r.root
+	}
 	return out
-}
-
-// reads reports whether the release's render reads rel (one that cannot
-// render reads nothing: what would fix it plans again).
-func (r *helmRelease) reads(rel string) bool {
-	return len(r.errs) == 0 && pathx.Under(rel, r.Chart) || slices.Contains(r.ValueFiles, rel)
 }
 
 // Replans reports whether a change of rel changes the plan: a Chart.yaml
@@ -300,7 +322,7 @@ func (p *helmPlan) Prepare() error {
 	}
 	p.mem = map[string][]byte{}
 	for _, rel := range files.List() {
-		if !slices.ContainsFunc(p.releases, func(r *helmRelease) bool { return r.reads(rel) }) {
+		if len(p.RootsOf(rel)) == 0 {
 			continue
 		}
 		data, err := files.Read(rel)

@@ -240,3 +240,60 @@ func BenchmarkLoad40kDocsOneFile(b *testing.B) { benchLoadBundle(b, 1) }
 // BenchmarkLoad40kDocs20Files: the same documents over 20 files of 2,000,
 // the figure the one-file case is compared with.
 func BenchmarkLoad40kDocs20Files(b *testing.B) { benchLoadBundle(b, 20) }
+
+// helmBenchCharts and helmBenchEnvs size BenchmarkScanHelmRepo: each chart
+// is rendered once per environment.
+const (
+	helmBenchCharts = 100
+	helmBenchEnvs   = 3
+)
+
+// helmBenchRepo writes a committed repo of helmBenchCharts charts (helpers,
+// one Ingress each) with a value file per environment, and the config
+// naming a release of every chart in every environment.
+func helmBenchRepo(b *testing.B) string {
+	dir := b.TempDir()
+	cfg := "helm:\n"
+	for i := range helmBenchCharts {
+		c := fmt.Sprintf("charts/app-%03d", i)
+		write(b, dir, c+"/Chart.yaml", fmt.Sprintf("apiVersion: v2\nname: app-%03d\nversion: 0.1.0\n", i))
+		write(b, dir, c+"/values.yaml", "host: app.example.com\nannotations: {}\n"+
+			"http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}]}\n")
+		write(b, dir, c+"/templates/_helpers.tpl", `{{- define "app.fullname" -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{- end }}`+"\n")
+		write(b, dir, c+"/templates/ingress.yaml", `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ include "app.fullname" . }}
+  {{- with .Values.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  rules:
+    - host: {{ .Values.host | quote }}
+      http:
+        {{- toYaml .Values.http | nindent 8 }}
+`)
+		for e := range helmBenchEnvs {
+			v := fmt.Sprintf("envs/env-%d/app-%03d.yaml", e, i)
+			write(b, dir, v, fmt.Sprintf("host: app-%03d.env-%d.example.com\nannotations:\n  team: t%d\n", i, e, i%10))
+			cfg += fmt.Sprintf("  - chart: %s\n    release: app-%03d\n    namespace: env-%d\n    values: [%s]\n", c, i, e, v)
+		}
+	}
+	write(b, dir, ConfigFile, cfg)
+	commit(b, gitRepoAt(b, dir), "charts", "Bench", 0, ConfigFile, "charts", "envs")
+	return dir
+}
+
+// BenchmarkScanHelmRepo: a full scan of a repo whose Ingresses all come
+// from charts: 100 charts, each rendered for 3 environments (300 releases
+// named in the config).
+func BenchmarkScanHelmRepo(b *testing.B) {
+	dir := helmBenchRepo(b)
+	benchScan(b, dir, func() *model.Inventory { return model.NewInventory(diffengine.Options{}) }, func(inv *model.Inventory) error {
+		if n := inv.Len(); n != helmBenchCharts*helmBenchEnvs {
+			return fmt.Errorf("%d entries, want %d", n, helmBenchCharts*helmBenchEnvs)
+		}
+		return nil
+	})
+}

@@ -2,6 +2,7 @@ package repo
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -111,4 +112,32 @@ func TestHelmReleaseErrorsAtTheirEntry(t *testing.T) {
 	if cfg, ok := s.source(ConfigFile); ok {
 		t.Errorf("config errors %v; every chart is named", errStrings(cfg.errs))
 	}
+}
+
+// The watch renders a release again when a value file or a template of its
+// chart changes, and plans again when a value file it missed appears.
+func TestHelmWatch(t *testing.T) {
+	dir := helmChartRepo(t)
+	write(t, dir, ConfigFile, "helm:\n  - chart: charts/web\n    namespace: prod\n    values: [envs/prod/web.yaml]\n"+
+		"  - chart: charts/web\n    release: late\n    values: [envs/late.yaml]\n  - chart: charts/orphan\n")
+	r, err := Open(Options{Root: dir})
+	must(t, err)
+	s := startWatch(t, r)
+	if h := hostOf(s, "helm:prod/web"); h != "shop.example.com" {
+		t.Fatalf("host %q", h)
+	}
+	write(t, dir, "envs/prod/web.yaml", "host: v2.example.com\n")
+	waitFor(t, "the value file's new host", func() bool { return hostOf(s, "helm:prod/web") == "v2.example.com" })
+
+	write(t, dir, "charts/web/templates/_helpers.tpl", `{{- define "web.name" -}}{{ .Release.Name }}-v2{{- end }}`+"\n")
+	waitFor(t, "the helper's new name", func() bool {
+		src, _ := s.source("helm:prod/web")
+		return len(src.docs) == 1 && src.docs[0].Ingress.Name == "web-v2"
+	})
+
+	if src, _ := s.source("helm:default/late"); len(src.errs) != 1 || !strings.Contains(src.errs[0].Message, "envs/late.yaml does not exist") {
+		t.Fatalf("late: %v", errStrings(src.errs))
+	}
+	write(t, dir, "envs/late.yaml", "host: late.example.com\n")
+	waitFor(t, "the release whose value file appeared", func() bool { return hostOf(s, "helm:default/late") == "late.example.com" })
 }
