@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // report mirrors the parts of `check -o json` the tests read.
@@ -27,8 +28,10 @@ type report struct {
 		Severity   string   `json:"severity"`
 		Categories []string `json:"categories"`
 		Origin     *struct {
-			File string `json:"file"`
-			Line int    `json:"line"`
+			File   string              `json:"file"`
+			Line   int                 `json:"line"`
+			Helm   *model.HelmOrigin   `json:"helm"`
+			GitOps *model.GitOpsOrigin `json:"gitops"`
 		} `json:"origin"`
 		Changes []struct {
 			Path     string `json:"path"`
@@ -97,6 +100,27 @@ func TestCheckDemoJSON(t *testing.T) {
 	rep := decodeReport(t, r)
 	if d := cmp.Diff(demoWant, statuses(rep)); d != "" {
 		t.Errorf("statuses (-want +got):\n%s", d)
+	}
+	// The storefront chart: staging through an Argo CD Application, prod
+	// through a Flux HelmRelease.
+	storefront := map[string]string{
+		"staging/storefront": "charts/storefront/templates/ingress.yaml release storefront-staging values [envs/staging/values.yaml] " +
+			"via Argo CD Application argocd/storefront-staging (apps/storefront-staging.yaml:3) self-heal true",
+		"prod/storefront": "charts/storefront/templates/ingress.yaml release prod-storefront values [charts/storefront/values.yaml envs/prod/values.yaml] " +
+			"via Flux HelmRelease flux-system/storefront (clusters/prod/storefront.yaml:14) self-heal true",
+	}
+	for _, o := range rep.Objects {
+		k := o.Namespace + "/" + o.Name
+		if want, ok := storefront[k]; ok {
+			got := fmt.Sprintf("%+v", o.Origin)
+			if o.Origin != nil && o.Origin.Helm != nil && o.Origin.GitOps != nil {
+				h := o.Origin.Helm
+				got = fmt.Sprintf("%s release %s values %v via %s self-heal %v", h.Template, h.Release, h.ValueFiles, o.Origin.GitOps, o.Origin.GitOps.SelfHeal)
+			}
+			if got != want {
+				t.Errorf("%s origin:\n got %s\nwant %s", k, got, want)
+			}
+		}
 	}
 	for _, o := range rep.Objects {
 		if o.Namespace+"/"+o.Name != "shop/shop" {
