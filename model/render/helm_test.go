@@ -218,6 +218,25 @@ func TestHelmOrigins(t *testing.T) {
 	}
 }
 
+// Values that are not all known (a Flux valuesFrom Secret) still render,
+// with the reason in every origin (the GitOps plan says it once, as a
+// notice at the object); the GitOps object that names the release is in
+// every origin too.
+func TestHelmValuesIncomplete(t *testing.T) {
+	rel := webProd
+	rel.ValuesIncomplete = "valuesFrom Secret prod/web-values is never read"
+	rel.Via = &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "prod", Name: "web"}
+	_, res := renderOne(t, memOf(t, helmRepo(t)), func(k string) bool { return k == "Ingress" }, rel)
+	if len(res.Objects) != 3 || len(res.Errors) != 0 {
+		t.Fatalf("%d objects, errors %v; want 3", len(res.Objects), res.Errors)
+	}
+	for _, o := range res.Objects {
+		if o.Origin.Helm.ValuesIncomplete != rel.ValuesIncomplete || o.Origin.GitOps != rel.Via {
+			t.Errorf("%s: ValuesIncomplete %q, GitOps %v", o.Origin.File, o.Origin.Helm.ValuesIncomplete, o.Origin.GitOps)
+		}
+	}
+}
+
 // helmErrLocation is where Helm's error text says a template failed.
 var helmErrLocation = regexp.MustCompile(`\(([^/]+)/(templates/[^:]+):(\d+)`)
 
