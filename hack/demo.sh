@@ -26,6 +26,8 @@ echo "demo: repo       $repo"
 echo "demo: try it from another shell while the TUI runs:"
 echo "        export KUBECONFIG=$kubeconfig"
 echo "        $KUBEBUILDER_ASSETS/kubectl -n blog annotate ingress blog example.com/touched=now"
+echo "      or drift the chart Argo CD renders for staging (its detail and dialogs say Argo CD would undo it):"
+echo "        $KUBEBUILDER_ASSETS/kubectl -n staging annotate ingress storefront nginx.ingress.kubernetes.io/ssl-redirect=false --overwrite"
 if [ -n "${DEMO_NO_TUI:-}" ]; then
   bin/ingress-drift check --kubeconfig "$kubeconfig" --repo "$repo" || true
   exit 0

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // report mirrors the parts of `check -o json` the tests read.
@@ -27,8 +28,10 @@ type report struct {
 		Severity   string   `json:"severity"`
 		Categories []string `json:"categories"`
 		Origin     *struct {
-			File string `json:"file"`
-			Line int    `json:"line"`
+			File   string              `json:"file"`
+			Line   int                 `json:"line"`
+			Helm   *model.HelmOrigin   `json:"helm"`
+			GitOps *model.GitOpsOrigin `json:"gitops"`
 		} `json:"origin"`
 		Changes []struct {
 			Path     string `json:"path"`
@@ -84,6 +87,8 @@ var demoWant = map[string]string{
 	"api/api-public":        "in-sync/none",
 	"api/api-partners":      "in-sync/none",
 	"monitoring/prometheus": "in-sync/none",
+	"staging/storefront":    "in-sync/none", // the chart through an Argo CD Application
+	"prod/storefront":       "drifted/high", // the chart through a Flux HelmRelease; /checkout sent back to v1 by hand
 }
 
 func TestCheckDemoJSON(t *testing.T) {
@@ -95,6 +100,27 @@ func TestCheckDemoJSON(t *testing.T) {
 	rep := decodeReport(t, r)
 	if d := cmp.Diff(demoWant, statuses(rep)); d != "" {
 		t.Errorf("statuses (-want +got):\n%s", d)
+	}
+	// The storefront chart: staging through an Argo CD Application, prod
+	// through a Flux HelmRelease.
+	storefront := map[string]string{
+		"staging/storefront": "charts/storefront/templates/ingress.yaml release storefront-staging values [envs/staging/values.yaml] " +
+			"via Argo CD Application argocd/storefront-staging (apps/storefront-staging.yaml:3) self-heal true",
+		"prod/storefront": "charts/storefront/templates/ingress.yaml release prod-storefront values [charts/storefront/values.yaml envs/prod/values.yaml] " +
+			"via Flux HelmRelease flux-system/storefront (clusters/prod/storefront.yaml:14) self-heal true",
+	}
+	for _, o := range rep.Objects {
+		k := o.Namespace + "/" + o.Name
+		if want, ok := storefront[k]; ok {
+			got := fmt.Sprintf("%+v", o.Origin)
+			if o.Origin != nil && o.Origin.Helm != nil && o.Origin.GitOps != nil {
+				h := o.Origin.Helm
+				got = fmt.Sprintf("%s release %s values %v via %s self-heal %v", h.Template, h.Release, h.ValueFiles, o.Origin.GitOps, o.Origin.GitOps.SelfHeal)
+			}
+			if got != want {
+				t.Errorf("%s origin:\n got %s\nwant %s", k, got, want)
+			}
+		}
 	}
 	for _, o := range rep.Objects {
 		if o.Namespace+"/"+o.Name != "shop/shop" {
@@ -122,7 +148,7 @@ func TestCheckDemoJSON(t *testing.T) {
 	if len(rep.Errors) != 1 || rep.Errors[0].File != "legacy/wiki.yaml" || rep.Errors[0].Line != 1 || !strings.Contains(rep.Errors[0].Message, "networking.k8s.io/v1") {
 		t.Errorf("errors = %+v, want legacy/wiki.yaml:1 telling to migrate to networking.k8s.io/v1", rep.Errors)
 	}
-	if rep.Summary["drifted"] != 4 || rep.Summary["in-sync"] != 5 {
+	if rep.Summary["drifted"] != 5 || rep.Summary["in-sync"] != 6 {
 		t.Errorf("summary = %v", rep.Summary)
 	}
 }
@@ -137,7 +163,7 @@ func TestCheckDemoTable(t *testing.T) {
 		"STATUS", "drifted", "shop/shop", "apps/shop/ingress.yaml:4",
 		"tools/docs is defined 2 times in Git:",
 		"error: legacy/wiki.yaml:1:",
-		"5 in-sync, 4 drifted, 1 missing-live, 1 missing-git, 1 conflict, 1 error",
+		"6 in-sync, 5 drifted, 1 missing-live, 1 missing-git, 1 conflict, 1 error",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("table output lacks %q:\n%s", want, r.stdout)

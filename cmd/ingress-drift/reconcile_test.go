@@ -21,16 +21,23 @@ func gitRepo(t *testing.T, env *testcluster.Env, ns string) string {
 	if err := os.WriteFile(filepath.Join(repo, "web.yaml"), []byte("# the web front end\n"+manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	commitAll(t, repo, "add web")
+	env.Kubectl(t, "apply", "-f", filepath.Join(repo, "web.yaml"))
+	return repo
+}
+
+// commitAll makes dir a git repo with a local identity and commits all
+// its files.
+func commitAll(t *testing.T, dir, msg string) {
+	t.Helper()
 	for _, args := range [][]string{{"init", "-q"}, {"config", "user.name", "E2E"}, {"config", "user.email", "e2e@example.com"},
-		{"add", "web.yaml"}, {"commit", "-q", "-m", "add web"}} {
+		{"add", "."}, {"commit", "-q", "-m", msg}} {
 		cmd := exec.Command("git", args...)
-		cmd.Dir = repo
+		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	env.Kubectl(t, "apply", "-f", filepath.Join(repo, "web.yaml"))
-	return repo
 }
 
 // cliRepo is a namespace with web applied from a git repo, and the flags

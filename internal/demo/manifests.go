@@ -319,6 +319,19 @@ spec:
 `,
 		},
 	},
+	{
+		author: "Priya Platform <priya@example.com>", subject: "storefront: one chart, staging through Argo CD, prod through Flux",
+		files: map[string]string{
+			"charts/storefront/Chart.yaml":             storefrontChart,
+			"charts/storefront/values.yaml":            storefrontValues,
+			"charts/storefront/templates/_helpers.tpl": storefrontHelpers,
+			"charts/storefront/templates/ingress.yaml": storefrontIngress,
+			"envs/staging/values.yaml":                 stagingValues,
+			"envs/prod/values.yaml":                    prodValues,
+			"apps/storefront-staging.yaml":             stagingApplication,
+			"clusters/prod/storefront.yaml":            prodHelmRelease,
+		},
+	},
 }
 
 // drift is what happened in the cluster behind Git's back, as kubectl
@@ -340,6 +353,10 @@ var drift = []struct {
 		[]string{"-n", "shop", "create", "ingress", "shop-debug", "--class=nginx", "--rule=debug.shop.example.com/*=shop-api:8080"}},
 	{"someone added a long read timeout to the webhooks by hand",
 		[]string{"-n", "payments", "annotate", "ingress", "webhooks", "nginx.ingress.kubernetes.io/proxy-read-timeout=300"}},
+	{"hotfix: prod's /checkout sent back to checkout-v1 while v2 crashes (the chart still says v2)",
+		[]string{"-n", "prod", "patch", "ingress", "storefront", "--type=json", "-p",
+			`[{"op":"replace","path":"/spec/rules/0/http/paths/2/backend/service/name","value":"checkout-v1"},` +
+				`{"op":"replace","path":"/spec/rules/0/http/paths/2/backend/service/port/number","value":8080}]`}},
 	{"admin allow-list widened",
 		[]string{"-n", "shop", "annotate", "ingress", "shop-admin", "nginx.ingress.kubernetes.io/whitelist-source-range=0.0.0.0/0", "--overwrite"}},
 }

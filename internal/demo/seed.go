@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -71,7 +72,7 @@ type Options struct {
 }
 
 // Namespaces are the namespaces the demo uses.
-var Namespaces = []string{"shop", "payments", "blog", "tools", "api", "monitoring"}
+var Namespaces = []string{"shop", "payments", "blog", "tools", "api", "monitoring", "staging", "prod"}
 
 // Seed builds the repo with its history, applies it to the cluster as a
 // pipeline would, then drifts the cluster.
@@ -86,15 +87,17 @@ func Seed(ctx context.Context, o Options) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "demo: git repo with %d commits in %s\n", len(manifests)+1, o.Repo)
-	kubectl := func(args ...string) error {
+	kubectlIn := func(stdin string, args ...string) error {
 		cmd := exec.CommandContext(ctx, o.Kubectl, append([]string{"--kubeconfig", o.Kubeconfig}, args...)...)
 		cmd.Dir = o.Repo
+		cmd.Stdin = strings.NewReader(stdin)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("kubectl %v: %w\n%s", args, err, out)
 		}
 		return nil
 	}
+	kubectl := func(args ...string) error { return kubectlIn("", args...) }
 	for _, ns := range Namespaces {
 		if err := kubectl("create", "namespace", ns); err != nil {
 			return err
@@ -113,7 +116,18 @@ func Seed(ctx context.Context, o Options) error {
 	if err := kubectl("apply", "--server-side", "--field-manager=argocd-controller", "-f", "apps/payments"); err != nil {
 		return err
 	}
-	fmt.Fprintln(o.Out, "demo: applied the manifests as the pipeline would")
+	// The storefront chart, rendered and applied as Argo CD (staging) and
+	// Flux's helm-controller (prod) do, under their field managers.
+	for _, obj := range storefrontLive {
+		args := []string{"create", "--field-manager=" + obj.manager, "-f", "-"}
+		if obj.serverSide {
+			args = []string{"apply", "--server-side", "--field-manager=" + obj.manager, "-f", "-"}
+		}
+		if err := kubectlIn(obj.yaml, args...); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(o.Out, "demo: applied the manifests as the pipeline, Argo CD and Flux would")
 	// managedFields times have one-second resolution: let the drift happen
 	// visibly later than the deploy.
 	time.Sleep(1100 * time.Millisecond)

@@ -21,6 +21,15 @@
 // missing base, and a path outside the repo, is an error before krusty
 // runs.
 //
+// Helm: a directory with a Chart.yaml (not inside another chart) is a
+// chart, all its files the kind's; each release (Input.Helm: the config's
+// helm: entries, and charts GitOps objects name) is a root. A chart nothing
+// renders is a notice that says how to render it; a release whose chart or
+// value files are not there is an error at the release's file and line;
+// template errors are at the template and line Helm names. The oracle is
+// the Helm CLI itself: testdata/helm/goldens.sh records what it prints
+// and helm_test.go compares, object by object.
+//
 // GitOps objects (gitops.go; argocd.go and flux.go read Argo CD
 // Applications and Flux Kustomizations and HelmReleases) are found in every
 // YAML and JSON file before the kinds plan: the Helm releases and kustomize
@@ -30,15 +39,6 @@
 // render that ingress-drift cannot (another repo, a Helm repository, a
 // plugin) is a notice at the object's line. Rendered objects name the
 // object in Origin.GitOps.
-//
-// Helm: a directory with a Chart.yaml (not inside another chart) is a
-// chart, all its files the kind's; each release (Input.Helm: the config's
-// helm: entries, and charts GitOps objects name) is a root. A chart nothing
-// renders is a notice that says how to render it; a release whose chart or
-// value files are not there is an error at the release's file and line;
-// template errors are at the template and line Helm names. The oracle is
-// the Helm CLI itself: testdata/helm/goldens.sh records what it prints
-// and helm_test.go compares, object by object.
 //
 // A new source kind is one file holding a Kind and its Plan, plus its line
 // in the kinds list in render.go (kustomize's is big enough for two files:
