@@ -115,6 +115,14 @@ func Open(opts Options) (*Engine, error) {
 			// (--request-timeout)".
 			e.unreachable = &cluster.Error{Op: "list ingressclasses, before the ingresses", Target: t, Err: err}
 		}
+		// Charts are rendered for the cluster's version, as its GitOps
+		// controller renders them (.Capabilities.KubeVersion). Without an
+		// answer they see Helm's default, as offline.
+		if e.unreachable == nil {
+			if v, err := cluster.ServerVersion(context.Background(), t); err == nil {
+				r.SetKubeVersion(v)
+			}
+		}
 	}
 	return e, nil
 }

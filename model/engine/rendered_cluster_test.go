@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/ingress-drift/ingress-drift/internal/testcluster"
+	"github.com/ingress-drift/ingress-drift/model/engine"
 
 	"github.com/ingress-drift/ingress-drift/model"
 )
@@ -62,4 +66,58 @@ func TestRevertChartRenderedKeepsHelmFields(t *testing.T) {
 		t.Errorf("after the revert: annotations %v, labels %v", got.Annotations, got.Labels)
 	}
 	f.status(t, "shop", model.StatusInSync)
+}
+
+// TestChartSeesClusterVersion: charts are rendered for the connected
+// cluster's Kubernetes version (.Capabilities.KubeVersion), as the GitOps
+// controller rendering them for it does; offline they see Helm's default.
+func TestChartSeesClusterVersion(t *testing.T) {
+	t.Parallel()
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	repoDir := t.TempDir()
+	for name, content := range map[string]string{
+		".ingress-drift.yaml":               "helm:\n  - chart: charts/web\n    release: web\n    namespace: " + ns + "\n",
+		"charts/web/Chart.yaml":             "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"charts/web/templates/ingress.yaml": "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    kube-version: {{ .Capabilities.KubeVersion.Version | quote }}\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n",
+	} {
+		p := filepath.Join(repoDir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := env.Client.Discovery().ServerVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := genericclioptions.NewConfigFlags(false)
+	flags.KubeConfig, flags.Namespace = &env.Kubeconfig, &ns
+	rendered := func(o engine.Options) string {
+		t.Helper()
+		eng, err := engine.Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := eng.Load(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e, ok := eng.Inv.Get(model.Key{Namespace: ns, Name: "web"})
+		if !ok || len(e.Desired) != 1 {
+			t.Fatalf("entry %v: want the chart's Ingress", e)
+		}
+		return e.Desired[0].Ingress.Annotations["kube-version"]
+	}
+	if got := rendered(engine.Options{Kube: flags, Repo: repoDir, DefaultNamespace: ns}); got != info.GitVersion {
+		t.Errorf("connected: the chart saw %q, want the server's %q", got, info.GitVersion)
+	}
+	live := filepath.Join(t.TempDir(), "live.yaml")
+	if err := os.WriteFile(live, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := rendered(engine.Options{LiveFile: live, Repo: repoDir, DefaultNamespace: ns}); got == "" || got == info.GitVersion {
+		t.Errorf("offline: the chart saw %q, want Helm's default (not the server's %q)", got, info.GitVersion)
+	}
 }

@@ -44,6 +44,10 @@ type Repo struct {
 	// whose manifests were all deleted on purpose.
 	lostRoot bool
 
+	// kubeVersion is what charts see as .Capabilities.KubeVersion
+	// (SetKubeVersion; "" is Helm's default).
+	kubeVersion string
+
 	mu      sync.Mutex
 	cfg     Config
 	cfgErrs []model.RepoError
@@ -217,4 +221,14 @@ func (r *Repo) forgetFile(rel string) {
 	delete(st.files, rel)
 	delete(st.plain, rel)
 	delete(st.info, rel)
+}
+
+// SetKubeVersion sets the Kubernetes version ("v1.37.2") Helm charts are
+// rendered for, as .Capabilities.KubeVersion: the connected cluster's, as
+// a controller rendering them for it would see. Unset (offline,
+// --live-file) it is Helm's default. Call it before Scan.
+func (r *Repo) SetKubeVersion(v string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.kubeVersion = v
 }
