@@ -213,11 +213,17 @@ func TestActionRendered(t *testing.T) {
 	fa.plans[actionID(keyWeb, model.ActionRevert)] = &model.Plan{Key: keyWeb, Action: model.ActionRevert, Operation: model.OpUpdateLive,
 		Summary: "update shop/web in the cluster (context kind-prod): 1 field(s) back to helm charts/web/templates/ingress.yaml (release web-prod)",
 		GitOps:  note}
-	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
-	m = act(t, m, "a")
-	if want := "accept live: " + helmWeb.EditHint(); m.flash != want {
-		t.Errorf("accept: flash %q\nwant %q", m.flash, want)
+	// At every width the refusal is a dialog with the whole reason wrapped:
+	// the files to edit come last and must not be cut off.
+	for _, w := range []int{80, 120, 160} {
+		m := selectKey(t, newRenderedModel(t, w, 24, fa), "shop/web")
+		m = act(t, m, "a")
+		wantIn(t, fmt.Sprintf("refusal at %d columns", w), dialogText(t, m), "Cannot accept shop/web", helmWeb.EditHint())
+		if m = act(t, m, "enter"); m.confirm != nil || m.flow.busy() {
+			t.Fatalf("%d columns: the refusal did not close", w)
+		}
 	}
+	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
 	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
 		t.Errorf("hint %q", helmWeb.EditHint())
 	}
