@@ -28,7 +28,8 @@ type listModel struct {
 	cols          []column
 	gap           string
 	// wants are the column widths the layout was made for.
-	wants [numColumns]int
+	wants     [numColumns]int
+	originKey int
 
 	set    *rowSet
 	tab    int
@@ -113,8 +114,8 @@ func (l *listModel) rowsHeight() int { return max(1, l.height-2) }
 // relayout recomputes the columns when the size or the widest values
 // changed.
 func (l *listModel) relayout() {
-	l.wants = l.set.widths
-	l.cols = layoutColumns(l.width, l.wants)
+	l.wants, l.originKey = l.set.widths, l.set.originKey
+	l.cols = layoutColumns(l.width, l.wants, l.originKey)
 	l.gap = strings.Repeat(" ", gapFor(l.width))
 }
 
@@ -133,7 +134,7 @@ func (l *listModel) apply(b model.Batch) {
 	}
 	prev := l.sel
 	l.set.apply(b.Changed, b.Removed)
-	if l.set.widths != l.wants {
+	if l.set.widths != l.wants || l.set.originKey != l.originKey {
 		l.relayout()
 	}
 	l.reselect(prev)

@@ -98,16 +98,16 @@ func TestGoldenDetailHelm(t *testing.T) { goldenRendered(t, "detail_helm", "shop
 // known.
 func TestGoldenDetailGitOps(t *testing.T) { goldenRendered(t, "detail_gitops", "shop/api", "enter") }
 
-// TestListOrigins: the origin cell of each kind of origin, in Unicode and
-// ASCII, and the filter finds an object by its template, value file,
+// TestListOrigins: the origin cell of each kind of origin, in full when
+// there is room, in Unicode and ASCII, and the filter finds an object by its template, value file,
 // chart and GitOps file although the cell does not show them.
 func TestListOrigins(t *testing.T) {
 	m := newRenderedModel(t, 200, 40, nil)
 	screen := screenText(m)
 	for row, want := range map[string]string{
-		"shop/web":      "helm web-prod ‹charts/web›",
-		"shop/api":      "argocd api ‹apps/api.yaml:3›",
-		"tools/metrics": "flux ks tools ‹clusters/prod/tools.yaml:12›",
+		"shop/web":      "helm web-prod · charts/web",
+		"shop/api":      "argocd api · charts/api ‹apps/api.yaml:3›",
+		"tools/metrics": "flux ks tools · platform/metrics.yaml:1",
 		"blog/blog":     "apps/blog/ingress.yaml:1",
 	} {
 		if r := rowWith(screen, row); !strings.Contains(r, want) {
@@ -117,7 +117,7 @@ func TestListOrigins(t *testing.T) {
 	ascii := New(Options{Source: newFakeSource(renderedSnapshot()), Theme: "dark", Now: clockFixed, ASCII: true})
 	ascii = update(ascii, tea.WindowSizeMsg{Width: 200, Height: 40})
 	ascii = update(ascii, sourceReadyMsg{snap: renderedSnapshot()})
-	if r := rowWith(screenText(ascii), "shop/api"); !strings.Contains(r, "argocd api <apps/api.yaml:3>") {
+	if r := rowWith(screenText(ascii), "shop/api"); !strings.Contains(r, "argocd api - charts/api <apps/api.yaml:3>") {
 		t.Errorf("ASCII row = %q", r)
 	}
 	// A fresh model per filter: copies of a model share its rows.
@@ -252,4 +252,42 @@ func TestFlowNotices(t *testing.T) {
 	waitText(t, tm, "no release renders this chart")
 	send(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+}
+
+// TestOriginCellCut: the origin cell says what renders the object and,
+// when cut, drops the GitOps object's file first, then shortens the
+// chart or file, and keeps the controller, kind and name to the last;
+// two objects one Flux Kustomization applies stay apart by their files.
+func TestOriginCellCut(t *testing.T) {
+	sym := newSymbols(false)
+	store := &model.HelmOrigin{Chart: "charts/storefront", Release: "prod-storefront", Template: "charts/storefront/templates/ingress.yaml"}
+	hr := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "flux-system", Name: "storefront", File: "clusters/prod/storefront.yaml", Line: 14}
+	apps := &model.GitOpsOrigin{Controller: "flux", Kind: "Kustomization", Name: "apps", File: "clusters/prod/apps.yaml", Line: 1}
+	web := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Name: "web-prod", File: "argocd/web-prod.yaml", Line: 3}
+	webHelm := &model.HelmOrigin{Chart: "charts/web", Release: "web-prod", Template: "charts/web/templates/ingress.yaml"}
+	for _, c := range []struct {
+		o     model.Origin
+		width int
+		want  string
+	}{
+		{model.Origin{Helm: store, GitOps: hr}, 80, "flux hr storefront · charts/storefront ‹clusters/prod/storefront.yaml:14›"},
+		{model.Origin{Helm: store, GitOps: hr}, 60, "flux hr storefront · charts/storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 38, "flux hr storefront · charts/storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 30, "flux hr storefront · …orefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 24, "flux hr storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 16, "flux hr storefr…"},
+		{model.Origin{Helm: webHelm, GitOps: web}, 28, "argocd web-prod · charts/web"},
+		{model.Origin{Helm: webHelm, GitOps: web}, 26, "argocd web-prod · …rts/web"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 40, "flux ks apps · apps/shop/ingress.yaml:4"},
+		{model.Origin{File: "apps/blog/ingress.yaml", Line: 4, GitOps: apps}, 40, "flux ks apps · apps/blog/ingress.yaml:4"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 26, "flux ks apps · …ess.yaml:4"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 16, "flux ks apps"},
+		{model.Origin{Kustomization: "apps/overlays/prod", GitOps: apps}, 80, "flux ks apps · kustomize apps/overlays/prod ‹clusters/prod/apps.yaml:1›"},
+		{model.Origin{Helm: webHelm}, 26, "helm web-prod · charts/web"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4}, 16, "apps/…ess.yaml:4"},
+	} {
+		if got := newOriginCell(&c.o).fit(c.width, sym); got != c.want || textWidth(got) > c.width {
+			t.Errorf("%s at %d cells = %q, want %q", c.o.String(), c.width, got, c.want)
+		}
+	}
 }
