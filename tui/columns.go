@@ -99,8 +99,8 @@ func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	}
 	// Spare space is shared in two passes: first every column grows to a
 	// comfortable width (enough for "kubectl-annotate 12m ago" or
-	// "apps/shop/ingress.yaml:39"), then (origin only) to originKey, then
-	// towards its widest value.
+	// "apps/shop/ingress.yaml:39"), then towards its widest value, the
+	// origin column to originKey just before hosts.
 	spare := avail - used
 	type step struct {
 		id     columnID

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,7 +163,7 @@ func TestNoticesTab(t *testing.T) {
 
 	// Narrow: the short count.
 	n := press(t, newRenderedModel(t, 80, 24, nil), "6")
-	if s := screenText(n); !strings.Contains(s, "6 errors 1+2n") {
+	if s := screenText(n); !strings.Contains(s, "[6 err 1 +2 notes]") {
 		t.Errorf("80 columns: want the short count:\n%s", s)
 	}
 
@@ -289,5 +290,50 @@ func TestOriginCellCut(t *testing.T) {
 		if got := newOriginCell(&c.o).fit(c.width, sym); got != c.want || textWidth(got) > c.width {
 			t.Errorf("%s at %d cells = %q, want %q", c.o.String(), c.width, got, c.want)
 		}
+	}
+}
+
+// TestNoticesAllReachable: with more notices than fit, G, pgdn and ctrl+d
+// scroll on to the last one, each notice is wrapped in full (its how-to
+// included), and up brings the cursor back into view.
+func TestNoticesAllReachable(t *testing.T) {
+	s := renderedSnapshot()
+	hint := "add a helm: entry with releases[].chart charts/legacy and its value files to .ingress-drift.yaml to render it"
+	s.Notices = nil
+	for i := range 28 {
+		s.Notices = append(s.Notices, model.RepoError{File: fmt.Sprintf("charts/c%02d", i), Message: "no release renders this chart: " + hint, Notice: true})
+	}
+	for _, keys := range [][]string{{"G", "G"}, slices.Repeat([]string{"j"}, 60), {"pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown"},
+		{"ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d"}} {
+		m := New(Options{Source: newFakeSource(s), Theme: "dark", Now: clockFixed})
+		m = update(m, tea.WindowSizeMsg{Width: 120, Height: 24})
+		m = update(m, sourceReadyMsg{snap: s})
+		m = press(t, m, "6")
+		seen := map[string]bool{}
+		for i, k := range append([]string{""}, keys...) {
+			if i > 0 {
+				m = press(t, m, k)
+			}
+			sc := screenText(m)
+			for _, n := range s.Notices {
+				if strings.Contains(sc, n.File+" ") {
+					seen[n.File] = true
+				}
+			}
+		}
+		if len(seen) != len(s.Notices) && keys[0] != "G" { // G jumps to the end
+			t.Errorf("%s: %d of %d notices reachable:\n%s", keys[0], len(seen), len(s.Notices), screenText(m))
+		}
+		if sc := collapse(screenText(m)); !strings.Contains(sc, "charts/c27 no release renders this chart: "+hint) {
+			t.Errorf("%s: the last notice is not shown in full:\n%s", keys[0], screenText(m))
+		}
+		if m = press(t, m, "k"); !strings.Contains(screenText(m), "▌") {
+			t.Errorf("%s then k: the cursor is not back in view:\n%s", keys[0], screenText(m))
+		}
+	}
+	// The tab says notices in words at 80 columns.
+	n := press(t, newRenderedModel(t, 80, 24, nil), "6")
+	if sc := screenText(n); strings.Contains(sc, "1+2n") || !strings.Contains(strings.Split(sc, "\n")[2], "+2 note") {
+		t.Errorf("80 columns: want notices named in the tab line:\n%s", sc)
 	}
 }
