@@ -337,3 +337,50 @@ func TestNoticesAllReachable(t *testing.T) {
 		t.Errorf("80 columns: want notices named in the tab line:\n%s", sc)
 	}
 }
+
+// TestDetailRenderedWrapped: at 80 columns the managed-by line is wrapped,
+// not cut; the explanation of a rendered object never offers the accept
+// that is refused, and says what to edit instead.
+func TestDetailRenderedWrapped(t *testing.T) {
+	s := renderedSnapshot()
+	long := *argoAPI
+	long.Name, long.File = "storefront-production-eu-west-1", "clusters/production/eu-west-1/argocd/applications/storefront.yaml"
+	api := entryByKey(s.Entries, "shop", "api")
+	api.Desired[0].Origin.GitOps = &long
+	src := newFakeSource(s)
+	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
+	m = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = update(m, sourceReadyMsg{snap: s})
+	m = press(t, selectKey(t, m, "shop/api"), "enter")
+	g := api.ManagedBy()
+	if g == nil {
+		t.Fatal("fixture: shop/api has no manager")
+	}
+	// The long path wraps inside itself: compare without the spaces.
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	if sc := screenText(m); !strings.Contains(squeeze(sc), squeeze(g.String())) || strings.Contains(sc, "storefront.yaml…") {
+		t.Errorf("detail at 80 columns lacks %q:\n%s", g.String(), sc)
+	}
+
+	for _, sz := range [][2]int{{80, 40}, {160, 48}} {
+		for _, c := range []struct {
+			status model.Status
+			hint   string
+		}{{model.StatusDrifted, helmWeb.EditHint()}, {model.StatusMissingLive, helmWeb.EditHint()}} {
+			s := renderedSnapshot()
+			web := &s.Entries[slices.IndexFunc(s.Entries, func(e model.Entry) bool { return e.Key == keyWeb })]
+			web.Status = c.status
+			if c.status == model.StatusMissingLive {
+				web.Live, web.Changes = nil, nil
+			}
+			m := New(Options{Source: newFakeSource(s), Theme: "dark", Now: clockFixed})
+			m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			m = update(m, sourceReadyMsg{snap: s})
+			sc := screenText(press(t, selectKey(t, m, "shop/web"), "enter"))
+			if strings.Contains(collapse(sc), "accept the live state into the manifest") || strings.Contains(collapse(sc), "accept would remove the manifest") {
+				t.Errorf("%s at %d: the explanation offers accept:\n%s", c.status, sz[0], sc)
+			}
+			wantIn(t, fmt.Sprintf("%s at %d", c.status, sz[0]), sc, c.hint)
+		}
+	}
+}
