@@ -71,8 +71,9 @@ func gapFor(w int) int {
 // marker), growing each towards want (the widest value it holds). Between
 // the comfortable and the full widths, the origin column first grows to
 // originKey cells (the widest "what renders it" part of a rendered
-// object's cell, see originCell), ahead of hosts: unlike a host, that
-// part cannot be read once cut. It runs on resize and when a wider value
+// object's cell, see originCell), ahead of the last change and hosts:
+// unlike a host, or a manager shortened before its time, that part cannot
+// be read once cut. It runs on resize and when a wider value
 // arrives, never per frame.
 func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	avail, gap := w-2, gapFor(w)
@@ -100,7 +101,7 @@ func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	// Spare space is shared in two passes: first every column grows to a
 	// comfortable width (enough for "kubectl-annotate 12m ago" or
 	// "apps/shop/ingress.yaml:39"), then towards its widest value, the
-	// origin column to originKey just before hosts.
+	// origin column to originKey before the last change and hosts.
 	spare := avail - used
 	type step struct {
 		id     columnID
@@ -113,7 +114,7 @@ func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	}
 	for _, id := range growPriority {
 		s := columnSpecs[id]
-		if id == colHosts {
+		if id == colLast {
 			steps = append(steps, step{colOrigin, min(max(originKey, s.min), columnSpecs[colOrigin].max)})
 		}
 		steps = append(steps, step{id, min(max(want[id], s.min), s.max)})
