@@ -190,13 +190,23 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 		}
 		return fmt.Sprintf("defined %d times in Git: %s — keep one", len(origins), strings.Join(origins, ", "))
 	}
-	if o := e.Origin(); a == model.ActionAccept && o != nil && o.Rendered() {
-		if o.Helm != nil {
-			return o.Helm.EditHint() // the engine refuses with the same words
-		}
-		return "rendered by kustomize root " + o.Kustomization + ": edit its sources"
+	if a == model.ActionAccept {
+		return renderedRefusal(e)
 	}
 	return ""
+}
+
+// renderedRefusal says why accept cannot write e's live state back ("": it
+// was not rendered) and which files to edit instead.
+func renderedRefusal(e *model.Entry) string {
+	o := e.Origin()
+	switch {
+	case o == nil || !o.Rendered():
+		return ""
+	case o.Helm != nil:
+		return o.Helm.EditHint() // the engine refuses with the same words
+	}
+	return "rendered by kustomize root " + o.Kustomization + ": edit its sources"
 }
 
 // keysFor is the action key map for the selected entry (nil: none):
@@ -218,6 +228,12 @@ func (f actionFlow) start(e *model.Entry, a model.Action) (actionFlow, tea.Cmd, 
 		return f, nil, flowEffect{flash: desc + ": one action at a time — " + f.doing()}
 	}
 	if why := f.reason(e, a); why != "" {
+		if o := e.Origin(); a == model.ActionAccept && o != nil && o.Helm != nil && why == renderedRefusal(e) {
+			// The files to edit come last: a status line would cut them
+			// off, so this refusal gets the dialog engine refusals use
+			// (a kustomize root's short reason fits the status line).
+			return f, f.notice("Cannot "+string(a)+" "+e.Key.String(), why, ""), flowEffect{}
+		}
 		return f, nil, flowEffect{flash: desc + ": " + why}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -68,9 +68,14 @@ func gapFor(w int) int {
 }
 
 // layoutColumns fits the columns into width w (less the 2-cell cursor
-// marker), growing each towards want (the widest value it holds). It runs
-// on resize and when a wider value arrives, never per frame.
-func layoutColumns(w int, want [numColumns]int) []column {
+// marker), growing each towards want (the widest value it holds). Between
+// the comfortable and the full widths, the origin column first grows to
+// originKey cells (the widest "what renders it" part of a rendered
+// object's cell, see originCell), ahead of the last change and hosts:
+// unlike a host, or a manager shortened before its time, that part cannot
+// be read once cut. It runs on resize and when a wider value
+// arrives, never per frame.
+func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	avail, gap := w-2, gapFor(w)
 	var width [numColumns]int
 	used := 0
@@ -95,22 +100,32 @@ func layoutColumns(w int, want [numColumns]int) []column {
 	}
 	// Spare space is shared in two passes: first every column grows to a
 	// comfortable width (enough for "kubectl-annotate 12m ago" or
-	// "apps/shop/ingress.yaml:39"), then towards its widest value.
+	// "apps/shop/ingress.yaml:39"), then towards its widest value, the
+	// origin column to originKey before the last change and hosts.
 	spare := avail - used
-	for _, pass := range []func(columnSpec) int{
-		func(s columnSpec) int { return min(s.comfortable, s.max) },
-		func(s columnSpec) int { return s.max },
-	} {
-		for _, id := range growPriority {
-			if width[id] == 0 || spare <= 0 {
-				continue
-			}
-			s := columnSpecs[id]
-			target := min(max(want[id], s.min), pass(s))
-			if add := min(spare, target-width[id]); add > 0 {
-				width[id] += add
-				spare -= add
-			}
+	type step struct {
+		id     columnID
+		target int
+	}
+	var steps []step
+	for _, id := range growPriority {
+		s := columnSpecs[id]
+		steps = append(steps, step{id, min(max(want[id], s.min), s.comfortable, s.max)})
+	}
+	for _, id := range growPriority {
+		s := columnSpecs[id]
+		if id == colLast {
+			steps = append(steps, step{colOrigin, min(max(originKey, s.min), columnSpecs[colOrigin].max)})
+		}
+		steps = append(steps, step{id, min(max(want[id], s.min), s.max)})
+	}
+	for _, st := range steps {
+		if width[st.id] == 0 || spare <= 0 {
+			continue
+		}
+		if add := min(spare, st.target-width[st.id]); add > 0 {
+			width[st.id] += add
+			spare -= add
 		}
 	}
 	var cols []column
@@ -193,9 +208,7 @@ func (l listModel) cell(r *row, id columnID, width int, now time.Time) (string, 
 		if r.origin == "" && r.e.Status == model.StatusMissingGit {
 			return "(not in Git)", st.faint
 		}
-		// Cut the middle of a long path: its file name and line are what
-		// a person needs.
-		return clipMiddle(l.sym.plain(r.origin), width, l.sym.ellipsis), st.faint
+		return r.originCell.fit(width, l.sym), st.faint
 	}
 	return "", st.text
 }

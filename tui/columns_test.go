@@ -19,7 +19,7 @@ func TestNameColumnClaimsItsWidth(t *testing.T) {
 	want[colHosts] = len("web.example.com")
 	want[colLast] = len("kubectl-client-side-apply 59m ago")
 	want[colOrigin] = len("web.yaml:1")
-	cols := layoutColumns(120, want)
+	cols := layoutColumns(120, want, 0)
 	if got := widthOf(cols, colName); got < want[colName] {
 		t.Errorf("name column = %d cells at 120 columns, want at least %d", got, want[colName])
 	}
@@ -34,7 +34,7 @@ func TestNameColumnClaimsItsWidth(t *testing.T) {
 		t.Errorf("columns take %d cells, more than the 118 available", total)
 	}
 	want[colName] = 200
-	narrow := layoutColumns(80, want)
+	narrow := layoutColumns(80, want, 0)
 	for _, id := range []columnID{colStatus, colSeverity, colCategories} {
 		if widthOf(narrow, id) == 0 {
 			t.Errorf("a very long name pushed %s off an 80-column screen", columnSpecs[id].title)
@@ -51,7 +51,7 @@ func TestSpareSpaceShared(t *testing.T) {
 	want[colLast] = len("kubectl-client-side-apply 59m ago")
 	want[colOrigin] = len("platform/monitoring/overlays/prod/kustomization.yaml:0")
 	got := map[columnID]int{}
-	for _, c := range layoutColumns(120, want) {
+	for _, c := range layoutColumns(120, want, 0) {
 		got[c.id] = c.width
 	}
 	// Before the two passes, one of them took all 16 spare cells and left

@@ -356,7 +356,12 @@ func (d *detailModel) overview(b *bodyBuilder) {
 		b.field(2, "manifest", st.Muted.Render("(none in the repo)"))
 	}
 	if g := e.ManagedBy(); g != nil {
-		b.field(2, "managed by", st.Value.Render(g.String()))
+		// Wrapped inside the long GitOps file path too: it is what to open.
+		label := "managed by"
+		for _, l := range wrapText(g.String(), b.w-2-11, st.Value.Render) {
+			b.field(2, label, l)
+			label = ""
+		}
 	}
 	for _, re := range e.Errors {
 		b.wrapField(2, "error", re.Message, st.ErrorText.Render)
@@ -416,8 +421,12 @@ func explain(e model.Entry, sym *symbols) string {
 		}
 		return "Git and the cluster agree."
 	case model.StatusDrifted:
-		return fmt.Sprintf("The live object differs from its manifest in %d field(s); the worst is %s. "+
-			"Either revert the cluster to Git, or accept the live state into the manifest.", len(e.Changes), e.Severity)
+		diff := fmt.Sprintf("The live object differs from its manifest in %d field(s); the worst is %s. ", len(e.Changes), e.Severity)
+		if why := renderedRefusal(&e); why != "" {
+			// Accept is refused for rendered output: say what to edit.
+			return diff + "Either revert the cluster to Git, or keep the live state by changing its sources (accept cannot write rendered output back): " + why + "."
+		}
+		return diff + "Either revert the cluster to Git, or accept the live state into the manifest."
 	case model.StatusMissingLive:
 		where := ""
 		if o := e.Origin(); o != nil {
@@ -427,8 +436,11 @@ func explain(e model.Entry, sym *symbols) string {
 			return "Defined in Git" + where + ". The cluster has not been listed yet (see the connection state at the top), " +
 				"so whether this object exists live is not known; nothing can be reconciled until it has."
 		}
-		return "Defined in Git" + where + ", but not in the cluster: it was deleted live, or never applied. " +
-			"Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."
+		gone := "Defined in Git" + where + ", but not in the cluster: it was deleted live, or never applied. "
+		if why := renderedRefusal(&e); why != "" {
+			return gone + "Revert would create it from the manifest; if the deletion was intended, remove it from its sources (accept cannot): " + why + "."
+		}
+		return gone + "Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."
 	case model.StatusMissingGit:
 		if e.GitUnknown {
 			return "In the cluster, and in no manifest that could be read — but " + e.GitUnknownCause() +

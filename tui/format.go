@@ -64,7 +64,7 @@ func newSymbols(ascii bool) *symbols {
 	}
 }
 
-// asciiQuotes replaces the quotes compactOrigin puts around a GitOps
+// asciiQuotes replaces the quotes the origin cell puts around a GitOps
 // object's or a chart's place, one cell each either way.
 var asciiQuotes = strings.NewReplacer("‹", "<", "›", ">")
 

@@ -29,6 +29,10 @@ type listModel struct {
 	gap           string
 	// wants are the column widths the layout was made for.
 	wants [numColumns]int
+	// scrolled is set while the window is scrolled past the last row into
+	// the notices: the cursor may then be above it.
+	scrolled  bool
+	originKey int
 
 	set    *rowSet
 	tab    int
@@ -113,8 +117,8 @@ func (l *listModel) rowsHeight() int { return max(1, l.height-2) }
 // relayout recomputes the columns when the size or the widest values
 // changed.
 func (l *listModel) relayout() {
-	l.wants = l.set.widths
-	l.cols = layoutColumns(l.width, l.wants)
+	l.wants, l.originKey = l.set.widths, l.set.originKey
+	l.cols = layoutColumns(l.width, l.wants, l.originKey)
 	l.gap = strings.Repeat(" ", gapFor(l.width))
 }
 
@@ -133,7 +137,7 @@ func (l *listModel) apply(b model.Batch) {
 	}
 	prev := l.sel
 	l.set.apply(b.Changed, b.Removed)
-	if l.set.widths != l.wants {
+	if l.set.widths != l.wants || l.set.originKey != l.originKey {
 		l.relayout()
 	}
 	l.reselect(prev)
@@ -179,28 +183,59 @@ func (l listModel) afterRows() []string {
 	}
 	out = append(out, "  "+st.ColumnHeader.Render(fmt.Sprintf("NOTICES (%d)", len(notes)))+
 		st.Muted.Render(" "+l.sym.dot+" not errors: they block nothing"))
+	// Each notice is wrapped in full: its how-to (the entry to add, the
+	// file to fix) comes last. Places line up in a column of at most half
+	// the width; a longer place starts the wrapped text instead.
+	badge := fit("i notice", badgeWidth, l.sym.ellipsis) + l.gap
 	places := 0
 	for _, n := range notes {
-		places = max(places, textWidth(n.Place()))
+		if pw := textWidth(n.Place()); pw <= (l.width-2)/2 {
+			places = max(places, pw)
+		}
 	}
+	muted := st.Muted.Render
 	for _, n := range notes {
-		line := fit("i notice", badgeWidth, l.sym.ellipsis) + l.gap + fit(n.Place(), places, l.sym.ellipsis) + l.gap + n.Message
-		out = append(out, "  "+st.Muted.Render(clip(line, l.width-2, l.sym.ellipsis)))
+		head, text := badge+fit(n.Place(), places, l.sym.ellipsis)+l.gap, n.Message
+		if textWidth(n.Place()) > places {
+			head, text = badge, n.Place()+l.gap+n.Message
+		}
+		indent := strings.Repeat(" ", textWidth(head))
+		for i, line := range wrapText(text, max(20, l.width-2-len(indent)), muted) {
+			if i == 0 {
+				out = append(out, "  "+muted(head)+line)
+			} else {
+				out = append(out, "  "+indent+line)
+			}
+		}
 	}
 	return out
 }
 
-// afterCount is len(afterRows()) without drawing them: clampOffset asks
-// on every cursor move.
+// afterCount is len(afterRows()): clampOffset asks on every cursor move,
+// and only the errors tab has lines after its rows (a few notices).
 func (l listModel) afterCount() int {
-	n := len(l.shownNotices())
-	switch {
-	case n == 0:
+	if l.tab != errorsTab || len(l.notices) == 0 {
 		return 0
-	case len(l.set.visible) == 0:
-		return n + 2 // the empty-list line and the heading
 	}
-	return n + 1
+	return len(l.afterRows())
+}
+
+// atEnd reports whether the cursor is on the last row (or there is none),
+// where moving down scrolls on through the lines after the rows.
+func (l listModel) atEnd() bool {
+	return l.afterCount() > 0 && l.cursor >= len(l.set.visible)-1
+}
+
+// scrollAfter scrolls the window by n lines past the last row (to the end
+// when n < 0), into the notices, leaving the cursor where it is.
+func (l *listModel) scrollAfter(n int) {
+	end := max(0, len(l.set.visible)+l.afterCount()-l.rowsHeight())
+	if n < 0 {
+		l.offset = end
+	} else {
+		l.offset = min(l.offset+n, end)
+	}
+	l.scrolled = true
 }
 
 // reselect puts the cursor back on prev's object, wherever it sorts now;
@@ -236,7 +271,7 @@ func (l *listModel) reselect(prev *row) {
 // move puts the cursor where the user asked; from then on the selection
 // follows that object.
 func (l *listModel) move(i int) {
-	l.chosen = true
+	l.chosen, l.scrolled = true, false
 	l.setCursor(i)
 }
 
@@ -257,7 +292,7 @@ func (l *listModel) setCursor(i int) {
 func (l *listModel) clampOffset() {
 	h := l.rowsHeight()
 	n := len(l.set.visible)
-	if l.cursor < l.offset {
+	if l.cursor < l.offset && !l.scrolled {
 		l.offset = l.cursor
 	}
 	if l.cursor >= l.offset+h {
@@ -300,6 +335,7 @@ func (l *listModel) setTab(i int) {
 		return
 	}
 	l.tab = (i + len(statusTabs)) % len(statusTabs)
+	l.scrolled = false
 	l.set.match = l.matcher()
 	prev := l.sel
 	l.set.refilter(false)
@@ -313,7 +349,7 @@ func (l *listModel) setQuery(q string) {
 		return
 	}
 	narrow := strings.HasPrefix(q, l.query)
-	l.query = q
+	l.query, l.scrolled = q, false
 	l.terms = strings.Fields(strings.ToLower(q))
 	l.set.match = l.matcher()
 	prev := l.sel
@@ -335,7 +371,11 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 		case tea.MouseWheelUp:
 			l.move(l.cursor - 3)
 		case tea.MouseWheelDown:
-			l.move(l.cursor + 3)
+			if l.atEnd() {
+				l.scrollAfter(3)
+			} else {
+				l.move(l.cursor + 3)
+			}
 		}
 	default:
 		if l.typing {
@@ -353,18 +393,26 @@ func (l listModel) updateKey(msg tea.KeyPressMsg) (listModel, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Up):
 		l.move(l.cursor - 1)
+	case key.Matches(msg, k.Down) && l.atEnd():
+		l.scrollAfter(1)
 	case key.Matches(msg, k.Down):
 		l.move(l.cursor + 1)
 	case key.Matches(msg, k.PageUp):
 		l.move(l.cursor - h)
+	case key.Matches(msg, k.PageDown) && l.atEnd():
+		l.scrollAfter(h)
 	case key.Matches(msg, k.PageDown):
 		l.move(l.cursor + h)
 	case key.Matches(msg, k.HalfUp):
 		l.move(l.cursor - h/2)
+	case key.Matches(msg, k.HalfDown) && l.atEnd():
+		l.scrollAfter(max(1, h/2))
 	case key.Matches(msg, k.HalfDown):
 		l.move(l.cursor + h/2)
 	case key.Matches(msg, k.Top):
 		l.move(0)
+	case key.Matches(msg, k.Bottom) && l.atEnd():
+		l.scrollAfter(-1)
 	case key.Matches(msg, k.Bottom):
 		l.move(len(l.set.visible) - 1)
 	case key.Matches(msg, k.StatusTab):
@@ -475,32 +523,66 @@ func (l listModel) emptyView() string {
 }
 
 // tabsView draws the status tabs with their counts; the active one is
-// bracketed so it reads without colour.
+// bracketed so it reads without colour. When they do not fit with two
+// spaces between them, one space separates them and the errors tab's
+// notice count takes its shortest form that fits, still in words.
 func (l listModel) tabsView() string {
 	st := l.styles
-	var b strings.Builder
-	w := 0
+	labels := make([]string, len(statusTabs))
+	natural := 0
 	for i, t := range statusTabs {
 		n := len(l.set.byKey)
 		if t.status != "" {
 			n = l.set.counts[t.status]
 		}
-		label := fmt.Sprintf("%d %s %d", i+1, t.name, n)
-		if i == errorsTab && len(l.notices) > 0 {
-			// Notices are counted apart from errors; the short form is
-			// for a terminal too narrow for the long one.
-			label += fmt.Sprintf(" + %d notice%s", len(l.notices), plural(len(l.notices)))
-			if w+len(label)+2 > l.width {
-				label = fmt.Sprintf("%d %s %d+%dn", i+1, t.name, n, len(l.notices))
+		labels[i] = fmt.Sprintf("%d %s %d", i+1, t.name, n)
+		natural += len(labels[i]) + 2
+	}
+	var forms []string
+	if k := len(l.notices); k > 0 {
+		// Notices are counted apart from errors ("1+2n" read as nothing).
+		for _, f := range []string{" + %d notice%s", " +%d notice%s", " +%d note%s"} {
+			forms = append(forms, labels[errorsTab]+fmt.Sprintf(f, k, plural(k)))
+		}
+		forms = append(forms, fmt.Sprintf("%d err %d +%d note%s", errorsTab+1, l.set.counts[model.StatusError], k, plural(k)))
+		natural += len(forms[0]) - len(labels[errorsTab])
+		labels[errorsTab] = forms[0]
+	}
+	compact := natural > l.width
+	if compact && len(forms) > 0 {
+		// The errors tab is the last: the others take one cell of space
+		// each, plus one before the active tab's bracket.
+		used := 0
+		for i, lb := range labels[:errorsTab] {
+			used += len(lb) + 1
+			if i == l.tab || i+1 == l.tab {
+				used++
 			}
 		}
+		for _, f := range forms {
+			if labels[errorsTab] = f; used+len(f)+2 <= l.width {
+				break
+			}
+		}
+	}
+	var b strings.Builder
+	w := 0
+	for i, label := range labels {
 		var cell string
-		if i == l.tab {
+		switch {
+		case i == l.tab:
 			cell = "[" + st.TabActive.Render(label) + "]"
-		} else {
+		case compact && i+1 == l.tab:
+			cell = " " + st.TabInactive.Render(label) + " "
+		case compact:
+			cell = " " + st.TabInactive.Render(label)
+		default:
 			cell = " " + st.TabInactive.Render(label) + " "
 		}
 		cw := len(label) + 2
+		if compact && i != l.tab && i+1 != l.tab {
+			cw--
+		}
 		if w+cw > l.width {
 			break
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,16 +99,16 @@ func TestGoldenDetailHelm(t *testing.T) { goldenRendered(t, "detail_helm", "shop
 // known.
 func TestGoldenDetailGitOps(t *testing.T) { goldenRendered(t, "detail_gitops", "shop/api", "enter") }
 
-// TestListOrigins: the origin cell of each kind of origin, in Unicode and
-// ASCII, and the filter finds an object by its template, value file,
+// TestListOrigins: the origin cell of each kind of origin, in full when
+// there is room, in Unicode and ASCII, and the filter finds an object by its template, value file,
 // chart and GitOps file although the cell does not show them.
 func TestListOrigins(t *testing.T) {
 	m := newRenderedModel(t, 200, 40, nil)
 	screen := screenText(m)
 	for row, want := range map[string]string{
-		"shop/web":      "helm web-prod ‹charts/web›",
-		"shop/api":      "argocd api ‹apps/api.yaml:3›",
-		"tools/metrics": "flux ks tools ‹clusters/prod/tools.yaml:12›",
+		"shop/web":      "helm web-prod · charts/web",
+		"shop/api":      "argocd api · charts/api ‹apps/api.yaml:3›",
+		"tools/metrics": "flux ks tools · platform/metrics.yaml:1",
 		"blog/blog":     "apps/blog/ingress.yaml:1",
 	} {
 		if r := rowWith(screen, row); !strings.Contains(r, want) {
@@ -117,7 +118,7 @@ func TestListOrigins(t *testing.T) {
 	ascii := New(Options{Source: newFakeSource(renderedSnapshot()), Theme: "dark", Now: clockFixed, ASCII: true})
 	ascii = update(ascii, tea.WindowSizeMsg{Width: 200, Height: 40})
 	ascii = update(ascii, sourceReadyMsg{snap: renderedSnapshot()})
-	if r := rowWith(screenText(ascii), "shop/api"); !strings.Contains(r, "argocd api <apps/api.yaml:3>") {
+	if r := rowWith(screenText(ascii), "shop/api"); !strings.Contains(r, "argocd api - charts/api <apps/api.yaml:3>") {
 		t.Errorf("ASCII row = %q", r)
 	}
 	// A fresh model per filter: copies of a model share its rows.
@@ -162,7 +163,7 @@ func TestNoticesTab(t *testing.T) {
 
 	// Narrow: the short count.
 	n := press(t, newRenderedModel(t, 80, 24, nil), "6")
-	if s := screenText(n); !strings.Contains(s, "6 errors 1+2n") {
+	if s := screenText(n); !strings.Contains(s, "[6 err 1 +2 notes]") {
 		t.Errorf("80 columns: want the short count:\n%s", s)
 	}
 
@@ -213,11 +214,17 @@ func TestActionRendered(t *testing.T) {
 	fa.plans[actionID(keyWeb, model.ActionRevert)] = &model.Plan{Key: keyWeb, Action: model.ActionRevert, Operation: model.OpUpdateLive,
 		Summary: "update shop/web in the cluster (context kind-prod): 1 field(s) back to helm charts/web/templates/ingress.yaml (release web-prod)",
 		GitOps:  note}
-	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
-	m = act(t, m, "a")
-	if want := "accept live: " + helmWeb.EditHint(); m.flash != want {
-		t.Errorf("accept: flash %q\nwant %q", m.flash, want)
+	// At every width the refusal is a dialog with the whole reason wrapped:
+	// the files to edit come last and must not be cut off.
+	for _, w := range []int{80, 120, 160} {
+		m := selectKey(t, newRenderedModel(t, w, 24, fa), "shop/web")
+		m = act(t, m, "a")
+		wantIn(t, fmt.Sprintf("refusal at %d columns", w), dialogText(t, m), "Cannot accept shop/web", helmWeb.EditHint())
+		if m = act(t, m, "enter"); m.confirm != nil || m.flow.busy() {
+			t.Fatalf("%d columns: the refusal did not close", w)
+		}
 	}
+	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
 	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
 		t.Errorf("hint %q", helmWeb.EditHint())
 	}
@@ -246,4 +253,134 @@ func TestFlowNotices(t *testing.T) {
 	waitText(t, tm, "no release renders this chart")
 	send(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+}
+
+// TestOriginCellCut: the origin cell says what renders the object and,
+// when cut, drops the GitOps object's file first, then shortens the
+// chart or file, and keeps the controller, kind and name to the last;
+// two objects one Flux Kustomization applies stay apart by their files.
+func TestOriginCellCut(t *testing.T) {
+	sym := newSymbols(false)
+	store := &model.HelmOrigin{Chart: "charts/storefront", Release: "prod-storefront", Template: "charts/storefront/templates/ingress.yaml"}
+	hr := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "flux-system", Name: "storefront", File: "clusters/prod/storefront.yaml", Line: 14}
+	apps := &model.GitOpsOrigin{Controller: "flux", Kind: "Kustomization", Name: "apps", File: "clusters/prod/apps.yaml", Line: 1}
+	web := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Name: "web-prod", File: "argocd/web-prod.yaml", Line: 3}
+	webHelm := &model.HelmOrigin{Chart: "charts/web", Release: "web-prod", Template: "charts/web/templates/ingress.yaml"}
+	for _, c := range []struct {
+		o     model.Origin
+		width int
+		want  string
+	}{
+		{model.Origin{Helm: store, GitOps: hr}, 80, "flux hr storefront · charts/storefront ‹clusters/prod/storefront.yaml:14›"},
+		{model.Origin{Helm: store, GitOps: hr}, 60, "flux hr storefront · charts/storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 38, "flux hr storefront · charts/storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 30, "flux hr storefront · …orefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 24, "flux hr storefront"},
+		{model.Origin{Helm: store, GitOps: hr}, 16, "flux hr storefr…"},
+		{model.Origin{Helm: webHelm, GitOps: web}, 28, "argocd web-prod · charts/web"},
+		{model.Origin{Helm: webHelm, GitOps: web}, 26, "argocd web-prod · …rts/web"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 40, "flux ks apps · apps/shop/ingress.yaml:4"},
+		{model.Origin{File: "apps/blog/ingress.yaml", Line: 4, GitOps: apps}, 40, "flux ks apps · apps/blog/ingress.yaml:4"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 26, "flux ks apps · …ess.yaml:4"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4, GitOps: apps}, 16, "flux ks apps"},
+		{model.Origin{Kustomization: "apps/overlays/prod", GitOps: apps}, 80, "flux ks apps · kustomize apps/overlays/prod ‹clusters/prod/apps.yaml:1›"},
+		{model.Origin{Helm: webHelm}, 26, "helm web-prod · charts/web"},
+		{model.Origin{File: "apps/shop/ingress.yaml", Line: 4}, 16, "apps/…ess.yaml:4"},
+	} {
+		if got := newOriginCell(&c.o).fit(c.width, sym); got != c.want || textWidth(got) > c.width {
+			t.Errorf("%s at %d cells = %q, want %q", c.o.String(), c.width, got, c.want)
+		}
+	}
+}
+
+// TestNoticesAllReachable: with more notices than fit, G, pgdn and ctrl+d
+// scroll on to the last one, each notice is wrapped in full (its how-to
+// included), and up brings the cursor back into view.
+func TestNoticesAllReachable(t *testing.T) {
+	s := renderedSnapshot()
+	hint := "add a helm: entry with releases[].chart charts/legacy and its value files to .ingress-drift.yaml to render it"
+	s.Notices = nil
+	for i := range 28 {
+		s.Notices = append(s.Notices, model.RepoError{File: fmt.Sprintf("charts/c%02d", i), Message: "no release renders this chart: " + hint, Notice: true})
+	}
+	for _, keys := range [][]string{{"G", "G"}, slices.Repeat([]string{"j"}, 60), {"pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown"},
+		{"ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d"}} {
+		m := New(Options{Source: newFakeSource(s), Theme: "dark", Now: clockFixed})
+		m = update(m, tea.WindowSizeMsg{Width: 120, Height: 24})
+		m = update(m, sourceReadyMsg{snap: s})
+		m = press(t, m, "6")
+		seen := map[string]bool{}
+		for i, k := range append([]string{""}, keys...) {
+			if i > 0 {
+				m = press(t, m, k)
+			}
+			sc := screenText(m)
+			for _, n := range s.Notices {
+				if strings.Contains(sc, n.File+" ") {
+					seen[n.File] = true
+				}
+			}
+		}
+		if len(seen) != len(s.Notices) && keys[0] != "G" { // G jumps to the end
+			t.Errorf("%s: %d of %d notices reachable:\n%s", keys[0], len(seen), len(s.Notices), screenText(m))
+		}
+		if sc := collapse(screenText(m)); !strings.Contains(sc, "charts/c27 no release renders this chart: "+hint) {
+			t.Errorf("%s: the last notice is not shown in full:\n%s", keys[0], screenText(m))
+		}
+		if m = press(t, m, "k"); !strings.Contains(screenText(m), "▌") {
+			t.Errorf("%s then k: the cursor is not back in view:\n%s", keys[0], screenText(m))
+		}
+	}
+	// The tab says notices in words at 80 columns.
+	n := press(t, newRenderedModel(t, 80, 24, nil), "6")
+	if sc := screenText(n); strings.Contains(sc, "1+2n") || !strings.Contains(strings.Split(sc, "\n")[2], "+2 note") {
+		t.Errorf("80 columns: want notices named in the tab line:\n%s", sc)
+	}
+}
+
+// TestDetailRenderedWrapped: at 80 columns the managed-by line is wrapped,
+// not cut; the explanation of a rendered object never offers the accept
+// that is refused, and says what to edit instead.
+func TestDetailRenderedWrapped(t *testing.T) {
+	s := renderedSnapshot()
+	long := *argoAPI
+	long.Name, long.File = "storefront-production-eu-west-1", "clusters/production/eu-west-1/argocd/applications/storefront.yaml"
+	api := entryByKey(s.Entries, "shop", "api")
+	api.Desired[0].Origin.GitOps = &long
+	src := newFakeSource(s)
+	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
+	m = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = update(m, sourceReadyMsg{snap: s})
+	m = press(t, selectKey(t, m, "shop/api"), "enter")
+	g := api.ManagedBy()
+	if g == nil {
+		t.Fatal("fixture: shop/api has no manager")
+	}
+	// The long path wraps inside itself: compare without the spaces.
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	if sc := screenText(m); !strings.Contains(squeeze(sc), squeeze(g.String())) || strings.Contains(sc, "storefront.yaml…") {
+		t.Errorf("detail at 80 columns lacks %q:\n%s", g.String(), sc)
+	}
+
+	for _, sz := range [][2]int{{80, 40}, {160, 48}} {
+		for _, c := range []struct {
+			status model.Status
+			hint   string
+		}{{model.StatusDrifted, helmWeb.EditHint()}, {model.StatusMissingLive, helmWeb.EditHint()}} {
+			s := renderedSnapshot()
+			web := &s.Entries[slices.IndexFunc(s.Entries, func(e model.Entry) bool { return e.Key == keyWeb })]
+			web.Status = c.status
+			if c.status == model.StatusMissingLive {
+				web.Live, web.Changes = nil, nil
+			}
+			m := New(Options{Source: newFakeSource(s), Theme: "dark", Now: clockFixed})
+			m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			m = update(m, sourceReadyMsg{snap: s})
+			sc := screenText(press(t, selectKey(t, m, "shop/web"), "enter"))
+			if strings.Contains(collapse(sc), "accept the live state into the manifest") || strings.Contains(collapse(sc), "accept would remove the manifest") {
+				t.Errorf("%s at %d: the explanation offers accept:\n%s", c.status, sz[0], sc)
+			}
+			wantIn(t, fmt.Sprintf("%s at %d", c.status, sz[0]), sc, c.hint)
+		}
+	}
 }

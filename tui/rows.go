@@ -3,6 +3,7 @@ package tui
 import (
 	"cmp"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"slices"
 	"strings"
 
@@ -60,8 +61,10 @@ type row struct {
 	// catsShort abbreviates controller and metadata for narrow terminals.
 	catsShort string
 	hosts     string
-	origin    string
-	last      model.Manager
+	// origin is the whole origin cell, originCell its parts.
+	origin     string
+	originCell originCell
+	last       model.Manager
 	// hay is the lower-case text the filter searches.
 	hay string
 }
@@ -76,11 +79,12 @@ func newRow(e model.Entry) *row {
 	r.hosts = strings.Join(e.Hosts(), " ")
 	var where []string
 	if o := e.Origin(); o != nil {
-		r.origin = compactOrigin(o)
+		r.originCell = newOriginCell(o)
 		where = originWords(o)
 	} else if len(e.Errors) > 0 {
-		r.origin = e.Errors[0].Place()
+		r.originCell = originCell{mid: e.Errors[0].Place()}
 	}
+	r.origin = r.originCell.join(unicodeSymbols, r.originCell.mid, r.originCell.tail)
 	r.last = e.Live.LastChange()
 	r.hay = strings.ToLower(strings.Join(append([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, where...), "\x00"))
 	return r
@@ -90,24 +94,75 @@ func newRow(e model.Entry) *row {
 // CD object is always an Application, so it needs none.
 var gitopsKinds = map[string]string{"Application": "", "Kustomization": "ks ", "HelmRelease": "hr "}
 
-// compactOrigin is the list's origin cell: file:line, "kustomize DIR",
-// "helm RELEASE ‹CHART›" for a chart-rendered object, and for one a GitOps
-// object renders, that object: "argocd NAME ‹FILE:LINE›", "flux ks NAME
-// ‹…›" (hr for a HelmRelease). The detail view names everything
+// originCell is the list's origin cell in its parts, most useful first:
+// head says what renders the object ("argocd NAME", "flux ks NAME", "flux
+// hr NAME", "helm RELEASE"), mid what it is rendered from (the chart, or
+// the object's file:line or kustomize root) and tail where the GitOps
+// object is defined (FILE:LINE). The detail view names everything
 // (template, chart, value files).
-func compactOrigin(o *model.Origin) string {
+type originCell struct{ head, mid, tail string }
+
+// unicodeSymbols draw the row's whole origin text (its width and what the
+// filter finds); ASCII glyphs are as wide.
+var unicodeSymbols = newSymbols(false)
+
+// minOriginMid is the fewest cells a shortened mid keeps; below that it
+// says nothing and the head is shown alone.
+const minOriginMid = 8
+
+func newOriginCell(o *model.Origin) originCell {
+	var c originCell
 	switch {
-	case o.GitOps != nil:
-		g := o.GitOps
+	case o.Helm != nil:
+		c.head, c.mid = "helm "+o.Helm.Release, o.Helm.Chart
+	default:
+		c.mid = o.String()
+	}
+	if g := o.GitOps; g != nil {
 		kind, ok := gitopsKinds[g.Kind]
 		if !ok {
 			kind = strings.ToLower(g.Kind) + " "
 		}
-		return fmt.Sprintf("%s %s%s ‹%s:%d›", g.Controller, kind, g.Name, g.File, g.Line)
-	case o.Helm != nil:
-		return "helm " + o.Helm.Release + " ‹" + o.Helm.Chart + "›"
+		c.head = g.Controller + " " + kind + g.Name
+		c.tail = fmt.Sprintf("%s:%d", g.File, g.Line)
 	}
-	return o.String()
+	return c
+}
+
+// join renders the parts given, with the separators sym draws.
+func (c originCell) join(sym *symbols, mid, tail string) string {
+	s := c.head
+	if mid != "" {
+		if s != "" {
+			s += " " + sym.dot + " "
+		}
+		s += mid
+	}
+	if tail != "" {
+		s += " " + sym.plain("‹"+tail+"›")
+	}
+	return s
+}
+
+// fit renders the cell in w cells, cutting the least useful part first:
+// the GitOps object's file goes, then the start of the chart or file (its
+// end names it), then the head is shortened.
+func (c originCell) fit(w int, sym *symbols) string {
+	if s := c.join(sym, c.mid, c.tail); textWidth(s) <= w {
+		return s
+	}
+	if s := c.join(sym, c.mid, ""); textWidth(s) <= w {
+		return s
+	}
+	if c.head == "" {
+		return clipMiddle(c.mid, w, sym.ellipsis)
+	}
+	if room := w - textWidth(c.join(sym, "", "")) - 3; c.mid != "" && room >= minOriginMid {
+		// The end of a chart dir or file names it: cut its start.
+		cut := sym.ellipsis + ansi.TruncateLeft(c.mid, textWidth(c.mid)-room+textWidth(sym.ellipsis), "")
+		return c.join(sym, cut, "")
+	}
+	return clip(c.head, w, sym.ellipsis)
 }
 
 // originWords are the origin's names the filter also finds that the list
@@ -166,12 +221,18 @@ type rowSet struct {
 	// widths are the widest cell values seen, per column; they only grow
 	// between full loads, which is enough for a layout.
 	widths [numColumns]int
+	// originKey is the widest head and mid of an origin cell with a head
+	// (what renders the object and from what), for layoutColumns.
+	originKey int
 }
 
 func (s *rowSet) widen(r *row) {
 	w := r.cellWidths()
 	for i := range w {
 		s.widths[i] = max(s.widths[i], w[i])
+	}
+	if c := r.originCell; c.head != "" {
+		s.originKey = max(s.originKey, textWidth(c.join(unicodeSymbols, c.mid, "")))
 	}
 }
 
@@ -183,7 +244,7 @@ func newRowSet(match func(*row) bool) rowSet {
 func (s *rowSet) load(entries []model.Entry) {
 	s.byKey = make(map[model.Key]*row, len(entries))
 	s.order = make([]*row, 0, len(entries))
-	s.widths = [numColumns]int{}
+	s.widths, s.originKey = [numColumns]int{}, 0
 	clear(s.counts)
 	s.applyRebuild(entries, nil)
 }

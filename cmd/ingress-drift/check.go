@@ -75,7 +75,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 		}
 		origin := "-"
 		if o := e.Origin(); o != nil {
-			origin = o.String()
+			origin = originText(o)
 		} else if len(e.Errors) > 0 {
 			origin = e.Errors[0].Place()
 		} else if e.GitUnknown {
@@ -136,10 +136,10 @@ func printEntry(out io.Writer, e *model.Entry) {
 		}
 	case model.StatusMissingLive:
 		if e.LiveUnknown {
-			fmt.Fprintf(out, "%s is in Git (%s) and not in what was read of the cluster, which is not all of it (see the warnings): whether it is live is not known\n", e.Key, e.Origin())
+			fmt.Fprintf(out, "%s is in Git (%s) and not in what was read of the cluster, which is not all of it (see the warnings): whether it is live is not known\n", e.Key, originText(e.Origin()))
 			break
 		}
-		fmt.Fprintf(out, "%s is in Git (%s) but not in the cluster\n", e.Key, e.Origin())
+		fmt.Fprintf(out, "%s is in Git (%s) but not in the cluster\n", e.Key, originText(e.Origin()))
 	case model.StatusMissingGit:
 		if e.GitUnknown {
 			fmt.Fprintf(out, "%s is in the cluster; %s\n", e.Key, e.GitUnknownReason())
@@ -147,9 +147,28 @@ func printEntry(out io.Writer, e *model.Entry) {
 		}
 		fmt.Fprintf(out, "%s is in the cluster but in no manifest\n", e.Key)
 	case model.StatusInSync:
-		fmt.Fprintf(out, "%s is in sync with %s\n", e.Key, e.Origin())
+		fmt.Fprintf(out, "%s is in sync with %s\n", e.Key, originText(e.Origin()))
 	}
 	for _, c := range e.Ignored {
 		fmt.Fprintf(out, "  ignored  %s: %s → %s  (%s)\n", c.Path, model.FormatValue(c.Git), model.FormatValue(c.Live), c.IgnoredBy)
 	}
+}
+
+// originText is the origin as Origin.String says it, and for an object a
+// GitOps object renders, that object, compactly: "... via argocd NAME
+// FILE:LINE" (an Argo CD object is always an Application), "... via flux
+// HelmRelease NAME FILE:LINE". The JSON report has every field.
+func originText(o *model.Origin) string {
+	if o == nil {
+		return "-"
+	}
+	s := o.String()
+	if g := o.GitOps; g != nil {
+		kind := " " + g.Kind
+		if g.Controller == "argocd" && g.Kind == "Application" {
+			kind = ""
+		}
+		s += fmt.Sprintf(" via %s%s %s %s:%d", g.Controller, kind, g.Name, g.File, g.Line)
+	}
+	return s
 }

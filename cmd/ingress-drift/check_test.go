@@ -162,6 +162,9 @@ func TestCheckDemoTable(t *testing.T) {
 	for _, want := range []string{
 		"STATUS", "drifted", "shop/shop", "apps/shop/ingress.yaml:4",
 		"tools/docs is defined 2 times in Git:",
+		// A GitOps-rendered object's origin names its GitOps object.
+		"helm charts/storefront/templates/ingress.yaml (release prod-storefront) via flux HelmRelease storefront clusters/prod/storefront.yaml:14\n",
+		"helm charts/storefront/templates/ingress.yaml (release storefront-staging) via argocd storefront-staging apps/storefront-staging.yaml:3\n",
 		"error: legacy/wiki.yaml:1:",
 		"6 in-sync, 5 drifted, 1 missing-live, 1 missing-git, 1 conflict, 1 error",
 	} {
@@ -268,6 +271,15 @@ func TestDiffCommand(t *testing.T) {
 	if r.code != exitDrift || !strings.Contains(r.stdout, "spec.rules[host=shop.example.com].http.paths[path=/api].backend.service.port.number: 8080 → 8081") ||
 		!strings.Contains(r.stdout, "kubectl-patch") {
 		t.Errorf("diff shop/shop: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The GitOps object that renders it.
+	if r := run(t, append([]string{"diff", "prod/storefront"}, base...)...); r.code != exitDrift ||
+		!strings.Contains(r.stdout, "origin: helm charts/storefront/templates/ingress.yaml (release prod-storefront) via flux HelmRelease storefront clusters/prod/storefront.yaml:14\n") {
+		t.Errorf("diff prod/storefront: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, append([]string{"diff", "staging/storefront"}, base...)...); r.code != exitOK ||
+		!strings.Contains(r.stdout, "in sync with helm charts/storefront/templates/ingress.yaml (release storefront-staging) via argocd storefront-staging apps/storefront-staging.yaml:3\n") {
+		t.Errorf("diff staging/storefront: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := run(t, append([]string{"diff", "blog/blog"}, base...)...); r.code != exitOK || !strings.Contains(r.stdout, "in sync") {
 		t.Errorf("diff blog/blog: exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -48,6 +48,10 @@ rule that hid them.`,
 					return err
 				}
 			} else {
+				if o := entry.Origin(); o != nil && entry.Status == model.StatusDrifted {
+					// The changes below do not say where the manifest is.
+					fmt.Fprintf(out, "origin: %s\n", originText(o))
+				}
 				printEntry(out, entry)
 			}
 			switch entry.ReportStatus() {
