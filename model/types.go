@@ -348,6 +348,12 @@ type RepoError struct {
 	// not block verdicts and does not count for exit 2 (a chart nothing
 	// renders, values that are not all known).
 	Notice bool `json:"-"`
+	// Unrendered, on a notice, is the GitOps object in the repo that
+	// names a source (or one of its sources) not rendered here: a chart
+	// from a Helm repository, another repo, a plugin, an API version not
+	// read. A live object it manages is then not known to be missing from
+	// Git (the inventory makes it GitUnknown, blocked by this notice).
+	Unrendered *GitOpsOrigin `json:"unrendered,omitempty"`
 }
 
 // Error renders "file:line: message".
