@@ -46,39 +46,18 @@ spec:
 // unrenderedLive is a whole dump (a List): the unrendered Application's
 // object, the rendered one's and one of its that it no longer renders,
 // and one made by hand.
-const unrenderedLive = `apiVersion: v1
-kind: List
-items:
-- apiVersion: networking.k8s.io/v1
-  kind: Ingress
-  metadata:
-    name: remote
-    namespace: remote
-    annotations: {argocd.argoproj.io/tracking-id: "remote-app:networking.k8s.io/Ingress:remote/remote"}
-  spec:
-    rules: [{host: remote.example.com}]
-- apiVersion: networking.k8s.io/v1
-  kind: Ingress
-  metadata: {name: handmade, namespace: remote}
-  spec:
-    rules: [{host: handmade.example.com}]
-- apiVersion: networking.k8s.io/v1
-  kind: Ingress
-  metadata:
-    name: web
-    namespace: web
-    annotations: {argocd.argoproj.io/tracking-id: "local:networking.k8s.io/Ingress:web/web"}
-  spec:
-    rules: [{host: web.example.com}]
-- apiVersion: networking.k8s.io/v1
-  kind: Ingress
-  metadata:
-    name: stale
-    namespace: web
-    annotations: {argocd.argoproj.io/tracking-id: "local:networking.k8s.io/Ingress:web/stale"}
-  spec:
-    rules: [{host: stale.example.com}]
-`
+var unrenderedLive = "apiVersion: v1\nkind: List\nitems:\n" + liveItem("remote", "remote", "remote-app") +
+	liveItem("remote", "handmade", "") + liveItem("web", "web", "local") + liveItem("web", "stale", "local")
+
+// liveItem is a List item, tracked by the Argo CD Application app ("":
+// by none).
+func liveItem(ns, name, app string) string {
+	s := "- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: " + name + "\n    namespace: " + ns + "\n"
+	if app != "" {
+		s += "    annotations: {argocd.argoproj.io/tracking-id: \"" + app + ":networking.k8s.io/Ingress:" + ns + "/" + name + "\"}\n"
+	}
+	return s + "  spec:\n    rules: [{host: " + name + ".example.com}]\n"
+}
 
 // TestCheckUnrenderedApplicationIsUnknown: check --live-file on a repo
 // whose Argo CD Application names a chart in a Helm repository reports
