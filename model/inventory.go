@@ -293,7 +293,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	defer inv.mu.Unlock()
 	errs, unrendered := inv.setNotices(name, errs)
 	touched := inv.dropSource(name)
-	blocked := inv.setBlocks(name, errs) || unrendered
+	blocked := inv.setBlocks(name, errs)
 	src := newSource(docs, errs)
 	inv.sources[name] = src
 	src.eachKey(func(k Key) {
@@ -303,9 +303,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	for k := range touched {
 		inv.recompute(k)
 	}
-	if blocked && inv.repoRead && inv.repoBlock == nil {
-		inv.recomputeMissingGit()
-	}
+	inv.reblock(blocked, unrendered)
 }
 
 // RemoveSource forgets a source (its file was deleted or excluded).
@@ -316,8 +314,25 @@ func (inv *Inventory) RemoveSource(name string) {
 		inv.recompute(k)
 	}
 	_, unrendered := inv.setNotices(name, nil)
-	if (inv.setBlocks(name, nil) || unrendered) && inv.repoRead && inv.repoBlock == nil {
+	inv.reblock(inv.setBlocks(name, nil), unrendered)
+}
+
+// reblock brings the missing-git entries up to date after a source
+// changed the blockers (every one is recomputed) or only the unrendered
+// GitOps objects (each is matched again, and recomputed only when what
+// blocks it changed). Neither matters while the repo is not read or its
+// root is unreadable: that blocks every entry first. Callers hold mu.
+func (inv *Inventory) reblock(blockers, unrendered bool) {
+	switch {
+	case !inv.repoRead || inv.repoBlock != nil:
+	case blockers:
 		inv.recomputeMissingGit()
+	case unrendered && inv.blockers == nil:
+		for k, e := range inv.entries {
+			if e.Status == StatusMissingGit && !slices.EqualFunc(unrenderedFor(inv.unrendered, e.Live), e.BlockedBy, sameError) {
+				inv.recompute(k)
+			}
+		}
 	}
 }
 

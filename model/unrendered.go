@@ -17,9 +17,12 @@ import (
 // unrenderedFor returns the notices of unrendered (RepoError.Unrendered)
 // whose GitOps object manages live, as the live object says (its Argo CD
 // tracking annotation, its Flux labels, a controller's managedFields
-// manager); nil when none does. Callers pass a non-empty unrendered: the
-// live object is read only then.
+// manager); nil when none does (and without reading the live object
+// when there are none, as nearly always).
 func unrenderedFor(unrendered []RepoError, live *LiveObject) []RepoError {
+	if len(unrendered) == 0 {
+		return nil
+	}
 	m := liveManager(live)
 	if m == nil {
 		return nil

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -155,5 +156,24 @@ func TestUnrenderedFluxAndErrorsFirst(t *testing.T) {
 	}
 	if e := mustGet(t, inv, other); e.GitUnknown {
 		t.Errorf("file fixed: web/kust still unknown (%v)", e.BlockedBy)
+	}
+}
+
+// BenchmarkUnrenderedToggle: 10,000 live-only objects, each tracked by
+// an Argo CD Application; one op is the unrendered notice arriving and
+// going again: every missing-git entry is matched and recomputed twice,
+// nothing else is.
+func BenchmarkUnrenderedToggle(b *testing.B) {
+	inv := model.NewInventory(diffengine.Options{})
+	read(inv)
+	for i := range 10000 {
+		name := fmt.Sprintf("obj-%05d", i)
+		inv.UpsertLive(managedLive("remote", name, tracked(fmt.Sprintf("app-%d", i%50), "remote", name), nil))
+	}
+	n := remoteApp()
+	n.Unrendered.Name = "app-7"
+	for b.Loop() {
+		inv.SetSource("gitops:argocd/remote.yaml", nil, []model.RepoError{n})
+		inv.RemoveSource("gitops:argocd/remote.yaml")
 	}
 }
