@@ -72,6 +72,11 @@ type Inventory struct {
 	// (replaced, never modified: snapshots and batches share it).
 	notices    map[string][]RepoError
 	noticeList []RepoError
+	// unrendered are the notices that name a GitOps object whose source
+	// is not rendered here (RepoError.Unrendered), sorted by place: a
+	// missing-git entry whose live object that object manages is
+	// GitUnknown, blocked by its notice. Replaced, never modified.
+	unrendered []RepoError
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -226,7 +231,7 @@ func (inv *Inventory) setBlocks(name string, errs []RepoError) bool {
 // changed, returns everyone's sorted by place (a new slice: the old one
 // may be shared).
 func setPerSource(m map[string][]RepoError, name string, errs []RepoError) ([]RepoError, bool) {
-	if slices.Equal(m[name], errs) {
+	if slices.EqualFunc(m[name], errs, sameError) {
 		return nil, false
 	}
 	if len(errs) == 0 {
@@ -240,6 +245,17 @@ func setPerSource(m map[string][]RepoError, name string, errs []RepoError) ([]Re
 	}
 	slices.SortFunc(all, compareErrors)
 	return all, true
+}
+
+// sameError reports whether two errors say the same: their pointers are
+// compared by what they point to, as a re-read source makes new ones.
+func sameError(a, b RepoError) bool {
+	return a.File == b.File && a.Line == b.Line && a.Message == b.Message && a.Notice == b.Notice &&
+		samePtr(a.Key, b.Key) && samePtr(a.Unrendered, b.Unrendered)
+}
+
+func samePtr[T comparable](a, b *T) bool {
+	return a == b || a != nil && b != nil && *a == *b
 }
 
 // gitUnknown says whether an entry that no manifest defines is only
@@ -275,7 +291,7 @@ func (inv *Inventory) recomputeMissingGit() {
 func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	errs = inv.setNotices(name, errs)
+	errs, unrendered := inv.setNotices(name, errs)
 	touched := inv.dropSource(name)
 	blocked := inv.setBlocks(name, errs)
 	src := newSource(docs, errs)
@@ -287,9 +303,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	for k := range touched {
 		inv.recompute(k)
 	}
-	if blocked && inv.repoRead && inv.repoBlock == nil {
-		inv.recomputeMissingGit()
-	}
+	inv.reblock(blocked, unrendered)
 }
 
 // RemoveSource forgets a source (its file was deleted or excluded).
@@ -299,17 +313,35 @@ func (inv *Inventory) RemoveSource(name string) {
 	for k := range inv.dropSource(name) {
 		inv.recompute(k)
 	}
-	inv.setNotices(name, nil)
-	if inv.setBlocks(name, nil) && inv.repoRead && inv.repoBlock == nil {
+	_, unrendered := inv.setNotices(name, nil)
+	inv.reblock(inv.setBlocks(name, nil), unrendered)
+}
+
+// reblock brings the missing-git entries up to date after a source
+// changed the blockers (every one is recomputed) or only the unrendered
+// GitOps objects (each is matched again, and recomputed only when what
+// blocks it changed). Neither matters while the repo is not read or its
+// root is unreadable: that blocks every entry first. Callers hold mu.
+func (inv *Inventory) reblock(blockers, unrendered bool) {
+	switch {
+	case !inv.repoRead || inv.repoBlock != nil:
+	case blockers:
 		inv.recomputeMissingGit()
+	case unrendered && inv.blockers == nil:
+		for k, e := range inv.entries {
+			if e.Status == StatusMissingGit && !slices.EqualFunc(unrenderedFor(inv.unrendered, e.Live), e.BlockedBy, sameError) {
+				inv.recompute(k)
+			}
+		}
 	}
 }
 
 // setNotices records the notices among one source's errors, marks them
-// for subscribers when they changed, and returns the errors without them.
-// A source without notices (nearly all) costs a scan of its errors.
-// Callers hold mu.
-func (inv *Inventory) setNotices(name string, errs []RepoError) []RepoError {
+// for subscribers when they changed, and returns the errors without them,
+// and whether the unrendered GitOps objects changed (the missing-git
+// entries then need another look). A source without notices (nearly all)
+// costs a scan of its errors. Callers hold mu.
+func (inv *Inventory) setNotices(name string, errs []RepoError) ([]RepoError, bool) {
 	var notes []RepoError
 	if slices.ContainsFunc(errs, func(e RepoError) bool { return e.Notice }) {
 		var rest []RepoError
@@ -324,13 +356,23 @@ func (inv *Inventory) setNotices(name string, errs []RepoError) []RepoError {
 	}
 	all, changed := setPerSource(inv.notices, name, notes)
 	if !changed {
-		return errs
+		return errs, false
 	}
 	inv.noticeList = all
 	for s := range inv.subs {
 		s.markNotices()
 	}
-	return errs
+	var unrendered []RepoError
+	for _, n := range all {
+		if n.Unrendered != nil {
+			unrendered = append(unrendered, n)
+		}
+	}
+	if slices.EqualFunc(unrendered, inv.unrendered, sameError) {
+		return errs, false
+	}
+	inv.unrendered = unrendered
+	return errs, true
 }
 
 // Notices returns the repo's notices, sorted by place: things worth
@@ -421,6 +463,10 @@ func (inv *Inventory) recompute(k Key) {
 	case len(docs) == 0:
 		e.Status = StatusMissingGit
 		e.GitUnknown, e.BlockedBy = inv.gitUnknown()
+		if !e.GitUnknown && len(inv.unrendered) > 0 {
+			e.BlockedBy = unrenderedFor(inv.unrendered, live)
+			e.GitUnknown = e.BlockedBy != nil
+		}
 	case live == nil:
 		e.Status = StatusMissingLive
 		e.LiveUnknown = !inv.liveKnown

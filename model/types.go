@@ -348,6 +348,12 @@ type RepoError struct {
 	// not block verdicts and does not count for exit 2 (a chart nothing
 	// renders, values that are not all known).
 	Notice bool `json:"-"`
+	// Unrendered, on a notice, is the GitOps object in the repo that
+	// names a source (or one of its sources) not rendered here: a chart
+	// from a Helm repository, another repo, a plugin, an API version not
+	// read. A live object it manages is then not known to be missing from
+	// Git (the inventory makes it GitUnknown, blocked by this notice).
+	Unrendered *GitOpsOrigin `json:"unrendered,omitempty"`
 }
 
 // Error renders "file:line: message".
@@ -440,7 +446,9 @@ type Entry struct {
 	GitUnknown bool `json:"-"`
 	// BlockedBy are the unreadable inputs behind GitUnknown, sorted by
 	// place: repo errors that name no object, or one error with File "."
-	// for an unreadable repo root. Empty while the first scan runs. The
+	// for an unreadable repo root, or else the notices of the unrendered
+	// GitOps objects that manage the live object (RepoError.Unrendered).
+	// Empty while the first scan runs. The
 	// slice is shared by every blocked entry: never modify it.
 	BlockedBy []RepoError `json:"-"`
 }
@@ -482,7 +490,8 @@ func (e *Entry) rootUnreadable() bool {
 
 // GitUnknownCause says in words what keeps the repo side from a verdict
 // on a GitUnknown entry ("" when there is one): the repo not read yet, its
-// root unreadable, or the inputs that could define the object.
+// root unreadable, the inputs that could define the object, or the GitOps
+// object that manages it and is not rendered here.
 // GitUnknownReason and the TUI's detail view build their sentences on it.
 func (e *Entry) GitUnknownCause() string {
 	switch {
@@ -492,6 +501,8 @@ func (e *Entry) GitUnknownCause() string {
 		return "the repo has not been read yet"
 	case e.rootUnreadable():
 		return "the repo cannot be read (" + e.BlockedBy[0].Message + ")"
+	case e.blockedByUnrendered():
+		return e.unrenderedCause()
 	case len(e.BlockedBy) == 1:
 		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String()
 	}
@@ -505,6 +516,10 @@ func (e *Entry) GitUnknownReason() string {
 	switch {
 	case cause == "":
 		return ""
+	case e.blockedByUnrendered():
+		// Nothing to fix in the repo: what the object renders is only
+		// not read here.
+		return cause + ", so whether " + e.Key.String() + " is in what it renders is not known"
 	case len(e.BlockedBy) > 1:
 		return cause + ", so whether it is in a manifest is not known; fix them first"
 	case len(e.BlockedBy) == 1 && !e.rootUnreadable():

@@ -103,14 +103,14 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 		what = fmt.Sprintf("spec.sources[%d]", i)
 	}
 	if s.Chart != "" {
-		r.fail(true, "%s: chart %s from the Helm repository %s is not rendered (that would fetch it; ingress-drift never reaches the network)", what, s.Chart, s.RepoURL)
+		r.notRendered("%s: chart %s from the Helm repository %s is not rendered (that would fetch it; ingress-drift never reaches the network)", what, s.Chart, s.RepoURL)
 		return
 	}
 	if s.Ref != "" && s.Path == "" {
 		return // only values for the other sources ($ref/…)
 	}
 	if s.Plugin.Kind != 0 {
-		r.fail(true, "%s: a config management plugin is not run: what it renders is not compared", what)
+		r.notRendered("%s: a config management plugin is not run: what it renders is not compared", what)
 		return
 	}
 	dir, problem := repoPath(t, ".", cmp.Or(s.Path, "."))
@@ -120,7 +120,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	}
 	if exists, isDir := t.Stat(dir); !exists || !isDir {
 		r.missing = append(r.missing, dir)
-		r.fail(true, "%s: path %s is not a directory in this repo: not rendered (the Application may name another repo, %s)", what, s.Path, cmp.Or(s.RepoURL, "no repoURL"))
+		r.notRendered("%s: path %s is not a directory in this repo: not rendered (the Application may name another repo, %s)", what, s.Path, cmp.Or(s.RepoURL, "no repoURL"))
 		return
 	}
 	r.paths = append(r.paths, dir)

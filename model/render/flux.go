@@ -57,7 +57,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	s := k.Spec
 	r.via = o.via("flux", !s.Suspend)
 	if s.SourceRef.Kind != "GitRepository" {
-		r.fail(true, "spec.sourceRef is a %s (%s): not rendered, only a GitRepository is taken for this repo", cmp.Or(s.SourceRef.Kind, "missing kind"), s.SourceRef.Name)
+		r.notRendered("spec.sourceRef is a %s (%s): not rendered, only a GitRepository is taken for this repo", cmp.Or(s.SourceRef.Kind, "missing kind"), s.SourceRef.Name)
 		return r
 	}
 	switch {
@@ -156,7 +156,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	s := h.Spec
 	r.via = o.via("flux", s.DriftDetection != nil && s.DriftDetection.Mode == "enabled")
 	if s.ChartRef != nil {
-		r.fail(true, "spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)
+		r.notRendered("spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)
 		return r
 	}
 	if s.Chart == nil {
@@ -165,7 +165,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	}
 	c := s.Chart.Spec
 	if c.SourceRef.Kind != "GitRepository" {
-		r.fail(true, "chart %s from a %s (%s) is not rendered (that would fetch it; ingress-drift never reaches the network)", c.Chart, cmp.Or(c.SourceRef.Kind, "source of no kind"), c.SourceRef.Name)
+		r.notRendered("chart %s from a %s (%s) is not rendered (that would fetch it; ingress-drift never reaches the network)", c.Chart, cmp.Or(c.SourceRef.Kind, "source of no kind"), c.SourceRef.Name)
 		return r
 	}
 	dir, problem := repoPath(t, ".", c.Chart)

@@ -274,6 +274,22 @@ func (r *request) fail(notice bool, format string, args ...any) {
 		Message: fmt.Sprintf("%s %s: ", r.obj.kind, r.obj.name) + fmt.Sprintf(format, args...)})
 }
 
+// notRendered is the notice that a source of the object is not rendered
+// here. It names the object (RepoError.Unrendered): the live objects it
+// manages are then unknown to Git, not missing from it.
+func (r *request) notRendered(format string, args ...any) {
+	r.fail(true, format, args...)
+	via := r.via
+	if via == nil { // an older apiVersion: not decoded
+		via = r.obj.via(model.ControllerFlux, false)
+		if strings.HasPrefix(r.obj.apiVersion, "argoproj.io/") {
+			via.Controller = model.ControllerArgoCD
+		}
+	}
+	g := *via
+	r.errs[len(r.errs)-1].Unrendered = &g
+}
+
 // kustomizeRequest is a kustomize root that a GitOps object renders: the
 // kustomize kind renders it under its own name, with the object's
 // namespaces and origin, and does not render the directory as a root of
@@ -454,7 +470,7 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 		switch {
 		case o.old:
 			r = &request{obj: o}
-			r.fail(true, "%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
+			r.notRendered("%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
 		case o.kind == "Application":
 			r = planArgo(t, facts, o)
 		case o.kind == "Kustomization":

@@ -724,3 +724,54 @@ func TestGitOpsNotApplied(t *testing.T) {
 		t.Errorf("rendered (-want +got):\n%s", diff)
 	}
 }
+
+// A notice that a source is not rendered names the GitOps object
+// (RepoError.Unrendered), so that the inventory does not take what it
+// manages for missing from Git; a notice about an object that is
+// rendered (values not all known) names none, and neither does an error.
+func TestGitOpsUnrenderedNamesTheObject(t *testing.T) {
+	files := gitopsRepo()
+	files.files["apps/old.yaml"] = "apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: o\n  namespace: team\n"
+	lay, _ := NewLayout(Input{Files: files})
+	must(t, lay.Prepare())
+	got := map[string]*model.GitOpsOrigin{}
+	for _, r := range lay.Roots() {
+		for _, e := range lay.Render(r).Errors {
+			if e.Unrendered != nil && !e.Notice {
+				t.Errorf("an error names an unrendered object: %v", e)
+			}
+			got[e.Place()] = e.Unrendered
+		}
+	}
+	want := map[string]*model.GitOpsOrigin{
+		"apps/notes.yaml:1":     {Controller: "argocd", Kind: "Application", Name: "elsewhere", File: "apps/notes.yaml", Line: 1},
+		"apps/notes.yaml:10":    {Controller: "argocd", Kind: "Application", Name: "helmrepo", File: "apps/notes.yaml", Line: 10},
+		"apps/notes.yaml:19":    nil, // an error: it blocks every missing verdict
+		"apps/old.yaml:1":       {Controller: "flux", Kind: "HelmRelease", Namespace: "team", Name: "o", File: "apps/old.yaml", Line: 1},
+		"clusters/flux.yaml:26": {Controller: "flux", Kind: "Kustomization", Name: "oci", File: "clusters/flux.yaml", Line: 26, SelfHeal: true},
+		"clusters/flux.yaml:36": nil,
+		"clusters/flux.yaml:46": nil, // rendered: its values are not all known
+		"clusters/flux.yaml:81": {Controller: "flux", Kind: "HelmRelease", Name: "fromrepo", File: "clusters/flux.yaml", Line: 81},
+		"clusters/flux.yaml:93": {Controller: "flux", Kind: "HelmRelease", Name: "ref", File: "clusters/flux.yaml", Line: 93},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("unrendered objects by place (-want +got):\n%s", diff)
+	}
+
+	// A plugin source is not run: the Application is not rendered.
+	p, _, _ := planOf(t, memFiles{root: "/nowhere/repo", files: map[string]string{
+		"k/i.yaml": ingressDoc("", "i"),
+		"app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: plug\n  namespace: argocd\nspec:\n" +
+			"  syncPolicy: {automated: {selfHeal: true}}\n  source:\n    path: k\n    plugin:\n      name: x\n",
+	}})
+	var plug []*model.GitOpsOrigin
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			plug = append(plug, e.Unrendered)
+		}
+	}
+	wantPlug := []*model.GitOpsOrigin{{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "plug", File: "app.yaml", Line: 1, SelfHeal: true}}
+	if diff := cmp.Diff(wantPlug, plug); diff != "" {
+		t.Errorf("plugin (-want +got):\n%s", diff)
+	}
+}
