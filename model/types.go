@@ -501,7 +501,7 @@ func (e *Entry) GitUnknownCause() string {
 		return "the repo has not been read yet"
 	case e.rootUnreadable():
 		return "the repo cannot be read (" + e.BlockedBy[0].Message + ")"
-	case e.blockedByUnrendered():
+	case e.BlockedByUnrendered():
 		return e.unrenderedCause()
 	case len(e.BlockedBy) == 1:
 		return e.BlockedBy[0].Error() + " — that input cannot be read and could define " + e.Key.String()
@@ -516,7 +516,7 @@ func (e *Entry) GitUnknownReason() string {
 	switch {
 	case cause == "":
 		return ""
-	case e.blockedByUnrendered():
+	case e.BlockedByUnrendered():
 		// Nothing to fix in the repo: what the object renders is only
 		// not read here.
 		return cause + ", so whether " + e.Key.String() + " is in what it renders is not known"

@@ -52,9 +52,9 @@ func (g *GitOpsManager) names(o *GitOpsOrigin) bool {
 	return g.Namespace == "" || o.Namespace == "" || g.Namespace == o.Namespace
 }
 
-// blockedByUnrendered reports whether what blocks a GitUnknown entry is
+// BlockedByUnrendered reports whether what blocks a GitUnknown entry is
 // GitOps objects of the repo that are not rendered here.
-func (e *Entry) blockedByUnrendered() bool {
+func (e *Entry) BlockedByUnrendered() bool {
 	return len(e.BlockedBy) > 0 && e.BlockedBy[0].Unrendered != nil
 }
 

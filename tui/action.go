@@ -171,6 +171,9 @@ func (f actionFlow) reason(e *model.Entry, a model.Action) string {
 	if e.LiveUnknown {
 		return "the cluster has not been listed yet: whether it exists live is not known"
 	}
+	if e.GitUnknown && e.BlockedByUnrendered() {
+		return "whether it is in Git is not known: " + e.BlockedPlaces(2) + " is not rendered here"
+	}
 	if e.GitUnknown {
 		return "whether it is in Git is not known: " + cmp.Or(e.BlockedPlaces(2), "the repo is being read") + " — fix that first"
 	}

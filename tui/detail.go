@@ -442,6 +442,10 @@ func explain(e model.Entry, sym *symbols) string {
 		}
 		return gone + "Revert would create it from the manifest; accept would remove the manifest if the deletion was intended."
 	case model.StatusMissingGit:
+		if e.GitUnknown && e.BlockedByUnrendered() {
+			return "In the cluster, and in no manifest that could be read — but " + e.GitUnknownReason() +
+				". It can be neither deleted nor written to a new manifest here: its GitOps controller renders it from what ingress-drift does not read."
+		}
 		if e.GitUnknown {
 			return "In the cluster, and in no manifest that could be read — but " + e.GitUnknownCause() +
 				". So whether it is in Git is not known, and it can be neither deleted nor written to a new manifest until that is fixed."
