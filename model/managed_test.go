@@ -189,12 +189,22 @@ func TestHelmOriginWords(t *testing.T) {
 	if !o.Rendered() {
 		t.Error("a chart-rendered origin is not Rendered")
 	}
-	if got, want := helmOrigin.EditHint(), "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml"; got != want {
+	if got, want := helmOrigin.EditHint(), "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml "+
+		"or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml"; got != want {
 		t.Errorf("EditHint() = %q\nwant %q", got, want)
 	}
 	bare := model.HelmOrigin{Chart: "charts/api", Release: "api", Template: "charts/api/templates/ing.yaml", ValuesIncomplete: "valuesFrom Secret api is never read"}
-	if got, want := bare.EditHint(), "rendered by Helm chart charts/api (release api): edit charts/api/templates/ing.yaml or a value file: charts/api/values.yaml (values not all known: valuesFrom Secret api is never read)"; got != want {
+	if got, want := bare.EditHint(), "rendered by Helm chart charts/api (release api): edit charts/api/templates/ing.yaml "+
+		"or the values (each later one wins): charts/api/values.yaml (defaults); values not all known: valuesFrom Secret api is never read"; got != want {
 		t.Errorf("EditHint() without value files = %q\nwant %q", got, want)
+	}
+	// Inline values after the files; a Flux valuesFiles listing the
+	// chart's values.yaml is not named twice.
+	inline := model.HelmOrigin{Chart: "charts/docs", Release: "docs", Template: "charts/docs/templates/ingress.yaml",
+		ValueFiles: []string{"charts/docs/values.yaml", "envs/prod/docs.yaml"}, InlineValues: []string{"clusters/prod/docs.yaml:15"}}
+	if got, want := inline.EditHint(), "rendered by Helm chart charts/docs (release docs): edit charts/docs/templates/ingress.yaml "+
+		"or the values (each later one wins): charts/docs/values.yaml (defaults), envs/prod/docs.yaml, clusters/prod/docs.yaml:15 (inline)"; got != want {
+		t.Errorf("EditHint() with inline values = %q\nwant %q", got, want)
 	}
 	b, err := json.Marshal(o)
 	if err != nil {

@@ -218,7 +218,7 @@ func TestActionRendered(t *testing.T) {
 	if want := "accept live: " + helmWeb.EditHint(); m.flash != want {
 		t.Errorf("accept: flash %q\nwant %q", m.flash, want)
 	}
-	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
+	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
 		t.Errorf("hint %q", helmWeb.EditHint())
 	}
 	if p, _ := fa.calls(); len(p) != 0 {

@@ -42,7 +42,8 @@ func TestUnitHelmRendered(t *testing.T) {
 	}
 
 	_, err := u.e.Plan(t.Context(), shop, model.ActionAccept)
-	want := "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml"
+	want := "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml " +
+		"or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml"
 	if err == nil || err.Error() != want {
 		t.Errorf("accept = %v\nwant %s", err, want)
 	}
