@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -189,8 +190,10 @@ func (g *GitOpsOrigin) place() string {
 
 // AgentIgnores are the ignore rules that apply to one object because of
 // how its desired side was rendered, given its live side: what Helm adds
-// when it installs a chart (the meta.helm.sh/release-* annotations, and
-// app.kubernetes.io/managed-by: Helm where the chart does not set it), and
+// when it installs a chart (the meta.helm.sh/release-* annotations with
+// this release's name and namespace, and app.kubernetes.io/managed-by:
+// Helm where the chart does not set it) when Helm installs it (a config
+// entry or a Flux HelmRelease, not Argo CD), and
 // Argo CD's app.kubernetes.io/instance tracking label with the
 // Application's name where the manifest does not set it. A plain manifest
 // gets none: there the same annotation was put on by hand and is drift.
@@ -207,13 +210,21 @@ func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRu
 		// change says where it applies.
 		return diffengine.IgnoreRule{Namespace: k.Namespace, Name: k.Name, Source: source, Reason: reason}
 	}
-	if h := d.Origin.Helm; h != nil {
+	if h := d.Origin.Helm; h != nil && helmInstalls(d.Origin.GitOps) {
 		r := rule("Helm chart "+h.Chart, "Helm records the release that installed the object")
-		r.Annotations = []string{helmReleaseName, helmReleaseNamespace}
+		// Only with this release's values: another release's name is a
+		// takeover (or a hand edit), which is drift.
+		for _, a := range [...][2]string{{helmReleaseName, h.Release}, {helmReleaseNamespace, cmp.Or(h.Namespace, d.Namespace)}} {
+			if v, set := live.Annotations[a[0]]; set && v == a[1] {
+				r.Annotations = append(r.Annotations, a[0])
+			}
+		}
 		if _, set := d.Ingress.Labels[managedByLabel]; !set && live.Labels[managedByLabel] == "Helm" {
 			r.Labels = []string{managedByLabel}
 		}
-		out = append(out, r)
+		if len(r.Annotations)+len(r.Labels) > 0 {
+			out = append(out, r)
+		}
 	}
 	if g := d.Origin.GitOps; g != nil && g.Controller == ControllerArgoCD {
 		if _, set := d.Ingress.Labels[instanceLabel]; !set && live.Labels[instanceLabel] == g.Name {
@@ -223,6 +234,15 @@ func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRu
 		}
 	}
 	return out
+}
+
+// helmInstalls reports whether Helm itself installs the release of an
+// object rendered via g (nil: a .ingress-drift.yaml helm: entry), and so
+// writes its meta.helm.sh/* annotations and managed-by label: a Flux
+// HelmRelease does (helm-controller runs Helm's install and upgrade);
+// Argo CD renders with helm template and applies the result itself.
+func helmInstalls(g *GitOpsOrigin) bool {
+	return g == nil || g.Controller == ControllerFlux && g.Kind == "HelmRelease"
 }
 
 // withAgentIgnores returns opts with d's AgentIgnores after its rules

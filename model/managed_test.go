@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,5 +225,53 @@ func TestHelmOriginWords(t *testing.T) {
 	}
 	if doc.GitOps["file"] != "apps/web.yaml" || doc.GitOps["line"] != 3.0 || doc.GitOps["selfHeal"] != true {
 		t.Errorf("origin.gitops = %v", doc.GitOps)
+	}
+}
+
+// TestHelmAnnotationsOnlyWhereHelmInstalls: Helm's release annotations
+// are ignored only where Helm installs the release (a config entry, a
+// Flux HelmRelease) and only with this release's name and namespace;
+// Argo CD renders with helm template and never writes them, so there
+// they are drift.
+func TestHelmAnnotationsOnlyWhereHelmInstalls(t *testing.T) {
+	fluxHR := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/prod/web.yaml", Line: 1}
+	noNS := *helmOrigin
+	noNS.Namespace = ""
+	cases := []struct {
+		name    string
+		helm    *model.HelmOrigin
+		via     *model.GitOpsOrigin
+		mutate  func(*networkingv1.Ingress)
+		changes []string // drifted paths, nil: in sync
+	}{
+		{"config entry", helmOrigin, nil, nil, nil},
+		{"config entry, no namespace: the object's", &noNS, nil, nil, nil},
+		{"Flux HelmRelease", helmOrigin, fluxHR, nil, nil},
+		{"hijacked release name", helmOrigin, nil, func(i *networkingv1.Ingress) { i.Annotations["meta.helm.sh/release-name"] = "hijacked" },
+			[]string{"metadata.annotations[meta.helm.sh/release-name]"}},
+		{"Flux, other release namespace", helmOrigin, fluxHR, func(i *networkingv1.Ingress) { i.Annotations["meta.helm.sh/release-namespace"] = "staging" },
+			[]string{"metadata.annotations[meta.helm.sh/release-namespace]"}},
+		{"Argo CD renders", helmOrigin, argoOrigin, nil, []string{"metadata.annotations[meta.helm.sh/release-name]",
+			"metadata.annotations[meta.helm.sh/release-namespace]", "metadata.labels[app.kubernetes.io/managed-by]"}},
+	}
+	for _, c := range cases {
+		inv := model.NewInventory(diffengine.Options{})
+		d := desired(ingress("prod", "web", "web.example.com", 80), "charts/web/templates/ingress.yaml", 1)
+		d.Origin.Helm, d.Origin.GitOps = c.helm, c.via
+		inv.SetSource("charts/web", []model.Desired{d}, nil)
+		l := helmInstalled(ingress("prod", "web", "web.example.com", 80))
+		if c.mutate != nil {
+			c.mutate(l)
+		}
+		inv.UpsertLive(live(l))
+		e := mustGet(t, inv, model.Key{Namespace: "prod", Name: "web"})
+		var got []string
+		for _, ch := range e.Changes {
+			got = append(got, ch.Path)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.changes) {
+			t.Errorf("%s: %s, changes %v; want %v", c.name, e.Status, got, c.changes)
+		}
 	}
 }
