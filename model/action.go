@@ -65,7 +65,7 @@ type Plan struct {
 	// after. For a revert they come from a server-side dry run.
 	Changes []Change `json:"changes"`
 	// GitOps says what the action means for the GitOps controller that
-	// manages the object (GitOpsManager.Note); "" when none is known.
+	// manages the object (Entry.PlanNote); "" when none is known.
 	GitOps string `json:"gitops,omitempty"`
 	// Remaining are differences that would still exist afterwards (for
 	// example a mutating webhook changing the object back). Normally empty.

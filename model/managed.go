@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -160,26 +161,72 @@ func (g *GitOpsManager) String() string {
 	return g.Who() + " (" + g.Repo.place() + "), self-heal off"
 }
 
-// Note says what an action means for the controller: with self-heal on, a
-// revert is what the controller will do anyway and an accept is a race
-// with it until pushed and synced; otherwise the controller reports the
-// object out of sync until the live object and its repo match. The TUI's
-// dialogs and the CLI show it before confirming (Plan.GitOps).
-func (g *GitOpsManager) Note(a Action) string {
+// Note says what an action means for the controller (PlanNote with the
+// operation not known).
+func (g *GitOpsManager) Note(a Action) string { return g.note(a, "") }
+
+// note says what action a, doing op, means for the controller: with
+// self-heal on, a revert is what the controller will do anyway and an
+// accept is a race with it until pushed and synced; otherwise what the
+// controller does with live drift, which differs by controller (Argo CD
+// shows it, a HelmRelease reports it only with driftDetection warn, a
+// suspended Flux object does nothing). A live delete may be undone by the
+// controller's next sync.
+func (g *GitOpsManager) note(a Action, op Operation) string {
 	on, known := g.SelfHeal()
-	outOfSync := "OutOfSync"
-	if g.Controller == ControllerFlux {
-		outOfSync = "drifted"
-	}
+	who := g.Who()
 	switch {
+	case op == OpDeleteLive && (on || !known):
+		s := who + " manages this object: deleting it live does not remove it from the repo it syncs from, so it may recreate it on its next sync"
+		if !known {
+			s += " (self-heal not known)"
+		}
+		return s + "."
 	case on && a == ActionRevert:
-		return g.Who() + " self-heals: this revert is what it will do anyway on its next sync."
+		return who + " self-heals: this revert is what it will do anyway on its next sync."
 	case on:
-		return g.Who() + " self-heals: the accepted state holds only once pushed and synced; until then it will undo the live state (a race)."
-	case known:
-		return g.Who() + " does not self-heal: it reports the object " + outOfSync + " until the live object and the repo it syncs from match."
+		return who + " self-heals: the accepted state holds only once pushed and synced; until then it will undo the live state (a race)."
+	case !known && a == ActionAccept:
+		return who + " manages this object (self-heal not known): if it self-heals, it may undo the live state before the accept is pushed and synced."
+	case !known:
+		return who + " manages this object (self-heal not known): what it does with live drift depends on its settings, which the repo does not hold."
 	}
-	return g.Who() + " manages this object (self-heal not known): it reports it " + outOfSync + " until the live object and the repo it syncs from match."
+	s, next := "", "sync"
+	switch r := g.Repo; {
+	case r.Suspended:
+		s, next = who+" is suspended: its controller neither applies nor corrects anything until it is resumed.", "reconcile once resumed"
+	case g.Controller == ControllerArgoCD:
+		s = who + " does not self-heal: it shows live drift as OutOfSync and does not correct it; a sync (by hand, or automated on a new commit) applies the repo."
+	case g.Kind == "HelmRelease" && r.DriftDetection == "warn":
+		s, next = who+" has driftDetection mode warn: helm-controller reports live drift (a DriftDetected event) and does not correct it.", "upgrade"
+	case g.Kind == "HelmRelease":
+		s, next = who+" has no drift detection: helm-controller neither reports nor corrects live drift (unless started with its deprecated DetectDrift feature gate); it applies the chart again only on an upgrade (a new chart revision or values).", "upgrade"
+	default:
+		s = who + " does not self-heal: it does not correct live drift until its next sync."
+	}
+	if a == ActionAccept {
+		s += " Until the accept is pushed, its next " + next + " would undo the live state."
+	}
+	return s
+}
+
+// PlanNote is Plan.GitOps for action a doing op on the entry: what it
+// means for the GitOps controller that manages the object (none: ""),
+// and, for a live write, that the values it renders from are not all
+// known (HelmOrigin.ValuesIncomplete).
+func (e *Entry) PlanNote(a Action, op Operation) string {
+	var notes []string
+	if g := e.ManagedBy(); g != nil {
+		notes = append(notes, g.note(a, op))
+	}
+	if o := e.Origin(); o != nil && o.Helm != nil && o.Helm.ValuesIncomplete != "" && (op == OpUpdateLive || op == OpCreateLive) {
+		who := "Helm"
+		if o.GitOps != nil {
+			who = controllerNames[o.GitOps.Controller]
+		}
+		notes = append(notes, "Values incomplete ("+o.Helm.ValuesIncomplete+"): what is reverted to may not be what "+who+" renders.")
+	}
+	return strings.Join(notes, " ")
 }
 
 // place is "file:line" of the GitOps object.
@@ -189,8 +236,10 @@ func (g *GitOpsOrigin) place() string {
 
 // AgentIgnores are the ignore rules that apply to one object because of
 // how its desired side was rendered, given its live side: what Helm adds
-// when it installs a chart (the meta.helm.sh/release-* annotations, and
-// app.kubernetes.io/managed-by: Helm where the chart does not set it), and
+// when it installs a chart (the meta.helm.sh/release-* annotations with
+// this release's name and namespace, and app.kubernetes.io/managed-by:
+// Helm where the chart does not set it) when Helm installs it (a config
+// entry or a Flux HelmRelease, not Argo CD), and
 // Argo CD's app.kubernetes.io/instance tracking label with the
 // Application's name where the manifest does not set it. A plain manifest
 // gets none: there the same annotation was put on by hand and is drift.
@@ -207,13 +256,21 @@ func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRu
 		// change says where it applies.
 		return diffengine.IgnoreRule{Namespace: k.Namespace, Name: k.Name, Source: source, Reason: reason}
 	}
-	if h := d.Origin.Helm; h != nil {
+	if h := d.Origin.Helm; h != nil && helmInstalls(d.Origin.GitOps) {
 		r := rule("Helm chart "+h.Chart, "Helm records the release that installed the object")
-		r.Annotations = []string{helmReleaseName, helmReleaseNamespace}
+		// Only with this release's values: another release's name is a
+		// takeover (or a hand edit), which is drift.
+		for _, a := range [...][2]string{{helmReleaseName, h.Release}, {helmReleaseNamespace, cmp.Or(h.Namespace, d.Namespace)}} {
+			if v, set := live.Annotations[a[0]]; set && v == a[1] {
+				r.Annotations = append(r.Annotations, a[0])
+			}
+		}
 		if _, set := d.Ingress.Labels[managedByLabel]; !set && live.Labels[managedByLabel] == "Helm" {
 			r.Labels = []string{managedByLabel}
 		}
-		out = append(out, r)
+		if len(r.Annotations)+len(r.Labels) > 0 {
+			out = append(out, r)
+		}
 	}
 	if g := d.Origin.GitOps; g != nil && g.Controller == ControllerArgoCD {
 		if _, set := d.Ingress.Labels[instanceLabel]; !set && live.Labels[instanceLabel] == g.Name {
@@ -223,6 +280,15 @@ func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRu
 		}
 	}
 	return out
+}
+
+// helmInstalls reports whether Helm itself installs the release of an
+// object rendered via g (nil: a .ingress-drift.yaml helm: entry), and so
+// writes its meta.helm.sh/* annotations and managed-by label: a Flux
+// HelmRelease does (helm-controller runs Helm's install and upgrade);
+// Argo CD renders with helm template and applies the result itself.
+func helmInstalls(g *GitOpsOrigin) bool {
+	return g == nil || g.Controller == ControllerFlux && g.Kind == "HelmRelease"
 }
 
 // withAgentIgnores returns opts with d's AgentIgnores after its rules

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,28 +154,92 @@ func TestManagedBy(t *testing.T) {
 
 // TestManagedByNotes pins what revert and accept mean under each
 // controller and self-heal state: the words the TUI's dialogs and the CLI
-// show (Plan.GitOps).
+// show (Plan.GitOps). Each controller's words say what it does with live
+// drift: Argo CD shows it; a Flux HelmRelease reports it only with
+// driftDetection warn; a suspended Flux object does nothing.
 func TestManagedByNotes(t *testing.T) {
 	heal := &model.GitOpsManager{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", Repo: argoOrigin}
 	off := *argoOrigin
 	off.SelfHeal = false
 	noHeal := &model.GitOpsManager{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", Repo: &off}
 	flux := &model.GitOpsManager{Controller: "flux", Kind: "Kustomization", Namespace: "flux-system", Name: "apps", Via: "labels …"}
+	fluxRepo := func(kind string, set func(*model.GitOpsOrigin)) *model.GitOpsManager {
+		o := &model.GitOpsOrigin{Controller: "flux", Kind: kind, Namespace: "apps", Name: "web", File: "clusters/prod/web.yaml", Line: 1}
+		set(o)
+		return &model.GitOpsManager{Controller: "flux", Kind: kind, Namespace: "apps", Name: "web", Repo: o}
+	}
+	hrOff := fluxRepo("HelmRelease", func(*model.GitOpsOrigin) {})
+	hrWarn := fluxRepo("HelmRelease", func(o *model.GitOpsOrigin) { o.DriftDetection = "warn" })
+	suspended := fluxRepo("Kustomization", func(o *model.GitOpsOrigin) { o.Suspended = true })
+	argoOff := "Argo CD Application argocd/web does not self-heal: it shows live drift as OutOfSync and does not correct it; " +
+		"a sync (by hand, or automated on a new commit) applies the repo."
+	hrNone := "Flux HelmRelease apps/web has no drift detection: helm-controller neither reports nor corrects live drift " +
+		"(unless started with its deprecated DetectDrift feature gate); it applies the chart again only on an upgrade (a new chart revision or values)."
+	susp := "Flux Kustomization apps/web is suspended: its controller neither applies nor corrects anything until it is resumed."
+	deleted := " manages this object: deleting it live does not remove it from the repo it syncs from, so it may recreate it on its next sync"
 	cases := []struct {
 		g    *model.GitOpsManager
 		a    model.Action
+		op   model.Operation
 		want string
 	}{
-		{heal, model.ActionRevert, "Argo CD Application argocd/web self-heals: this revert is what it will do anyway on its next sync."},
-		{heal, model.ActionAccept, "Argo CD Application argocd/web self-heals: the accepted state holds only once pushed and synced; until then it will undo the live state (a race)."},
-		{noHeal, model.ActionRevert, "Argo CD Application argocd/web does not self-heal: it reports the object OutOfSync until the live object and the repo it syncs from match."},
-		{noHeal, model.ActionAccept, "Argo CD Application argocd/web does not self-heal: it reports the object OutOfSync until the live object and the repo it syncs from match."},
-		{flux, model.ActionAccept, "Flux Kustomization flux-system/apps manages this object (self-heal not known): it reports it drifted until the live object and the repo it syncs from match."},
+		{heal, model.ActionRevert, model.OpUpdateLive, "Argo CD Application argocd/web self-heals: this revert is what it will do anyway on its next sync."},
+		{heal, model.ActionAccept, model.OpEditManifest, "Argo CD Application argocd/web self-heals: the accepted state holds only once pushed and synced; until then it will undo the live state (a race)."},
+		{noHeal, model.ActionRevert, model.OpUpdateLive, argoOff},
+		{noHeal, model.ActionAccept, model.OpEditManifest, argoOff + " Until the accept is pushed, its next sync would undo the live state."},
+		{hrOff, model.ActionRevert, model.OpUpdateLive, hrNone},
+		{hrOff, model.ActionAccept, model.OpEditManifest, hrNone + " Until the accept is pushed, its next upgrade would undo the live state."},
+		{hrWarn, model.ActionRevert, model.OpUpdateLive, "Flux HelmRelease apps/web has driftDetection mode warn: helm-controller reports live drift (a DriftDetected event) and does not correct it."},
+		{suspended, model.ActionRevert, model.OpUpdateLive, susp},
+		{suspended, model.ActionAccept, model.OpEditManifest, susp + " Until the accept is pushed, its next reconcile once resumed would undo the live state."},
+		// Self-heal not known: an accept warns that a self-healing
+		// controller could undo the live state meanwhile.
+		{flux, model.ActionAccept, model.OpNewManifest, "Flux Kustomization flux-system/apps manages this object (self-heal not known): " +
+			"if it self-heals, it may undo the live state before the accept is pushed and synced."},
+		{flux, model.ActionRevert, model.OpUpdateLive, "Flux Kustomization flux-system/apps manages this object (self-heal not known): " +
+			"what it does with live drift depends on its settings, which the repo does not hold."},
+		// A live delete of what the controller applies.
+		{flux, model.ActionRevert, model.OpDeleteLive, "Flux Kustomization flux-system/apps" + deleted + " (self-heal not known)."},
+		{heal, model.ActionRevert, model.OpDeleteLive, "Argo CD Application argocd/web" + deleted + "."},
 	}
 	for _, c := range cases {
-		if got := c.g.Note(c.a); got != c.want {
-			t.Errorf("%s %s:\n got %q\nwant %q", c.g.Who(), c.a, got, c.want)
+		e := model.Entry{Live: &model.LiveObject{Ingress: ingress("apps", "web", "web.example.com", 80)}}
+		if c.g.Repo != nil {
+			d := desired(ingress("apps", "web", "web.example.com", 80), "apps/web.yaml", 1)
+			d.Origin.GitOps = c.g.Repo
+			e.Desired = []model.Desired{d}
+		} else {
+			e.Live.Ingress.Labels = map[string]string{"kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": "flux-system"}
 		}
+		if got := e.PlanNote(c.a, c.op); got != c.want {
+			t.Errorf("%s %s %s:\n got %q\nwant %q", c.g.Who(), c.a, c.op, got, c.want)
+		}
+	}
+	if got := (&model.Entry{Live: &model.LiveObject{Ingress: ingress("apps", "web", "w", 80)}}).PlanNote(model.ActionRevert, model.OpDeleteLive); got != "" {
+		t.Errorf("unmanaged: note %q", got)
+	}
+}
+
+// TestValuesIncompleteNote: a revert of an object rendered from values
+// not all read warns that what it reverts to may not be what the
+// controller renders; an accept (refused for a chart anyway) does not.
+func TestValuesIncompleteNote(t *testing.T) {
+	d := desired(ingress("apps", "web", "web.example.com", 80), "charts/web/templates/ingress.yaml", 1)
+	h := *helmOrigin
+	h.ValuesIncomplete = "valuesFrom Secret/web-values is not read"
+	d.Origin.Helm = &h
+	d.Origin.GitOps = &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/prod/web.yaml", Line: 1,
+		SelfHeal: true, DriftDetection: "enabled"}
+	e := model.Entry{Desired: []model.Desired{d}, Live: &model.LiveObject{Ingress: ingress("apps", "web", "web.example.com", 80)}}
+	want := "Flux HelmRelease apps/web self-heals: this revert is what it will do anyway on its next sync. " +
+		"Values incomplete (valuesFrom Secret/web-values is not read): what is reverted to may not be what Flux renders."
+	for _, op := range []model.Operation{model.OpUpdateLive, model.OpCreateLive} {
+		if got := e.PlanNote(model.ActionRevert, op); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", op, got, want)
+		}
+	}
+	if got := e.PlanNote(model.ActionAccept, model.OpEditManifest); strings.Contains(got, "incomplete") {
+		t.Errorf("accept: %q", got)
 	}
 }
 
@@ -189,12 +254,22 @@ func TestHelmOriginWords(t *testing.T) {
 	if !o.Rendered() {
 		t.Error("a chart-rendered origin is not Rendered")
 	}
-	if got, want := helmOrigin.EditHint(), "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml"; got != want {
+	if got, want := helmOrigin.EditHint(), "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml "+
+		"or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml"; got != want {
 		t.Errorf("EditHint() = %q\nwant %q", got, want)
 	}
 	bare := model.HelmOrigin{Chart: "charts/api", Release: "api", Template: "charts/api/templates/ing.yaml", ValuesIncomplete: "valuesFrom Secret api is never read"}
-	if got, want := bare.EditHint(), "rendered by Helm chart charts/api (release api): edit charts/api/templates/ing.yaml or a value file: charts/api/values.yaml (values not all known: valuesFrom Secret api is never read)"; got != want {
+	if got, want := bare.EditHint(), "rendered by Helm chart charts/api (release api): edit charts/api/templates/ing.yaml "+
+		"or the values (each later one wins): charts/api/values.yaml (defaults); values not all known: valuesFrom Secret api is never read"; got != want {
 		t.Errorf("EditHint() without value files = %q\nwant %q", got, want)
+	}
+	// Inline values after the files; a Flux valuesFiles listing the
+	// chart's values.yaml is not named twice.
+	inline := model.HelmOrigin{Chart: "charts/docs", Release: "docs", Template: "charts/docs/templates/ingress.yaml",
+		ValueFiles: []string{"charts/docs/values.yaml", "envs/prod/docs.yaml"}, InlineValues: []string{"clusters/prod/docs.yaml:15"}}
+	if got, want := inline.EditHint(), "rendered by Helm chart charts/docs (release docs): edit charts/docs/templates/ingress.yaml "+
+		"or the values (each later one wins): charts/docs/values.yaml (defaults), envs/prod/docs.yaml, clusters/prod/docs.yaml:15 (inline)"; got != want {
+		t.Errorf("EditHint() with inline values = %q\nwant %q", got, want)
 	}
 	b, err := json.Marshal(o)
 	if err != nil {
@@ -214,5 +289,53 @@ func TestHelmOriginWords(t *testing.T) {
 	}
 	if doc.GitOps["file"] != "apps/web.yaml" || doc.GitOps["line"] != 3.0 || doc.GitOps["selfHeal"] != true {
 		t.Errorf("origin.gitops = %v", doc.GitOps)
+	}
+}
+
+// TestHelmAnnotationsOnlyWhereHelmInstalls: Helm's release annotations
+// are ignored only where Helm installs the release (a config entry, a
+// Flux HelmRelease) and only with this release's name and namespace;
+// Argo CD renders with helm template and never writes them, so there
+// they are drift.
+func TestHelmAnnotationsOnlyWhereHelmInstalls(t *testing.T) {
+	fluxHR := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/prod/web.yaml", Line: 1}
+	noNS := *helmOrigin
+	noNS.Namespace = ""
+	cases := []struct {
+		name    string
+		helm    *model.HelmOrigin
+		via     *model.GitOpsOrigin
+		mutate  func(*networkingv1.Ingress)
+		changes []string // drifted paths, nil: in sync
+	}{
+		{"config entry", helmOrigin, nil, nil, nil},
+		{"config entry, no namespace: the object's", &noNS, nil, nil, nil},
+		{"Flux HelmRelease", helmOrigin, fluxHR, nil, nil},
+		{"hijacked release name", helmOrigin, nil, func(i *networkingv1.Ingress) { i.Annotations["meta.helm.sh/release-name"] = "hijacked" },
+			[]string{"metadata.annotations[meta.helm.sh/release-name]"}},
+		{"Flux, other release namespace", helmOrigin, fluxHR, func(i *networkingv1.Ingress) { i.Annotations["meta.helm.sh/release-namespace"] = "staging" },
+			[]string{"metadata.annotations[meta.helm.sh/release-namespace]"}},
+		{"Argo CD renders", helmOrigin, argoOrigin, nil, []string{"metadata.annotations[meta.helm.sh/release-name]",
+			"metadata.annotations[meta.helm.sh/release-namespace]", "metadata.labels[app.kubernetes.io/managed-by]"}},
+	}
+	for _, c := range cases {
+		inv := model.NewInventory(diffengine.Options{})
+		d := desired(ingress("prod", "web", "web.example.com", 80), "charts/web/templates/ingress.yaml", 1)
+		d.Origin.Helm, d.Origin.GitOps = c.helm, c.via
+		inv.SetSource("charts/web", []model.Desired{d}, nil)
+		l := helmInstalled(ingress("prod", "web", "web.example.com", 80))
+		if c.mutate != nil {
+			c.mutate(l)
+		}
+		inv.UpsertLive(live(l))
+		e := mustGet(t, inv, model.Key{Namespace: "prod", Name: "web"})
+		var got []string
+		for _, ch := range e.Changes {
+			got = append(got, ch.Path)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.changes) {
+			t.Errorf("%s: %s, changes %v; want %v", c.name, e.Status, got, c.changes)
+		}
 	}
 }

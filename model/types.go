@@ -147,6 +147,11 @@ type HelmOrigin struct {
 	// ValueFiles are the value files applied after the chart's own
 	// values.yaml, in order, relative to the repo root.
 	ValueFiles []string `json:"valueFiles,omitempty"`
+	// InlineValues are where the GitOps object sets values inline
+	// ("file:line" of Flux spec.values; Argo CD helm.values or
+	// valuesObject, then helm.parameters), applied after the value files
+	// in this order.
+	InlineValues []string `json:"inlineValues,omitempty"`
 	// ValuesIncomplete says why the values are not all known (a Flux
 	// valuesFrom Secret is never read); "" when they are.
 	ValuesIncomplete string `json:"valuesIncomplete,omitempty"`
@@ -168,6 +173,13 @@ type GitOpsOrigin struct {
 	// (Argo CD syncPolicy.automated.selfHeal; Flux Kustomization, unless
 	// suspended; Flux HelmRelease with driftDetection.mode enabled).
 	SelfHeal bool `json:"selfHeal"`
+	// Suspended is a Flux object's spec.suspend: its controller does
+	// nothing until it is resumed.
+	Suspended bool `json:"suspended,omitempty"`
+	// DriftDetection is a Flux HelmRelease's spec.driftDetection.mode:
+	// "enabled" (drift is corrected), "warn" (reported by an event, not
+	// corrected); "" when disabled (neither) or not a HelmRelease.
+	DriftDetection string `json:"driftDetection,omitempty"`
 }
 
 // String renders "Argo CD Application ns/name (file:line)".
@@ -211,18 +223,25 @@ func (o Origin) String() string {
 }
 
 // EditHint says why a chart-rendered object cannot be edited in place and
-// which files to edit instead: its template and the value files (the
-// chart's own values.yaml when the release names none). The TUI and the
+// which files to edit instead, in Helm's order of precedence (each later
+// one wins): the template, the chart's values.yaml (the defaults), the
+// value files, then the places that set values inline. The TUI and the
 // CLI refuse an accept with this same sentence.
 func (h HelmOrigin) EditHint() string {
-	values := h.ValueFiles
-	if len(values) == 0 {
-		values = []string{path.Join(h.Chart, "values.yaml")}
+	defaults := path.Join(h.Chart, "values.yaml")
+	values := []string{defaults + " (defaults)"}
+	for i, f := range h.ValueFiles {
+		if i > 0 || f != defaults { // a Flux valuesFiles lists the defaults first
+			values = append(values, f)
+		}
 	}
-	s := fmt.Sprintf("rendered by Helm chart %s (release %s): edit %s or a value file: %s",
+	for _, at := range h.InlineValues {
+		values = append(values, at+" (inline)")
+	}
+	s := fmt.Sprintf("rendered by Helm chart %s (release %s): edit %s or the values (each later one wins): %s",
 		h.Chart, h.Release, h.Template, strings.Join(values, ", "))
 	if h.ValuesIncomplete != "" {
-		s += " (values not all known: " + h.ValuesIncomplete + ")"
+		s += "; values not all known: " + h.ValuesIncomplete
 	}
 	return s
 }

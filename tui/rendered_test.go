@@ -225,7 +225,7 @@ func TestActionRendered(t *testing.T) {
 		}
 	}
 	m := selectKey(t, newRenderedModel(t, 120, 30, fa), "shop/web")
-	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
+	if want := "rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml, envs/prod/replicas.yaml"; helmWeb.EditHint() != want {
 		t.Errorf("hint %q", helmWeb.EditHint())
 	}
 	if p, _ := fa.calls(); len(p) != 0 {

@@ -122,7 +122,7 @@ func TestPlanGitOpsNote(t *testing.T) {
 	out.Reset()
 	h := model.HelmOrigin{Chart: "charts/web", Release: "web-prod", Template: "charts/web/templates/ingress.yaml", ValueFiles: []string{"envs/prod/values.yaml"}}
 	if code := exitCode(refusal(&out, &model.RefusedError{Reason: h.EditHint()})); code != exitDrift ||
-		out.String() != "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml\n" {
+		out.String() != "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml\n" {
 		t.Errorf("refusal: exit %d, %q", code, out.String())
 	}
 }

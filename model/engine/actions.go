@@ -92,8 +92,8 @@ func (e *Engine) Plan(ctx context.Context, key model.Key, action model.Action) (
 	default:
 		return nil, fmt.Errorf("unknown action %q (want revert or accept)", action)
 	}
-	if g := entry.ManagedBy(); g != nil && err == nil {
-		plan.GitOps = g.Note(action)
+	if err == nil {
+		plan.GitOps = entry.PlanNote(action, plan.Operation)
 	}
 	return plan, err
 }

@@ -42,7 +42,8 @@ func TestUnitHelmRendered(t *testing.T) {
 	}
 
 	_, err := u.e.Plan(t.Context(), shop, model.ActionAccept)
-	want := "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml or a value file: envs/prod/values.yaml"
+	want := "refused: rendered by Helm chart charts/web (release web-prod): edit charts/web/templates/ingress.yaml " +
+		"or the values (each later one wins): charts/web/values.yaml (defaults), envs/prod/values.yaml"
 	if err == nil || err.Error() != want {
 		t.Errorf("accept = %v\nwant %s", err, want)
 	}
@@ -83,7 +84,7 @@ func TestUnitGitOpsNote(t *testing.T) {
 	for _, a := range []model.Action{model.ActionRevert, model.ActionAccept} {
 		e, _ := u.e.Inv.Get(shop)
 		p := u.plan(t, shop, a)
-		if want := e.ManagedBy().Note(a); p.GitOps != want || want == "" {
+		if want := e.PlanNote(a, p.Operation); p.GitOps != want || want == "" {
 			t.Errorf("%s: note %q, want %q", a, p.GitOps, want)
 		}
 	}
@@ -92,12 +93,32 @@ func TestUnitGitOpsNote(t *testing.T) {
 		t.Errorf("accept note %q", p.GitOps)
 	}
 
-	// Known only from the live object: self-heal not known.
+	// Values not all read: a revert says what it reverts to may not be
+	// what the controller renders.
+	o.Helm = &model.HelmOrigin{Chart: "charts/web", Release: "shop", Namespace: "shop", Template: "charts/web/templates/ingress.yaml",
+		ValuesIncomplete: "valuesFrom Secret/web-values is not read"}
+	o.GitOps = &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "shop", Name: "web", File: "clusters/prod/web.yaml", Line: 1}
+	reorigin(t, u, "helm:charts/web", o)
+	if p := u.plan(t, shop, model.ActionRevert); p.GitOps != "Flux HelmRelease shop/web has no drift detection: helm-controller neither reports "+
+		"nor corrects live drift (unless started with its deprecated DetectDrift feature gate); it applies the chart again only on an upgrade (a new chart revision or values). "+
+		"Values incomplete (valuesFrom Secret/web-values is not read): what is reverted to may not be what Flux renders." {
+		t.Errorf("values incomplete: note %q", p.GitOps)
+	}
+
+	// Known only from the live object: self-heal not known. Its revert
+	// deletes it, which the controller may undo; its accept writes a
+	// manifest, which a self-healing controller may race.
 	u = newUnit(t, manifests, liveOf(t, "handmade", func(i *networkingv1.Ingress) {
 		i.Annotations["argocd.argoproj.io/tracking-id"] = "tools:networking.k8s.io/Ingress:shop/handmade"
 	}))
-	want := "Argo CD Application tools manages this object (self-heal not known): it reports it OutOfSync until the live object and the repo it syncs from match."
-	if p := u.plan(t, handmade, model.ActionRevert); p.GitOps != want {
-		t.Errorf("live-only: note %q\nwant %q", p.GitOps, want)
+	want := "Argo CD Application tools manages this object: deleting it live does not remove it from the repo it syncs from, " +
+		"so it may recreate it on its next sync (self-heal not known)."
+	if p := u.plan(t, handmade, model.ActionRevert); p.Operation != model.OpDeleteLive || p.GitOps != want {
+		t.Errorf("live-only revert: %s, note %q\nwant %q", p.Operation, p.GitOps, want)
+	}
+	want = "Argo CD Application tools manages this object (self-heal not known): if it self-heals, " +
+		"it may undo the live state before the accept is pushed and synced."
+	if p := u.plan(t, handmade, model.ActionAccept); p.GitOps != want {
+		t.Errorf("live-only accept: note %q\nwant %q", p.GitOps, want)
 	}
 }

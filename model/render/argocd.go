@@ -98,9 +98,9 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 
 // argoSource plans one source.
 func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argoSource, i int, fromList bool, refs map[string]bool) {
-	what := "spec.source"
+	what, at := "spec.source", []any{"spec", "source"}
 	if fromList {
-		what = fmt.Sprintf("spec.sources[%d]", i)
+		what, at = fmt.Sprintf("spec.sources[%d]", i), []any{"spec", "sources", i}
 	}
 	if s.Chart != "" {
 		r.notRendered("%s: chart %s from the Helm repository %s is not rendered (that would fetch it; ingress-drift never reaches the network)", what, s.Chart, s.RepoURL)
@@ -136,7 +136,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	}
 	switch {
 	case s.Helm != nil || s.Kustomize.Kind == 0 && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
-		r.argoHelm(t, facts, what, dir, destNS, s.Helm, refs)
+		r.argoHelm(t, facts, what, at, dir, destNS, s.Helm, refs)
 	case s.Kustomize.Kind != 0 || s.Directory == nil && facts.kusts[dir]:
 		r.argoKustomize(facts, what, dir, destNS, &s.Kustomize)
 	default:
@@ -188,8 +188,9 @@ func (r *request) argoKustomize(facts *listingFacts, what, dir, destNS string, k
 
 // argoHelm plans a Helm source: release name and namespace, and the value
 // layers in Argo CD's order (valueFiles, then valuesObject or else
-// values, then parameters: each later one wins).
-func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS string, h *argoHelm, refs map[string]bool) {
+// values, then parameters: each later one wins). at is the source's
+// path in the Application, for where its inline values are.
+func (r *request) argoHelm(t Files, facts *listingFacts, what string, at []any, dir, destNS string, h *argoHelm, refs map[string]bool) {
 	if !facts.charts[dir] {
 		r.fail(false, "%s: helm is set but %s has no Chart.yaml", what, dir)
 		return
@@ -241,6 +242,7 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 			return
 		}
 		rel.Values = append(rel.Values, v)
+		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "valuesObject"})...))
 	} else if strings.TrimSpace(h.Values) != "" {
 		// As Helm reads a values file (Argo CD passes it as one).
 		var v map[string]any
@@ -249,6 +251,7 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 			return
 		}
 		rel.Values = append(rel.Values, v)
+		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "values"})...))
 	}
 	if len(h.Parameters) > 0 {
 		layer, err := parametersLayer(h.Parameters)
@@ -257,6 +260,7 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 			return
 		}
 		rel.Values = append(rel.Values, layer)
+		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "parameters"})...))
 	}
 	if len(h.FileParameters) > 0 {
 		incomplete = append(incomplete, "helm.fileParameters are not read")
@@ -279,4 +283,35 @@ func helmValues(v map[string]any) (map[string]any, error) {
 	var out map[string]any
 	err = json.Unmarshal(j, &out)
 	return out, err
+}
+
+// fieldAt is "file:line" of the key at path in the object (a string is a
+// mapping key, an int an item of a list: its line), for pointing at a
+// field the object sets.
+func (o *gitopsObject) fieldAt(path ...any) string {
+	n, line := o.node, o.line-o.shift
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			var v *yaml.Node
+			for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					line, v = n.Content[i].Line, n.Content[i+1]
+					break
+				}
+			}
+			n = v
+		case int:
+			if n == nil || n.Kind != yaml.SequenceNode || k >= len(n.Content) {
+				n = nil
+				break
+			}
+			n = n.Content[k]
+			line = n.Line
+		}
+		if n == nil {
+			break // not there: the deepest field found
+		}
+	}
+	return fmt.Sprintf("%s:%d", o.file, line+o.shift)
 }

@@ -56,6 +56,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	}
 	s := k.Spec
 	r.via = o.via("flux", !s.Suspend)
+	r.via.Suspended = s.Suspend
 	if s.SourceRef.Kind != "GitRepository" {
 		r.notRendered("spec.sourceRef is a %s (%s): not rendered, only a GitRepository is taken for this repo", cmp.Or(s.SourceRef.Kind, "missing kind"), s.SourceRef.Name)
 		return r
@@ -119,6 +120,7 @@ type fluxHelmRelease struct {
 	Spec struct {
 		ReleaseName     string `yaml:"releaseName"`
 		TargetNamespace string `yaml:"targetNamespace"`
+		Suspend         bool   `yaml:"suspend"`
 		Chart           *struct {
 			Spec struct {
 				Chart                    string        `yaml:"chart"`
@@ -145,7 +147,8 @@ type fluxHelmRelease struct {
 // repo root, the source's root: ignoreMissingValuesFiles skips missing
 // ones) then values; valuesFrom is never read (a Secret never is):
 // the values are then incomplete. helm-controller corrects drift only
-// with driftDetection.mode enabled.
+// with driftDetection.mode enabled (warn reports it by an event), and
+// only while not suspended.
 func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	r := &request{obj: o}
 	var h fluxHelmRelease
@@ -154,7 +157,14 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		return r
 	}
 	s := h.Spec
-	r.via = o.via("flux", s.DriftDetection != nil && s.DriftDetection.Mode == "enabled")
+	if s.DriftDetection != nil && (s.DriftDetection.Mode == "enabled" || s.DriftDetection.Mode == "warn") {
+		mode := s.DriftDetection.Mode
+		r.via = o.via("flux", mode == "enabled" && !s.Suspend)
+		r.via.DriftDetection = mode
+	} else {
+		r.via = o.via("flux", false)
+	}
+	r.via.Suspended = s.Suspend
 	if s.ChartRef != nil {
 		r.notRendered("spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)
 		return r
@@ -215,6 +225,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 			return r
 		}
 		rel.Values = append(rel.Values, v)
+		rel.InlineValues = append(rel.InlineValues, o.fieldAt("spec", "values"))
 	}
 	if len(s.ValuesFrom) > 0 {
 		var from []string

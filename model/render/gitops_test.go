@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -276,17 +277,19 @@ func TestGitOpsHelmReleases(t *testing.T) {
 	_, helm, _ := planOf(t, gitopsRepo())
 	argoVia := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", File: "apps/argo.yaml", Line: 1, SelfHeal: true}
 	detVia := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Name: "detected", File: "apps/argo.yaml", Line: 29}
-	fluxVia := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/flux.yaml", Line: 46, SelfHeal: true}
+	fluxVia := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/flux.yaml", Line: 46, SelfHeal: true, DriftDetection: "enabled"}
 	flux2Via := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/flux.yaml", Line: 67}
 	want := []HelmRelease{
 		{Chart: "charts/web", Release: "web", Namespace: "web-prod",
-			ValueFiles: []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
-			Values:     []map[string]any{{"a": float64(1)}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
-			Via:        argoVia, File: "apps/argo.yaml", Line: 1},
+			ValueFiles:   []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
+			Values:       []map[string]any{{"a": float64(1)}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
+			InlineValues: []string{"apps/argo.yaml:18", "apps/argo.yaml:20"},
+			Via:          argoVia, File: "apps/argo.yaml", Line: 1},
 		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": float64(2)}},
-			Via: detVia, File: "apps/argo.yaml", Line: 29},
+			InlineValues: []string{"apps/argo.yaml:40"}, Via: detVia, File: "apps/argo.yaml", Line: 29},
 		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"},
 			Values:           []map[string]any{{"c": float64(3)}},
+			InlineValues:     []string{"clusters/flux.yaml:61"},
 			ValuesIncomplete: "valuesFrom Secret/web-secrets is not read (ingress-drift never reads Secrets, nor ConfigMaps from the cluster)",
 			Via:              fluxVia, File: "clusters/flux.yaml", Line: 46},
 		{Chart: "charts/web", Release: "prod-web", Namespace: "prod", Via: flux2Via, File: "clusters/flux.yaml", Line: 67},
@@ -773,5 +776,44 @@ func TestGitOpsUnrenderedNamesTheObject(t *testing.T) {
 	wantPlug := []*model.GitOpsOrigin{{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "plug", File: "app.yaml", Line: 1, SelfHeal: true}}
 	if diff := cmp.Diff(wantPlug, plug); diff != "" {
 		t.Errorf("plugin (-want +got):\n%s", diff)
+	}
+}
+
+// What a Flux object says its controller does with live drift: a
+// suspended object nothing, a HelmRelease corrects it only with
+// driftDetection mode enabled and reports it only with warn.
+func TestFluxDriftModes(t *testing.T) {
+	files := gitopsRepo()
+	release := func(name, extra string) string {
+		return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: " + name + "\n  namespace: apps\nspec:\n" + extra +
+			"  chart:\n    spec:\n      chart: charts/web\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n"
+	}
+	files.files["clusters/flux.yaml"] = strings.Join([]string{
+		release("warn", "  driftDetection:\n    mode: warn\n"),
+		release("off", "  driftDetection:\n    mode: disabled\n"),
+		release("none", ""),
+		release("suspended", "  suspend: true\n  driftDetection:\n    mode: enabled\n"),
+	}, "---\n")
+	_, helm, _ := planOf(t, files)
+	var got []string
+	for _, h := range helm {
+		if v := h.Via; v.Controller == "flux" {
+			got = append(got, fmt.Sprintf("%s selfHeal=%v suspended=%v mode=%q", v.Name, v.SelfHeal, v.Suspended, v.DriftDetection))
+		}
+	}
+	want := []string{
+		`warn selfHeal=false suspended=false mode="warn"`,
+		`off selfHeal=false suspended=false mode=""`,
+		`none selfHeal=false suspended=false mode=""`,
+		`suspended selfHeal=false suspended=true mode="enabled"`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HelmReleases (-want +got):\n%s", diff)
+	}
+	_, _, kust := planOf(t, gitopsRepo())
+	for _, k := range kust {
+		if v := k.via; v.Controller == "flux" && v.Suspended != (v.Name == "gen") {
+			t.Errorf("Kustomization %s: suspended %v", v.Name, v.Suspended)
+		}
 	}
 }

@@ -296,7 +296,8 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 			res.Objects = append(res.Objects, Object{JSON: j, Origin: model.Origin{
 				File: s.file, Doc: i, Item: -1, GitOps: rel.Via,
 				Helm: &model.HelmOrigin{Chart: rel.Chart, Release: rel.Release, Namespace: rel.Namespace, Template: s.template,
-					ValueFiles: slices.Clone(rel.ValueFiles), ValuesIncomplete: rel.ValuesIncomplete},
+					ValueFiles: slices.Clone(rel.ValueFiles), InlineValues: slices.Clone(rel.InlineValues),
+					ValuesIncomplete: rel.ValuesIncomplete},
 			}})
 		}
 	}

@@ -61,6 +61,9 @@ type HelmRelease struct {
 	// (for Argo CD: values, then valuesObject, then parameters, each as a
 	// layer).
 	Values []map[string]any
+	// InlineValues are "file:line" of where the GitOps object sets the
+	// Values layers, for the origin's edit hint.
+	InlineValues []string
 	// ValuesIncomplete says why not all values are known ("" if they are);
 	// it is copied into the rendered objects' origins and reported as a
 	// notice.
