@@ -32,6 +32,7 @@ type fluxKustomization struct {
 		NameSuffix      string        `yaml:"nameSuffix"`
 		Components      []string      `yaml:"components"`
 		PostBuild       yaml.Node     `yaml:"postBuild"`
+		CommonMetadata  yaml.Node     `yaml:"commonMetadata"`
 		Patches         []struct {
 			Target *struct {
 				Kind string `yaml:"kind"`
@@ -69,6 +70,9 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 		return r
 	case len(s.Components) > 0:
 		r.fail(false, "spec.components are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
+		return r
+	case nonEmpty(&s.CommonMetadata):
+		r.failAt(o.keyLine("spec", "commonMetadata"), false, "spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered")
 		return r
 	}
 	for _, p := range s.Patches {
@@ -137,6 +141,7 @@ type fluxHelmRelease struct {
 		DriftDetection *struct {
 			Mode string `yaml:"mode"`
 		} `yaml:"driftDetection"`
+		PostRenderers yaml.Node `yaml:"postRenderers"`
 	} `yaml:"spec"`
 }
 
@@ -155,6 +160,10 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	}
 	s := h.Spec
 	r.via = o.via("flux", s.DriftDetection != nil && s.DriftDetection.Mode == "enabled")
+	if nonEmpty(&s.PostRenderers) {
+		r.failAt(o.keyLine("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
+		return r
+	}
 	if s.ChartRef != nil {
 		r.fail(true, "spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)
 		return r
@@ -242,4 +251,10 @@ func fluxReleaseName(releaseName, targetNS, name string) string {
 		return name
 	}
 	return name[:40] + "-" + fmt.Sprintf("%x", sha256.Sum256([]byte(name)))[:12]
+}
+
+// nonEmpty reports whether a field holds something (not absent, null, []
+// or {}).
+func nonEmpty(n *yaml.Node) bool {
+	return len(n.Content) > 0 || n.Kind == yaml.ScalarNode && n.Tag != "!!null"
 }

@@ -270,8 +270,36 @@ type request struct {
 }
 
 func (r *request) fail(notice bool, format string, args ...any) {
-	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: r.obj.line, Notice: notice,
+	r.failAt(r.obj.line, notice, format, args...)
+}
+
+// failAt is fail at a line of the object's file.
+func (r *request) failAt(line int, notice bool, format string, args ...any) {
+	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: line, Notice: notice,
 		Message: fmt.Sprintf("%s %s: ", r.obj.kind, r.obj.name) + fmt.Sprintf(format, args...)})
+}
+
+// keyLine is the line in the file of the key at a path of the object's
+// mappings ("spec", "postRenderers"), or the object's line if absent.
+func (o *gitopsObject) keyLine(keys ...string) int {
+	n, line := o.node, o.line
+	for _, k := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return o.line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, next = n.Content[i].Line+o.shift, n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return o.line
+		}
+		n = next
+	}
+	return line
 }
 
 // kustomizeRequest is a kustomize root that a GitOps object renders: the

@@ -1,0 +1,74 @@
+package render
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Flux's postRenderers and commonMetadata change what is applied and are
+// not applied here: an error at their line, nothing rendered; empty ones
+// change nothing.
+func TestFluxPostRenderersAndCommonMetadata(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"k/i.yaml":              ingressDoc("x", "i"),
+		"flux.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: prod}
+spec:
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: flux-system}
+  postRenderers:
+  - kustomize:
+      patches: []
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: plain, namespace: flux-system}
+spec:
+  path: ./k
+  sourceRef: {kind: GitRepository, name: flux-system}
+  commonMetadata:
+    annotations: {team: x}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: empty, namespace: flux-system}
+spec:
+  path: ./k
+  targetNamespace: x
+  sourceRef: {kind: GitRepository, name: flux-system}
+  commonMetadata: {}
+`,
+	}}
+	p, helm, _ := planOf(t, files)
+	var got []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
+		}
+	}
+	want := []string{
+		"false flux.yaml:9: HelmRelease web: spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered",
+		"false flux.yaml:19: Kustomization plain: spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	if len(helm) != 0 {
+		t.Errorf("released %+v", helm)
+	}
+	var dirs []string
+	for _, r := range p.roots {
+		for _, d := range r.dirs {
+			dirs = append(dirs, r.root.Name+" "+d.dir)
+		}
+	}
+	if diff := cmp.Diff([]string{"flux.yaml#Kustomization/flux-system/empty k"}, dirs); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+}
