@@ -83,12 +83,40 @@ var typeErrLine = regexp.MustCompile(`line (\d+):`)
 // (what they render is not read).
 var gitopsKinds = map[[2]string]bool{
 	{"argoproj.io/v1alpha1", "Application"}:                  true,
+	{"argoproj.io/v1alpha1", "ApplicationSet"}:               true,
 	{"kustomize.toolkit.fluxcd.io/v1", "Kustomization"}:      true,
 	{"helm.toolkit.fluxcd.io/v2", "HelmRelease"}:             true,
 	{"source.toolkit.fluxcd.io/v1", "GitRepository"}:         true,
 	{"kustomize.toolkit.fluxcd.io/v1beta2", "Kustomization"}: false,
 	{"helm.toolkit.fluxcd.io/v2beta1", "HelmRelease"}:        false,
 	{"helm.toolkit.fluxcd.io/v2beta2", "HelmRelease"}:        false,
+}
+
+// gitopsChild names a rendered object (JSON) that is a GitOps object,
+// "Kind name", or is "": what it applies is not rendered (only the repo's
+// own files are discovered), so the keys it may define are unknown.
+func gitopsChild(j []byte) string {
+	if !hasMark(j) {
+		return ""
+	}
+	var obj struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Metadata   struct {
+			Name string `json:"name"`
+		} `json:"metadata"`
+	}
+	if json.Unmarshal(j, &obj) != nil {
+		return ""
+	}
+	group, _, _ := strings.Cut(obj.APIVersion, "/")
+	switch {
+	case group == "argoproj.io" && (obj.Kind == "Application" || obj.Kind == "ApplicationSet"),
+		group == "kustomize.toolkit.fluxcd.io" && obj.Kind == "Kustomization",
+		group == "helm.toolkit.fluxcd.io" && obj.Kind == "HelmRelease":
+		return obj.Kind + " " + obj.Metadata.Name
+	}
+	return ""
 }
 
 // discovery is what the scan for GitOps objects found.
@@ -485,6 +513,10 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 			r.fail(true, "%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
 		case o.kind == "Application":
 			r = planArgo(t, facts, o)
+		case o.kind == "ApplicationSet":
+			// Its generators make the Applications; they are not run.
+			r = &request{obj: o}
+			r.fail(false, "the Applications an ApplicationSet generates are not rendered by ingress-drift, so what they apply is unknown")
 		case o.kind == "Kustomization":
 			r = planFluxKustomization(t, facts, o)
 		case o.kind == "HelmRelease":

@@ -72,3 +72,35 @@ spec:
 		t.Errorf("rendered (-want +got):\n%s", diff)
 	}
 }
+
+// A chart that renders GitOps objects (an app of apps) renders what they
+// apply nowhere: an error at the object that names the chart. An
+// ApplicationSet's generated Applications are not rendered either.
+func TestGitOpsChildrenNotRendered(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"root-app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n" +
+			"  source:\n    repoURL: https://example.com/repo.git\n    path: apps\n  destination:\n    namespace: argocd\n",
+		"apps/Chart.yaml":  "apiVersion: v2\nname: apps\nversion: 0.1.0\n",
+		"apps/values.yaml": "dest: prod\n",
+		"apps/templates/guestbook.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\n  namespace: argocd\nspec:\n" +
+			"  source:\n    repoURL: https://example.com/repo.git\n    path: guestbook\n  destination:\n    namespace: {{ .Values.dest }}\n",
+		"guestbook/ing.yaml": ingressDoc("", "gb"),
+		"appset.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: gb, namespace: argocd}\nspec:\n" +
+			"  generators:\n  - list:\n      elements: [{env: prod}]\n",
+	}}
+	lay, _ := NewLayout(Input{Files: files, Keep: func(k string) bool { return k == "Ingress" }})
+	must(t, lay.Prepare())
+	var got []string
+	for _, r := range lay.Roots() {
+		for _, e := range lay.Render(r).Errors {
+			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
+		}
+	}
+	want := []string{
+		"false root-app.yaml:1: helm template of chart apps (release argocd/root) renders Application guestbook (apps/templates/guestbook.yaml): GitOps objects a chart renders are not rendered by ingress-drift, so what they apply is unknown",
+		"false appset.yaml:1: ApplicationSet gb: the Applications an ApplicationSet generates are not rendered by ingress-drift, so what they apply is unknown",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
