@@ -147,7 +147,7 @@ func discover(t Files, l *listingFacts) *discovery {
 	d := &discovery{definers: map[string]bool{}}
 	var cands []string
 	for _, rel := range l.files {
-		if mayDefine(rel) && !l.inChart(rel) {
+		if mayDefine(rel) && !l.inChart(rel) && !l.notObjects[rel] {
 			cands = append(cands, rel)
 		}
 	}
@@ -246,6 +246,14 @@ type listingFacts struct {
 	kusts  map[string]bool
 	charts map[string]bool
 	dirs   map[string]bool
+	// The kustomizations (readKustomizations): by directory; the files
+	// they include as resources, with the kustomizations including each,
+	// and the directories including each kustomization; patches and other
+	// files they name that are not resources, which are never objects.
+	kustFiles  map[string]*kustomization
+	resourceOf map[string][]string
+	includedBy map[string][]string
+	notObjects map[string]bool
 }
 
 func newListingFacts(t Files) *listingFacts {
@@ -263,6 +271,62 @@ func newListingFacts(t Files) *listingFacts {
 		}
 	}
 	return l
+}
+
+// readKustomizations reads the kustomization files of the listing (one
+// per directory, in kustomize's order of names): what they include and
+// what they name that is no resource. One that cannot be read names
+// nothing here (the kustomize kind reports it).
+func (l *listingFacts) readKustomizations(t Files) {
+	l.kustFiles, l.resourceOf, l.includedBy, l.notObjects = map[string]*kustomization{}, map[string][]string{}, map[string][]string{}, map[string]bool{}
+	for _, rel := range l.files {
+		if !isKustomizationFile(rel) {
+			continue
+		}
+		dir := path.Dir(rel)
+		if prev := l.kustFiles[dir]; prev != nil && slices.Index(kustomizationNames, path.Base(prev.file)) < slices.Index(kustomizationNames, path.Base(rel)) {
+			continue
+		}
+		if data, err := t.Read(rel); err == nil {
+			l.kustFiles[dir] = parseKustomization(rel, data)
+		}
+	}
+	for _, k := range l.kustFiles {
+		for _, r := range k.refs {
+			switch {
+			case !r.mayBeDir:
+				l.notObjects[r.rel] = true
+			case l.kusts[r.rel]:
+				l.includedBy[r.rel] = append(l.includedBy[r.rel], k.dir)
+			default:
+				l.resourceOf[r.rel] = append(l.resourceOf[r.rel], k.dir)
+			}
+		}
+	}
+}
+
+// appliedThrough returns a kustomization that includes file, directly or
+// through the kustomizations including it, and may change its objects
+// (nil: none does, the file is applied as it is).
+func (l *listingFacts) appliedThrough(file string) *kustomization {
+	stack := slices.Clone(l.resourceOf[file])
+	slices.Sort(stack)
+	seen := map[string]bool{}
+	for len(stack) > 0 {
+		d := stack[0]
+		stack = stack[1:]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if k := l.kustFiles[d]; k != nil && k.change != "" {
+			return k
+		}
+		up := slices.Clone(l.includedBy[d])
+		slices.Sort(up)
+		stack = append(stack, up...)
+	}
+	return nil
 }
 
 // inChart reports whether rel is in a chart directory (below a
@@ -477,6 +541,9 @@ type gitopsPlan struct {
 	paths, missing []string
 	// charts are the chart directories: their templates are not read.
 	charts map[string]bool
+	// notObjects are the files kustomizations name as patches and the
+	// like: never discovered.
+	notObjects map[string]bool
 	// mem holds, for a commit, the files the directory sources read
 	// (Prepare).
 	mem map[string][]byte
@@ -496,9 +563,10 @@ type gitopsRoot struct {
 func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 	t := in.Files
 	facts := newListingFacts(t)
+	facts.readKustomizations(t)
 	d := discover(t, facts)
 	p := &gitopsPlan{files: t, repoRoot: t.RootDir(), onDisk: t.OnDisk(), keep: in.Keep, definers: d.definers,
-		byName: map[string]int{}, charts: facts.charts}
+		byName: map[string]int{}, charts: facts.charts, notObjects: facts.notObjects}
 	var helm []HelmRelease
 	var kust []kustomizeRequest
 	names := map[string]int{}
@@ -507,7 +575,12 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 	}
 	for _, o := range d.objects {
 		var r *request
+		k := facts.appliedThrough(o.file)
 		switch {
+		case k != nil:
+			// kustomize applies it changed; discovery reads the file.
+			r = &request{obj: o}
+			r.fail(false, "applied through the kustomization %s, whose %s (line %d) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here", k.file, k.change, k.changeLine)
 		case o.old:
 			r = &request{obj: o}
 			r.fail(true, "%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
@@ -616,7 +689,7 @@ func (p *gitopsPlan) Replans(rel string, gone bool) bool {
 	if !gone && slices.ContainsFunc(p.missing, func(m string) bool { return pathx.Under(rel, m) }) {
 		return true
 	}
-	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) {
+	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) && !p.notObjects[rel] {
 		data, err := readRepoFile(p.repoRoot, rel)
 		if err == nil && hasMark(data) {
 			d := &discovery{definers: map[string]bool{}}

@@ -104,3 +104,49 @@ func TestGitOpsChildrenNotRendered(t *testing.T) {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }
+
+// GitOps objects are read from their files: one that a kustomization
+// changing its objects (namespace, patches, …) includes, directly or
+// through an overlay, is an error at its line; a patch file is never one;
+// one that kustomizations only list is read as its file holds it.
+func TestGitOpsThroughKustomization(t *testing.T) {
+	hr := func(name string) string {
+		return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: " + name + "\nspec:\n  chart:\n    spec:\n" +
+			"      chart: ./charts/web\n      sourceRef: {kind: GitRepository, name: flux-system}\n"
+	}
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"charts/web/Chart.yaml":         "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"apps/base/kustomization.yaml":  "resources: [hr.yaml]\n",
+		"apps/base/hr.yaml":             hr("web"),
+		"apps/prod/kustomization.yaml":  "resources: [../base]\nnamespace: prod\npatches:\n- path: values.yaml\n",
+		"apps/prod/values.yaml":         "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  values: {a: 1}\n",
+		"plain/kustomization.yaml":      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [hr.yaml]\n",
+		"plain/hr.yaml":                 "# listed only\n" + hr("listed"),
+		"clusters/kustomization.yaml":   "resources: [../plain]\n",
+		"clusters/apps.yaml":            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps/prod\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+		"clusters/unlisted-sibling.yml": hr("sibling"),
+	}}
+	p, helm, _ := planOf(t, files)
+	var got []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
+		}
+	}
+	want := []string{
+		"false apps/base/hr.yaml:1: HelmRelease web: applied through the kustomization apps/prod/kustomization.yaml, whose namespace (line 2) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	var released []string
+	for _, h := range helm {
+		released = append(released, h.Release+" "+h.Namespace)
+	}
+	if diff := cmp.Diff([]string{"sibling ", "listed "}, released); diff != "" {
+		t.Errorf("releases (-want +got):\n%s", diff)
+	}
+	if p.definers["apps/prod/values.yaml"] {
+		t.Error("a patch file is discovered as a GitOps object")
+	}
+}
