@@ -46,12 +46,7 @@ spec:
 `,
 	}}
 	p, helm, _ := planOf(t, files)
-	var got []string
-	for _, r := range p.roots {
-		for _, e := range r.errs {
-			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
-		}
-	}
+	got := planErrors(p)
 	want := []string{
 		"false flux.yaml:9: HelmRelease web: spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered",
 		"false flux.yaml:19: Kustomization plain: spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered",
@@ -127,12 +122,7 @@ func TestGitOpsThroughKustomization(t *testing.T) {
 		"clusters/unlisted-sibling.yml": hr("sibling"),
 	}}
 	p, helm, _ := planOf(t, files)
-	var got []string
-	for _, r := range p.roots {
-		for _, e := range r.errs {
-			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
-		}
-	}
+	got := planErrors(p)
 	want := []string{
 		"false apps/base/hr.yaml:1: HelmRelease web: applied through the kustomization apps/prod/kustomization.yaml, whose namespace (line 2) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here",
 	}
@@ -149,4 +139,15 @@ func TestGitOpsThroughKustomization(t *testing.T) {
 	if p.definers["apps/prod/values.yaml"] {
 		t.Error("a patch file is discovered as a GitOps object")
 	}
+}
+
+// planErrors are the GitOps plan's errors and notices, "notice? file:line: message".
+func planErrors(p *gitopsPlan) []string {
+	var got []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, fmt.Sprintf("%v %s", e.Notice, e.Error()))
+		}
+	}
+	return got
 }
