@@ -160,10 +160,6 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	}
 	s := h.Spec
 	r.via = o.via("flux", s.DriftDetection != nil && s.DriftDetection.Mode == "enabled")
-	if nonEmpty(&s.PostRenderers) {
-		r.failAt(o.keyLine("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
-		return r
-	}
 	if s.ChartRef != nil {
 		r.fail(true, "spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)
 		return r
@@ -187,6 +183,11 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		return r
 	}
 	r.paths = append(r.paths, dir)
+	if nonEmpty(&s.PostRenderers) {
+		r.named = append(r.named, dir)
+		r.failAt(o.keyLine("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
+		return r
+	}
 	ns := cmp.Or(s.TargetNamespace, o.ns)
 	rel := HelmRelease{Chart: dir, Release: fluxReleaseName(s.ReleaseName, s.TargetNamespace, o.name), Namespace: ns,
 		Via: r.via, File: o.file, Line: o.line}

@@ -359,6 +359,9 @@ type request struct {
 	// missing the paths it names that are not in the repo (one created
 	// replans).
 	paths, missing []string
+	// named are the charts it names but does not render (an error says
+	// why): not charts that nothing names.
+	named []string
 }
 
 func (r *request) fail(notice bool, format string, args ...any) {
@@ -544,6 +547,8 @@ type gitopsPlan struct {
 	// notObjects are the files kustomizations name as patches and the
 	// like: never discovered.
 	notObjects map[string]bool
+	// named are the charts GitOps objects name but do not render.
+	named []string
 	// mem holds, for a commit, the files the directory sources read
 	// (Prepare).
 	mem map[string][]byte
@@ -575,12 +580,7 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 	}
 	for _, o := range d.objects {
 		var r *request
-		k := facts.appliedThrough(o.file)
 		switch {
-		case k != nil:
-			// kustomize applies it changed; discovery reads the file.
-			r = &request{obj: o}
-			r.fail(false, "applied through the kustomization %s, whose %s (line %d) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here", k.file, k.change, k.changeLine)
 		case o.old:
 			r = &request{obj: o}
 			r.fail(true, "%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
@@ -597,6 +597,15 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 		default:
 			continue // a GitRepository: the sources are assumed to be this repo
 		}
+		if k := facts.appliedThrough(o.file); k != nil {
+			// kustomize applies it changed; discovery read the file.
+			named := slices.Clone(r.named)
+			for _, h := range r.helm {
+				named = append(named, h.Chart)
+			}
+			r = &request{obj: o, named: named, paths: r.paths, missing: r.missing}
+			r.fail(false, "applied through the kustomization %s, whose %s (line %d) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here", k.file, k.change, k.changeLine)
+		}
 		name := fmt.Sprintf("%s#%s/%s/%s", o.file, o.kind, o.ns, o.name)
 		if names[name]++; names[name] > 1 {
 			name += "~" + strconv.Itoa(names[name])
@@ -611,6 +620,7 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 		kust = append(kust, r.kust...)
 		p.paths = append(p.paths, r.paths...)
 		p.missing = append(p.missing, r.missing...)
+		p.named = append(p.named, r.named...)
 		if len(r.dirs) > 0 || len(r.errs) > 0 {
 			// No File: the objects name their own files, whose git facts
 			// are theirs (see Root.File).

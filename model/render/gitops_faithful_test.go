@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,6 +58,7 @@ spec:
 	if len(helm) != 0 {
 		t.Errorf("released %+v", helm)
 	}
+	noChartNotice(t, files)
 	var dirs []string
 	for _, r := range p.roots {
 		for _, d := range r.dirs {
@@ -139,6 +141,7 @@ func TestGitOpsThroughKustomization(t *testing.T) {
 	if p.definers["apps/prod/values.yaml"] {
 		t.Error("a patch file is discovered as a GitOps object")
 	}
+	noChartNotice(t, files)
 }
 
 // planErrors are the GitOps plan's errors and notices, "notice? file:line: message".
@@ -150,4 +153,16 @@ func planErrors(p *gitopsPlan) []string {
 		}
 	}
 	return got
+}
+
+// noChartNotice fails when the layout says nothing names a chart: a
+// GitOps object that is not rendered names it.
+func noChartNotice(t *testing.T, files Files) {
+	t.Helper()
+	_, errs := NewLayout(Input{Files: files})
+	for _, e := range errs {
+		if strings.Contains(e.Message, "nothing names it") {
+			t.Errorf("notice %s", e.Error())
+		}
+	}
 }

@@ -109,6 +109,9 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	for _, r := range p.releases {
 		named[r.Chart] = true
 	}
+	for _, d := range in.namedCharts {
+		named[d] = true
+	}
 	chartDirs := make([]string, 0, len(p.charts))
 	for d := range p.charts {
 		chartDirs = append(chartDirs, d)
