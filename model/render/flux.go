@@ -94,10 +94,10 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	}
 	r.paths = append(r.paths, dir)
 	if facts.kusts[dir] {
-		r.kust = append(r.kust, kustomizeRequest{dir: dir, namespace: s.TargetNamespace, via: r.via})
+		r.kust = append(r.kust, kustomizeRequest{dir: dir, namespace: s.TargetNamespace, via: r.via, needNS: true})
 		return r
 	}
-	src := dirSource{dir: dir, recurse: true, exts: []string{".yaml", ".yml"}, namespace: s.TargetNamespace}
+	src := dirSource{dir: dir, recurse: true, exts: []string{".yaml", ".yml"}, namespace: s.TargetNamespace, needNS: true}
 	for d := range facts.kusts {
 		if d != dir && pathx.Under(d, dir) {
 			src.skip = append(src.skip, d)
@@ -106,7 +106,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	slices.Sort(src.skip)
 	for _, d := range src.skip {
 		if !slices.ContainsFunc(src.skip, func(o string) bool { return o != d && pathx.Under(d, o) }) {
-			r.kust = append(r.kust, kustomizeRequest{dir: d, namespace: s.TargetNamespace, via: r.via})
+			r.kust = append(r.kust, kustomizeRequest{dir: d, namespace: s.TargetNamespace, via: r.via, needNS: true})
 		}
 	}
 	for _, f := range facts.files {

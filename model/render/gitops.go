@@ -410,6 +410,9 @@ type kustomizeRequest struct {
 	// objects that set none.
 	namespace, defaultNS string
 	via                  *model.GitOpsOrigin
+	// needNS: an object that sets no namespace, when namespace is not
+	// set, is refused (kustomize-controller: "namespace not specified").
+	needNS bool
 }
 
 // dirSource is a directory of plain manifests a GitOps object applies:
@@ -426,8 +429,9 @@ type dirSource struct {
 	include, exclude *regexp.Regexp
 	// exts are the file extensions read.
 	exts []string
-	// namespace and defaultNS: see kustomizeRequest.
+	// namespace, defaultNS and needNS: see kustomizeRequest.
 	namespace, defaultNS string
+	needNS               bool
 	// files are the listing's files it reads, sorted.
 	files []string
 }
@@ -781,6 +785,10 @@ func (p *gitopsPlan) Render(root Root) Result {
 					continue
 				}
 				ing := d.Ingress
+				if s.needNS && s.namespace == "" && ing.Namespace == "" {
+					res.Errors = append(res.Errors, model.RepoError{File: f, Line: d.Origin.Line, Message: noNamespace(ing.Kind, ing.Name, g.via)})
+					continue
+				}
 				if s.namespace != "" && ing.Namespace != "" && ing.Namespace != s.namespace {
 					ing = ing.DeepCopy()
 					ing.Namespace = s.namespace
@@ -810,4 +818,11 @@ func (p *gitopsPlan) read(rel string) ([]byte, error) {
 		return data, nil
 	}
 	return readRepoFile(p.repoRoot, rel)
+}
+
+// noNamespace says why an object without a namespace that a Flux
+// Kustomization without targetNamespace applies is not rendered.
+func noNamespace(kind, name string, via *model.GitOpsOrigin) string {
+	return fmt.Sprintf("%s %s sets no namespace and %s %s/%s sets no spec.targetNamespace: kustomize-controller does not apply it (namespace not specified), so it is not rendered",
+		kind, name, via.Kind, via.Namespace, via.Name)
 }

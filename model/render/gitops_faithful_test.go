@@ -166,3 +166,44 @@ func noChartNotice(t *testing.T, files Files) {
 		}
 	}
 }
+
+// kustomize-controller does not apply a namespaced object without a
+// namespace when the Kustomization sets no targetNamespace: an error for
+// that object, not one in the default namespace; the others render.
+func TestFluxNoTargetNamespace(t *testing.T) {
+	flux := func(name, path string) string {
+		return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: " + name + ", namespace: flux-system}\nspec:\n" +
+			"  path: " + path + "\n  sourceRef: {kind: GitRepository, name: flux-system}\n---\n"
+	}
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"flux.yaml":              flux("dir", "./d") + flux("kust", "./k"),
+		"d/a.yaml":               ingressDoc("", "bare") + "---\n" + ingressDoc("set", "withns"),
+		"k/kustomization.yaml":   "resources: [i.yaml]\n",
+		"k/i.yaml":               ingressDoc("", "kbare"),
+		"k2/kustomization.yaml":  "resources: [../k]\nnamespace: kns\n",
+		"k2/unused-by-flux.yaml": "x: 1\n",
+	}}
+	lay, _ := NewLayout(Input{Files: files, Keep: func(k string) bool { return k == "Ingress" }})
+	must(t, lay.Prepare())
+	var errs, objs []string
+	for _, r := range lay.Roots() {
+		res := lay.Render(r)
+		for _, e := range res.Errors {
+			errs = append(errs, e.Error())
+		}
+		for _, o := range res.Objects {
+			objs = append(objs, r.Kind+" "+string(o.JSON))
+		}
+	}
+	want := []string{
+		"k/kustomization.yaml: kustomize build of k: Ingress kbare sets no namespace and Kustomization flux-system/kust sets no spec.targetNamespace: kustomize-controller does not apply it (namespace not specified), so it is not rendered",
+		"d/a.yaml:1: Ingress bare sets no namespace and Kustomization flux-system/dir sets no spec.targetNamespace: kustomize-controller does not apply it (namespace not specified), so it is not rendered",
+	}
+	if diff := cmp.Diff(want, errs); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	// withns from the directory, kbare from k2 in its namespace.
+	if len(objs) != 2 || !strings.Contains(objs[0], `"kns"`) || !strings.Contains(objs[1], "withns") {
+		t.Errorf("objects %v", objs)
+	}
+}
