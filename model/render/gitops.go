@@ -329,15 +329,28 @@ func (l *listingFacts) appliedThrough(file string) *kustomization {
 	return nil
 }
 
-// inChart reports whether rel is in a chart directory (below a
-// Chart.yaml).
-func (l *listingFacts) inChart(rel string) bool {
-	if len(l.charts) == 0 {
+// inChart reports whether rel is a chart's (chartOwns).
+func (l *listingFacts) inChart(rel string) bool { return chartOwns(l.charts, rel) }
+
+// chartOwns reports whether rel is what Helm loads as a chart of the
+// chart directories: a file at the top of one (Chart.yaml, values*.yaml,
+// .helmignore, README, …) or below its templates/, charts/ or crds/.
+// Other files below a chart directory are only its .Files: GitOps objects
+// and plain manifests there are read as anywhere else.
+func chartOwns(charts map[string]bool, rel string) bool {
+	if len(charts) == 0 {
 		return false
 	}
 	for d := path.Dir(rel); ; d = path.Dir(d) {
-		if l.charts[d] {
-			return true
+		if charts[d] {
+			sub := rel
+			if d != "." {
+				sub = strings.TrimPrefix(rel, d+"/")
+			}
+			first, _, nested := strings.Cut(sub, "/")
+			if !nested || first == "templates" || first == "charts" || first == "crds" {
+				return true
+			}
 		}
 		if d == "." || d == "/" {
 			return false

@@ -207,3 +207,47 @@ func TestFluxNoTargetNamespace(t *testing.T) {
 		t.Errorf("objects %v", objs)
 	}
 }
+
+// A chart owns what Helm loads as the chart (top-level files, templates/,
+// charts/, crds/), not every file below it: a chart at the repo root
+// leaves the GitOps objects and plain manifests beside it to be read.
+func TestChartAtRootOwnsOnlyChart(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"values.yaml":               "host: h\n",
+		"templates/ingress.yaml":    ingressDoc("", "{{ .Release.Name }}"),
+		"crds/x.yaml":               "kind: CustomResourceDefinition\n",
+		"charts/sub/Chart.yaml":     "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"charts/sub/other/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: vendored}\nspec: {}\n",
+		"manifests/plain.yaml":      ingressDoc("p", "plain"),
+		"argocd/app.yaml":           "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: rootchart}\nspec:\n  source: {path: .}\n  destination: {namespace: prod}\n",
+		"other/Chart.yaml":          "apiVersion: v2\nname: other\nversion: 0.1.0\n",
+	}}
+	lay, errs := NewLayout(Input{Files: files})
+	for rel, owned := range map[string]bool{
+		"Chart.yaml": true, "values.yaml": true, "templates/ingress.yaml": true, "crds/x.yaml": true,
+		"charts/sub/Chart.yaml": true, "charts/sub/other/app.yaml": true,
+		"manifests/plain.yaml": false, "argocd/app.yaml": false, "other/Chart.yaml": true,
+	} {
+		if lay.Owns(rel) != owned {
+			t.Errorf("Owns(%s) = %v", rel, !owned)
+		}
+	}
+	var helm []string
+	for _, r := range lay.Roots() {
+		if r.Kind == helmName {
+			helm = append(helm, r.Name)
+		}
+	}
+	if len(helm) != 1 || !strings.Contains(helm[0], "rootchart") {
+		t.Errorf("releases %v", helm)
+	}
+	var notices []string
+	for _, e := range errs {
+		notices = append(notices, e.Error())
+	}
+	// other/ is a chart of its own (not below charts/), which nothing names.
+	if len(notices) != 1 || !strings.HasPrefix(notices[0], "other/Chart.yaml:1: chart other is not rendered: nothing names it") {
+		t.Errorf("notices %v", notices)
+	}
+}

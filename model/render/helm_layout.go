@@ -100,7 +100,7 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	}
 	sort.Strings(dirs) // a directory before those below it
 	for _, d := range dirs {
-		if p.chartOf(d) == "" {
+		if !chartOwns(p.charts, path.Join(d, "Chart.yaml")) { // else a subchart
 			p.charts[d] = true
 		}
 	}
@@ -127,19 +127,6 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 				"or an Argo CD Application or Flux HelmRelease in the repo that names it would", d, cfgFile, d)})
 	}
 	return p, errs
-}
-
-// chartOf returns the chart directory rel is in ("" if none), rel itself
-// included.
-func (p *helmPlan) chartOf(rel string) string {
-	for d := rel; ; d = path.Dir(d) {
-		if p.charts[d] {
-			return d
-		}
-		if d == "." || d == "/" {
-			return ""
-		}
-	}
 }
 
 // isLibrary reports whether a Chart.yaml says its chart is a library:
@@ -269,7 +256,7 @@ func (p *helmPlan) Roots() []Root {
 
 // Owns reports whether rel is a chart's (templates are not YAML) or a
 // value file a release names (values, not objects).
-func (p *helmPlan) Owns(rel string) bool { return p.chartOf(rel) != "" || p.valueFiles[rel] }
+func (p *helmPlan) Owns(rel string) bool { return chartOwns(p.charts, rel) || p.valueFiles[rel] }
 
 // RootsOf returns the releases that read rel: a file of their chart
 // (subcharts included) or one of their value files. A release that cannot
