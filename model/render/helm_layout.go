@@ -284,7 +284,7 @@ func (p *helmPlan) RootsOf(rel string) []Root {
 
 // Replans reports whether a change of rel changes the plan: a Chart.yaml
 // created or changed, a value file created that a release missed, a
-// Chart.yaml or a directory that held one gone.
+// Chart.yaml or value file, or a directory that held one, gone.
 func (p *helmPlan) Replans(rel string, gone bool) bool {
 	if !gone {
 		return path.Base(rel) == "Chart.yaml" || p.missing[rel]
@@ -292,7 +292,16 @@ func (p *helmPlan) Replans(rel string, gone bool) bool {
 	if p.chartYAMLs[rel] {
 		return true
 	}
+	// A value file gone is planned again, not rendered as unreadable: a
+	// release that tolerates it missing (ignoreMissingValueFiles) renders
+	// without it, one that does not says so at its object, as a fresh
+	// scan does.
 	for f := range p.chartYAMLs {
+		if pathx.Under(f, rel) {
+			return true
+		}
+	}
+	for f := range p.valueFiles {
 		if pathx.Under(f, rel) {
 			return true
 		}
