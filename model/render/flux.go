@@ -32,6 +32,7 @@ type fluxKustomization struct {
 		NameSuffix      string        `yaml:"nameSuffix"`
 		Components      []string      `yaml:"components"`
 		PostBuild       yaml.Node     `yaml:"postBuild"`
+		CommonMetadata  yaml.Node     `yaml:"commonMetadata"`
 		Patches         []struct {
 			Target *struct {
 				Kind string `yaml:"kind"`
@@ -71,6 +72,9 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	case len(s.Components) > 0:
 		r.fail(false, "spec.components are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
 		return r
+	case nonEmpty(&s.CommonMetadata):
+		r.failAt(o.keyLine("spec", "commonMetadata"), false, "spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered")
+		return r
 	}
 	for _, p := range s.Patches {
 		if p.Target == nil || p.Target.Kind == "" || p.Target.Kind == "Ingress" {
@@ -91,10 +95,10 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	}
 	r.paths = append(r.paths, dir)
 	if facts.kusts[dir] {
-		r.kust = append(r.kust, kustomizeRequest{dir: dir, namespace: s.TargetNamespace, via: r.via})
+		r.kust = append(r.kust, kustomizeRequest{dir: dir, namespace: s.TargetNamespace, via: r.via, needNS: true})
 		return r
 	}
-	src := dirSource{dir: dir, recurse: true, exts: []string{".yaml", ".yml"}, namespace: s.TargetNamespace}
+	src := dirSource{dir: dir, recurse: true, exts: []string{".yaml", ".yml"}, namespace: s.TargetNamespace, needNS: true}
 	for d := range facts.kusts {
 		if d != dir && pathx.Under(d, dir) {
 			src.skip = append(src.skip, d)
@@ -103,7 +107,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 	slices.Sort(src.skip)
 	for _, d := range src.skip {
 		if !slices.ContainsFunc(src.skip, func(o string) bool { return o != d && pathx.Under(d, o) }) {
-			r.kust = append(r.kust, kustomizeRequest{dir: d, namespace: s.TargetNamespace, via: r.via})
+			r.kust = append(r.kust, kustomizeRequest{dir: d, namespace: s.TargetNamespace, via: r.via, needNS: true})
 		}
 	}
 	for _, f := range facts.files {
@@ -139,6 +143,7 @@ type fluxHelmRelease struct {
 		DriftDetection *struct {
 			Mode string `yaml:"mode"`
 		} `yaml:"driftDetection"`
+		PostRenderers yaml.Node `yaml:"postRenderers"`
 	} `yaml:"spec"`
 }
 
@@ -188,6 +193,11 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		return r
 	}
 	r.paths = append(r.paths, dir)
+	if nonEmpty(&s.PostRenderers) {
+		r.named = append(r.named, dir)
+		r.failAt(o.keyLine("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
+		return r
+	}
 	ns := cmp.Or(s.TargetNamespace, o.ns)
 	rel := HelmRelease{Chart: dir, Release: fluxReleaseName(s.ReleaseName, s.TargetNamespace, o.name), Namespace: ns,
 		Via: r.via, File: o.file, Line: o.line}
@@ -253,4 +263,10 @@ func fluxReleaseName(releaseName, targetNS, name string) string {
 		return name
 	}
 	return name[:40] + "-" + fmt.Sprintf("%x", sha256.Sum256([]byte(name)))[:12]
+}
+
+// nonEmpty reports whether a field holds something (not absent, null, []
+// or {}).
+func nonEmpty(n *yaml.Node) bool {
+	return len(n.Content) > 0 || n.Kind == yaml.ScalarNode && n.Tag != "!!null"
 }

@@ -83,12 +83,40 @@ var typeErrLine = regexp.MustCompile(`line (\d+):`)
 // (what they render is not read).
 var gitopsKinds = map[[2]string]bool{
 	{"argoproj.io/v1alpha1", "Application"}:                  true,
+	{"argoproj.io/v1alpha1", "ApplicationSet"}:               true,
 	{"kustomize.toolkit.fluxcd.io/v1", "Kustomization"}:      true,
 	{"helm.toolkit.fluxcd.io/v2", "HelmRelease"}:             true,
 	{"source.toolkit.fluxcd.io/v1", "GitRepository"}:         true,
 	{"kustomize.toolkit.fluxcd.io/v1beta2", "Kustomization"}: false,
 	{"helm.toolkit.fluxcd.io/v2beta1", "HelmRelease"}:        false,
 	{"helm.toolkit.fluxcd.io/v2beta2", "HelmRelease"}:        false,
+}
+
+// gitopsChild names a rendered object (JSON) that is a GitOps object,
+// "Kind name", or is "": what it applies is not rendered (only the repo's
+// own files are discovered), so the keys it may define are unknown.
+func gitopsChild(j []byte) string {
+	if !hasMark(j) {
+		return ""
+	}
+	var obj struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Metadata   struct {
+			Name string `json:"name"`
+		} `json:"metadata"`
+	}
+	if json.Unmarshal(j, &obj) != nil {
+		return ""
+	}
+	group, _, _ := strings.Cut(obj.APIVersion, "/")
+	switch {
+	case group == "argoproj.io" && (obj.Kind == "Application" || obj.Kind == "ApplicationSet"),
+		group == "kustomize.toolkit.fluxcd.io" && obj.Kind == "Kustomization",
+		group == "helm.toolkit.fluxcd.io" && obj.Kind == "HelmRelease":
+		return obj.Kind + " " + obj.Metadata.Name
+	}
+	return ""
 }
 
 // discovery is what the scan for GitOps objects found.
@@ -119,7 +147,7 @@ func discover(t Files, l *listingFacts) *discovery {
 	d := &discovery{definers: map[string]bool{}}
 	var cands []string
 	for _, rel := range l.files {
-		if mayDefine(rel) && !l.inChart(rel) {
+		if mayDefine(rel) && !l.inChart(rel) && !l.notObjects[rel] {
 			cands = append(cands, rel)
 		}
 	}
@@ -218,6 +246,14 @@ type listingFacts struct {
 	kusts  map[string]bool
 	charts map[string]bool
 	dirs   map[string]bool
+	// The kustomizations (readKustomizations): by directory; the files
+	// they include as resources, with the kustomizations including each,
+	// and the directories including each kustomization; patches and other
+	// files they name that are not resources, which are never objects.
+	kustFiles  map[string]*kustomization
+	resourceOf map[string][]string
+	includedBy map[string][]string
+	notObjects map[string]bool
 }
 
 func newListingFacts(t Files) *listingFacts {
@@ -237,15 +273,84 @@ func newListingFacts(t Files) *listingFacts {
 	return l
 }
 
-// inChart reports whether rel is in a chart directory (below a
-// Chart.yaml).
-func (l *listingFacts) inChart(rel string) bool {
-	if len(l.charts) == 0 {
+// readKustomizations reads the kustomization files of the listing (one
+// per directory, in kustomize's order of names): what they include and
+// what they name that is no resource. One that cannot be read names
+// nothing here (the kustomize kind reports it).
+func (l *listingFacts) readKustomizations(t Files) {
+	l.kustFiles, l.resourceOf, l.includedBy, l.notObjects = map[string]*kustomization{}, map[string][]string{}, map[string][]string{}, map[string]bool{}
+	for _, rel := range l.files {
+		if !isKustomizationFile(rel) {
+			continue
+		}
+		dir := path.Dir(rel)
+		if prev := l.kustFiles[dir]; prev != nil && slices.Index(kustomizationNames, path.Base(prev.file)) < slices.Index(kustomizationNames, path.Base(rel)) {
+			continue
+		}
+		if data, err := t.Read(rel); err == nil {
+			l.kustFiles[dir] = parseKustomization(rel, data)
+		}
+	}
+	for _, k := range l.kustFiles {
+		for _, r := range k.refs {
+			switch {
+			case !r.mayBeDir:
+				l.notObjects[r.rel] = true
+			case l.kusts[r.rel]:
+				l.includedBy[r.rel] = append(l.includedBy[r.rel], k.dir)
+			default:
+				l.resourceOf[r.rel] = append(l.resourceOf[r.rel], k.dir)
+			}
+		}
+	}
+}
+
+// appliedThrough returns a kustomization that includes file, directly or
+// through the kustomizations including it, and may change its objects
+// (nil: none does, the file is applied as it is).
+func (l *listingFacts) appliedThrough(file string) *kustomization {
+	stack := slices.Clone(l.resourceOf[file])
+	slices.Sort(stack)
+	seen := map[string]bool{}
+	for len(stack) > 0 {
+		d := stack[0]
+		stack = stack[1:]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if k := l.kustFiles[d]; k != nil && k.change != "" {
+			return k
+		}
+		up := slices.Clone(l.includedBy[d])
+		slices.Sort(up)
+		stack = append(stack, up...)
+	}
+	return nil
+}
+
+// inChart reports whether rel is a chart's (chartOwns).
+func (l *listingFacts) inChart(rel string) bool { return chartOwns(l.charts, rel) }
+
+// chartOwns reports whether rel is what Helm loads as a chart of the
+// chart directories: a file at the top of one (Chart.yaml, values*.yaml,
+// .helmignore, README, …) or below its templates/, charts/ or crds/.
+// Other files below a chart directory are only its .Files: GitOps objects
+// and plain manifests there are read as anywhere else.
+func chartOwns(charts map[string]bool, rel string) bool {
+	if len(charts) == 0 {
 		return false
 	}
 	for d := path.Dir(rel); ; d = path.Dir(d) {
-		if l.charts[d] {
-			return true
+		if charts[d] {
+			sub := rel
+			if d != "." {
+				sub = strings.TrimPrefix(rel, d+"/")
+			}
+			first, _, nested := strings.Cut(sub, "/")
+			if !nested || first == "templates" || first == "charts" || first == "crds" {
+				return true
+			}
 		}
 		if d == "." || d == "/" {
 			return false
@@ -267,10 +372,18 @@ type request struct {
 	// missing the paths it names that are not in the repo (one created
 	// replans).
 	paths, missing []string
+	// named are the charts it names but does not render (an error says
+	// why): not charts that nothing names.
+	named []string
 }
 
 func (r *request) fail(notice bool, format string, args ...any) {
-	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: r.obj.line, Notice: notice,
+	r.failAt(r.obj.line, notice, format, args...)
+}
+
+// failAt is fail at a line of the object's file.
+func (r *request) failAt(line int, notice bool, format string, args ...any) {
+	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: line, Notice: notice,
 		Message: fmt.Sprintf("%s %s: ", r.obj.kind, r.obj.name) + fmt.Sprintf(format, args...)})
 }
 
@@ -290,6 +403,29 @@ func (r *request) notRendered(format string, args ...any) {
 	r.errs[len(r.errs)-1].Unrendered = &g
 }
 
+// keyLine is the line in the file of the key at a path of the object's
+// mappings ("spec", "postRenderers"), or the object's line if absent.
+func (o *gitopsObject) keyLine(keys ...string) int {
+	n, line := o.node, o.line
+	for _, k := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return o.line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, next = n.Content[i].Line+o.shift, n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return o.line
+		}
+		n = next
+	}
+	return line
+}
+
 // kustomizeRequest is a kustomize root that a GitOps object renders: the
 // kustomize kind renders it under its own name, with the object's
 // namespaces and origin, and does not render the directory as a root of
@@ -303,6 +439,9 @@ type kustomizeRequest struct {
 	// objects that set none.
 	namespace, defaultNS string
 	via                  *model.GitOpsOrigin
+	// needNS: an object that sets no namespace, when namespace is not
+	// set, is refused (kustomize-controller: "namespace not specified").
+	needNS bool
 }
 
 // dirSource is a directory of plain manifests a GitOps object applies:
@@ -319,8 +458,9 @@ type dirSource struct {
 	include, exclude *regexp.Regexp
 	// exts are the file extensions read.
 	exts []string
-	// namespace and defaultNS: see kustomizeRequest.
+	// namespace, defaultNS and needNS: see kustomizeRequest.
 	namespace, defaultNS string
+	needNS               bool
 	// files are the listing's files it reads, sorted.
 	files []string
 }
@@ -437,6 +577,11 @@ type gitopsPlan struct {
 	paths, missing []string
 	// charts are the chart directories: their templates are not read.
 	charts map[string]bool
+	// notObjects are the files kustomizations name as patches and the
+	// like: never discovered.
+	notObjects map[string]bool
+	// named are the charts GitOps objects name but do not render.
+	named []string
 	// mem holds, for a commit, the files the directory sources read
 	// (Prepare).
 	mem map[string][]byte
@@ -456,9 +601,10 @@ type gitopsRoot struct {
 func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 	t := in.Files
 	facts := newListingFacts(t)
+	facts.readKustomizations(t)
 	d := discover(t, facts)
 	p := &gitopsPlan{files: t, repoRoot: t.RootDir(), onDisk: t.OnDisk(), keep: in.Keep, definers: d.definers,
-		byName: map[string]int{}, charts: facts.charts}
+		byName: map[string]int{}, charts: facts.charts, notObjects: facts.notObjects}
 	var helm []HelmRelease
 	var kust []kustomizeRequest
 	names := map[string]int{}
@@ -473,12 +619,25 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 			r.notRendered("%s is not read (only %s): what it renders is not compared; upgrade it", o.apiVersion, currentVersion(o.kind))
 		case o.kind == "Application":
 			r = planArgo(t, facts, o)
+		case o.kind == "ApplicationSet":
+			// Its generators make the Applications; they are not run.
+			r = &request{obj: o}
+			r.fail(false, "the Applications an ApplicationSet generates are not rendered by ingress-drift, so what they apply is unknown")
 		case o.kind == "Kustomization":
 			r = planFluxKustomization(t, facts, o)
 		case o.kind == "HelmRelease":
 			r = planFluxHelm(t, facts, o)
 		default:
 			continue // a GitRepository: the sources are assumed to be this repo
+		}
+		if k := facts.appliedThrough(o.file); k != nil {
+			// kustomize applies it changed; discovery read the file.
+			named := slices.Clone(r.named)
+			for _, h := range r.helm {
+				named = append(named, h.Chart)
+			}
+			r = &request{obj: o, named: named, paths: r.paths, missing: r.missing}
+			r.fail(false, "applied through the kustomization %s, whose %s (line %d) may change it: ingress-drift reads GitOps objects from their files and cannot render it faithfully here", k.file, k.change, k.changeLine)
 		}
 		name := fmt.Sprintf("%s#%s/%s/%s", o.file, o.kind, o.ns, o.name)
 		if names[name]++; names[name] > 1 {
@@ -494,6 +653,7 @@ func planGitOps(in Input) (*gitopsPlan, []HelmRelease, []kustomizeRequest) {
 		kust = append(kust, r.kust...)
 		p.paths = append(p.paths, r.paths...)
 		p.missing = append(p.missing, r.missing...)
+		p.named = append(p.named, r.named...)
 		if len(r.dirs) > 0 || len(r.errs) > 0 {
 			// No File: the objects name their own files, whose git facts
 			// are theirs (see Root.File).
@@ -572,7 +732,7 @@ func (p *gitopsPlan) Replans(rel string, gone bool) bool {
 	if !gone && slices.ContainsFunc(p.missing, func(m string) bool { return pathx.Under(rel, m) }) {
 		return true
 	}
-	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) {
+	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) && !p.notObjects[rel] {
 		data, err := readRepoFile(p.repoRoot, rel)
 		if err == nil && hasMark(data) {
 			d := &discovery{definers: map[string]bool{}}
@@ -654,6 +814,10 @@ func (p *gitopsPlan) Render(root Root) Result {
 					continue
 				}
 				ing := d.Ingress
+				if s.needNS && s.namespace == "" && ing.Namespace == "" {
+					res.Errors = append(res.Errors, model.RepoError{File: f, Line: d.Origin.Line, Message: noNamespace(ing.Kind, ing.Name, g.via)})
+					continue
+				}
 				if s.namespace != "" && ing.Namespace != "" && ing.Namespace != s.namespace {
 					ing = ing.DeepCopy()
 					ing.Namespace = s.namespace
@@ -683,4 +847,11 @@ func (p *gitopsPlan) read(rel string) ([]byte, error) {
 		return data, nil
 	}
 	return readRepoFile(p.repoRoot, rel)
+}
+
+// noNamespace says why an object without a namespace that a Flux
+// Kustomization without targetNamespace applies is not rendered.
+func noNamespace(kind, name string, via *model.GitOpsOrigin) string {
+	return fmt.Sprintf("%s %s sets no namespace and %s %s/%s sets no spec.targetNamespace: kustomize-controller does not apply it (namespace not specified), so it is not rendered",
+		kind, name, via.Kind, via.Namespace, via.Name)
 }

@@ -265,6 +265,13 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var children []string
+	defer func() {
+		if len(children) > 0 {
+			fail(rel.File, rel.Line, "helm template of chart %s (release %s/%s) renders %s: GitOps objects a chart renders are not rendered by ingress-drift, so what they apply is unknown",
+				rel.Chart, rel.Namespace, rel.Release, strings.Join(children, ", "))
+		}
+	}()
 	for _, n := range names {
 		s, ok := tpls[n]
 		if !ok {
@@ -284,6 +291,9 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 				fail(s.file, line, "helm template of chart %s (release %s/%s): YAML parse error on %s (document %d of its output): %v",
 					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)
 				continue
+			}
+			if child := gitopsChild(j); child != "" {
+				children = append(children, child+" ("+s.template+")")
 			}
 			j, ok, err := p.keepObject(j, rel.Namespace)
 			if err != nil {

@@ -100,7 +100,7 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	}
 	sort.Strings(dirs) // a directory before those below it
 	for _, d := range dirs {
-		if p.chartOf(d) == "" {
+		if !chartOwns(p.charts, path.Join(d, "Chart.yaml")) { // else a subchart
 			p.charts[d] = true
 		}
 	}
@@ -108,6 +108,9 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	named := map[string]bool{}
 	for _, r := range p.releases {
 		named[r.Chart] = true
+	}
+	for _, d := range in.namedCharts {
+		named[d] = true
 	}
 	chartDirs := make([]string, 0, len(p.charts))
 	for d := range p.charts {
@@ -124,19 +127,6 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 				"or an Argo CD Application or Flux HelmRelease in the repo that names it would", d, cfgFile, d)})
 	}
 	return p, errs
-}
-
-// chartOf returns the chart directory rel is in ("" if none), rel itself
-// included.
-func (p *helmPlan) chartOf(rel string) string {
-	for d := rel; ; d = path.Dir(d) {
-		if p.charts[d] {
-			return d
-		}
-		if d == "." || d == "/" {
-			return ""
-		}
-	}
 }
 
 // isLibrary reports whether a Chart.yaml says its chart is a library:
@@ -266,7 +256,7 @@ func (p *helmPlan) Roots() []Root {
 
 // Owns reports whether rel is a chart's (templates are not YAML) or a
 // value file a release names (values, not objects).
-func (p *helmPlan) Owns(rel string) bool { return p.chartOf(rel) != "" || p.valueFiles[rel] }
+func (p *helmPlan) Owns(rel string) bool { return chartOwns(p.charts, rel) || p.valueFiles[rel] }
 
 // RootsOf returns the releases that read rel: a file of their chart
 // (subcharts included) or one of their value files. A release that cannot
@@ -294,7 +284,7 @@ func (p *helmPlan) RootsOf(rel string) []Root {
 
 // Replans reports whether a change of rel changes the plan: a Chart.yaml
 // created or changed, a value file created that a release missed, a
-// Chart.yaml or a directory that held one gone.
+// Chart.yaml or value file, or a directory that held one, gone.
 func (p *helmPlan) Replans(rel string, gone bool) bool {
 	if !gone {
 		return path.Base(rel) == "Chart.yaml" || p.missing[rel]
@@ -302,7 +292,16 @@ func (p *helmPlan) Replans(rel string, gone bool) bool {
 	if p.chartYAMLs[rel] {
 		return true
 	}
+	// A value file gone is planned again, not rendered as unreadable: a
+	// release that tolerates it missing (ignoreMissingValueFiles) renders
+	// without it, one that does not says so at its object, as a fresh
+	// scan does.
 	for f := range p.chartYAMLs {
+		if pathx.Under(f, rel) {
+			return true
+		}
+	}
+	for f := range p.valueFiles {
 		if pathx.Under(f, rel) {
 			return true
 		}

@@ -346,7 +346,10 @@ func TestHelmPlan(t *testing.T) {
 	}{
 		{"charts/new/Chart.yaml", false, true}, {"charts/web/Chart.yaml", false, true}, {"envs/missing.yaml", false, true},
 		{"charts/web/templates/ingress.yaml", false, false}, {"charts/web/Chart.yaml", true, true},
-		{"charts/web/charts/cache", true, true}, {"charts", true, true}, {"charts/web/templates", true, false}, {"envs/prod", true, false},
+		{"charts/web/charts/cache", true, true}, {"charts", true, true}, {"charts/web/templates", true, false},
+		// A directory holding a value file gone: planned again (the release
+		// renders as a fresh scan says, not with an unreadable value file).
+		{"envs/prod", true, true}, {"envs/prod/web-tls.yaml", true, true},
 	} {
 		if got := lay.Replans(c.rel, c.gone); got != c.r {
 			t.Errorf("Replans(%s, gone %v) = %v", c.rel, c.gone, got)

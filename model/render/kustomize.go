@@ -96,6 +96,10 @@ func (l *layout) Render(r Root) Result {
 		if l.keep != nil && !l.keep(obj.GetKind()) {
 			continue
 		}
+		if req.needNS && req.namespace == "" && obj.GetNamespace() == "" && !obj.GetGvk().IsClusterScoped() {
+			fail(0, "kustomize build of %s: %s", root, noNamespace(obj.GetKind(), obj.GetName(), req.via))
+			continue
+		}
 		if req.namespace != "" && !obj.GetGvk().IsClusterScoped() {
 			if err := obj.SetNamespace(req.namespace); err != nil {
 				fail(0, "kustomize build of %s: object %d: %v", root, i, err)

@@ -29,6 +29,10 @@ type kustomization struct {
 	refs      []kref
 	// helmLine is the line of a helmCharts key (0: none).
 	helmLine int
+	// change is the first field that may change the objects it includes
+	// (namespace, patches, …; "": it only lists them), at changeLine.
+	change     string
+	changeLine int
 	// err is set when the file is not valid YAML.
 	err *model.RepoError
 }
@@ -55,6 +59,11 @@ var (
 	pathFields = []string{"patches", "patchesJson6902", "replacements"} // lists of {path: …}
 	genFields  = []string{"configMapGenerator", "secretGenerator"}      // files, envs, env
 )
+
+// listingFields are the fields of a kustomization that leave the objects
+// it includes as their files hold them: every other field (namespace,
+// patches, generators, components, …) may change them.
+var listingFields = []string{"apiVersion", "kind", "metadata", "resources", "bases", "sortOptions", "crds", "openapi"}
 
 // parseKustomization reads the references of one kustomization file; a
 // YAML error is at its line, as the repo reports one in a manifest.
@@ -88,6 +97,9 @@ func parseKustomization(file string, data []byte) *kustomization {
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, v := top.Content[i].Value, top.Content[i+1]
+		if k.change == "" && !slices.Contains(listingFields, key) {
+			k.change, k.changeLine = key, top.Content[i].Line
+		}
 		switch {
 		case slices.Contains(dirFields, key), slices.Contains(fileFields, key):
 			if v.Kind == yaml.SequenceNode {

@@ -92,6 +92,9 @@ type Input struct {
 	// kustomize are the kustomize roots GitOps objects render (NewLayout
 	// fills it, as Helm).
 	kustomize []kustomizeRequest
+	// namedCharts are the charts GitOps objects name but do not render
+	// (NewLayout fills it): the helm kind does not say nothing names them.
+	namedCharts []string
 }
 
 // Root is one render: a kind's unit of output, reported to the sink as one
@@ -186,6 +189,7 @@ func NewLayout(in Input) (*Layout, []model.RepoError) {
 	g, helm, kust := planGitOps(in)
 	in.Helm = append(append([]HelmRelease(nil), in.Config.Helm...), helm...)
 	in.kustomize = kust
+	in.namedCharts = g.named
 	var errs []model.RepoError
 	for _, k := range kinds {
 		p, perrs := k.Plan(in)
