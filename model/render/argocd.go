@@ -250,13 +250,10 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 		}
 		rel.Values = append(rel.Values, v)
 	}
-	if len(h.Parameters) > 0 {
-		layer, err := parametersLayer(h.Parameters)
-		if err != nil {
-			r.fail(false, "%s: helm.parameters: %v", what, err)
-			return
-		}
-		rel.Values = append(rel.Values, layer)
+	var err error
+	if rel.Set, rel.SetString, err = argoSets(h.Parameters); err != nil {
+		r.fail(false, "%s: helm.parameters: %v", what, err)
+		return
 	}
 	if len(h.FileParameters) > 0 {
 		incomplete = append(incomplete, "helm.fileParameters are not read")

@@ -281,8 +281,8 @@ func TestGitOpsHelmReleases(t *testing.T) {
 	want := []HelmRelease{
 		{Chart: "charts/web", Release: "web", Namespace: "web-prod",
 			ValueFiles: []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
-			Values:     []map[string]any{{"a": float64(1)}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
-			Via:        argoVia, File: "apps/argo.yaml", Line: 1},
+			Values:     []map[string]any{{"a": float64(1)}}, Set: []string{"image.tag=42"}, SetString: []string{"s=true"},
+			Via: argoVia, File: "apps/argo.yaml", Line: 1},
 		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": float64(2)}},
 			Via: detVia, File: "apps/argo.yaml", Line: 29},
 		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"},
@@ -659,7 +659,8 @@ spec:
 // typed, dotted, list indexes; --set-string after every --set; commas in a
 // value are the value's, a {list} is a list.
 func TestParametersLayer(t *testing.T) {
-	layer, err := parametersLayer([]argoParam{
+	layer := map[string]any{}
+	set, setString, err := argoSets([]argoParam{
 		{Name: "image.tag", Value: "042"},
 		{Name: "s", Value: "12", ForceString: true},
 		{Name: "image.pull", Value: "true"},
@@ -670,12 +671,13 @@ func TestParametersLayer(t *testing.T) {
 		{Name: `ann.a\.b`, Value: "null"},
 	})
 	must(t, err)
+	must(t, applySets(layer, set, setString))
 	want := map[string]any{"image": map[string]any{"tag": "042", "pull": true}, "s": "12", "hosts": []any{nil, "b.example.com"},
 		"csv": "a,b", "list": []any{"x", "y"}, "ann": map[string]any{"a.b": nil}}
 	if diff := cmp.Diff(want, layer); diff != "" {
 		t.Errorf("layer (-want +got):\n%s", diff)
 	}
-	if _, err := parametersLayer([]argoParam{{Name: "a[x]", Value: "1"}}); err == nil {
+	if _, _, err := argoSets([]argoParam{{Name: "a[x]", Value: "1"}}); err == nil {
 		t.Error("a bad parameter name is an error")
 	}
 }

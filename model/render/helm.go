@@ -159,8 +159,9 @@ func missingDeps(c *chart.Chart) []string {
 // <namespace> -f <values>…` would print it, hooks included, CRDs of crds/
 // left out (as the command does by default): the chart and its vendored
 // subcharts from the repo, values from the chart, then the value files,
-// then the inline layers; .Capabilities are Helm's offline defaults (or
-// the Kubernetes version the plan was given), lookup finds nothing.
+// then the inline layers, then the --set expressions; .Capabilities are
+// Helm's offline defaults (or the Kubernetes version the plan was given),
+// lookup finds nothing.
 // values.schema.json is not checked: its references may name URLs, and
 // rendering never reaches the network.
 //
@@ -203,6 +204,10 @@ func (p *helmPlan) Render(r Root) Result {
 	}
 	for _, layer := range rel.layers {
 		vals = loader.MergeMaps(vals, layer)
+	}
+	if err := applySets(vals, rel.Set, rel.SetString); err != nil {
+		fail(rel.File, rel.Line, "%s: values: %v", what, err)
+		return res
 	}
 
 	l := &loaded{src: map[*common.File]tplSource{}}

@@ -58,9 +58,13 @@ type HelmRelease struct {
 	// relative to the repo root.
 	ValueFiles []string
 	// Values are inline value layers applied after the files, in order
-	// (for Argo CD: values, then valuesObject, then parameters, each as a
-	// layer).
+	// (for Argo CD: valuesObject, or else values).
 	Values []map[string]any
+	// Set and SetString are `helm --set` and `--set-string` expressions
+	// (Helm's strvals), applied in order onto the merged values after the
+	// files and Values, as Helm's values.Options.MergeValues applies them:
+	// Argo CD's parameters (those with forceString in SetString).
+	Set, SetString []string
 	// ValuesIncomplete says why not all values are known ("" if they are);
 	// it is copied into the rendered objects' origins and reported as a
 	// notice.

@@ -1,0 +1,102 @@
+package render
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/strvals"
+)
+
+// dumpChart is a chart whose one object carries .Values as JSON.
+var dumpChart = map[string]string{
+	"chart/Chart.yaml":          "apiVersion: v2\nname: dump\nversion: 0.1.0\n",
+	"chart/templates/dump.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump\ndata:\n  values: {{ toJson .Values | quote }}\n",
+}
+
+// renderedValues plans the repo files (written to disk) and returns the
+// .Values every helm root rendered with, by release name.
+func renderedValues(t *testing.T, files map[string]string) map[string]map[string]any {
+	t.Helper()
+	dir := t.TempDir()
+	for rel, content := range files {
+		write(t, dir, rel, content)
+	}
+	lay, errs := NewLayout(Input{Files: listDisk(t, dir)})
+	for _, e := range errs {
+		if !e.Notice {
+			t.Errorf("plan: %v", e)
+		}
+	}
+	must(t, lay.Prepare())
+	out := map[string]map[string]any{}
+	for _, r := range lay.Roots() {
+		res := lay.Render(r)
+		for _, e := range res.Errors {
+			t.Errorf("%s: %v", r.Name, e)
+		}
+		for _, o := range res.Objects {
+			if o.Origin.Helm == nil {
+				continue
+			}
+			var cm struct{ Data struct{ Values string } }
+			must(t, json.Unmarshal(o.JSON, &cm))
+			var v map[string]any
+			must(t, json.Unmarshal([]byte(cm.Data.Values), &v))
+			out[o.Origin.Helm.Release] = v
+		}
+	}
+	return out
+}
+
+// Argo CD's parameters are --set expressions into the merged values, as
+// Helm's own MergeValues applies them after the value files (and the
+// values Argo CD writes to a file): one list item's field changes, the
+// rest of the list stays.
+func TestArgoParametersSetIntoValues(t *testing.T) {
+	files := map[string]string{
+		"chart/prod.yaml": "hosts:\n- host: a\n- host: b\nport: 80\n",
+		"app.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: lst}
+spec:
+  destination: {namespace: prod}
+  source:
+    path: chart
+    helm:
+      valueFiles: [prod.yaml]
+      valuesObject: {hosts: [{host: x}, {host: y, tls: true}], extra: 1}
+      parameters:
+      - {name: "hosts[1].host", value: c}
+      - {name: port, value: "8080", forceString: true}
+      - {name: extra, value: "2"}
+`,
+	}
+	for k, v := range dumpChart {
+		files[k] = v
+	}
+	got := renderedValues(t, files)["lst"]
+
+	// The same as Helm's values.Options.MergeValues computes it (its steps:
+	// the package imports what this module does not build): -f prod.yaml
+	// -f <valuesObject>, then --set …, then --set-string ….
+	want := map[string]any{}
+	for _, f := range []string{files["chart/prod.yaml"], "hosts: [{host: x}, {host: y, tls: true}]\nextra: 1\n"} {
+		m, err := loader.LoadValues(strings.NewReader(f))
+		must(t, err)
+		want = loader.MergeMaps(want, m)
+	}
+	for _, s := range []string{"hosts[1].host=c", "extra=2"} {
+		must(t, strvals.ParseInto(s, want))
+	}
+	must(t, strvals.ParseIntoString("port=8080", want))
+	want = jsonRound(t, want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf(".Values (-helm +ingress-drift):\n%s", diff)
+	}
+	if h := got["hosts"].([]any); len(h) != 2 || h[0].(map[string]any)["host"] != "x" {
+		t.Errorf("hosts = %v, want x then c", h)
+	}
+}
