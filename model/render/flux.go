@@ -202,12 +202,10 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		}
 		rel.ValueFiles = append(rel.ValueFiles, f)
 	}
-	// source-controller makes the listed files the chart's values: the
-	// chart's own values.yaml applies only when listed. A release here
-	// always starts from it.
-	if own := path.Join(dir, "values.yaml"); len(files) > 0 && !slices.Contains(rel.ValueFiles, own) {
-		r.fail(true, "valuesFiles does not list %s: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)", own)
-	}
+	// source-controller makes the listed files the chart's values (even
+	// when all were missing and skipped): the chart's own values.yaml
+	// applies only when listed.
+	rel.ReplaceChartValues = len(files) > 0
 	if len(s.Values) > 0 {
 		v, err := helmValues(s.Values)
 		if err != nil {

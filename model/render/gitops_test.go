@@ -285,7 +285,7 @@ func TestGitOpsHelmReleases(t *testing.T) {
 			Via: argoVia, File: "apps/argo.yaml", Line: 1},
 		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": float64(2)}},
 			Via: detVia, File: "apps/argo.yaml", Line: 29},
-		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"},
+		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"}, ReplaceChartValues: true,
 			Values:           []map[string]any{{"c": float64(3)}},
 			ValuesIncomplete: "valuesFrom Secret/web-secrets is not read (ingress-drift never reads Secrets, nor ConfigMaps from the cluster)",
 			Via:              fluxVia, File: "clusters/flux.yaml", Line: 46},
@@ -648,10 +648,13 @@ spec:
 	want := []string{
 		"apps.yaml:11: Application missing: spec.source: helm.valueFiles: charts/web/nope.yaml does not exist in this repo (ignoreMissingValueFiles is not set: Argo CD fails to render it)",
 		"apps.yaml:21: Application noref: spec.sources[0]: helm.valueFiles: $vals/env/prod.yaml names no source with ref: vals",
-		"apps.yaml:31: HelmRelease flux: valuesFiles does not list charts/web/values.yaml: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	// Flux's valuesFiles replace the chart's values.yaml (not listed here).
+	if r := helm[len(helm)-1]; !r.ReplaceChartValues {
+		t.Errorf("release %s: valuesFiles do not replace the chart's values", r.Release)
 	}
 }
 

@@ -60,6 +60,12 @@ type HelmRelease struct {
 	// Values are inline value layers applied after the files, in order
 	// (for Argo CD: valuesObject, or else values).
 	Values []map[string]any
+	// ReplaceChartValues makes the merged ValueFiles the chart's values in
+	// place of its values.yaml (which counts only when listed), and Values
+	// and the Set expressions the user values over them: Flux's
+	// spec.chart.spec.valuesFiles, which source-controller packages into
+	// the chart as its values.yaml.
+	ReplaceChartValues bool
 	// Set and SetString are `helm --set` and `--set-string` expressions
 	// (Helm's strvals), applied in order onto the merged values after the
 	// files and Values, as Helm's values.Options.MergeValues applies them:

@@ -100,3 +100,45 @@ spec:
 		t.Errorf("hosts = %v, want x then c", h)
 	}
 }
+
+// Flux's chart valuesFiles replace the chart's values.yaml (which counts
+// only when listed); spec.values are the user values over them. As
+// source-controller builds the chart: the files merged are its
+// values.yaml.
+func TestFluxValuesFilesReplaceChartValues(t *testing.T) {
+	hr := func(name, valuesFiles string) string {
+		return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ` + name + `, namespace: flux-system}
+spec:
+  releaseName: ` + name + `
+  chart:
+    spec:
+      chart: ./chart
+      sourceRef: {kind: GitRepository, name: flux-system}
+      valuesFiles: ` + valuesFiles + `
+      ignoreMissingValuesFiles: true
+  values: {b: inline}
+---
+`
+	}
+	files := map[string]string{
+		"chart/values.yaml": "host: default\na: chart\nb: chart\nsub: {p: 1, q: 1}\n",
+		"envs/v1.yaml":      "a: file1\nsub: {q: 2}\n",
+		"flux.yaml": hr("replaced", "[envs/v1.yaml]") + hr("listed", "[chart/values.yaml, envs/v1.yaml]") +
+			hr("gone", "[envs/none.yaml]") + hr("none", "[]"),
+	}
+	for k, v := range dumpChart {
+		files[k] = v
+	}
+	got := renderedValues(t, files)
+	want := map[string]map[string]any{
+		"replaced": {"a": "file1", "b": "inline", "sub": map[string]any{"q": float64(2)}},
+		"listed":   {"host": "default", "a": "file1", "b": "inline", "sub": map[string]any{"p": float64(1), "q": float64(2)}},
+		"gone":     {"b": "inline"},
+		"none":     {"host": "default", "a": "chart", "b": "inline", "sub": map[string]any{"p": float64(1), "q": float64(1)}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf(".Values by release (-want +got):\n%s", diff)
+	}
+}
