@@ -41,14 +41,14 @@ type argoSource struct {
 }
 
 type argoHelm struct {
-	ReleaseName             string         `yaml:"releaseName"`
-	Namespace               string         `yaml:"namespace"`
-	ValueFiles              []string       `yaml:"valueFiles"`
-	IgnoreMissingValueFiles bool           `yaml:"ignoreMissingValueFiles"`
-	Values                  string         `yaml:"values"`
-	ValuesObject            map[string]any `yaml:"valuesObject"`
-	Parameters              []argoParam    `yaml:"parameters"`
-	FileParameters          []yaml.Node    `yaml:"fileParameters"`
+	ReleaseName             string      `yaml:"releaseName"`
+	Namespace               string      `yaml:"namespace"`
+	ValueFiles              []string    `yaml:"valueFiles"`
+	IgnoreMissingValueFiles bool        `yaml:"ignoreMissingValueFiles"`
+	Values                  string      `yaml:"values"`
+	ValuesObject            yaml.Node   `yaml:"valuesObject"`
+	Parameters              []argoParam `yaml:"parameters"`
+	FileParameters          []yaml.Node `yaml:"fileParameters"`
 }
 
 type argoDirectory struct {
@@ -234,12 +234,10 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 	}
 	// valuesObject replaces values, it is not merged over it (Argo CD's
 	// ApplicationSourceHelm.ValuesYAML).
-	if h.ValuesObject != nil {
-		v, err := helmValues(h.ValuesObject)
-		if err != nil {
-			r.fail(false, "%s: helm.valuesObject: %v", what, err)
-			return
-		}
+	if v, set, err := controllerValues(&h.ValuesObject, r.obj.shift); err != nil {
+		r.fail(false, "%s: helm.valuesObject: %v", what, err)
+		return
+	} else if set {
 		rel.Values = append(rel.Values, v)
 	} else if strings.TrimSpace(h.Values) != "" {
 		// As Helm reads a values file (Argo CD passes it as one).
@@ -265,15 +263,55 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 	r.helm = append(r.helm, rel)
 }
 
-// helmValues makes inline values what Helm makes of values it reads (JSON
-// types: numbers are float64), so that templates compare them as they
-// would in the controller.
-func helmValues(v map[string]any) (map[string]any, error) {
-	j, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+// controllerValues decodes inline values (valuesObject, spec.values) as
+// the controller reads them: from the object as the API server stores it,
+// which is what kubectl sent, YAML converted to JSON by sigs.k8s.io/yaml
+// (YAML 1.1: yes is true, a date stays a string, 0o17 is 15), then
+// decoded from JSON (numbers float64). set is false for none (absent or
+// null). shift makes the node's line one of the file.
+func controllerValues(n *yaml.Node, shift int) (v map[string]any, set bool, err error) {
+	if n.Kind == 0 || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, false, nil
 	}
-	var out map[string]any
-	err = json.Unmarshal(j, &out)
-	return out, err
+	if n.Kind != yaml.MappingNode {
+		return nil, false, fmt.Errorf("line %d: a %s, not a mapping", n.Line+shift, yamlKind(n))
+	}
+	text, err := yaml.Marshal(unalias(n))
+	if err != nil {
+		return nil, false, err
+	}
+	j, err := sigsyaml.YAMLToJSON(text)
+	if err == nil {
+		err = json.Unmarshal(j, &v)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("line %d: %v", n.Line+shift, err)
+	}
+	return v, true, nil
+}
+
+// unalias is n with its aliases replaced by what they name (an anchor
+// outside n would not resolve once n is encoded alone).
+func unalias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return unalias(n.Alias)
+	}
+	c := *n
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = unalias(k)
+	}
+	return &c
+}
+
+// yamlKind names a node's kind for a message.
+func yamlKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "scalar"
 }

@@ -129,7 +129,7 @@ type fluxHelmRelease struct {
 			} `yaml:"spec"`
 		} `yaml:"chart"`
 		ChartRef   *fluxSourceRef `yaml:"chartRef"`
-		Values     map[string]any `yaml:"values"`
+		Values     yaml.Node      `yaml:"values"`
 		ValuesFrom []struct {
 			Kind string `yaml:"kind"`
 			Name string `yaml:"name"`
@@ -206,12 +206,10 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	// when all were missing and skipped): the chart's own values.yaml
 	// applies only when listed.
 	rel.ReplaceChartValues = len(files) > 0
-	if len(s.Values) > 0 {
-		v, err := helmValues(s.Values)
-		if err != nil {
-			r.fail(false, "spec.values: %v", err)
-			return r
-		}
+	if v, _, err := controllerValues(&s.Values, o.shift); err != nil {
+		r.fail(false, "spec.values: %v", err)
+		return r
+	} else if len(v) > 0 {
 		rel.Values = append(rel.Values, v)
 	}
 	if len(s.ValuesFrom) > 0 {

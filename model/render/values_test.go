@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	"helm.sh/helm/v4/pkg/strvals"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // dumpChart is a chart whose one object carries .Values as JSON.
@@ -140,5 +141,50 @@ spec:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf(".Values by release (-want +got):\n%s", diff)
+	}
+}
+
+// Inline values are what the controller reads: the object as kubectl
+// sent it (sigs.k8s.io/yaml, YAML 1.1 to JSON: yes is true, a date a
+// string, 0o17 is 15), decoded from JSON; an alias to an anchor outside
+// the values resolves as in the whole document.
+func TestInlineValuesAsControllersDecode(t *testing.T) {
+	inline := "{a: 2024-01-01, b: yes, c: 0o17, d: 1e3, e: '1', f: *h, g: [on, off], i: 12345678901}"
+	app := "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: argo, annotations: {x: &h hello}}\n" +
+		"spec:\n  destination: {namespace: prod}\n  source:\n    path: chart\n    helm:\n      valuesObject: " + inline + "\n"
+	flux := "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: flux, namespace: x, annotations: {x: &h hello}}\n" +
+		"spec:\n  releaseName: flux\n  chart: {spec: {chart: chart, sourceRef: {kind: GitRepository, name: r}}}\n  values: " + inline + "\n"
+	files := map[string]string{"app.yaml": app, "flux.yaml": flux}
+	for k, v := range dumpChart {
+		files[k] = v
+	}
+	got := renderedValues(t, files)
+	// What kubectl sends: the whole document through sigs.k8s.io/yaml.
+	var doc struct {
+		Spec struct {
+			Values json.RawMessage
+			Source struct {
+				Helm struct{ ValuesObject json.RawMessage }
+			}
+		}
+	}
+	j, err := sigsyaml.YAMLToJSON([]byte(app))
+	must(t, err)
+	must(t, json.Unmarshal(j, &doc))
+	var want map[string]any
+	must(t, json.Unmarshal(doc.Spec.Source.Helm.ValuesObject, &want))
+	if want["b"] != true || want["a"] != "2024-01-01" {
+		t.Fatalf("kubectl's conversion is not what this test assumes: %v", want)
+	}
+	if diff := cmp.Diff(want, got["argo"]); diff != "" {
+		t.Errorf("Argo CD valuesObject (-kubectl +ingress-drift):\n%s", diff)
+	}
+	j, err = sigsyaml.YAMLToJSON([]byte(flux))
+	must(t, err)
+	must(t, json.Unmarshal(j, &doc))
+	want = nil
+	must(t, json.Unmarshal(doc.Spec.Values, &want))
+	if diff := cmp.Diff(want, got["flux"]); diff != "" {
+		t.Errorf("Flux spec.values (-kubectl +ingress-drift):\n%s", diff)
 	}
 }
