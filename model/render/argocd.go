@@ -109,7 +109,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	if s.Ref != "" && s.Path == "" {
 		return // only values for the other sources ($ref/…)
 	}
-	if s.Plugin.Kind != 0 {
+	if present(&s.Plugin) {
 		r.fail(true, "%s: a config management plugin is not run: what it renders is not compared", what)
 		return
 	}
@@ -125,7 +125,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	}
 	r.paths = append(r.paths, dir)
 	explicit := 0
-	for _, set := range []bool{s.Helm != nil, s.Kustomize.Kind != 0, s.Directory != nil} {
+	for _, set := range []bool{s.Helm != nil, present(&s.Kustomize), s.Directory != nil} {
 		if set {
 			explicit++
 		}
@@ -135,9 +135,9 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 		return
 	}
 	switch {
-	case s.Helm != nil || s.Kustomize.Kind == 0 && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
+	case s.Helm != nil || !present(&s.Kustomize) && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
 		r.argoHelm(t, facts, what, dir, destNS, s.Helm, refs)
-	case s.Kustomize.Kind != 0 || s.Directory == nil && facts.kusts[dir]:
+	case present(&s.Kustomize) || s.Directory == nil && facts.kusts[dir]:
 		r.argoKustomize(facts, what, dir, destNS, &s.Kustomize)
 	default:
 		d := argoDirectory{}
@@ -270,7 +270,7 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 // decoded from JSON (numbers float64). set is false for none (absent or
 // null). shift makes the node's line one of the file.
 func controllerValues(n *yaml.Node, shift int) (v map[string]any, set bool, err error) {
-	if n.Kind == 0 || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+	if !present(n) {
 		return nil, false, nil
 	}
 	if n.Kind != yaml.MappingNode {
@@ -288,6 +288,12 @@ func controllerValues(n *yaml.Node, shift int) (v map[string]any, set bool, err 
 		return nil, false, fmt.Errorf("line %d: %v", n.Line+shift, err)
 	}
 	return v, true, nil
+}
+
+// present reports whether a field is set: there and not null (Argo CD
+// decodes null as an absent field).
+func present(n *yaml.Node) bool {
+	return n.Kind != 0 && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
 // unalias is n with its aliases replaced by what they name (an anchor

@@ -188,3 +188,22 @@ func TestInlineValuesAsControllersDecode(t *testing.T) {
 		t.Errorf("Flux spec.values (-kubectl +ingress-drift):\n%s", diff)
 	}
 }
+
+// A null plugin, kustomize or valuesObject is no such field (as Argo CD
+// decodes it): the chart renders as Helm, with no notice.
+func TestArgoNullIsUnset(t *testing.T) {
+	app := func(name, source string) string {
+		return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: " + name + "}\n" +
+			"spec:\n  destination: {namespace: prod}\n  source: {path: chart, " + source + "}\n---\n"
+	}
+	files := map[string]string{"apps.yaml": app("k", "kustomize: null") + app("p", "plugin: null") +
+		app("v", "helm: {valuesObject: null, values: 'a: 1'}") + app("h", "helm: null, kustomize: ~")}
+	for k, v := range dumpChart {
+		files[k] = v
+	}
+	got := renderedValues(t, files)
+	want := map[string]map[string]any{"k": {}, "p": {}, "v": {"a": float64(1)}, "h": {}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf(".Values by release (-want +got):\n%s", diff)
+	}
+}
