@@ -199,6 +199,11 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what, dir, destNS strin
 	}
 	rel := HelmRelease{Chart: dir, Release: cmp.Or(h.ReleaseName, r.obj.name), Namespace: cmp.Or(h.Namespace, destNS),
 		Via: r.via, File: r.obj.file, Line: r.obj.line}
+	if h.Namespace != "" {
+		// helm template --namespace: the objects still go to the
+		// destination.
+		rel.ObjectNamespace = destNS
+	}
 	var incomplete []string
 	for _, vf := range h.ValueFiles {
 		if strings.Contains(vf, "://") {

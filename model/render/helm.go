@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -304,7 +305,7 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)
 				continue
 			}
-			j, ok, err := p.keepObject(j, rel.Namespace)
+			j, ok, err := p.keepObject(j, cmp.Or(rel.ObjectNamespace, rel.Namespace))
 			if err != nil {
 				fail(s.file, 0, "helm template of chart %s (release %s/%s): %s (document %d of its output): %v",
 					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)

@@ -52,8 +52,13 @@ type HelmRelease struct {
 	Chart string
 	// Release and Namespace are the release name and namespace the
 	// templates see (.Release.Name, .Release.Namespace); Namespace is also
-	// the namespace of rendered objects that set none.
+	// the namespace of rendered objects that set none, unless
+	// ObjectNamespace is set.
 	Release, Namespace string
+	// ObjectNamespace, when set, is the namespace of rendered objects that
+	// set none (Argo CD: helm.namespace is only what the templates see,
+	// the objects go to destination.namespace).
+	ObjectNamespace string
 	// ValueFiles are applied after the chart's values.yaml, in order;
 	// relative to the repo root.
 	ValueFiles []string

@@ -207,3 +207,34 @@ func TestArgoNullIsUnset(t *testing.T) {
 		t.Errorf(".Values by release (-want +got):\n%s", diff)
 	}
 }
+
+// Argo CD's helm.namespace is the namespace the templates see (helm
+// template --namespace); objects that set none still go to
+// destination.namespace.
+func TestArgoHelmNamespaceOnlyTemplates(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "chart/Chart.yaml", "apiVersion: v2\nname: ns\nversion: 0.1.0\n")
+	write(t, dir, "chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  ns: {{ .Release.Namespace }}\n")
+	write(t, dir, "app.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"+
+		"spec:\n  destination: {namespace: prod}\n  source: {path: chart, helm: {namespace: tmpl}}\n")
+	lay, _ := NewLayout(Input{Files: listDisk(t, dir)})
+	must(t, lay.Prepare())
+	var got []string
+	for _, r := range lay.Roots() {
+		res := lay.Render(r)
+		for _, e := range res.Errors {
+			t.Errorf("%s: %v", r.Name, e)
+		}
+		for _, o := range res.Objects {
+			var cm struct {
+				Metadata struct{ Namespace string }
+				Data     struct{ Ns string }
+			}
+			must(t, json.Unmarshal(o.JSON, &cm))
+			got = append(got, cm.Metadata.Namespace+" "+cm.Data.Ns)
+		}
+	}
+	if diff := cmp.Diff([]string{"prod tmpl"}, got); diff != "" {
+		t.Errorf("object namespace and .Release.Namespace (-want +got):\n%s", diff)
+	}
+}
