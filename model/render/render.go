@@ -43,6 +43,9 @@ type Config struct {
 	// KubeVersion is the Kubernetes version charts see as
 	// .Capabilities.KubeVersion ("v1.31.2"); "" is Helm's default.
 	KubeVersion string
+	// DefaultNamespace is --default-namespace: the namespace of a release
+	// that names none ("" is "default").
+	DefaultNamespace string
 }
 
 // HelmRelease is one rendering of a chart in the repo: from the config's

@@ -238,3 +238,20 @@ func TestArgoHelmNamespaceOnlyTemplates(t *testing.T) {
 		t.Errorf("object namespace and .Release.Namespace (-want +got):\n%s", diff)
 	}
 }
+
+// A GitOps release that names no namespace (no destination.namespace) is
+// in --default-namespace, as directory sources' objects are.
+func TestGitOpsReleaseDefaultNamespace(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"app.yaml":         "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {path: chart}\n",
+	}}
+	lay, _ := NewLayout(Input{Files: files, Config: Config{DefaultNamespace: "team"}})
+	var got []string
+	for _, r := range lay.Roots() {
+		got = append(got, r.Name)
+	}
+	if diff := cmp.Diff([]string{"team/a"}, got); diff != "" {
+		t.Errorf("roots (-want +got):\n%s", diff)
+	}
+}
