@@ -10,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // argoApp is what an Argo CD Application says about what it renders.
@@ -74,6 +76,9 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 		r.errs = append(r.errs, *err)
 		return r
 	}
+	if r.unnamed() {
+		return r
+	}
 	a := app.Spec.SyncPolicy.Automated
 	r.via = o.via("argocd", a != nil && a.SelfHeal && (a.Enabled == nil || *a.Enabled))
 	sources := app.Spec.Sources
@@ -94,6 +99,18 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 		r.argoSource(t, facts, app.Spec.Destination.Namespace, s, i, len(app.Spec.Sources) > 0, refs)
 	}
 	return r
+}
+
+// unnamed reports an object without metadata.name, which the API server
+// refuses (nothing applies it, and its release name is unknown), as an
+// error at its line.
+func (r *request) unnamed() bool {
+	if r.obj.name != "" {
+		return false
+	}
+	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: r.obj.line,
+		Message: r.obj.kind + ": metadata.name is missing (the API server refuses an object without one): what it renders is unknown"})
+	return true
 }
 
 // argoSource plans one source.

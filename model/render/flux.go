@@ -153,6 +153,9 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		r.errs = append(r.errs, *err)
 		return r
 	}
+	if r.unnamed() {
+		return r
+	}
 	s := h.Spec
 	r.via = o.via("flux", s.DriftDetection != nil && s.DriftDetection.Mode == "enabled")
 	if s.ChartRef != nil {

@@ -255,3 +255,31 @@ func TestGitOpsReleaseDefaultNamespace(t *testing.T) {
 		t.Errorf("roots (-want +got):\n%s", diff)
 	}
 }
+
+// An Application or HelmRelease without metadata.name is an error at its
+// line (the API server refuses it), not a release named after the chart.
+func TestGitOpsUnnamedIsAnError(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"apps.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {namespace: argocd}\nspec:\n  source: {path: chart}\n---\n" +
+			"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {namespace: x}\n" +
+			"spec:\n  chart: {spec: {chart: chart, sourceRef: {kind: GitRepository, name: r}}}\n",
+	}}
+	p, helm, _ := planOf(t, files)
+	if len(helm) != 0 {
+		t.Errorf("releases %v, want none", helm)
+	}
+	var got []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			got = append(got, e.Error())
+		}
+	}
+	want := []string{
+		"apps.yaml:1: Application: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
+		"apps.yaml:7: HelmRelease: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
