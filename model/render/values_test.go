@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -269,12 +270,13 @@ func TestGitOpsUnnamedIsAnError(t *testing.T) {
 	if len(helm) != 0 {
 		t.Errorf("releases %v, want none", helm)
 	}
-	var got []string
-	for _, r := range p.roots {
-		for _, e := range r.errs {
-			got = append(got, e.Error())
+	got := slices.Collect(func(yield func(string) bool) {
+		for _, r := range p.roots {
+			for _, e := range r.errs {
+				yield(e.Error())
+			}
 		}
-	}
+	})
 	want := []string{
 		"apps.yaml:1: Application: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
 		"apps.yaml:7: HelmRelease: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
