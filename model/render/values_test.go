@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
@@ -270,13 +269,7 @@ func TestGitOpsUnnamedIsAnError(t *testing.T) {
 	if len(helm) != 0 {
 		t.Errorf("releases %v, want none", helm)
 	}
-	got := slices.Collect(func(yield func(string) bool) {
-		for _, r := range p.roots {
-			for _, e := range r.errs {
-				yield(e.Error())
-			}
-		}
-	})
+	got := planErrors(p)
 	want := []string{
 		"apps.yaml:1: Application: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
 		"apps.yaml:7: HelmRelease: metadata.name is missing (the API server refuses an object without one): what it renders is unknown",
@@ -284,4 +277,40 @@ func TestGitOpsUnnamedIsAnError(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
+}
+
+// A field of the wrong type is named, with what it is and what it must
+// be, at its line of the file: no Go types.
+func TestGitOpsTypeErrorsNameTheField(t *testing.T) {
+	files := memFiles{root: "/nowhere/repo", files: map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"apps.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n" +
+			"spec:\n  destination: x\n  sources:\n  - {path: chart, helm: {parameters: [{name: a, forceString: maybe}]}}\n---\n" +
+			"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h}\n" +
+			"spec:\n  chart: {spec: {chart: chart, valuesFiles: one.yaml}}\n",
+	}}
+	p, _, _ := planOf(t, files)
+	got := planErrors(p)
+	want := []string{
+		"apps.yaml:5: Application a: line 5: spec.destination is a string (`x`), not a mapping; " +
+			"line 7: spec.sources[0].helm.parameters[0].forceString is a string (`maybe`), not a boolean (true or false)",
+		"apps.yaml:13: HelmRelease h: line 13: spec.chart.spec.valuesFiles is a string (`one.yaml`), not a list",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	if describeTypeError(nil, "something else") != "something else" {
+		t.Error("a message of another form is not kept")
+	}
+}
+
+// planErrors are the errors and notices of a GitOps plan's roots.
+func planErrors(p *gitopsPlan) []string {
+	var out []string
+	for _, r := range p.roots {
+		for _, e := range r.errs {
+			out = append(out, e.Error())
+		}
+	}
+	return out
 }
