@@ -271,7 +271,7 @@ func planOf(t *testing.T, files memFiles) (*gitopsPlan, []HelmRelease, []kustomi
 }
 
 // The releases GitOps objects name: inline values typed as Helm reads a
-// values file (numbers float64), parameters as --set types them.
+// values file (numbers float64), parameters as --set expressions.
 func TestGitOpsHelmReleases(t *testing.T) {
 	_, helm, _ := planOf(t, gitopsRepo())
 	argoVia := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", File: "apps/argo.yaml", Line: 1, SelfHeal: true}

@@ -314,3 +314,26 @@ func planErrors(p *gitopsPlan) []string {
 	}
 	return out
 }
+
+// A chart without values.yaml cannot take Flux's valuesFiles:
+// source-controller fails to build it, and so does the render.
+func TestFluxValuesFilesNeedChartValues(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	write(t, dir, "chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")
+	write(t, dir, "v.yaml", "a: 1\n")
+	write(t, dir, "hr.yaml", "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h, namespace: x}\n"+
+		"spec:\n  chart: {spec: {chart: chart, sourceRef: {kind: GitRepository, name: r}, valuesFiles: [v.yaml]}}\n")
+	lay, _ := NewLayout(Input{Files: listDisk(t, dir)})
+	must(t, lay.Prepare())
+	var got []string
+	for _, r := range lay.Roots() {
+		for _, e := range lay.Render(r).Errors {
+			got = append(got, e.Error())
+		}
+	}
+	want := []string{"hr.yaml:1: helm template of chart chart (release x/h): the chart has no values.yaml for its valuesFiles to replace (Flux's source-controller fails to build it)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
