@@ -17,37 +17,51 @@ var dumpChart = map[string]string{
 	"chart/templates/dump.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump\ndata:\n  values: {{ toJson .Values | quote }}\n",
 }
 
-// renderedValues plans the repo files (written to disk) and returns the
-// .Values every helm root rendered with, by release name.
-func renderedValues(t *testing.T, files map[string]string) map[string]map[string]any {
+// renderDir writes the repo files to disk, plans them and renders every
+// root: the objects, and the errors (the plan's and the renders').
+func renderDir(t *testing.T, files map[string]string) ([]Object, []string) {
 	t.Helper()
 	dir := t.TempDir()
 	for rel, content := range files {
 		write(t, dir, rel, content)
 	}
-	lay, errs := NewLayout(Input{Files: listDisk(t, dir)})
-	for _, e := range errs {
+	lay, planErrs := NewLayout(Input{Files: listDisk(t, dir)})
+	var errs []string
+	for _, e := range planErrs {
 		if !e.Notice {
-			t.Errorf("plan: %v", e)
+			errs = append(errs, e.Error())
 		}
 	}
 	must(t, lay.Prepare())
-	out := map[string]map[string]any{}
+	var objs []Object
 	for _, r := range lay.Roots() {
 		res := lay.Render(r)
 		for _, e := range res.Errors {
-			t.Errorf("%s: %v", r.Name, e)
+			errs = append(errs, e.Error())
 		}
-		for _, o := range res.Objects {
-			if o.Origin.Helm == nil {
-				continue
-			}
-			var cm struct{ Data struct{ Values string } }
-			must(t, json.Unmarshal(o.JSON, &cm))
-			var v map[string]any
-			must(t, json.Unmarshal([]byte(cm.Data.Values), &v))
-			out[o.Origin.Helm.Release] = v
+		objs = append(objs, res.Objects...)
+	}
+	return objs, errs
+}
+
+// renderedValues renders the repo files and returns the .Values every
+// helm root rendered with, by release name; any error fails the test.
+func renderedValues(t *testing.T, files map[string]string) map[string]map[string]any {
+	t.Helper()
+	objs, errs := renderDir(t, files)
+	for _, e := range errs {
+		t.Error(e)
+	}
+	out := map[string]map[string]any{}
+	for _, o := range objs {
+		if o.Origin.Helm == nil {
+			continue
 		}
+		var cm struct{ Data struct{ Values string } }
+		must(t, json.Unmarshal(o.JSON, &cm))
+		var v map[string]any
+		must(t, json.Unmarshal([]byte(cm.Data.Values), &v))
+		out[o.Origin.Helm.Release] = v
 	}
 	return out
 }
@@ -212,27 +226,23 @@ func TestArgoNullIsUnset(t *testing.T) {
 // template --namespace); objects that set none still go to
 // destination.namespace.
 func TestArgoHelmNamespaceOnlyTemplates(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "chart/Chart.yaml", "apiVersion: v2\nname: ns\nversion: 0.1.0\n")
-	write(t, dir, "chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  ns: {{ .Release.Namespace }}\n")
-	write(t, dir, "app.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"+
-		"spec:\n  destination: {namespace: prod}\n  source: {path: chart, helm: {namespace: tmpl}}\n")
-	lay, _ := NewLayout(Input{Files: listDisk(t, dir)})
-	must(t, lay.Prepare())
+	objs, errs := renderDir(t, map[string]string{
+		"chart/Chart.yaml":        "apiVersion: v2\nname: ns\nversion: 0.1.0\n",
+		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  ns: {{ .Release.Namespace }}\n",
+		"app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n" +
+			"spec:\n  destination: {namespace: prod}\n  source: {path: chart, helm: {namespace: tmpl}}\n",
+	})
+	for _, e := range errs {
+		t.Error(e)
+	}
 	var got []string
-	for _, r := range lay.Roots() {
-		res := lay.Render(r)
-		for _, e := range res.Errors {
-			t.Errorf("%s: %v", r.Name, e)
+	for _, o := range objs {
+		var cm struct {
+			Metadata struct{ Namespace string }
+			Data     struct{ Ns string }
 		}
-		for _, o := range res.Objects {
-			var cm struct {
-				Metadata struct{ Namespace string }
-				Data     struct{ Ns string }
-			}
-			must(t, json.Unmarshal(o.JSON, &cm))
-			got = append(got, cm.Metadata.Namespace+" "+cm.Data.Ns)
-		}
+		must(t, json.Unmarshal(o.JSON, &cm))
+		got = append(got, cm.Metadata.Namespace+" "+cm.Data.Ns)
 	}
 	if diff := cmp.Diff([]string{"prod tmpl"}, got); diff != "" {
 		t.Errorf("object namespace and .Release.Namespace (-want +got):\n%s", diff)
@@ -318,20 +328,13 @@ func planErrors(p *gitopsPlan) []string {
 // A chart without values.yaml cannot take Flux's valuesFiles:
 // source-controller fails to build it, and so does the render.
 func TestFluxValuesFilesNeedChartValues(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
-	write(t, dir, "chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")
-	write(t, dir, "v.yaml", "a: 1\n")
-	write(t, dir, "hr.yaml", "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h, namespace: x}\n"+
-		"spec:\n  chart: {spec: {chart: chart, sourceRef: {kind: GitRepository, name: r}, valuesFiles: [v.yaml]}}\n")
-	lay, _ := NewLayout(Input{Files: listDisk(t, dir)})
-	must(t, lay.Prepare())
-	var got []string
-	for _, r := range lay.Roots() {
-		for _, e := range lay.Render(r).Errors {
-			got = append(got, e.Error())
-		}
-	}
+	_, got := renderDir(t, map[string]string{
+		"chart/Chart.yaml":        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+		"v.yaml":                  "a: 1\n",
+		"hr.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h, namespace: x}\n" +
+			"spec:\n  chart: {spec: {chart: chart, sourceRef: {kind: GitRepository, name: r}, valuesFiles: [v.yaml]}}\n",
+	})
 	want := []string{"hr.yaml:1: helm template of chart chart (release x/h): the chart has no values.yaml for its valuesFiles to replace (Flux's source-controller fails to build it)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
