@@ -10,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/ingress-drift/ingress-drift/model"
 )
 
 // argoApp is what an Argo CD Application says about what it renders.
@@ -41,14 +43,14 @@ type argoSource struct {
 }
 
 type argoHelm struct {
-	ReleaseName             string         `yaml:"releaseName"`
-	Namespace               string         `yaml:"namespace"`
-	ValueFiles              []string       `yaml:"valueFiles"`
-	IgnoreMissingValueFiles bool           `yaml:"ignoreMissingValueFiles"`
-	Values                  string         `yaml:"values"`
-	ValuesObject            map[string]any `yaml:"valuesObject"`
-	Parameters              []argoParam    `yaml:"parameters"`
-	FileParameters          []yaml.Node    `yaml:"fileParameters"`
+	ReleaseName             string      `yaml:"releaseName"`
+	Namespace               string      `yaml:"namespace"`
+	ValueFiles              []string    `yaml:"valueFiles"`
+	IgnoreMissingValueFiles bool        `yaml:"ignoreMissingValueFiles"`
+	Values                  string      `yaml:"values"`
+	ValuesObject            yaml.Node   `yaml:"valuesObject"`
+	Parameters              []argoParam `yaml:"parameters"`
+	FileParameters          []yaml.Node `yaml:"fileParameters"`
 }
 
 type argoDirectory struct {
@@ -74,6 +76,9 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 		r.errs = append(r.errs, *err)
 		return r
 	}
+	if r.unnamed() {
+		return r
+	}
 	a := app.Spec.SyncPolicy.Automated
 	r.via = o.via("argocd", a != nil && a.SelfHeal && (a.Enabled == nil || *a.Enabled))
 	sources := app.Spec.Sources
@@ -96,6 +101,18 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 	return r
 }
 
+// unnamed reports an object without metadata.name, which the API server
+// refuses (nothing applies it, and its release name is unknown), as an
+// error at its line.
+func (r *request) unnamed() bool {
+	if r.obj.name != "" {
+		return false
+	}
+	r.errs = append(r.errs, model.RepoError{File: r.obj.file, Line: r.obj.line,
+		Message: r.obj.kind + ": metadata.name is missing (the API server refuses an object without one): what it renders is unknown"})
+	return true
+}
+
 // argoSource plans one source.
 func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argoSource, i int, fromList bool, refs map[string]bool) {
 	what, at := "spec.source", []any{"spec", "source"}
@@ -109,7 +126,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	if s.Ref != "" && s.Path == "" {
 		return // only values for the other sources ($ref/…)
 	}
-	if s.Plugin.Kind != 0 {
+	if present(&s.Plugin) {
 		r.notRendered("%s: a config management plugin is not run: what it renders is not compared", what)
 		return
 	}
@@ -125,7 +142,7 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 	}
 	r.paths = append(r.paths, dir)
 	explicit := 0
-	for _, set := range []bool{s.Helm != nil, s.Kustomize.Kind != 0, s.Directory != nil} {
+	for _, set := range []bool{s.Helm != nil, present(&s.Kustomize), s.Directory != nil} {
 		if set {
 			explicit++
 		}
@@ -135,9 +152,9 @@ func (r *request) argoSource(t Files, facts *listingFacts, destNS string, s argo
 		return
 	}
 	switch {
-	case s.Helm != nil || s.Kustomize.Kind == 0 && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
+	case s.Helm != nil || !present(&s.Kustomize) && s.Directory == nil && facts.charts[dir] && !facts.kusts[dir]:
 		r.argoHelm(t, facts, what, at, dir, destNS, s.Helm, refs)
-	case s.Kustomize.Kind != 0 || s.Directory == nil && facts.kusts[dir]:
+	case present(&s.Kustomize) || s.Directory == nil && facts.kusts[dir]:
 		r.argoKustomize(facts, what, dir, destNS, &s.Kustomize)
 	default:
 		d := argoDirectory{}
@@ -200,6 +217,11 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what string, at []any, 
 	}
 	rel := HelmRelease{Chart: dir, Release: cmp.Or(h.ReleaseName, r.obj.name), Namespace: cmp.Or(h.Namespace, destNS),
 		Via: r.via, File: r.obj.file, Line: r.obj.line}
+	if h.Namespace != "" {
+		// helm template --namespace: the objects still go to the
+		// destination.
+		rel.ObjectNamespace = destNS
+	}
 	var incomplete []string
 	for _, vf := range h.ValueFiles {
 		if strings.Contains(vf, "://") {
@@ -235,12 +257,10 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what string, at []any, 
 	}
 	// valuesObject replaces values, it is not merged over it (Argo CD's
 	// ApplicationSourceHelm.ValuesYAML).
-	if h.ValuesObject != nil {
-		v, err := helmValues(h.ValuesObject)
-		if err != nil {
-			r.fail(false, "%s: helm.valuesObject: %v", what, err)
-			return
-		}
+	if v, set, err := controllerValues(&h.ValuesObject, r.obj.shift); err != nil {
+		r.fail(false, "%s: helm.valuesObject: %v", what, err)
+		return
+	} else if set {
 		rel.Values = append(rel.Values, v)
 		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "valuesObject"})...))
 	} else if strings.TrimSpace(h.Values) != "" {
@@ -253,13 +273,12 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what string, at []any, 
 		rel.Values = append(rel.Values, v)
 		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "values"})...))
 	}
+	var err error
+	if rel.Set, rel.SetString, err = argoSets(h.Parameters); err != nil {
+		r.fail(false, "%s: helm.parameters: %v", what, err)
+		return
+	}
 	if len(h.Parameters) > 0 {
-		layer, err := parametersLayer(h.Parameters)
-		if err != nil {
-			r.fail(false, "%s: helm.parameters: %v", what, err)
-			return
-		}
-		rel.Values = append(rel.Values, layer)
 		rel.InlineValues = append(rel.InlineValues, r.obj.fieldAt(slices.Concat(at, []any{"helm", "parameters"})...))
 	}
 	if len(h.FileParameters) > 0 {
@@ -272,17 +291,63 @@ func (r *request) argoHelm(t Files, facts *listingFacts, what string, at []any, 
 	r.helm = append(r.helm, rel)
 }
 
-// helmValues makes inline values what Helm makes of values it reads (JSON
-// types: numbers are float64), so that templates compare them as they
-// would in the controller.
-func helmValues(v map[string]any) (map[string]any, error) {
-	j, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+// controllerValues decodes inline values (valuesObject, spec.values) as
+// the controller reads them: from the object as the API server stores it,
+// which is what kubectl sent, YAML converted to JSON by sigs.k8s.io/yaml
+// (YAML 1.1: yes is true, a date stays a string, 0o17 is 15), then
+// decoded from JSON (numbers float64). set is false for none (absent or
+// null). shift makes the node's line one of the file.
+func controllerValues(n *yaml.Node, shift int) (v map[string]any, set bool, err error) {
+	if !present(n) {
+		return nil, false, nil
 	}
-	var out map[string]any
-	err = json.Unmarshal(j, &out)
-	return out, err
+	if n.Kind != yaml.MappingNode {
+		return nil, false, fmt.Errorf("line %d: a %s, not a mapping", n.Line+shift, yamlKind(n))
+	}
+	text, err := yaml.Marshal(unalias(n))
+	if err != nil {
+		return nil, false, err
+	}
+	j, err := sigsyaml.YAMLToJSON(text)
+	if err == nil {
+		err = json.Unmarshal(j, &v)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("line %d: %v", n.Line+shift, err)
+	}
+	return v, true, nil
+}
+
+// present reports whether a field is set: there and not null (Argo CD
+// decodes null as an absent field).
+func present(n *yaml.Node) bool {
+	return n.Kind != 0 && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// unalias is n with its aliases replaced by what they name (an anchor
+// outside n would not resolve once n is encoded alone).
+func unalias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return unalias(n.Alias)
+	}
+	c := *n
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = unalias(k)
+	}
+	return &c
+}
+
+// yamlKind names a node's kind for a message.
+func yamlKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "scalar"
 }
 
 // fieldAt is "file:line" of the key at path in the object (a string is a

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 
 	"helm.sh/helm/v4/pkg/strvals"
@@ -13,31 +14,39 @@ type argoParam struct {
 	ForceString bool   `yaml:"forceString"`
 }
 
-// parametersLayer is the value layer of Argo CD's helm parameters, as the
-// repo server passes them to helm: every parameter as --set name=value,
-// then those with forceString as --set-string (Helm applies all --set
-// before any --set-string), with the commas of a value escaped unless it
-// is a {list}.
-func parametersLayer(params []argoParam) (map[string]any, error) {
-	layer := map[string]any{}
-	for _, force := range []bool{false, true} {
-		for _, p := range params {
-			if p.ForceString != force {
-				continue
-			}
-			expr := p.Name + "=" + argoEscape(p.Value)
-			var err error
-			if force {
-				err = strvals.ParseIntoString(expr, layer)
-			} else {
-				err = strvals.ParseInto(expr, layer)
-			}
-			if err != nil {
-				return nil, err
-			}
+// argoSets are Argo CD's helm parameters as the repo server passes them
+// to helm: name=value for --set, or for --set-string those with
+// forceString, with the commas of a value escaped unless it is a {list}.
+// They are checked as Helm parses them (a bad name is an error here, at
+// the Application).
+func argoSets(params []argoParam) (set, setString []string, err error) {
+	for _, p := range params {
+		expr := p.Name + "=" + argoEscape(p.Value)
+		if p.ForceString {
+			setString = append(setString, expr)
+		} else {
+			set = append(set, expr)
 		}
 	}
-	return layer, nil
+	return set, setString, applySets(map[string]any{}, set, setString)
+}
+
+// applySets applies --set then --set-string expressions onto the merged
+// values, as Helm's values.Options.MergeValues does after the value
+// files: into them, so that hosts[1].host=c changes the second host of a
+// list a file gave (a layer of its own would replace the list).
+func applySets(vals map[string]any, set, setString []string) error {
+	for _, s := range set {
+		if err := strvals.ParseInto(s, vals); err != nil {
+			return fmt.Errorf("--set %s: %w", s, err)
+		}
+	}
+	for _, s := range setString {
+		if err := strvals.ParseIntoString(s, vals); err != nil {
+			return fmt.Errorf("--set-string %s: %w", s, err)
+		}
+	}
+	return nil
 }
 
 // argoEscape escapes the commas of a parameter value that are not

@@ -135,7 +135,7 @@ type fluxHelmRelease struct {
 			} `yaml:"spec"`
 		} `yaml:"chart"`
 		ChartRef   *fluxSourceRef `yaml:"chartRef"`
-		Values     map[string]any `yaml:"values"`
+		Values     yaml.Node      `yaml:"values"`
 		ValuesFrom []struct {
 			Kind string `yaml:"kind"`
 			Name string `yaml:"name"`
@@ -159,6 +159,9 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	var h fluxHelmRelease
 	if err := o.decode(&h); err != nil {
 		r.errs = append(r.errs, *err)
+		return r
+	}
+	if r.unnamed() {
 		return r
 	}
 	s := h.Spec
@@ -222,18 +225,14 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		}
 		rel.ValueFiles = append(rel.ValueFiles, f)
 	}
-	// source-controller makes the listed files the chart's values: the
-	// chart's own values.yaml applies only when listed. A release here
-	// always starts from it.
-	if own := path.Join(dir, "values.yaml"); len(files) > 0 && !slices.Contains(rel.ValueFiles, own) {
-		r.fail(true, "valuesFiles does not list %s: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)", own)
-	}
-	if len(s.Values) > 0 {
-		v, err := helmValues(s.Values)
-		if err != nil {
-			r.fail(false, "spec.values: %v", err)
-			return r
-		}
+	// source-controller makes the listed files the chart's values (even
+	// when all were missing and skipped): the chart's own values.yaml
+	// applies only when listed.
+	rel.ReplaceChartValues = len(files) > 0
+	if v, _, err := controllerValues(&s.Values, o.shift); err != nil {
+		r.fail(false, "spec.values: %v", err)
+		return r
+	} else if len(v) > 0 {
 		rel.Values = append(rel.Values, v)
 		rel.InlineValues = append(rel.InlineValues, o.fieldAt("spec", "values"))
 	}

@@ -64,6 +64,9 @@ func (o *gitopsObject) decode(v any) *model.RepoError {
 	}
 	line, msg := o.line, err.Error()
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		for i, e := range te.Errors {
+			te.Errors[i] = describeTypeError(o.node, e)
+		}
 		msg = strings.Join(te.Errors, "; ")
 		msg = typeErrLine.ReplaceAllStringFunc(msg, func(m string) string {
 			n, _ := strconv.Atoi(typeErrLine.FindStringSubmatch(m)[1])

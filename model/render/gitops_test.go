@@ -272,7 +272,7 @@ func planOf(t *testing.T, files memFiles) (*gitopsPlan, []HelmRelease, []kustomi
 }
 
 // The releases GitOps objects name: inline values typed as Helm reads a
-// values file (numbers float64), parameters as --set types them.
+// values file (numbers float64), parameters as --set expressions.
 func TestGitOpsHelmReleases(t *testing.T) {
 	_, helm, _ := planOf(t, gitopsRepo())
 	argoVia := &model.GitOpsOrigin{Controller: "argocd", Kind: "Application", Namespace: "argocd", Name: "web", File: "apps/argo.yaml", Line: 1, SelfHeal: true}
@@ -281,13 +281,13 @@ func TestGitOpsHelmReleases(t *testing.T) {
 	flux2Via := &model.GitOpsOrigin{Controller: "flux", Kind: "HelmRelease", Namespace: "apps", Name: "web", File: "clusters/flux.yaml", Line: 67}
 	want := []HelmRelease{
 		{Chart: "charts/web", Release: "web", Namespace: "web-prod",
-			ValueFiles:   []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
-			Values:       []map[string]any{{"a": float64(1)}, {"image": map[string]any{"tag": int64(42)}, "s": "true"}},
+			ValueFiles: []string{"charts/web/values-prod.yaml", "env/prod/web.yaml"},
+			Values:     []map[string]any{{"a": float64(1)}}, Set: []string{"image.tag=42"}, SetString: []string{"s=true"},
 			InlineValues: []string{"apps/argo.yaml:18", "apps/argo.yaml:20"},
 			Via:          argoVia, File: "apps/argo.yaml", Line: 1},
 		{Chart: "charts/web", Release: "rel", Namespace: "det", Values: []map[string]any{{"b": float64(2)}},
 			InlineValues: []string{"apps/argo.yaml:40"}, Via: detVia, File: "apps/argo.yaml", Line: 29},
-		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"},
+		{Chart: "charts/web", Release: "web", Namespace: "apps", ValueFiles: []string{"charts/web/values.yaml", "env/prod/web.yaml"}, ReplaceChartValues: true,
 			Values:           []map[string]any{{"c": float64(3)}},
 			InlineValues:     []string{"clusters/flux.yaml:61"},
 			ValuesIncomplete: "valuesFrom Secret/web-secrets is not read (ingress-drift never reads Secrets, nor ConfigMaps from the cluster)",
@@ -651,10 +651,13 @@ spec:
 	want := []string{
 		"apps.yaml:11: Application missing: spec.source: helm.valueFiles: charts/web/nope.yaml does not exist in this repo (ignoreMissingValueFiles is not set: Argo CD fails to render it)",
 		"apps.yaml:21: Application noref: spec.sources[0]: helm.valueFiles: $vals/env/prod.yaml names no source with ref: vals",
-		"apps.yaml:31: HelmRelease flux: valuesFiles does not list charts/web/values.yaml: Flux then leaves the chart's defaults out, ingress-drift renders over them (keys only they set may differ)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	// Flux's valuesFiles replace the chart's values.yaml (not listed here).
+	if r := helm[len(helm)-1]; !r.ReplaceChartValues {
+		t.Errorf("release %s: valuesFiles do not replace the chart's values", r.Release)
 	}
 }
 
@@ -662,7 +665,8 @@ spec:
 // typed, dotted, list indexes; --set-string after every --set; commas in a
 // value are the value's, a {list} is a list.
 func TestParametersLayer(t *testing.T) {
-	layer, err := parametersLayer([]argoParam{
+	layer := map[string]any{}
+	set, setString, err := argoSets([]argoParam{
 		{Name: "image.tag", Value: "042"},
 		{Name: "s", Value: "12", ForceString: true},
 		{Name: "image.pull", Value: "true"},
@@ -673,12 +677,13 @@ func TestParametersLayer(t *testing.T) {
 		{Name: `ann.a\.b`, Value: "null"},
 	})
 	must(t, err)
+	must(t, applySets(layer, set, setString))
 	want := map[string]any{"image": map[string]any{"tag": "042", "pull": true}, "s": "12", "hosts": []any{nil, "b.example.com"},
 		"csv": "a,b", "list": []any{"x", "y"}, "ann": map[string]any{"a.b": nil}}
 	if diff := cmp.Diff(want, layer); diff != "" {
 		t.Errorf("layer (-want +got):\n%s", diff)
 	}
-	if _, err := parametersLayer([]argoParam{{Name: "a[x]", Value: "1"}}); err == nil {
+	if _, _, err := argoSets([]argoParam{{Name: "a[x]", Value: "1"}}); err == nil {
 		t.Error("a bad parameter name is an error")
 	}
 }
@@ -747,6 +752,11 @@ func TestGitOpsUnrenderedNamesTheObject(t *testing.T) {
 		}
 	}
 	want := map[string]*model.GitOpsOrigin{
+		// The fixture's chart renders an Application: an error at each
+		// object that renders the chart (children are not rendered).
+		"apps/argo.yaml:1":      nil,
+		"apps/argo.yaml:29":     nil,
+		"clusters/flux.yaml:67": nil,
 		"apps/notes.yaml:1":     {Controller: "argocd", Kind: "Application", Name: "elsewhere", File: "apps/notes.yaml", Line: 1},
 		"apps/notes.yaml:10":    {Controller: "argocd", Kind: "Application", Name: "helmrepo", File: "apps/notes.yaml", Line: 10},
 		"apps/notes.yaml:19":    nil, // an error: it blocks every missing verdict

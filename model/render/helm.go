@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -159,8 +160,10 @@ func missingDeps(c *chart.Chart) []string {
 // <namespace> -f <values>…` would print it, hooks included, CRDs of crds/
 // left out (as the command does by default): the chart and its vendored
 // subcharts from the repo, values from the chart, then the value files,
-// then the inline layers; .Capabilities are Helm's offline defaults (or
-// the Kubernetes version the plan was given), lookup finds nothing.
+// then the inline layers, then the --set expressions (with
+// ReplaceChartValues the value files are the chart's values instead); .Capabilities are
+// Helm's offline defaults (or the Kubernetes version the plan was given),
+// lookup finds nothing.
 // values.schema.json is not checked: its references may name URLs, and
 // rendering never reaches the network.
 //
@@ -201,8 +204,16 @@ func (p *helmPlan) Render(r Root) Result {
 		}
 		vals = loader.MergeMaps(vals, m)
 	}
+	var defaults map[string]any
+	if rel.ReplaceChartValues {
+		defaults, vals = vals, map[string]any{}
+	}
 	for _, layer := range rel.layers {
 		vals = loader.MergeMaps(vals, layer)
+	}
+	if err := applySets(vals, rel.Set, rel.SetString); err != nil {
+		fail(rel.File, rel.Line, "%s: values: %v", what, err)
+		return res
 	}
 
 	l := &loaded{src: map[*common.File]tplSource{}}
@@ -212,6 +223,15 @@ func (p *helmPlan) Render(r Root) Result {
 		return res
 	}
 	c := l.chart
+	if rel.ReplaceChartValues {
+		// As source-controller's OverwriteChartDefaultValues: it fails
+		// on a chart without values.yaml.
+		if !slices.ContainsFunc(c.Raw, func(f *common.File) bool { return f.Name == "values.yaml" }) {
+			fail(rel.File, rel.Line, "%s: the chart has no values.yaml for its valuesFiles to replace (Flux's source-controller fails to build it)", what)
+			return res
+		}
+		c.Values = defaults
+	}
 	if c.Metadata.Type == "library" {
 		fail(rel.File, rel.Line, "%s: %s is a library chart, which Helm does not install or render; name the chart that uses it", what, rel.Chart)
 		return res
@@ -295,7 +315,7 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 			if child := gitopsChild(j); child != "" {
 				children = append(children, child+" ("+s.template+")")
 			}
-			j, ok, err := p.keepObject(j, rel.Namespace)
+			j, ok, err := p.keepObject(j, cmp.Or(rel.ObjectNamespace, rel.Namespace))
 			if err != nil {
 				fail(s.file, 0, "helm template of chart %s (release %s/%s): %s (document %d of its output): %v",
 					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
@@ -104,7 +105,7 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 			p.charts[d] = true
 		}
 	}
-	p.planReleases(t, in.Helm)
+	p.planReleases(t, in.Helm, cmp.Or(in.Config.DefaultNamespace, "default"))
 	named := map[string]bool{}
 	for _, r := range p.releases {
 		named[r.Chart] = true
@@ -142,8 +143,9 @@ func (p *helmPlan) isLibrary(t Files, chartFile string) bool {
 	return yaml.Unmarshal(data, &meta) == nil && meta.Type == "library"
 }
 
-// planReleases names each release's root and checks what it names.
-func (p *helmPlan) planReleases(t Files, rels []HelmRelease) {
+// planReleases names each release's root and checks what it names; a
+// release that names no namespace is in defaultNS.
+func (p *helmPlan) planReleases(t Files, rels []HelmRelease, defaultNS string) {
 	plan := make([]*helmRelease, 0, len(rels))
 	count := map[string]int{}
 	for _, hr := range rels {
@@ -153,7 +155,7 @@ func (p *helmPlan) planReleases(t Files, rels []HelmRelease) {
 			r.Release = path.Base(r.Chart)
 		}
 		if r.Namespace == "" {
-			r.Namespace = "default"
+			r.Namespace = defaultNS
 		}
 		r.ValueFiles = make([]string, len(hr.ValueFiles))
 		for i, v := range hr.ValueFiles {

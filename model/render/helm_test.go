@@ -89,6 +89,10 @@ var goldenCases = map[string]HelmRelease{
 		Values: []map[string]any{{"ingress": map[string]any{"className": "layer",
 			"hosts": []any{map[string]any{"host": "layer.example.com", "paths": []any{map[string]any{"path": "/", "pathType": "Prefix"}}}}}}},
 		File: "cfg.yaml", Line: 12},
+	// --set into the merged values: the second path of the file's host.
+	"web-set": {Chart: "charts/web", Release: "shop", Namespace: "prod", ValueFiles: []string{"envs/prod/web.yaml"},
+		Set: []string{"ingress.hosts[0].paths[1].path=/v2", "replicaCount=5"}, SetString: []string{"ingress.annotations.x=1"},
+		File: "cfg.yaml", Line: 15},
 }
 
 // goldenObjects are the objects of a golden as helm prints them, given

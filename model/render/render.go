@@ -43,6 +43,9 @@ type Config struct {
 	// KubeVersion is the Kubernetes version charts see as
 	// .Capabilities.KubeVersion ("v1.31.2"); "" is Helm's default.
 	KubeVersion string
+	// DefaultNamespace is --default-namespace: the namespace of a release
+	// that names none ("" is "default").
+	DefaultNamespace string
 }
 
 // HelmRelease is one rendering of a chart in the repo: from the config's
@@ -52,18 +55,33 @@ type HelmRelease struct {
 	Chart string
 	// Release and Namespace are the release name and namespace the
 	// templates see (.Release.Name, .Release.Namespace); Namespace is also
-	// the namespace of rendered objects that set none.
+	// the namespace of rendered objects that set none, unless
+	// ObjectNamespace is set.
 	Release, Namespace string
+	// ObjectNamespace, when set, is the namespace of rendered objects that
+	// set none (Argo CD: helm.namespace is only what the templates see,
+	// the objects go to destination.namespace).
+	ObjectNamespace string
 	// ValueFiles are applied after the chart's values.yaml, in order;
 	// relative to the repo root.
 	ValueFiles []string
 	// Values are inline value layers applied after the files, in order
-	// (for Argo CD: values, then valuesObject, then parameters, each as a
-	// layer).
+	// (for Argo CD: valuesObject, or else values).
 	Values []map[string]any
 	// InlineValues are "file:line" of where the GitOps object sets the
 	// Values layers, for the origin's edit hint.
 	InlineValues []string
+	// ReplaceChartValues makes the merged ValueFiles the chart's values in
+	// place of its values.yaml (which counts only when listed), and Values
+	// and the Set expressions the user values over them: Flux's
+	// spec.chart.spec.valuesFiles, which source-controller packages into
+	// the chart as its values.yaml.
+	ReplaceChartValues bool
+	// Set and SetString are `helm --set` and `--set-string` expressions
+	// (Helm's strvals), applied in order onto the merged values after the
+	// files and Values, as Helm's values.Options.MergeValues applies them:
+	// Argo CD's parameters (those with forceString in SetString).
+	Set, SetString []string
 	// ValuesIncomplete says why not all values are known ("" if they are);
 	// it is copied into the rendered objects' origins and reported as a
 	// notice.

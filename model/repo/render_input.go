@@ -15,7 +15,7 @@ import (
 func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 	return render.Input{
 		Files:  newRenderFiles(rf, r.root, lst),
-		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines, Helm: r.helmReleases(), KubeVersion: r.kubeVersion},
+		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines, Helm: r.helmReleases(), KubeVersion: r.kubeVersion, DefaultNamespace: r.opts.DefaultNamespace},
 		Keep:   manifest.KindMayHoldIngress,
 	}
 }

@@ -48,6 +48,8 @@ golden web-prod template web charts/web -n prod -f envs/prod/web.yaml -f envs/pr
 golden web-default template web charts/web -n web $kube
 golden web-layer template shop charts/web -n prod -f envs/prod/web.yaml \
 	--set-json '{"ingress":{"className":"layer","hosts":[{"host":"layer.example.com","paths":[{"path":"/","pathType":"Prefix"}]}]}}' $kube
+golden web-set template shop charts/web -n prod -f envs/prod/web.yaml --set 'ingress.hosts[0].paths[1].path=/v2' --set replicaCount=5 \
+	--set-string ingress.annotations.x=1 $kube
 golden_err needs-host template nh charts/needs-host -n x $kube
 golden_err needs-host-fail template nh charts/needs-host -n x --set broken=true $kube
 golden_err missing-dep template md charts/missing-dep -n x $kube
