@@ -161,10 +161,6 @@ func (g *GitOpsManager) String() string {
 	return g.Who() + " (" + g.Repo.place() + "), self-heal off"
 }
 
-// Note says what an action means for the controller (PlanNote with the
-// operation not known).
-func (g *GitOpsManager) Note(a Action) string { return g.note(a, "") }
-
 // note says what action a, doing op, means for the controller: with
 // self-heal on, a revert is what the controller will do anyway and an
 // accept is a race with it until pushed and synced; otherwise what the

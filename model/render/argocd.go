@@ -350,33 +350,8 @@ func yamlKind(n *yaml.Node) string {
 	return "scalar"
 }
 
-// fieldAt is "file:line" of the key at path in the object (a string is a
-// mapping key, an int an item of a list: its line), for pointing at a
-// field the object sets.
+// fieldAt is "file:line" of the key at path in the object (see lineAt),
+// for pointing at a field the object sets.
 func (o *gitopsObject) fieldAt(path ...any) string {
-	n, line := o.node, o.line-o.shift
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			var v *yaml.Node
-			for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == k {
-					line, v = n.Content[i].Line, n.Content[i+1]
-					break
-				}
-			}
-			n = v
-		case int:
-			if n == nil || n.Kind != yaml.SequenceNode || k >= len(n.Content) {
-				n = nil
-				break
-			}
-			n = n.Content[k]
-			line = n.Line
-		}
-		if n == nil {
-			break // not there: the deepest field found
-		}
-	}
-	return fmt.Sprintf("%s:%d", o.file, line+o.shift)
+	return fmt.Sprintf("%s:%d", o.file, o.lineAt(path...))
 }

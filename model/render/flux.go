@@ -73,7 +73,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 		r.fail(false, "spec.components are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
 		return r
 	case nonEmpty(&s.CommonMetadata):
-		r.failAt(o.keyLine("spec", "commonMetadata"), false, "spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered")
+		r.failAt(o.lineAt("spec", "commonMetadata"), false, "spec.commonMetadata is not applied by ingress-drift: the labels and annotations would differ from what Flux applies, so it is not rendered")
 		return r
 	}
 	for _, p := range s.Patches {
@@ -198,7 +198,7 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	r.paths = append(r.paths, dir)
 	if nonEmpty(&s.PostRenderers) {
 		r.named = append(r.named, dir)
-		r.failAt(o.keyLine("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
+		r.failAt(o.lineAt("spec", "postRenderers"), false, "spec.postRenderers are not applied by ingress-drift: the objects would differ from what Flux applies, so it is not rendered")
 		return r
 	}
 	ns := cmp.Or(s.TargetNamespace, o.ns)

@@ -406,27 +406,36 @@ func (r *request) notRendered(format string, args ...any) {
 	r.errs[len(r.errs)-1].Unrendered = &g
 }
 
-// keyLine is the line in the file of the key at a path of the object's
-// mappings ("spec", "postRenderers"), or the object's line if absent.
-func (o *gitopsObject) keyLine(keys ...string) int {
-	n, line := o.node, o.line
-	for _, k := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return o.line
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				line, next = n.Content[i].Line+o.shift, n.Content[i+1]
+// lineAt is the line in the file of the key at path in the object (a
+// string is a mapping key, an int an item of a list: its line); where the
+// path is not all there, the line of the deepest part found (the object's
+// own line when none is).
+func (o *gitopsObject) lineAt(path ...any) int {
+	n, line := o.node, o.line-o.shift
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			var v *yaml.Node
+			for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					line, v = n.Content[i].Line, n.Content[i+1]
+					break
+				}
+			}
+			n = v
+		case int:
+			if n == nil || n.Kind != yaml.SequenceNode || k >= len(n.Content) {
+				n = nil
 				break
 			}
+			n = n.Content[k]
+			line = n.Line
 		}
-		if next == nil {
-			return o.line
+		if n == nil {
+			break
 		}
-		n = next
 	}
-	return line
+	return line + o.shift
 }
 
 // kustomizeRequest is a kustomize root that a GitOps object renders: the
@@ -843,11 +852,7 @@ func (p *gitopsPlan) Render(root Root) Result {
 // from Prepare's copy for a commit.
 func (p *gitopsPlan) read(rel string) ([]byte, error) {
 	if p.mem != nil {
-		data, ok := p.mem[rel]
-		if !ok {
-			return nil, fs.ErrNotExist
-		}
-		return data, nil
+		return memRead(p.mem, rel)
 	}
 	return readRepoFile(p.repoRoot, rel)
 }
@@ -857,4 +862,14 @@ func (p *gitopsPlan) read(rel string) ([]byte, error) {
 func noNamespace(kind, name string, via *model.GitOpsOrigin) string {
 	return fmt.Sprintf("%s %s sets no namespace and %s %s/%s sets no spec.targetNamespace: kustomize-controller does not apply it (namespace not specified), so it is not rendered",
 		kind, name, via.Kind, via.Namespace, via.Name)
+}
+
+// memRead reads a file of a commit's copy in memory (Prepare's, for
+// --rev): one it does not hold does not exist.
+func memRead(mem map[string][]byte, rel string) ([]byte, error) {
+	data, ok := mem[rel]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return data, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -340,11 +339,7 @@ func (p *helmPlan) Prepare() error {
 // read returns a file the renders read.
 func (p *helmPlan) read(rel string) ([]byte, error) {
 	if p.mem != nil {
-		data, ok := p.mem[rel]
-		if !ok {
-			return nil, fs.ErrNotExist
-		}
-		return data, nil
+		return memRead(p.mem, rel)
 	}
 	data, err := p.fsys.ReadFile(filepath.Join(p.repoRoot, filepath.FromSlash(rel)))
 	return data, p.relErr(pathx.UnwrapPathError(err))
