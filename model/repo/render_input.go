@@ -3,7 +3,6 @@ package repo
 import (
 	"cmp"
 	"io/fs"
-	"slices"
 	"sync"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
@@ -15,21 +14,9 @@ import (
 func (r *Repo) renderInput(rf repoFiles, lst *listing) render.Input {
 	return render.Input{
 		Files:  newRenderFiles(rf, r.root, lst),
-		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines, Helm: r.helmReleases(), KubeVersion: r.kubeVersion, DefaultNamespace: r.opts.DefaultNamespace},
+		Config: render.Config{File: ConfigFile, Roots: r.cfg.Roots, RootLines: r.cfg.rootLines, Helm: r.cfg.Helm, KubeVersion: r.kubeVersion, DefaultNamespace: r.opts.DefaultNamespace},
 		Keep:   manifest.KindMayHoldIngress,
 	}
-}
-
-// helmReleases are the config's helm: entries, in the default namespace
-// when they name none.
-func (r *Repo) helmReleases() []render.HelmRelease {
-	out := slices.Clone(r.cfg.Helm)
-	for i := range out {
-		if out[i].Namespace == "" {
-			out[i].Namespace = r.opts.DefaultNamespace
-		}
-	}
-	return out
 }
 
 // render renders one root and decodes its Ingresses as the plain
