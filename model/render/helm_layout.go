@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -112,12 +113,7 @@ func planHelm(in Input) (*helmPlan, []model.RepoError) {
 	for _, d := range in.namedCharts {
 		named[d] = true
 	}
-	chartDirs := make([]string, 0, len(p.charts))
-	for d := range p.charts {
-		chartDirs = append(chartDirs, d)
-	}
-	sort.Strings(chartDirs)
-	for _, d := range chartDirs {
+	for _, d := range slices.Sorted(maps.Keys(p.charts)) {
 		if named[d] || p.isLibrary(t, path.Join(d, "Chart.yaml")) {
 			continue
 		}
