@@ -125,18 +125,20 @@ func liveManager(l *LiveObject) *GitOpsManager {
 // Who names the controller's object: "Argo CD Application argocd/web", or
 // "Argo CD" when only a manager says.
 func (g *GitOpsManager) Who() string {
-	who := controllerNames[g.Controller]
-	if who == "" {
-		who = g.Controller
-	}
-	if g.Name == "" {
+	return controllerObject(g.Controller, g.Kind, g.Namespace, g.Name)
+}
+
+// controllerObject names a controller's object for people: "Argo CD
+// Application argocd/web"; only the controller ("Argo CD") without a name.
+func controllerObject(controller, kind, namespace, name string) string {
+	who := cmp.Or(controllerNames[controller], controller)
+	if name == "" {
 		return who
 	}
-	name := g.Name
-	if g.Namespace != "" {
-		name = g.Namespace + "/" + name
+	if namespace != "" {
+		name = namespace + "/" + name
 	}
-	return who + " " + g.Kind + " " + name
+	return who + " " + kind + " " + name
 }
 
 // SelfHeal says whether the controller undoes live drift on its own, and

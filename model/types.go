@@ -184,15 +184,7 @@ type GitOpsOrigin struct {
 
 // String renders "Argo CD Application ns/name (file:line)".
 func (g GitOpsOrigin) String() string {
-	ctl := map[string]string{"argocd": "Argo CD", "flux": "Flux"}[g.Controller]
-	if ctl == "" {
-		ctl = g.Controller
-	}
-	name := g.Name
-	if g.Namespace != "" {
-		name = g.Namespace + "/" + g.Name
-	}
-	return fmt.Sprintf("%s %s %s (%s:%d)", ctl, g.Kind, name, g.File, g.Line)
+	return controllerObject(g.Controller, g.Kind, g.Namespace, g.Name) + fmt.Sprintf(" (%s:%d)", g.File, g.Line)
 }
 
 // MarshalJSON writes item only for List items: -1 ("not in a List") is an
