@@ -165,7 +165,7 @@ func originText(o *model.Origin) string {
 	s := o.String()
 	if g := o.GitOps; g != nil {
 		kind := " " + g.Kind
-		if g.Controller == "argocd" && g.Kind == "Application" {
+		if g.Controller == model.ControllerArgoCD && g.Kind == "Application" {
 			kind = ""
 		}
 		s += fmt.Sprintf(" via %s%s %s %s:%d", g.Controller, kind, g.Name, g.File, g.Line)

@@ -80,7 +80,7 @@ func planArgo(t Files, facts *listingFacts, o *gitopsObject) *request {
 		return r
 	}
 	a := app.Spec.SyncPolicy.Automated
-	r.via = o.via("argocd", a != nil && a.SelfHeal && (a.Enabled == nil || *a.Enabled))
+	r.via = o.via(model.ControllerArgoCD, a != nil && a.SelfHeal && (a.Enabled == nil || *a.Enabled))
 	sources := app.Spec.Sources
 	if len(sources) == 0 && app.Spec.Source != nil {
 		sources = []argoSource{*app.Spec.Source}

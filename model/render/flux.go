@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ingress-drift/ingress-drift/internal/pathx"
+	"github.com/ingress-drift/ingress-drift/model"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -56,7 +57,7 @@ func planFluxKustomization(t Files, facts *listingFacts, o *gitopsObject) *reque
 		return r
 	}
 	s := k.Spec
-	r.via = o.via("flux", !s.Suspend)
+	r.via = o.via(model.ControllerFlux, !s.Suspend)
 	r.via.Suspended = s.Suspend
 	if s.SourceRef.Kind != "GitRepository" {
 		r.notRendered("spec.sourceRef is a %s (%s): not rendered, only a GitRepository is taken for this repo", cmp.Or(s.SourceRef.Kind, "missing kind"), s.SourceRef.Name)
@@ -167,10 +168,10 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 	s := h.Spec
 	if s.DriftDetection != nil && (s.DriftDetection.Mode == "enabled" || s.DriftDetection.Mode == "warn") {
 		mode := s.DriftDetection.Mode
-		r.via = o.via("flux", mode == "enabled" && !s.Suspend)
+		r.via = o.via(model.ControllerFlux, mode == "enabled" && !s.Suspend)
 		r.via.DriftDetection = mode
 	} else {
-		r.via = o.via("flux", false)
+		r.via = o.via(model.ControllerFlux, false)
 	}
 	r.via.Suspended = s.Suspend
 	if s.ChartRef != nil {
