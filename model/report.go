@@ -34,7 +34,10 @@ type ReportObject struct {
 	LastChange *Manager           `json:"lastLiveChange,omitempty"`
 	Changes    []AttributedChange `json:"changes"`
 	Ignored    []IgnoredChange    `json:"ignored"`
-	Errors     []RepoError        `json:"errors,omitempty"`
+	// Findings are the object's findings (Entry.Findings): never drift,
+	// and in check's exit code only with --fail-on-findings.
+	Findings []Finding   `json:"findings"`
+	Errors   []RepoError `json:"errors,omitempty"`
 	// BlockedBy names, for status unknown, the inputs that could not be
 	// read and could define the object ("file:line", or "." for the repo
 	// root).
@@ -63,7 +66,7 @@ func NewReportObject(e *Entry) ReportObject {
 	o := ReportObject{
 		Namespace: e.Key.Namespace, Name: e.Key.Name, Status: e.ReportStatus(),
 		Severity: e.Severity, Categories: nonNil(e.Categories),
-		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored),
+		Origin: e.Origin(), Changes: nonNil(e.Changes), Ignored: nonNil(e.Ignored), Findings: nonNil(e.Findings),
 		Errors: e.Errors, LiveUnknown: e.LiveUnknown, ManagedBy: e.ManagedBy(),
 	}
 	for _, b := range e.BlockedBy {

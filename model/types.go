@@ -432,6 +432,11 @@ type Entry struct {
 	Severity Severity `json:"severity"`
 	// Categories are the categories the changes hit.
 	Categories []Category `json:"categories"`
+	// Findings are what the live object does to other live objects or to
+	// itself (a route claimed twice, a host without TLS, a backend used
+	// nowhere else), sorted by kind, host and path: never drift, and not in
+	// Status or Severity. Empty when the object is not live.
+	Findings []Finding `json:"findings,omitempty"`
 	// defaultClass is the cluster's default IngressClass the entry was
 	// diffed with: with Desired[0] and Live it is everything NormalizePair
 	// reads, so Normalized can give the compared pair on demand instead of
