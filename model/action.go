@@ -74,9 +74,13 @@ type Plan struct {
 	// root), FileDiff its unified diff.
 	File     string `json:"file,omitempty"`
 	FileDiff string `json:"fileDiff,omitempty"`
-	// ConfirmName, when set, must be typed by the user to confirm (deletes
-	// and removals).
+	// ConfirmName, when set, must be typed by the user to confirm (deletes,
+	// removals, and accepts that write critical changes into Git).
 	ConfirmName string `json:"confirmName,omitempty"`
+	// Critical names the critical changes an accept writes into Git, as
+	// "path (severity rule)": each makes a security regression the desired
+	// state, so the plan needs ConfirmName typed.
+	Critical []string `json:"critical,omitempty"`
 	// ResourceVersion and UID are what the user saw of the live object; the
 	// write carries them as preconditions.
 	ResourceVersion string `json:"resourceVersion,omitempty"`

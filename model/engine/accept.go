@@ -161,6 +161,7 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p pins) (acceptS
 	plan.Changes = diffengine.Diff(d.Ingress, after, opts).Changes
 	plan.FileHash, plan.FileDiff = hash, fileDiff(d.Origin.File, data, out)
 	plan.Summary = fmt.Sprintf("write %d live field(s) of %s into %s (document %d)", len(paths), entry.Key, d.Origin, d.Origin.Doc+1)
+	criticalAccept(plan)
 	p.desired = fingerprint(d.Ingress)
 	return &editManifest{fileWrite: fileWrite{pins: p, file: d.Origin.File, hash: hash, data: out}, paths: paths}, nil
 }
@@ -172,6 +173,22 @@ func (s *editManifest) execute(ctx context.Context, e *Engine, plan *model.Plan,
 		fmt.Fprintf(&body, "- %s\n", path)
 	}
 	return s.write(ctx, e, opts, "wrote the live state of "+plan.Key.String()+" into "+s.file, commitMessage(plan.Key, body.String()))
+}
+
+// criticalAccept makes an accept that writes a critical change into Git (a
+// security regression made the desired state: ssl-redirect turned off, a
+// snippet added) need the object's name typed, as a delete does, and names
+// those changes in the plan.
+func criticalAccept(plan *model.Plan) {
+	for _, c := range plan.Changes {
+		if c.Severity == diffengine.SeverityCritical {
+			plan.Critical = append(plan.Critical, c.Path+" ("+c.Rule+")")
+		}
+	}
+	if n := len(plan.Critical); n > 0 {
+		plan.ConfirmName = plan.Key.Name
+		plan.Summary += fmt.Sprintf("; %d critical change(s) become the desired state: type the name to confirm", n)
+	}
 }
 
 // editRefusal names the file and line of an edit that cannot be written

@@ -222,7 +222,11 @@ func (e *Engine) execute(ctx context.Context, plan *model.Plan, opts model.ExecO
 		return nil, "", "", &model.RefusedError{Reason: "read-only mode (--read-only)"}
 	}
 	if plan.ConfirmName != "" && opts.Confirm != plan.ConfirmName {
-		return nil, "", "", &model.RefusedError{Reason: fmt.Sprintf("not confirmed: type the name %q to %s", plan.ConfirmName, plan.Operation)}
+		what := string(plan.Operation)
+		if len(plan.Critical) > 0 {
+			what = fmt.Sprintf("%s (it writes %d critical change(s) into Git)", plan.Operation, len(plan.Critical))
+		}
+		return nil, "", "", &model.RefusedError{Reason: fmt.Sprintf("not confirmed: type the name %q to %s", plan.ConfirmName, what)}
 	}
 	if err := e.unchanged(plan, s.pinned()); err != nil {
 		return nil, "", "", err

@@ -405,7 +405,7 @@ func TestAcceptDriftedKeepsEveryOtherByte(t *testing.T) {
 	if p.Operation != model.OpEditManifest || p.File != "apps/shop.yaml" || !strings.Contains(p.FileDiff, "+    nginx.ingress.kubernetes.io/ssl-redirect: \"false\"") {
 		t.Fatalf("plan = %s %s\n%s", p.Operation, p.File, p.FileDiff)
 	}
-	out := f.execute(t, p, model.ExecOptions{Commit: true})
+	out := f.execute(t, p, model.ExecOptions{Commit: true, Confirm: "shop"})
 	if out.Commit == "" {
 		t.Fatalf("no commit: %+v", out)
 	}

@@ -227,7 +227,7 @@ func TestUnitExecutePreconditions(t *testing.T) {
 		{"live moved, not seen yet", shop, model.ActionRevert, model.ExecOptions{}, func(t *testing.T, u *unit) {
 			u.cl.put(liveOf(t, "shop", func(i *networkingv1.Ingress) { annotated(i); i.Annotations["touched"] = "2" }))
 		}, true, "shop/shop (resourceVersion 101 is no longer current)"},
-		{"live moved before an accept", shop, model.ActionAccept, model.ExecOptions{}, func(t *testing.T, u *unit) {
+		{"live moved before an accept", shop, model.ActionAccept, model.ExecOptions{Confirm: "shop"}, func(t *testing.T, u *unit) {
 			u.cl.put(liveOf(t, "shop", annotated))
 			u.sync()
 		}, true, "shop/shop in the cluster"},
@@ -238,7 +238,7 @@ func TestUnitExecutePreconditions(t *testing.T) {
 		{"manifest changed on disk, revert", shop, model.ActionRevert, model.ExecOptions{}, func(t *testing.T, u *unit) {
 			u.st.files["apps/shop.yaml"] = append(u.st.files["apps/shop.yaml"], "# a person's note\n"...)
 		}, true, "apps/shop.yaml (changed on disk since the preview)"},
-		{"manifest changed on disk, accept", shop, model.ActionAccept, model.ExecOptions{}, func(t *testing.T, u *unit) {
+		{"manifest changed on disk, accept", shop, model.ActionAccept, model.ExecOptions{Confirm: "shop"}, func(t *testing.T, u *unit) {
 			u.st.files["apps/shop.yaml"] = append(u.st.files["apps/shop.yaml"], "# a person's note\n"...)
 		}, true, "apps/shop.yaml"},
 		{"manifest changed in the inventory", shop, model.ActionRevert, model.ExecOptions{}, func(t *testing.T, u *unit) {
@@ -436,12 +436,13 @@ func TestUnitAcceptWrites(t *testing.T) {
 		u := drifted(t)
 		before := string(u.st.files["apps/shop.yaml"])
 		p := u.plan(t, shop, model.ActionAccept)
-		if p.Operation != model.OpEditManifest || p.File != "apps/shop.yaml" || p.ConfirmName != "" || len(p.Changes) != 1 ||
+		// ssl-redirect "false" is critical: the accept needs the name typed.
+		if p.Operation != model.OpEditManifest || p.File != "apps/shop.yaml" || p.ConfirmName != "shop" || len(p.Changes) != 1 ||
 			!strings.Contains(p.FileDiff, `+    nginx.ingress.kubernetes.io/ssl-redirect: "false"`) ||
-			p.Summary != "write 1 live field(s) of shop/shop into apps/shop.yaml:3 (document 1)" {
+			p.Summary != "write 1 live field(s) of shop/shop into apps/shop.yaml:3 (document 1); 1 critical change(s) become the desired state: type the name to confirm" {
 			t.Fatalf("plan = %+v", p)
 		}
-		out := u.execute(t, p, model.ExecOptions{})
+		out := u.execute(t, p, model.ExecOptions{Confirm: "shop"})
 		want := strings.Replace(before, "    team: shop\n", "    team: shop\n    nginx.ingress.kubernetes.io/ssl-redirect: \"false\"\n", 1)
 		if got := string(u.st.files["apps/shop.yaml"]); got != want {
 			t.Errorf("file after the accept:\n%s\nwant every other byte kept:\n%s", got, want)
@@ -533,7 +534,7 @@ func TestUnitCommit(t *testing.T) {
 		confirm string
 		want    string
 	}{
-		{"edit", shop, "", "ingress-drift: accept live state of shop/shop\n\nChanged paths:\n- metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]\n"},
+		{"edit", shop, "shop", "ingress-drift: accept live state of shop/shop\n\nChanged paths:\n- metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]\n"},
 		{"new", handmade, "", "ingress-drift: accept live state of shop/handmade\n\nNew manifest shop/handmade.yaml, written from the cluster.\n"},
 		{"remove", admin, "admin", "ingress-drift: accept live state of shop/admin\n\nRemoved from apps/shop.yaml: the object is not in the cluster.\n"},
 	} {
@@ -560,7 +561,7 @@ func TestUnitCommit(t *testing.T) {
 		u := drifted(t)
 		u.st.checkErr = &model.RefusedError{Reason: "HEAD is detached"}
 		before := string(u.st.files["apps/shop.yaml"])
-		_, out, err := accept(t, u, shop, "")
+		_, out, err := accept(t, u, shop, "shop")
 		refusedWith(t, "execute", err, "HEAD is detached")
 		if out != nil || string(u.st.files["apps/shop.yaml"]) != before || !slices.Equal(u.st.calls, []string{"check-commit apps/shop.yaml"}) {
 			t.Errorf("outcome %+v, calls %v: the file was written although the commit was refused", out, u.st.calls)
@@ -572,7 +573,7 @@ func TestUnitCommit(t *testing.T) {
 	t.Run("nothing to commit", func(t *testing.T) {
 		u := drifted(t)
 		u.st.unchanged = true
-		_, out, err := accept(t, u, shop, "")
+		_, out, err := accept(t, u, shop, "shop")
 		if err != nil || out.Commit != "" || out.Message != "wrote the live state of shop/shop into apps/shop.yaml; nothing to commit: apps/shop.yaml is now as in HEAD" {
 			t.Errorf("execute = %+v, %v", out, err)
 		}
@@ -583,7 +584,7 @@ func TestUnitCommit(t *testing.T) {
 	t.Run("written, not committed", func(t *testing.T) {
 		u := drifted(t)
 		u.st.commitErr = &model.RefusedError{Reason: "another git process holds .git/index.lock"}
-		_, out, err := accept(t, u, shop, "")
+		_, out, err := accept(t, u, shop, "shop")
 		var nc *model.NotCommittedError
 		if !errors.As(err, &nc) || nc.File != "apps/shop.yaml" ||
 			err.Error() != "written, not committed: apps/shop.yaml was written as previewed, but the commit failed: another git process holds .git/index.lock" {
@@ -607,7 +608,7 @@ func TestUnitCommit(t *testing.T) {
 func TestUnitAuditRecord(t *testing.T) {
 	u := drifted(t)
 	p := u.plan(t, shop, model.ActionAccept)
-	u.execute(t, p, model.ExecOptions{})
+	u.execute(t, p, model.ExecOptions{Confirm: "shop"})
 	r := u.records(t)
 	if len(r) != 1 {
 		t.Fatalf("audit = %+v", r)
@@ -758,7 +759,7 @@ func TestUnitRefreshError(t *testing.T) {
 	u := drifted(t)
 	u.st.refreshErr = errors.New("apps/shop.yaml: permission denied")
 	p := u.plan(t, shop, model.ActionAccept)
-	out := u.execute(t, p, model.ExecOptions{})
+	out := u.execute(t, p, model.ExecOptions{Confirm: "shop"})
 	if want := "wrote the live state of shop/shop into apps/shop.yaml (refresh: apps/shop.yaml: permission denied)"; out.Message != want {
 		t.Errorf("message = %q, want %q", out.Message, want)
 	}
@@ -768,4 +769,42 @@ func TestUnitRefreshError(t *testing.T) {
 	if r := u.records(t); len(r) != 1 || r[0].Result != "ok" {
 		t.Errorf("audit = %+v", r)
 	}
+}
+
+// TestUnitAcceptCriticalNeedsName: an accept that writes a critical change
+// into Git (a security regression made the desired state) names it and
+// needs the object's name typed, as a delete does; one that writes only
+// lesser changes needs a plain yes.
+func TestUnitAcceptCriticalNeedsName(t *testing.T) {
+	u := drifted(t)
+	p := u.plan(t, shop, model.ActionAccept)
+	want := []string{"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect] (https-redirect-disabled)"}
+	if p.ConfirmName != "shop" || !slices.Equal(p.Critical, want) {
+		t.Fatalf("plan: confirm %q, critical %q; want shop, %q", p.ConfirmName, p.Critical, want)
+	}
+	before := string(u.st.files["apps/shop.yaml"])
+	for _, typed := range []string{"", "sho"} {
+		out, err := u.e.Execute(context.Background(), p, model.ExecOptions{Confirm: typed})
+		refusedWith(t, "execute", err, `not confirmed: type the name "shop" to edit-manifest (it writes 1 critical change(s) into Git)`)
+		if out != nil || string(u.st.files["apps/shop.yaml"]) != before {
+			t.Errorf("typed %q: outcome %+v, file written: %v", typed, out, string(u.st.files["apps/shop.yaml"]) != before)
+		}
+	}
+	if r := u.records(t); len(r) != 2 || r[0].Result != "refused" || r[1].Result != "refused" {
+		t.Errorf("audit = %+v, want two refused records", r)
+	}
+	u.execute(t, p, model.ExecOptions{Confirm: "shop"})
+	if !strings.Contains(string(u.st.files["apps/shop.yaml"]), `ssl-redirect: "false"`) {
+		t.Error("confirmed, but the file was not written")
+	}
+
+	// A body-size change is medium: no name to type, nothing listed.
+	m := newUnit(t, manifests, liveOf(t, "shop", func(i *networkingv1.Ingress) {
+		i.Annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "16m"
+	}))
+	p = m.plan(t, shop, model.ActionAccept)
+	if p.ConfirmName != "" || p.Critical != nil || strings.Contains(p.Summary, "critical") {
+		t.Errorf("medium accept: confirm %q, critical %q, summary %q; want none", p.ConfirmName, p.Critical, p.Summary)
+	}
+	m.execute(t, p, model.ExecOptions{})
 }
