@@ -465,6 +465,12 @@ func (f actionFlow) planBody(p *model.Plan) func(*themes.Styles, int) []string {
 	return func(st *themes.Styles, w int) []string {
 		b := &bodyBuilder{st: st, sym: sym, w: w, now: now}
 		b.prose(0, p.Summary, st.Text.Render)
+		if n := len(p.Critical); n > 0 {
+			b.section(fmt.Sprintf("CRITICAL, WRITTEN INTO GIT (%d): TYPE THE NAME TO CONFIRM", n))
+			for _, c := range p.Critical {
+				b.prose(2, c, st.Flash.Render)
+			}
+		}
 		if p.GitOps != "" {
 			b.blank()
 			b.prose(0, p.GitOps, st.Flash.Render)

@@ -30,6 +30,21 @@ func TestGoldenActionAcceptConfirm(t *testing.T) {
 	goldenAction(t, "action_accept_confirm", newFakeActions, []string{"j", "j", "a", "c"}, "")
 }
 
+// TestGoldenActionAcceptCritical: an accept that writes critical drift
+// into Git (here the widened allow-list of shop-admin) names the critical
+// changes in the dialog and needs the name typed; tab toggles the commit.
+func TestGoldenActionAcceptCritical(t *testing.T) {
+	critical := func() *fakeActions {
+		fa := newFakeActions()
+		p := fa.plans[actionID(keyShopAdmin, model.ActionAccept)]
+		p.Critical = []string{"metadata.annotations[nginx.ingress.kubernetes.io/whitelist-source-range] (source-allowlist-widened)"}
+		p.ConfirmName = "shop-admin"
+		p.Summary += "; 1 critical change(s) become the desired state: type the name to confirm"
+		return fa
+	}
+	goldenAction(t, "action_accept_critical", critical, []string{"j", "j", "a", "tab"}, "shop-adm")
+}
+
 func TestGoldenActionTypedConfirm(t *testing.T) {
 	goldenAction(t, "action_typed_confirm", newFakeActions, []string{"4", "r"}, "shop-deb", "enter")
 }

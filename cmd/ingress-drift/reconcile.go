@@ -185,12 +185,16 @@ func printPlan(w io.Writer, p *model.Plan) {
 func confirm(in io.Reader, w io.Writer, f *reconcileFlags, p *model.Plan) (ok bool, typed string, err error) {
 	if f.yes {
 		if p.ConfirmName != "" && f.confirm != p.ConfirmName {
-			return false, "", &model.RefusedError{Reason: fmt.Sprintf("%s needs --confirm %s with --yes", p.Operation, p.ConfirmName)}
+			why := ""
+			if len(p.Critical) > 0 {
+				why = fmt.Sprintf(" (it writes %d critical change(s) into Git: %s)", len(p.Critical), strings.Join(p.Critical, ", "))
+			}
+			return false, "", &model.RefusedError{Reason: fmt.Sprintf("%s needs --confirm %s with --yes%s", p.Operation, p.ConfirmName, why)}
 		}
 		return true, f.confirm, nil
 	}
 	if in == os.Stdin && !term.IsTerminal(os.Stdin.Fd()) {
-		return false, "", &model.RefusedError{Reason: "not confirmed: standard input is not a terminal; pass --yes (and --confirm NAME to delete or remove)"}
+		return false, "", &model.RefusedError{Reason: "not confirmed: standard input is not a terminal; pass --yes (and --confirm NAME to delete, remove, or accept critical drift)"}
 	}
 	r := bufio.NewReader(in)
 	if p.ConfirmName != "" {

@@ -116,6 +116,31 @@ func TestRevertAndAcceptCLI(t *testing.T) {
 	}
 }
 
+// TestAcceptCriticalNeedsConfirmCLI: accepting critical drift into Git
+// (ssl-redirect turned off by hand) needs --confirm NAME even with --yes,
+// and the refusal names the critical change; nothing is written until then.
+func TestAcceptCriticalNeedsConfirmCLI(t *testing.T) {
+	t.Parallel()
+	env, ns, repo, base := cliRepo(t)
+	key := ns + "/web"
+	env.Kubectl(t, "-n", ns, "annotate", "ingress", "web", "nginx.ingress.kubernetes.io/ssl-redirect=false")
+	before, err := os.ReadFile(filepath.Join(repo, "web.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, append([]string{"accept", key, "--yes"}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stderr, "needs --confirm web with --yes (it writes 1 critical change(s) into Git: metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect] (https-redirect-disabled))") {
+		t.Fatalf("accept --yes of critical drift: exit %d, want 1 asking for --confirm web\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(repo, "web.yaml")); string(after) != string(before) {
+		t.Fatalf("a refused accept wrote web.yaml:\n%s", after)
+	}
+	r = run(t, append([]string{"accept", key, "--yes", "--confirm", "web"}, base...)...)
+	if after, _ := os.ReadFile(filepath.Join(repo, "web.yaml")); r.code != exitOK || !strings.Contains(string(after), `ssl-redirect: "false"`) {
+		t.Fatalf("accept --yes --confirm web: exit %d, file:\n%s\n%s%s", r.code, after, r.stdout, r.stderr)
+	}
+}
+
 // refusal's exit codes: 1 refused or stale (nothing written), 4 written
 // but not committed, and other errors left to main (3).
 func TestRefusalExitCodes(t *testing.T) {
