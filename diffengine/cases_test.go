@@ -68,13 +68,14 @@ type wantChange struct {
 	Category  Category `json:"category"`
 	Severity  Severity `json:"severity"`
 	Rule      string   `json:"rule"`
+	Advisory  string   `json:"advisory,omitempty"`
 	Git       any      `json:"git"`
 	Live      any      `json:"live"`
 	IgnoredBy string   `json:"ignoredBy,omitempty"`
 }
 
 func toWant(c Change, by string) wantChange {
-	return wantChange{Path: c.Path, Field: c.Field, Op: c.Op, Category: c.Category, Severity: c.Severity, Rule: c.Rule, Git: c.Git, Live: c.Live, IgnoredBy: by}
+	return wantChange{Path: c.Path, Field: c.Field, Op: c.Op, Category: c.Category, Severity: c.Severity, Rule: c.Rule, Advisory: c.Advisory, Git: c.Git, Live: c.Live, IgnoredBy: by}
 }
 
 func readIngress(t *testing.T, file string) *networkingv1.Ingress {
