@@ -19,8 +19,9 @@ type SeverityRule struct {
 	Severity Severity `json:"severity"`
 	// Description says in words when the row matches.
 	Description string `json:"description"`
-	// Advisory cites the published advisories behind the row (CVE ids with
-	// the URL of the advisory), empty when the row rests on no advisory.
+	// Advisory cites the published advisories behind the row, each "CVE-id
+	// [(what)] URL", separated by "; "; empty when the row rests on no
+	// advisory.
 	Advisory string `json:"advisory,omitempty"`
 	// Annotations lists, for rows about annotations, each key (or key
 	// pattern) the row looks at and the test applied to it; empty for
