@@ -448,11 +448,15 @@ type annotationCheckAt struct {
 // (or pattern) is in one row only, and no exact key of one row may match a
 // pattern of another: the table panics at start otherwise, so which row
 // judges a key never depends on order.
-var annotationRow, annotationPatterns = func() (map[string]annotationCheckAt, []annotationCheckAt) {
+var annotationRow, annotationPatterns = indexAnnotations(severityRules)
+
+// indexAnnotations builds annotationRow and annotationPatterns for a table,
+// panicking if a key or pattern is in two rows.
+func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []annotationCheckAt) {
 	m := make(map[string]annotationCheckAt)
 	var pats []annotationCheckAt
-	for i := range severityRules {
-		for _, ck := range severityRules[i].Annotations {
+	for i := range rules {
+		for _, ck := range rules[i].Annotations {
 			if isPattern(ck.Key) {
 				if slices.ContainsFunc(pats, func(p annotationCheckAt) bool { return p.check.Key == ck.Key }) {
 					panic("diffengine: annotation pattern " + ck.Key + " is in two severity rows")
@@ -469,12 +473,12 @@ var annotationRow, annotationPatterns = func() (map[string]annotationCheckAt, []
 	for k, a := range m {
 		for _, p := range pats {
 			if p.row != a.row && keyMatches(p.check.Key, k) {
-				panic("diffengine: annotation " + k + " is in row " + severityRules[a.row].Name + " and matches pattern " + p.check.Key + " of row " + severityRules[p.row].Name)
+				panic("diffengine: annotation " + k + " is in row " + rules[a.row].Name + " and matches pattern " + p.check.Key + " of row " + rules[p.row].Name)
 			}
 		}
 	}
 	return m, pats
-}()
+}
 
 // annotationCheckFor finds the check that judges an annotation key: its
 // exact entry, else the first pattern that matches it.

@@ -416,3 +416,32 @@ func TestResultSeverityAndCategories(t *testing.T) {
 		t.Errorf("no drift: severity %s drifted %v", none.Severity(), none.Drifted())
 	}
 }
+
+// TestAnnotationIndexPanics checks that a key may be in one row only: as an
+// exact key twice, as a pattern twice, or as an exact key of one row that a
+// pattern of another matches.
+func TestAnnotationIndexPanics(t *testing.T) {
+	row := func(name string, keys ...string) SeverityRule {
+		r := SeverityRule{Name: name}
+		for _, k := range keys {
+			r.Annotations = append(r.Annotations, check(k, anyChange))
+		}
+		return r
+	}
+	for name, rules := range map[string][]SeverityRule{
+		"exact twice":           {row("a", "nginx.org/x"), row("b", "nginx.org/x")},
+		"pattern twice":         {row("a", "nginx.org/*-y"), row("b", "nginx.org/*-y")},
+		"exact under a pattern": {row("a", "nginx.org/server-snippets"), row("b", ControllerPrefixAny+"*-snippets")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			indexAnnotations(rules)
+		})
+	}
+	// The same key as exact key and pattern within one row is allowed.
+	indexAnnotations([]SeverityRule{row("a", "nginx.org/server-snippets", ControllerPrefixAny+"*-snippets")})
+}
