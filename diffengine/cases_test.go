@@ -68,13 +68,14 @@ type wantChange struct {
 	Category  Category `json:"category"`
 	Severity  Severity `json:"severity"`
 	Rule      string   `json:"rule"`
+	Advisory  string   `json:"advisory,omitempty"`
 	Git       any      `json:"git"`
 	Live      any      `json:"live"`
 	IgnoredBy string   `json:"ignoredBy,omitempty"`
 }
 
 func toWant(c Change, by string) wantChange {
-	return wantChange{Path: c.Path, Field: c.Field, Op: c.Op, Category: c.Category, Severity: c.Severity, Rule: c.Rule, Git: c.Git, Live: c.Live, IgnoredBy: by}
+	return wantChange{Path: c.Path, Field: c.Field, Op: c.Op, Category: c.Category, Severity: c.Severity, Rule: c.Rule, Advisory: c.Advisory, Git: c.Git, Live: c.Live, IgnoredBy: by}
 }
 
 func readIngress(t *testing.T, file string) *networkingv1.Ingress {
@@ -222,5 +223,47 @@ func TestCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCasesCoverEveryRow checks that every row of the severity table is
+// the rule of some change in some testdata/diff case, with the row's
+// severity and advisory, so each row is shown working on real API-server
+// output.
+func TestCasesCoverEveryRow(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(casesDir, "*", "want.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]SeverityRule{}
+	for _, r := range SeverityRules() {
+		rows[r.Name] = r
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w wantFile
+		if err := yaml.UnmarshalStrict(raw, &w); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range append(w.Changes, w.Ignored...) {
+			r, ok := rows[c.Rule]
+			if !ok {
+				t.Errorf("%s: %s has rule %q, which is no row", f, c.Path, c.Rule)
+				continue
+			}
+			if c.Severity != r.Severity || c.Advisory != r.Advisory {
+				t.Errorf("%s: %s is %s with advisory %q; row %s is %s with %q", f, c.Path, c.Severity, c.Advisory, r.Name, r.Severity, r.Advisory)
+			}
+			seen[c.Rule] = true
+		}
+	}
+	for _, r := range SeverityRules() {
+		if !seen[r.Name] {
+			t.Errorf("severity row %s is the rule of no change in %s", r.Name, casesDir)
+		}
 	}
 }

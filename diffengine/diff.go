@@ -35,6 +35,9 @@ type rawChange struct {
 	// covered is set on removed TLS entries and hosts whose hosts are all
 	// still under some live TLS entry (the host moved, it did not lose TLS).
 	covered bool
+	// ann holds both sides' normalized annotations, for the severity tests
+	// that judge one annotation by others of the object (CORS).
+	ann struct{ git, live map[string]string }
 }
 
 type differ struct {
@@ -98,6 +101,7 @@ func Diff(git, live *networkingv1.Ingress, opts Options) Result {
 	for i := range d.out {
 		c := &d.out[i]
 		c.Category = categoryOf(c)
+		c.ann.git, c.ann.live = g.Annotations, l.Annotations
 		classify(c)
 		// Built-in rules first, then the user's: the first that matches
 		// explains the change.

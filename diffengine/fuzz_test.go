@@ -126,8 +126,10 @@ var (
 		"alb.ingress.kubernetes.io/scheme", "konghq.com/protocols", "traefik.ingress.kubernetes.io/router.middlewares",
 		"kubernetes.io/ingress.allow-http", "kubernetes.io/ingress.class", "ingress.kubernetes.io/url-map",
 		"projectcontour.io/tls-minimum-protocol-version", "example.com/x", LastAppliedAnnotation, "a[b]=c",
+		"nginx.ingress.kubernetes.io/server-snippet", "nginx.ingress.kubernetes.io/enable-cors",
+		"nginx.ingress.kubernetes.io/cors-allow-origin", "nginx.ingress.kubernetes.io/backend-protocol",
 	}
-	fzValues = []string{"", "true", "false", "on", "none", "10.0.0.0/8", "0.0.0.0/0,::/0", `[{"HTTPS":443}]`, "1.3", "http,https", "x,y", "not-a-cidr"}
+	fzValues = []string{"", "true", "false", "on", "none", "10.0.0.0/8", "0.0.0.0/0,::/0", `[{"HTTPS":443}]`, "1.3", "http,https", "x,y", "not-a-cidr", "*", "HTTPS"}
 )
 
 func build(s *bytesource) *networkingv1.Ingress {
@@ -347,6 +349,10 @@ func checkDiffProperties(t *testing.T, x, y *networkingv1.Ingress) {
 		seen[c.Path] = true
 		if c.Path == "" || len(c.Field) == 0 || c.Rule == "" || c.Severity == SeverityNone || c.Category == "" {
 			t.Fatalf("malformed change %+v", c)
+		}
+		if i := slices.IndexFunc(severityRules, func(r SeverityRule) bool { return r.Name == c.Rule }); i < 0 ||
+			severityRules[i].Severity != c.Severity || severityRules[i].Advisory != c.Advisory {
+			t.Fatalf("change %+v does not carry its row's severity and advisory", c)
 		}
 		switch {
 		case c.Op == OpAdded && (c.Git != nil || c.Live == nil),

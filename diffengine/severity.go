@@ -3,6 +3,8 @@ package diffengine
 import (
 	"encoding/json"
 	"net/netip"
+	"path"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -17,8 +19,13 @@ type SeverityRule struct {
 	Severity Severity `json:"severity"`
 	// Description says in words when the row matches.
 	Description string `json:"description"`
-	// Annotations lists, for rows about annotations, each key the row looks
-	// at and the test applied to it; empty for structural rows.
+	// Advisory cites the published advisories behind the row, each "CVE-id
+	// [(what)] URL", separated by "; "; empty when the row rests on no
+	// advisory.
+	Advisory string `json:"advisory,omitempty"`
+	// Annotations lists, for rows about annotations, each key (or key
+	// pattern) the row looks at and the test applied to it; empty for
+	// structural rows.
 	Annotations []AnnotationCheck `json:"annotations,omitempty"`
 
 	match func(c *rawChange) bool
@@ -27,12 +34,41 @@ type SeverityRule struct {
 // AnnotationCheck is one annotation key of a severity row and the test that
 // makes a change to it match the row.
 type AnnotationCheck struct {
-	// Key is the annotation key.
+	// Key is the annotation key, or a pattern when it holds a "*": "*"
+	// stands for any run of characters but "/" (path.Match), and a leading
+	// ControllerPrefixAny stands for the prefix of any controller in the
+	// controller table, so "<controller>/*-snippet" is every -snippet key
+	// of every known controller, present or future.
 	Key string `json:"key"`
 	// Test describes the condition, e.g. "turned off or removed".
 	Test string `json:"test"`
 
 	weakened func(git, live *string) bool
+	// inObject, when set, replaces weakened for tests that read other
+	// annotations of the same object (CORS is open only through several).
+	inObject func(c *rawChange) bool
+}
+
+// ControllerPrefixAny opens an AnnotationCheck key pattern that applies
+// under every prefix of the controller table.
+const ControllerPrefixAny = "<controller>/"
+
+// isPattern reports whether an AnnotationCheck key is a pattern.
+func isPattern(key string) bool { return strings.Contains(key, "*") }
+
+// keyMatches reports whether the annotation key matches the check's
+// pattern (see AnnotationCheck.Key).
+func keyMatches(pattern, key string) bool {
+	if rest, ok := strings.CutPrefix(pattern, ControllerPrefixAny); ok {
+		p, known := ControllerOf(key)
+		if !known {
+			return false
+		}
+		m, _ := path.Match(rest, key[len(p.Prefix):])
+		return m
+	}
+	m, _ := path.Match(pattern, key)
+	return m
 }
 
 // SeverityRules returns a copy of the severity table, in the order it is
@@ -55,6 +91,7 @@ const (
 	RuleTLS             = "tls-changed"
 	RuleController      = "controller-config-changed"
 	RuleMetadata        = "metadata-changed"
+	RuleSnippetRemoved  = "snippet-removed"
 )
 
 // check builds one AnnotationCheck.
@@ -62,9 +99,24 @@ func check(key string, t annotationTest) AnnotationCheck {
 	return AnnotationCheck{Key: key, Test: t.text, weakened: t.fn}
 }
 
+// checkObject builds one AnnotationCheck whose test reads the object.
+func checkObject(key string, t objectTest) AnnotationCheck {
+	return AnnotationCheck{Key: key, Test: t.text, inObject: t.fn}
+}
+
+// annotationTest is a test of an annotation row: fn compares the Git and
+// live values of the changed annotation.
 type annotationTest struct {
 	text string
 	fn   func(git, live *string) bool
+}
+
+// objectTest is a test that reads other annotations of the same object
+// too: the differ gives every annotation change both sides' annotation
+// maps (rawChange.ann).
+type objectTest struct {
+	text string
+	fn   func(c *rawChange) bool
 }
 
 // The tests an annotation row can apply. Each compares the Git value with
@@ -125,6 +177,62 @@ var (
 		postureTest(func(v string) posture { return boolPosture(v, "true") }, insecure)}
 	// tlsVersionLowered: Contour's minimum TLS version lowered (default 1.2).
 	tlsVersionLowered = annotationTest{"lower version live than in Git (absent means 1.2)", tlsLowered}
+	// anyChange: every difference counts (a change only reaches a test when
+	// the two sides differ).
+	anyChange = annotationTest{"added, changed or removed", func(g, l *string) bool { return true }}
+	// addedOrChanged: a value live that Git does not have; a removal does
+	// not count.
+	addedOrChanged = annotationTest{"added or changed (a non-empty value live that Git does not have)",
+		func(g, l *string) bool { return l != nil && *l != "" }}
+	// backendPlaintext: the hop from the proxy to the pods falls back to a
+	// plaintext protocol (every controller's default is plaintext).
+	backendPlaintext = annotationTest{"a TLS protocol in Git (HTTPS, GRPCS, h1-ssl, h2-ssl), a plaintext one or absent live",
+		postureTest(backendPosture, insecure)}
+	// passthroughToggled: ssl-passthrough switched either way.
+	passthroughToggled = annotationTest{`turned on or off ("true" on one side only; absent is off)`,
+		func(g, l *string) bool { return isTrue(g) != isTrue(l) }}
+	// albPolicyLowered: the ALB security policy named live admits an older
+	// TLS version than the one in Git.
+	albPolicyLowered = annotationTest{"a policy with a lower minimum TLS version live than in Git (absent means ELBSecurityPolicy-2016-08, TLS 1.0)",
+		albPolicyDowngraded}
+	// leftInternal: kubernetes.io/ingress.class from gce-internal to another
+	// class (an external load balancer).
+	leftInternal = annotationTest{`"gce-internal" in Git, another class live`,
+		func(g, l *string) bool { return g != nil && *g == "gce-internal" && l != nil && *l != "gce-internal" }}
+)
+
+// corsOpened: see corsOpen; it reads the other CORS annotations of the
+// object.
+var corsOpened = objectTest{`CORS open live and not in Git: enable-cors "true" with cors-allow-origin "*" or cors-allow-credentials "true" (absent means "*" and "true", the ingress-nginx defaults)`,
+	func(c *rawChange) bool { return corsOpen(c.ann.live) && !corsOpen(c.ann.git) }}
+
+// snippetKeys are the annotation key patterns whose value is raw
+// controller configuration: ingress-nginx *-snippet
+// (configuration-, server-, auth-, stream-, modsecurity-snippet), NGINX Inc.
+// nginx.org/*-snippets, HAProxy haproxy.org/*-config-snippet, and
+// haproxy-ingress config-backend/config-frontend/config-defaults (also
+// under the legacy ingress.kubernetes.io/ prefix). Traefik has none.
+var snippetKeys = []string{
+	ControllerPrefixAny + "*-snippet",
+	ControllerPrefixAny + "*-snippets",
+	"haproxy-ingress.github.io/config-*",
+	"ingress.kubernetes.io/config-*",
+}
+
+func isSnippetKey(key string) bool {
+	return slices.ContainsFunc(snippetKeys, func(p string) bool { return keyMatches(p, key) })
+}
+
+// The advisories the rows cite: the Kubernetes security announcements of
+// ingress-nginx (each CVE id was checked against its announcement issue).
+const (
+	advisorySnippets = "CVE-2021-25742 https://github.com/kubernetes/kubernetes/issues/126811; " +
+		"CVE-2023-5043 https://github.com/kubernetes/kubernetes/issues/126816"
+	advisoryAuth = "CVE-2025-24514 (auth-url) https://github.com/kubernetes/kubernetes/issues/131006; " +
+		"CVE-2025-1097 (auth-tls-match-cn) https://github.com/kubernetes/kubernetes/issues/131007; " +
+		"CVE-2025-15566 (auth-proxy-set-headers) https://github.com/kubernetes/kubernetes/issues/136789"
+	advisoryMirror   = "CVE-2025-1098 https://github.com/kubernetes/kubernetes/issues/131008"
+	advisoryRedirect = "CVE-2023-5044 (ingress-nginx permanent-redirect) https://github.com/kubernetes/kubernetes/issues/126817"
 )
 
 // severityRules is the one severity table. Order matters: the critical rows
@@ -172,18 +280,96 @@ var severityRules = []SeverityRule{
 			check("appgw.ingress.kubernetes.io/appgw-ssl-certificate", removedTest),
 		}},
 	{Name: "tls-version-lowered", Severity: SeverityCritical,
-		Description: "the minimum TLS protocol version was lowered",
+		Description: "the minimum TLS protocol version was lowered (Contour's minimum version, or an AWS ALB security policy that admits an older TLS version)",
 		Annotations: []AnnotationCheck{
 			check("projectcontour.io/tls-minimum-protocol-version", tlsVersionLowered),
+			check("alb.ingress.kubernetes.io/ssl-policy", albPolicyLowered),
+		}},
+	{Name: "snippet-added-or-changed", Severity: SeverityCritical, Advisory: advisorySnippets,
+		Description: "a snippet annotation (raw controller configuration: ingress-nginx *-snippet, NGINX Inc. *-snippets, HAProxy *-config-snippet, haproxy-ingress config-*) was added or changed live; critical because a snippet can do anything the proxy can — serve other hosts, skip authentication, read the controller's credentials and every Secret it can see — which is how ingress-nginx installations were exploited and why it disables snippets by default",
+		Annotations: func() []AnnotationCheck {
+			var out []AnnotationCheck
+			for _, k := range snippetKeys {
+				out = append(out, check(k, addedOrChanged))
+			}
+			return out
+		}()},
+	{Name: RuleSnippetRemoved, Severity: SeverityHigh,
+		Description: "a snippet annotation in Git is gone live; high, not critical: a removal injects nothing, but what the snippet did (often a deny rule, a security header or an extra check) is unknown and may be lost",
+		match: func(c *rawChange) bool {
+			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
+		}},
+	{Name: "auth-redirected", Severity: SeverityCritical, Advisory: advisoryAuth,
+		Description: "external authentication or client-certificate checking was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers, auth-tls-*); critical in every direction: a changed auth-url or auth-signin sends credentials to another service, a changed auth-tls-* setting weakens or bypasses client certificates, and these values were the injection point of the cited advisories",
+		Annotations: []AnnotationCheck{
+			check("nginx.ingress.kubernetes.io/auth-url", anyChange),
+			check("nginx.ingress.kubernetes.io/auth-signin", anyChange),
+			check("nginx.ingress.kubernetes.io/auth-proxy-set-headers", anyChange),
+			check("nginx.ingress.kubernetes.io/auth-tls-*", anyChange),
+			check("haproxy-ingress.github.io/auth-url", anyChange),
+			check("haproxy-ingress.github.io/auth-signin", anyChange),
+			check("ingress.kubernetes.io/auth-url", anyChange),
+		}},
+	{Name: "traffic-mirrored", Severity: SeverityCritical, Advisory: advisoryMirror,
+		Description: "request mirroring was added or changed live; critical because every request, with its credentials and body, is copied to another destination, and these values were the injection point of the cited advisory",
+		Annotations: []AnnotationCheck{
+			check("nginx.ingress.kubernetes.io/mirror-target", addedOrChanged),
+			check("nginx.ingress.kubernetes.io/mirror-uri", addedOrChanged),
+			check("nginx.ingress.kubernetes.io/mirror-host", addedOrChanged),
+		}},
+	{Name: "redirect-added-or-changed", Severity: SeverityCritical, Advisory: advisoryRedirect,
+		Description: "a redirect of the whole object was added or changed live; critical because every visitor is sent to a URL outside Git (a phishing target as easily as a new site), and the ingress-nginx value was the injection point of the cited advisory",
+		Annotations: []AnnotationCheck{
+			check("nginx.ingress.kubernetes.io/permanent-redirect", addedOrChanged),
+			check("nginx.ingress.kubernetes.io/temporal-redirect", addedOrChanged),
+			check("haproxy.org/request-redirect", addedOrChanged),
+			check("haproxy-ingress.github.io/redirect-to", addedOrChanged),
+		}},
+	{Name: "backend-tls-dropped", Severity: SeverityCritical,
+		Description: "the hop from the proxy to the pods fell back from TLS to plaintext (backend protocol HTTPS/GRPCS to HTTP/GRPC/AJP…, Traefik serversscheme https to http, HAProxy server-ssl off, a service dropped from nginx.org/ssl-services); critical because traffic that was encrypted end to end now crosses the cluster network in the clear",
+		Annotations: []AnnotationCheck{
+			check("nginx.ingress.kubernetes.io/backend-protocol", backendPlaintext),
+			check("alb.ingress.kubernetes.io/backend-protocol", backendPlaintext),
+			check("appgw.ingress.kubernetes.io/backend-protocol", backendPlaintext),
+			check("haproxy-ingress.github.io/backend-protocol", backendPlaintext),
+			check("traefik.ingress.kubernetes.io/service.serversscheme", backendPlaintext),
+			check("haproxy.org/server-ssl", turnedOff),
+			check("nginx.org/ssl-services", listDropped),
+		}},
+	{Name: "ssl-passthrough-toggled", Severity: SeverityCritical,
+		Description: "SSL passthrough was turned on or off live; critical both ways: on, the proxy forwards TLS untouched so none of its HTTP-level protection (authentication, allow-lists, WAF, redirects) applies any more; off, the proxy terminates TLS the backend expected to terminate itself, with the proxy's certificate",
+		Annotations: []AnnotationCheck{
+			check("nginx.ingress.kubernetes.io/ssl-passthrough", passthroughToggled),
+			check("haproxy.org/ssl-passthrough", passthroughToggled),
+			check("haproxy-ingress.github.io/ssl-passthrough", passthroughToggled),
+		}},
+	{Name: "cors-opened", Severity: SeverityHigh,
+		Description: "CORS was opened live: enabled with any origin allowed or with credentials allowed; high, not critical: it lets other web sites read responses in a browser, a data-exposure risk that still needs a victim's browser, unlike the critical rows that open the service itself",
+		Annotations: []AnnotationCheck{
+			checkObject("nginx.ingress.kubernetes.io/enable-cors", corsOpened),
+			checkObject("nginx.ingress.kubernetes.io/cors-allow-origin", corsOpened),
+			checkObject("nginx.ingress.kubernetes.io/cors-allow-credentials", corsOpened),
+		}},
+	{Name: "waf-disabled", Severity: SeverityCritical,
+		Description: "a web application firewall was removed or turned off live (AWS WAF ACL, ModSecurity and its OWASP core rules, AWS Shield Advanced, an Application Gateway WAF policy); critical because the attacks it blocked now reach the application",
+		Annotations: []AnnotationCheck{
+			check("alb.ingress.kubernetes.io/wafv2-acl-arn", removedTest),
+			check("alb.ingress.kubernetes.io/waf-acl-id", removedTest),
+			check("alb.ingress.kubernetes.io/shield-advanced-protection", turnedOff),
+			check("nginx.ingress.kubernetes.io/enable-modsecurity", turnedOff),
+			check("nginx.ingress.kubernetes.io/enable-owasp-core-rules", turnedOff),
+			check("appgw.ingress.kubernetes.io/waf-policy-for-path", removedTest),
+		}},
+	{Name: "gce-frontend-config-removed", Severity: SeverityCritical,
+		Description: "the GKE FrontendConfig reference was removed live; critical because the FrontendConfig carries the HTTP→HTTPS redirect and the SSL policy of the load balancer, both lost with it",
+		Annotations: []AnnotationCheck{
+			check("networking.gke.io/v1beta1.FrontendConfig", removedTest),
 		}},
 	{Name: "auth-removed", Severity: SeverityCritical,
 		Description: "an authentication annotation was removed or turned off",
 		Annotations: []AnnotationCheck{
-			check("nginx.ingress.kubernetes.io/auth-url", removedTest),
 			check("nginx.ingress.kubernetes.io/auth-type", removedTest),
 			check("nginx.ingress.kubernetes.io/auth-secret", removedTest),
-			check("nginx.ingress.kubernetes.io/auth-tls-secret", removedTest),
-			check("nginx.ingress.kubernetes.io/auth-tls-verify-client", turnedOff),
 			check("nginx.ingress.kubernetes.io/enable-global-auth", defaultOnTurnedOff),
 			check("nginx.org/basic-auth-secret", removedTest),
 			check("nginx.com/jwt-key", removedTest),
@@ -192,9 +378,7 @@ var severityRules = []SeverityRule{
 			check("alb.ingress.kubernetes.io/auth-idp-oidc", removedTest),
 			check("haproxy.org/auth-type", removedTest),
 			check("haproxy.org/auth-secret", removedTest),
-			check("haproxy-ingress.github.io/auth-url", removedTest),
 			check("haproxy-ingress.github.io/auth-secret", removedTest),
-			check("ingress.kubernetes.io/auth-url", removedTest),
 			check("ingress.kubernetes.io/auth-type", removedTest),
 			check("ingress.kubernetes.io/auth-secret", removedTest),
 		}},
@@ -232,6 +416,7 @@ var severityRules = []SeverityRule{
 		Annotations: []AnnotationCheck{
 			check("alb.ingress.kubernetes.io/scheme", internetFacing),
 			check("appgw.ingress.kubernetes.io/use-private-ip", privateIPDropped),
+			check("kubernetes.io/ingress.class", leftInternal),
 		}},
 	{Name: RuleTLSAllHosts, Severity: SeverityCritical,
 		Description: "a TLS entry without hosts is live and not in Git: the controller then serves its certificate (or, without a secretName, its default one) for every host",
@@ -252,44 +437,91 @@ var severityRules = []SeverityRule{
 		match:       func(c *rawChange) bool { return true }},
 }
 
-// annotationRow maps an annotation key to its severity row and check.
-var annotationRow = func() map[string]struct {
+// annotationCheckAt is one AnnotationCheck with the index of its row.
+type annotationCheckAt struct {
 	row   int
 	check AnnotationCheck
-} {
-	m := make(map[string]struct {
-		row   int
-		check AnnotationCheck
-	})
-	for i := range severityRules {
-		for _, ck := range severityRules[i].Annotations {
+}
+
+// annotationRow maps an exact annotation key to its severity row and
+// check; annotationPatterns holds the pattern checks in table order. A key
+// (or pattern) is in one row only, and no exact key of one row may match a
+// pattern of another: the table panics at start otherwise, so which row
+// judges a key never depends on order.
+var annotationRow, annotationPatterns = indexAnnotations(severityRules)
+
+// indexAnnotations builds annotationRow and annotationPatterns for a table,
+// panicking if a key or pattern is in two rows.
+func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []annotationCheckAt) {
+	m := make(map[string]annotationCheckAt)
+	var pats []annotationCheckAt
+	for i := range rules {
+		for _, ck := range rules[i].Annotations {
+			if isPattern(ck.Key) {
+				if slices.ContainsFunc(pats, func(p annotationCheckAt) bool { return p.check.Key == ck.Key }) {
+					panic("diffengine: annotation pattern " + ck.Key + " is in two severity rows")
+				}
+				pats = append(pats, annotationCheckAt{i, ck})
+				continue
+			}
 			if _, dup := m[ck.Key]; dup {
 				panic("diffengine: annotation " + ck.Key + " is in two severity rows")
 			}
-			m[ck.Key] = struct {
-				row   int
-				check AnnotationCheck
-			}{i, ck}
+			m[ck.Key] = annotationCheckAt{i, ck}
 		}
 	}
-	return m
-}()
+	for k, a := range m {
+		for _, p := range pats {
+			if p.row != a.row && keyMatches(p.check.Key, k) {
+				panic("diffengine: annotation " + k + " is in row " + rules[a.row].Name + " and matches pattern " + p.check.Key + " of row " + rules[p.row].Name)
+			}
+		}
+	}
+	return m, pats
+}
 
-// classify sets Severity and Rule from the table; Category must be set.
+// annotationCheckFor finds the check that judges an annotation key: its
+// exact entry, else the first pattern that matches it.
+func annotationCheckFor(key string) (annotationCheckAt, bool) {
+	if a, ok := annotationRow[key]; ok {
+		return a, true
+	}
+	for _, p := range annotationPatterns {
+		if keyMatches(p.check.Key, key) {
+			return p, true
+		}
+	}
+	return annotationCheckAt{}, false
+}
+
+// fires reports whether the check's test matches the change.
+func (ck AnnotationCheck) fires(c *rawChange) bool {
+	if ck.inObject != nil {
+		return ck.inObject(c)
+	}
+	return ck.weakened(strPtr(c.Git), strPtr(c.Live))
+}
+
+// classify sets Severity, Rule and Advisory from the table; Category must
+// be set.
 func classify(c *rawChange) {
 	if c.subj == subjAnnotation {
-		if a, ok := annotationRow[c.At.Key]; ok && a.check.weakened(strPtr(c.Git), strPtr(c.Live)) {
-			c.Severity, c.Rule = severityRules[a.row].Severity, severityRules[a.row].Name
+		if a, ok := annotationCheckFor(c.At.Key); ok && a.check.fires(c) {
+			c.setRow(&severityRules[a.row])
 			return
 		}
 	}
 	for i := range severityRules {
 		r := &severityRules[i]
 		if r.match != nil && r.match(c) {
-			c.Severity, c.Rule = r.Severity, r.Name
+			c.setRow(r)
 			return
 		}
 	}
+}
+
+func (c *rawChange) setRow(r *SeverityRule) {
+	c.Severity, c.Rule, c.Advisory = r.Severity, r.Name, r.Advisory
 }
 
 func strPtr(v any) *string {
@@ -478,5 +710,75 @@ func tlsLowered(g, l *string) bool {
 	}
 	gv, gok := ver(g)
 	lv, lok := ver(l)
+	return gok && lok && lv < gv
+}
+
+// backendPosture classifies a backend protocol or scheme value: the TLS
+// ones of ingress-nginx (HTTPS, GRPCS), AWS ALB and AGIC (HTTPS),
+// haproxy-ingress (h1-ssl, h2-ssl) and Traefik (https) are secure, every
+// other value (HTTP, GRPC, AJP, FCGI, AUTO_HTTP, h1, h2, http, h2c) is
+// plaintext.
+func backendPosture(v string) posture {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "https", "grpcs", "h1-ssl", "h2-ssl":
+		return secure
+	}
+	return insecure
+}
+
+// isTrue reports whether an optional switch is "true" (absent is off).
+func isTrue(v *string) bool { return v != nil && strings.EqualFold(strings.TrimSpace(*v), "true") }
+
+// Keys of the ingress-nginx CORS annotations that corsOpen reads.
+const (
+	corsEnable      = "nginx.ingress.kubernetes.io/enable-cors"
+	corsOrigin      = "nginx.ingress.kubernetes.io/cors-allow-origin"
+	corsCredentials = "nginx.ingress.kubernetes.io/cors-allow-credentials"
+)
+
+// corsOpen reports whether ingress-nginx CORS is open on an object with
+// these annotations: enabled, and any origin allowed (cors-allow-origin
+// "*", its default) or credentials allowed (cors-allow-credentials "true",
+// its default).
+func corsOpen(ann map[string]string) bool {
+	if !strings.EqualFold(strings.TrimSpace(ann[corsEnable]), "true") {
+		return false
+	}
+	origin, ok := ann[corsOrigin]
+	if !ok || slices.Contains(splitList(origin), "*") {
+		return true
+	}
+	creds, ok := ann[corsCredentials]
+	return !ok || strings.EqualFold(strings.TrimSpace(creds), "true")
+}
+
+// albPolicyVersion reads the minimum TLS version from the name of an AWS
+// ELB security policy: ELBSecurityPolicy-TLS13-1-2-2021-06 and
+// ELBSecurityPolicy-TLS-1-2-Ext-2018-06 admit 1.2 and up, the dated ones
+// without a version (ELBSecurityPolicy-2016-08, the controller's default,
+// and ELBSecurityPolicy-FS-2018-06) admit 1.0. ok is false for a name it
+// does not know.
+func albPolicyVersion(v *string) (string, bool) {
+	if v == nil {
+		return "1.0", true
+	}
+	name := strings.TrimSpace(*v)
+	if m := albVersioned.FindStringSubmatch(name); m != nil {
+		return "1." + m[1], true
+	}
+	if albDated.MatchString(name) {
+		return "1.0", true
+	}
+	return "", false
+}
+
+var (
+	albVersioned = regexp.MustCompile(`^ELBSecurityPolicy-(?:TLS13|TLS|FS)-1-([0-3])-`)
+	albDated     = regexp.MustCompile(`^ELBSecurityPolicy-(?:FS-)?\d{4}-\d{2}$`)
+)
+
+func albPolicyDowngraded(g, l *string) bool {
+	gv, gok := albPolicyVersion(g)
+	lv, lok := albPolicyVersion(l)
 	return gok && lok && lv < gv
 }

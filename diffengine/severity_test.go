@@ -2,7 +2,9 @@ package diffengine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -77,6 +79,94 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("1.3"), sp("1.2"), true}, {sp("1.3"), nil, true},
 		{sp("1.2"), sp("1.3"), false}, {sp("1.2"), nil, false}, {nil, sp("1.3"), false},
 	},
+	anyChange.text: {
+		{sp("a"), sp("b"), true}, {nil, sp("b"), true}, {sp("a"), nil, true},
+	},
+	addedOrChanged.text: {
+		{nil, sp("x"), true}, {sp("x"), sp("y"), true},
+		{sp("x"), nil, false}, {sp("x"), sp(""), false},
+	},
+	backendPlaintext.text: {
+		{sp("HTTPS"), sp("HTTP"), true}, {sp("GRPCS"), sp("GRPC"), true}, {sp("HTTPS"), sp("AJP"), true}, {sp("https"), nil, true},
+		{sp("h2-ssl"), sp("h2"), true},
+		{sp("HTTP"), sp("HTTPS"), false}, {nil, sp("HTTP"), false}, {sp("HTTP"), nil, false}, {sp("HTTPS"), sp("GRPCS"), false},
+	},
+	passthroughToggled.text: {
+		{nil, sp("true"), true}, {sp("true"), nil, true}, {sp("true"), sp("false"), true}, {sp("false"), sp("true"), true},
+		{sp("false"), nil, false}, {nil, sp("false"), false}, {sp("true"), sp("True"), false},
+	},
+	albPolicyLowered.text: {
+		{sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), sp("ELBSecurityPolicy-2016-08"), true},
+		{sp("ELBSecurityPolicy-TLS-1-2-Ext-2018-06"), sp("ELBSecurityPolicy-TLS-1-1-2017-01"), true},
+		{sp("ELBSecurityPolicy-TLS13-1-3-2021-06"), sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), true},
+		{sp("ELBSecurityPolicy-FS-1-2-Res-2020-10"), nil, true},
+		{sp("ELBSecurityPolicy-2016-08"), sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), false},
+		{sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), sp("ELBSecurityPolicy-TLS-1-2-2017-01"), false},
+		{nil, sp("ELBSecurityPolicy-FS-2018-06"), false}, {sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), sp("custom"), false},
+	},
+	leftInternal.text: {
+		{sp("gce-internal"), sp("gce"), true},
+		{sp("gce"), sp("gce-internal"), false}, {sp("gce-internal"), nil, false}, {nil, sp("gce"), false}, {sp("nginx"), sp("traefik"), false},
+	},
+}
+
+// objectExample is a pair of whole annotation maps for an object test;
+// key is the annotation whose change is judged.
+type objectExample struct {
+	key       string
+	git, live map[string]string
+	fires     bool
+}
+
+// objectExamples gives, for each object test of the table, annotation
+// maps that must and must not make the row fire.
+var objectExamples = map[string][]objectExample{
+	corsOpened.text: {
+		{corsEnable, nil, map[string]string{corsEnable: "true"}, true},
+		{corsEnable, map[string]string{corsEnable: "false", corsOrigin: "*"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsOrigin: "*", corsCredentials: "false"}, true},
+		{corsCredentials, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsOrigin: "https://b.example.com", corsCredentials: "false"}, false},
+		{corsEnable, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "false"}, false},
+		{corsOrigin, map[string]string{corsOrigin: "https://a.example.com"}, map[string]string{corsOrigin: "*"}, false},
+		{corsOrigin, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, false},
+	},
+}
+
+// patternExamples gives, for each key pattern of the table, keys it must
+// match and keys it must not.
+var patternExamples = map[string]struct{ match, not []string }{
+	ControllerPrefixAny + "*-snippet": {
+		match: []string{"nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/server-snippet", "nginx.ingress.kubernetes.io/auth-snippet",
+			"nginx.ingress.kubernetes.io/stream-snippet", "nginx.ingress.kubernetes.io/modsecurity-snippet", "haproxy.org/backend-config-snippet",
+			"haproxy.org/frontend-config-snippet", "ingress.kubernetes.io/configuration-snippet", "nginx.org/location-snippet"},
+		not: []string{"example.com/server-snippet", "nginx.ingress.kubernetes.io/snippet-mode", "nginx.ingress.kubernetes.io/server-snippets"},
+	},
+	ControllerPrefixAny + "*-snippets": {
+		match: []string{"nginx.org/server-snippets", "nginx.org/location-snippets"},
+		not:   []string{"example.com/server-snippets"},
+	},
+	"haproxy-ingress.github.io/config-*": {
+		match: []string{"haproxy-ingress.github.io/config-backend", "haproxy-ingress.github.io/config-frontend", "haproxy-ingress.github.io/config-defaults"},
+		not:   []string{"haproxy-ingress.github.io/backend-config"},
+	},
+	"ingress.kubernetes.io/config-*": {
+		match: []string{"ingress.kubernetes.io/config-backend"},
+		not:   []string{"nginx.ingress.kubernetes.io/config-backend"},
+	},
+	"nginx.ingress.kubernetes.io/auth-tls-*": {
+		match: []string{"nginx.ingress.kubernetes.io/auth-tls-secret", "nginx.ingress.kubernetes.io/auth-tls-verify-client", "nginx.ingress.kubernetes.io/auth-tls-verify-depth",
+			"nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream", "nginx.ingress.kubernetes.io/auth-tls-error-page"},
+		not: []string{"nginx.ingress.kubernetes.io/auth-url", "haproxy-ingress.github.io/auth-tls-secret"},
+	},
+}
+
+// withAnnotations is ing with the given annotations (nil for none).
+func withAnnotations(ann map[string]string) *networkingv1.Ingress {
+	if len(ann) == 0 {
+		return ing(nil)
+	}
+	return ing(maps.Clone(ann))
 }
 
 func show(s *string) string {
@@ -133,6 +223,14 @@ var structuralRowTests = map[string]func(t *testing.T){
 		assertRule(t, Diff(annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("false")), annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("true")), Options{}),
 			"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]", RuleController, SeverityMedium)
 	},
+	RuleSnippetRemoved: func(t *testing.T) {
+		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend"} {
+			assertRule(t, Diff(annotated(key, sp("deny all;")), ing(nil), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
+			assertRule(t, Diff(annotated(key, sp("deny all;")), annotated(key, sp("")), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
+		}
+		// A key of no known controller is metadata, whatever its name.
+		assertRule(t, Diff(annotated("example.com/server-snippet", sp("x")), ing(nil), Options{}), "metadata.annotations[example.com/server-snippet]", RuleMetadata, SeverityLow)
+	},
 	RuleMetadata: func(t *testing.T) {
 		live := ing(map[string]string{"example.com/owner": "sre"})
 		live.Labels = map[string]string{"team": "sre"}
@@ -169,29 +267,31 @@ func TestSeverityRows(t *testing.T) {
 				test(t)
 				return
 			}
-			if row.Severity != SeverityCritical {
-				t.Errorf("annotation row %s is %s; annotation rows exist to raise changes to critical", row.Name, row.Severity)
+			if row.Severity != SeverityCritical && row.Severity != SeverityHigh {
+				t.Errorf("annotation row %s is %s; annotation rows exist to raise changes to high or critical", row.Name, row.Severity)
 			}
 			for _, ck := range row.Annotations {
-				examples := examplesByTest[ck.Test]
-				if len(examples) == 0 {
-					t.Fatalf("no examples for annotation test %q (key %s)", ck.Test, ck.Key)
+				keys := []string{ck.Key}
+				if isPattern(ck.Key) {
+					pe, ok := patternExamples[ck.Key]
+					if !ok || len(pe.match) == 0 {
+						t.Fatalf("no example keys for pattern %s in patternExamples", ck.Key)
+					}
+					keys = pe.match
+					for _, k := range pe.not {
+						if a, ok := annotationCheckFor(k); ok && a.check.Key == ck.Key {
+							t.Errorf("pattern %s matches %s", ck.Key, k)
+						}
+					}
 				}
-				if AnnotationCategory(ck.Key) != CategoryController {
-					t.Errorf("%s is in a severity row but not in the controller prefix table", ck.Key)
-				}
-				for _, ex := range examples {
-					res := Diff(annotated(ck.Key, ex.git), annotated(ck.Key, ex.live), Options{})
-					if len(res.Changes) != 1 {
-						t.Fatalf("%s %s → %s: %d changes, want 1: %+v", ck.Key, show(ex.git), show(ex.live), len(res.Changes), res.Changes)
+				for _, key := range keys {
+					if a, ok := annotationCheckFor(key); !ok || severityRules[a.row].Name != row.Name {
+						t.Errorf("%s is not judged by row %s", key, row.Name)
 					}
-					c := res.Changes[0]
-					if fired := c.Rule == row.Name; fired != ex.fires {
-						t.Errorf("%s %s → %s: rule %s (%s), want row %s to fire=%v", ck.Key, show(ex.git), show(ex.live), c.Rule, c.Severity, row.Name, ex.fires)
+					if AnnotationCategory(key) != CategoryController {
+						t.Errorf("%s is in a severity row but not in the controller prefix table", key)
 					}
-					if !ex.fires && c.Rule != RuleController {
-						t.Errorf("%s %s → %s: rule %s, want %s", ck.Key, show(ex.git), show(ex.live), c.Rule, RuleController)
-					}
+					checkExamples(t, row, ck, key)
 				}
 			}
 		})
@@ -200,6 +300,82 @@ func TestSeverityRows(t *testing.T) {
 		if !slices.ContainsFunc(SeverityRules(), func(r SeverityRule) bool { return r.Name == name }) {
 			t.Errorf("structuralRowTests has %s, which is not a row", name)
 		}
+	}
+}
+
+// checkExamples runs the examples of ck's test on one key through Diff.
+func checkExamples(t *testing.T, row SeverityRule, ck AnnotationCheck, key string) {
+	t.Helper()
+	type pair struct {
+		git, live map[string]string
+		fires     bool
+		what      string
+	}
+	var pairs []pair
+	for _, ex := range examplesByTest[ck.Test] {
+		one := func(v *string) map[string]string {
+			if v == nil {
+				return nil
+			}
+			return map[string]string{key: *v}
+		}
+		pairs = append(pairs, pair{one(ex.git), one(ex.live), ex.fires, show(ex.git) + " → " + show(ex.live)})
+	}
+	for _, ex := range objectExamples[ck.Test] {
+		if ex.key == key {
+			pairs = append(pairs, pair{ex.git, ex.live, ex.fires, fmt.Sprint(ex.git, " → ", ex.live)})
+		}
+	}
+	if len(pairs) == 0 {
+		t.Fatalf("no examples for annotation test %q (key %s)", ck.Test, key)
+	}
+	for _, ex := range pairs {
+		res := Diff(withAnnotations(ex.git), withAnnotations(ex.live), Options{})
+		var c *Change
+		for i := range res.Changes {
+			if res.Changes[i].At.Key == key {
+				c = &res.Changes[i]
+			}
+		}
+		if c == nil {
+			t.Fatalf("%s %s: no change to %s: %+v", key, ex.what, key, res.Changes)
+		}
+		if fired := c.Rule == row.Name; fired != ex.fires {
+			t.Errorf("%s %s: rule %s (%s), want row %s to fire=%v", key, ex.what, c.Rule, c.Severity, row.Name, ex.fires)
+		}
+		if ex.fires && (c.Severity != row.Severity || c.Advisory != row.Advisory) {
+			t.Errorf("%s %s: severity %s advisory %q, want the row's %s %q", key, ex.what, c.Severity, c.Advisory, row.Severity, row.Advisory)
+		}
+		// A snippet removed is the one non-firing example that another row
+		// (snippet-removed) takes.
+		want := RuleController
+		if isSnippetKey(key) && (c.Op == OpRemoved || c.Live == "") {
+			want = RuleSnippetRemoved
+		}
+		if !ex.fires && c.Rule != want {
+			t.Errorf("%s %s: rule %s, want %s", key, ex.what, c.Rule, want)
+		}
+	}
+}
+
+// TestAdvisories checks the form of every advisory: "ID URL" parts, each
+// id a CVE and each URL https.
+func TestAdvisories(t *testing.T) {
+	cited := 0
+	for _, row := range SeverityRules() {
+		if row.Advisory == "" {
+			continue
+		}
+		cited++
+		for _, part := range strings.Split(row.Advisory, "; ") {
+			f := strings.Fields(part)
+			if len(f) < 2 || !strings.HasPrefix(f[0], "CVE-") || !strings.HasPrefix(f[len(f)-1], "https://") {
+				t.Errorf("row %s: advisory part %q is not \"CVE-… [(what)] https://…\"", row.Name, part)
+			}
+		}
+	}
+	if cited == 0 {
+		t.Error("no row cites an advisory")
 	}
 }
 
@@ -239,4 +415,33 @@ func TestResultSeverityAndCategories(t *testing.T) {
 	if none := Diff(ing(nil), ing(nil), Options{}); none.Severity() != SeverityNone || none.Drifted() {
 		t.Errorf("no drift: severity %s drifted %v", none.Severity(), none.Drifted())
 	}
+}
+
+// TestAnnotationIndexPanics checks that a key may be in one row only: as an
+// exact key twice, as a pattern twice, or as an exact key of one row that a
+// pattern of another matches.
+func TestAnnotationIndexPanics(t *testing.T) {
+	row := func(name string, keys ...string) SeverityRule {
+		r := SeverityRule{Name: name}
+		for _, k := range keys {
+			r.Annotations = append(r.Annotations, check(k, anyChange))
+		}
+		return r
+	}
+	for name, rules := range map[string][]SeverityRule{
+		"exact twice":           {row("a", "nginx.org/x"), row("b", "nginx.org/x")},
+		"pattern twice":         {row("a", "nginx.org/*-y"), row("b", "nginx.org/*-y")},
+		"exact under a pattern": {row("a", "nginx.org/server-snippets"), row("b", ControllerPrefixAny+"*-snippets")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			indexAnnotations(rules)
+		})
+	}
+	// The same key as exact key and pattern within one row is allowed.
+	indexAnnotations([]SeverityRule{row("a", "nginx.org/server-snippets", ControllerPrefixAny+"*-snippets")})
 }

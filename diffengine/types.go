@@ -109,6 +109,9 @@ type Change struct {
 	Live any `json:"live"`
 	// Rule names the severity rule that classified this change.
 	Rule string `json:"rule,omitempty"`
+	// Advisory is the rule's advisory (CVE ids and their URLs), empty when
+	// the rule cites none.
+	Advisory string `json:"advisory,omitempty"`
 }
 
 // IgnoredChange is a difference that an ignore rule hid. It never makes an

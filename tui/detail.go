@@ -521,6 +521,15 @@ func (d *detailModel) change(b *bodyBuilder, c model.Change, managers []model.Ma
 	}
 	if c.Rule != "" && ignoredBy == "" {
 		b.field(6, "why", st.Faint.Render(c.Rule))
+		// One advisory a line, in the change's severity colour: the ids
+		// are what someone looks up at 3 a.m.
+		label := "advisory"
+		for a := range strings.SplitSeq(c.Advisory, "; ") {
+			if a != "" {
+				b.wrapField(6, label, a, severityStyle(st, c.Severity).Render)
+				label = ""
+			}
+		}
 	}
 }
 
