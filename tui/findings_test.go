@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -302,5 +303,24 @@ func TestHelpExplainsFindings(t *testing.T) {
 		if !strings.Contains(s, "\n"+string(k)+"\n") {
 			t.Errorf("help does not explain %s:\n%s", k, s)
 		}
+	}
+}
+
+// TestFlowFindings drives the program: the marker's legend shows, the
+// detail of shop/shop lists its findings, and o opens the suspect through
+// the program's own message loop.
+func TestFlowFindings(t *testing.T) {
+	src := newFakeSource(findingsSnapshot())
+	tm := teatest.NewTestModel(t, New(Options{Source: src, Theme: "dark", Now: clockFixed}),
+		teatest.WithInitialTermSize(120, 40))
+	waitText(t, tm, "3 with findings")
+	send(tm, "j", "enter")
+	waitText(t, tm, "FINDINGS (2)")
+	send(tm, "o")
+	waitText(t, tm, "this object: it is not in Git")
+	send(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitLimit))
+	if k := tm.FinalModel(t).(Model).detail.entry.Key; k != keyCanary {
+		t.Errorf("o opened %s, want shop/shop-canary", k)
 	}
 }
