@@ -229,6 +229,10 @@ func TestFindingsOpenOther(t *testing.T) {
 	if m.screen != screenList || selectedKey(t, m) != keyCanary {
 		t.Errorf("esc: screen %v, selected %s, want the list on shop/shop-canary", m.screen, selectedKey(t, m))
 	}
+	// o's message arriving after esc left the detail changes nothing.
+	if m = update(m, openEntryMsg{keyShop}); m.screen != screenList || selectedKey(t, m) != keyCanary {
+		t.Errorf("a late open: screen %v, selected %s, want the list on shop/shop-canary", m.screen, selectedKey(t, m))
+	}
 
 	// No other object: o is off and does nothing.
 	m = pressCmd(t, selectKey(t, m, "blog/blog"), "enter", "o")

@@ -426,8 +426,11 @@ func (m *Model) openSelected() {
 
 // openKey opens the detail of the object with key k (o on a finding), and
 // selects its row, so esc goes back to it; an object no side holds any
-// more is said so.
+// more is said so. It does nothing once the detail was left.
 func (m *Model) openKey(k model.Key) {
+	if m.screen != screenDetail {
+		return
+	}
 	e, ok := m.list.entry(k)
 	if !ok {
 		m.flash = k.Display() + ": no longer in the cluster or the repo"
