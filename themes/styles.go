@@ -44,6 +44,10 @@ type Styles struct {
 	// Severity is indexed by severity level: 0 none, 1 low, 2 medium,
 	// 3 high, 4 critical.
 	Severity [5]lipgloss.Style
+	// Finding marks an object with findings (what its live object does to
+	// others, never drift): a colour no status or severity uses, so the
+	// marker is not read as either; bold where there is no colour.
+	Finding lipgloss.Style
 
 	// Section is a heading inside the detail view (a category, "YAML").
 	Section lipgloss.Style
@@ -110,6 +114,7 @@ func NewStyles(t Theme) Styles {
 			fg(t.SevHigh).Bold(true),
 			fg(t.SevCritical).Bold(true),
 		},
+		Finding:      fg(t.Accent).Bold(true),
 		Section:      fg(t.Accent).Bold(true),
 		DiffDel:      line(t.DiffDel, t.DiffDelBg),
 		DiffAdd:      line(t.DiffAdd, t.DiffAddBg),

@@ -62,7 +62,7 @@ func hasColour(s string) bool {
 func TestNoColorStylesSetNoColour(t *testing.T) {
 	st := NewStyles(Dark().WithoutColor())
 	all := []lipgloss.Style{st.Text, st.Muted, st.Faint, st.Title, st.Selected, st.Drifted, st.Conflict,
-		st.Error, st.DiffAdd, st.DiffDel, st.TabActive, st.Dialog, st.Severity[4], st.ConnWarn, st.Success}
+		st.Error, st.DiffAdd, st.DiffDel, st.TabActive, st.Dialog, st.Severity[4], st.ConnWarn, st.Success, st.Finding}
 	for i, s := range all {
 		if out := s.Render("x"); hasColour(out) {
 			t.Errorf("style %d renders colour under NoColor: %q", i, out)

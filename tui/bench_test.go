@@ -56,6 +56,20 @@ func benchView(b *testing.B, n int) {
 func BenchmarkListView100(b *testing.B)   { benchView(b, 100) }
 func BenchmarkListView10000(b *testing.B) { benchView(b, 10000) }
 
+// BenchmarkListViewFindings10000 is BenchmarkListView10000 with every
+// seventh entry carrying a finding: the marker is decided and painted
+// when the row is made and the theme set, so a frame costs the same.
+func BenchmarkListViewFindings10000(b *testing.B) {
+	m, _ := newTestModel(b, 160, 48)
+	entries := syntheticEntries(10000)
+	for i := 0; i < len(entries); i += 7 {
+		entries[i].Findings = []model.Finding{{Kind: model.FindingBackendUnused, Severity: 1, Message: "used nowhere else"}}
+	}
+	m.list.load(entries)
+	m.list.setCursor(5000)
+	loop(b, func(int) { _ = m.View() })
+}
+
 // BenchmarkFilter10000 is one keystroke in the text filter over 10,000
 // entries. It alternates typing a character (the match set can only
 // shrink: only visible rows are tested) and deleting it (a full scan), so

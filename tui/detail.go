@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,6 +137,11 @@ func (d detailModel) Update(msg tea.Msg) (detailModel, tea.Cmd) {
 			d.showIgnored = !d.showIgnored
 			d.render()
 			return d, nil
+		case key.Matches(msg, d.keys.Other):
+			if k, ok := nextOther(d.entry); ok {
+				return d, func() tea.Msg { return openEntryMsg{k} }
+			}
+			return d, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -172,7 +178,7 @@ func (d *detailModel) jumpSection(dir int) {
 // Keys is the short help of the detail screen.
 func (d detailModel) Keys() []key.Binding {
 	k := d.keys
-	return []key.Binding{k.NextSection, k.Unified, k.Ignored, k.Down}
+	return []key.Binding{k.NextSection, k.Other, k.Unified, k.Ignored, k.Down}
 }
 
 // FullKeys groups every detail key for the full help.
@@ -180,7 +186,7 @@ func (d detailModel) FullKeys() [][]key.Binding {
 	k := d.keys
 	return [][]key.Binding{
 		k.moveKeyMap.all(),
-		{k.NextSection, k.PrevSection, k.Unified, k.Ignored},
+		{k.NextSection, k.PrevSection, k.Unified, k.Ignored, k.Other},
 	}
 }
 
@@ -238,6 +244,7 @@ func (d *detailModel) render() {
 	d.updateKeys()
 	b := &bodyBuilder{st: d.styles, sym: d.sym, w: d.width, now: d.now()}
 	d.overview(b)
+	d.findings(b)
 	d.changes(b)
 	d.ignored(b)
 	d.yaml(b)
@@ -255,6 +262,11 @@ func (d *detailModel) updateKeys() {
 		d.keys.Unified.SetHelp("u", "unified diff")
 	}
 	d.keys.Ignored.SetEnabled(len(d.entry.Ignored) > 0)
+	next, ok := nextOther(d.entry)
+	d.keys.Other.SetEnabled(ok)
+	if ok {
+		d.keys.Other.SetHelp("o", "open "+next.Display())
+	}
 	if d.showIgnored {
 		d.keys.Ignored.SetHelp("i", "hide ignored")
 	} else {
@@ -276,12 +288,18 @@ func (b *bodyBuilder) line(s string) { b.lines = append(b.lines, clip(s, b.w, b.
 func (b *bodyBuilder) blank()        { b.lines = append(b.lines, "") }
 
 // section starts a titled section.
-func (b *bodyBuilder) section(title string) {
+func (b *bodyBuilder) section(title string) { b.sectionNote(title, "") }
+
+// sectionNote starts a titled section with a muted note after the title.
+func (b *bodyBuilder) sectionNote(title, note string) {
 	if len(b.lines) > 0 {
 		b.blank()
 	}
 	b.sections = append(b.sections, len(b.lines))
-	b.line(b.st.Section.Render(title))
+	if note != "" {
+		note = b.st.Muted.Render(" " + note)
+	}
+	b.line(b.st.Section.Render(title) + note)
 }
 
 // field writes "label  value" with the label column aligned.
@@ -469,6 +487,79 @@ func explain(e model.Entry, sym *symbols) string {
 			"Fix the file as the error below says; it is read again as soon as it is saved."
 	}
 	return string(e.Status)
+}
+
+// findings lists what the live object does to other live objects or to
+// itself, right after the overview: during an incident it answers "what
+// does this drift do". They are not drift, and the title says so.
+func (d *detailModel) findings(b *bodyBuilder) {
+	fs := d.entry.Findings
+	if len(fs) == 0 {
+		return
+	}
+	st := d.styles
+	b.sectionNote(fmt.Sprintf("FINDINGS (%d)", len(fs)), d.sym.dot+" not drift: what the live object does to others or to itself")
+	for _, f := range fs {
+		head := "  " + st.Finding.Render(d.sym.finding) + " " +
+			severityStyle(st, f.Severity).Render(fmt.Sprintf("%-8s", severityText(f.Severity))) + " " + st.Bold.Render(string(f.Kind))
+		if w := findingPlace(f); w != "" {
+			head += "  " + st.Value.Render(w)
+		}
+		b.line(head)
+		b.wrapField(6, "what", f.Message, st.Text.Render)
+		if f.Class != "" {
+			b.field(6, "class", st.Value.Render(f.Class))
+		}
+		label := "others"
+		for _, k := range f.Others {
+			b.field(6, label, st.Value.Render(k.Display()))
+			label = ""
+		}
+		switch {
+		case f.Suspect:
+			b.wrapField(6, "suspect", "this object: it is not in Git, or its claim is drift", st.Flash.Render)
+		case len(f.Others) > 0:
+			b.wrapField(6, "suspect", "not this object: its claim is in Git and not drift", st.Muted.Render)
+		}
+	}
+}
+
+// openEntryMsg asks the root to open another object's detail.
+type openEntryMsg struct{ key model.Key }
+
+// nextOther is the Ingress o opens from e: the objects e's findings name
+// and e itself form one group in key order, and o goes to the one after e
+// (round the end), so that o walks every object of a conflict and comes
+// back.
+func nextOther(e model.Entry) (model.Key, bool) {
+	group := []model.Key{e.Key}
+	for _, f := range e.Findings {
+		group = append(group, f.Others...)
+	}
+	if len(group) == 1 {
+		return model.Key{}, false
+	}
+	slices.SortFunc(group, model.CompareKeys)
+	group = slices.Compact(group)
+	i := slices.Index(group, e.Key)
+	return group[(i+1)%len(group)], true
+}
+
+// findingPlace is where in the object a finding is: host and path, with
+// the pathType ("" when the finding is about neither).
+func findingPlace(f model.Finding) string {
+	if f.Host == "" && f.Path == "" {
+		return ""
+	}
+	host := f.Host
+	if host == "" {
+		host = "(any host)"
+	}
+	s := host + f.Path
+	if f.PathType != "" {
+		s += " (" + f.PathType + ")"
+	}
+	return s
 }
 
 // changes lists the counted differences grouped by category.

@@ -13,6 +13,6 @@
 //
 // Update and View never block and do no I/O: Init subscribes and then takes
 // a snapshot in a command, and one re-issued command at a time waits for
-// the next batch. update_test.go, action_test.go and the golden files in
-// testdata show the behaviour.
+// the next batch. update_test.go, action_test.go, findings_test.go and the
+// golden files in testdata show the behaviour.
 package tui

@@ -21,6 +21,7 @@ type symbols struct {
 	status   map[model.Status]string
 	op       map[model.Op]string
 	cursor   string // selected row marker
+	finding  string // marks a row whose object has findings
 	ellipsis string
 	vsep     string // vertical separator between panes
 	dot      string // separator inside a line
@@ -42,6 +43,7 @@ func newSymbols(ascii bool) *symbols {
 			},
 			op:       map[model.Op]string{diffengine.OpAdded: "+", diffengine.OpRemoved: "-", diffengine.OpChanged: "~"},
 			cursor:   ">",
+			finding:  "#",
 			ellipsis: "...",
 			vsep:     "|",
 			dot:      "-",
@@ -56,6 +58,7 @@ func newSymbols(ascii bool) *symbols {
 		},
 		op:       map[model.Op]string{diffengine.OpAdded: "+", diffengine.OpRemoved: "−", diffengine.OpChanged: "~"},
 		cursor:   "▌",
+		finding:  "◆",
 		ellipsis: "…",
 		vsep:     "│",
 		dot:      "·",

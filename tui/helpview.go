@@ -55,7 +55,50 @@ func (m Model) helpContent() string {
 	b.WriteString(st.Text.Render("Severity first (critical, high, medium, low), then drifted, errors, conflicts,\n" +
 		"missing, unmanaged, in sync; then namespace/name. Severity: critical weakens\n" +
 		"security, high changes routing or TLS, medium controller settings, low metadata."))
+	m.findingsHelp(section, &b)
 	return b.String()
+}
+
+// findingKinds are the finding rules in the order help explains them,
+// with what each means.
+var findingKinds = []struct {
+	kind    model.FindingKind
+	meaning string
+}{
+	{model.FindingRouteClaimed, "the same host, path and pathType claimed by two or more live Ingresses of one class: " +
+		"which one serves it depends on the controller. The suspect is the object not in Git, or whose claim is drift."},
+	{model.FindingHostWithoutTLS, "a host of the rules that no TLS entry covers while other hosts of the object are covered: " +
+		"it is served in clear text."},
+	{model.FindingTLSHostUnserved, "a TLS entry names a host that no rule serves."},
+	{model.FindingBackendUnused, "a backend drifted to a service name or port that no other live Ingress and no manifest uses: " +
+		"a likely typo (a hint, low)."},
+}
+
+// findingsHelp explains the findings marker and each kind.
+func (m Model) findingsHelp(section func(string), b *strings.Builder) {
+	st := m.styles
+	w := max(20, m.width-2)
+	section("FINDINGS")
+	intro := " marks an object with findings: what its live object does to other live Ingresses or to itself, " +
+		"from the live inventory. A finding is never drift: it changes neither the status, the severity nor the order, " +
+		"and check counts it only with --fail-on-findings. The detail lists them (o opens the other Ingress); / finding " +
+		"shows only those objects."
+	plain := func(s ...string) string { return strings.Join(s, " ") }
+	for i, l := range wrapText(m.sym.finding+intro, w, plain) {
+		if i == 0 {
+			// The marker as the list draws it.
+			b.WriteString(st.Finding.Render(m.sym.finding))
+			l = strings.TrimPrefix(l, m.sym.finding)
+		}
+		b.WriteString(st.Text.Render(l) + "\n")
+	}
+	for i, k := range findingKinds {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(st.Bold.Render(string(k.kind)) + "\n")
+		b.WriteString(strings.Join(wrapText(k.meaning, w-2, func(s ...string) string { return "  " + st.Text.Render(s...) }), "\n"))
+	}
 }
 
 // actionsHelp lists the action keys for the selected entry, each with why

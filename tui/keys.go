@@ -132,6 +132,9 @@ type detailKeyMap struct {
 	PrevSection key.Binding
 	Unified     key.Binding
 	Ignored     key.Binding
+	// Other opens the next live Ingress a finding names (the others of a
+	// route claimed twice); enabled only when there is one.
+	Other key.Binding
 }
 
 func defaultDetailKeyMap() detailKeyMap {
@@ -141,6 +144,7 @@ func defaultDetailKeyMap() detailKeyMap {
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
 		Unified:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unified diff")),
 		Ignored:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "show ignored")),
+		Other:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "other Ingress of a finding")),
 	}
 	// A pager's space bar pages down too.
 	k.PageDown.SetKeys("pgdown", "space")

@@ -33,6 +33,13 @@ type listModel struct {
 	// the notices: the cursor may then be above it.
 	scrolled  bool
 	originKey int
+	// marked is set while some row has findings: the rows then start with
+	// a three-cell gutter, the cursor and the findings marker (otherwise
+	// the two-cell cursor gutter). mark is the marker and its blank as
+	// drawn on a row that is not selected, painted once per theme, and
+	// markPlain as drawn inside the selection's highlight.
+	marked          bool
+	mark, markPlain string
 
 	set    *rowSet
 	tab    int
@@ -89,6 +96,7 @@ func (l *listModel) matcher() func(*row) bool {
 func (l *listModel) setStyles(st *themes.Styles) {
 	l.styles = st
 	l.paint = newRowPaint(st)
+	l.mark, l.markPlain = st.Finding.Render(l.sym.finding)+" ", l.sym.finding+" "
 	l.input.SetStyles(inputStyles(st))
 }
 
@@ -117,9 +125,13 @@ func (l *listModel) rowsHeight() int { return max(1, l.height-2) }
 // relayout recomputes the columns when the size or the widest values
 // changed.
 func (l *listModel) relayout() {
-	l.wants, l.originKey = l.set.widths, l.set.originKey
-	l.cols = layoutColumns(l.width, l.wants, l.originKey)
-	l.gap = strings.Repeat(" ", gapFor(l.width))
+	l.wants, l.originKey, l.marked = l.set.widths, l.set.originKey, l.set.findings > 0
+	w := l.width
+	if l.marked {
+		w-- // the marker's cell
+	}
+	l.cols = layoutColumns(w, l.wants, l.originKey)
+	l.gap = strings.Repeat(" ", gapFor(w))
 }
 
 // load replaces the rows with a snapshot, keeping the selection.
@@ -137,7 +149,7 @@ func (l *listModel) apply(b model.Batch) {
 	}
 	prev := l.sel
 	l.set.apply(b.Changed, b.Removed)
-	if l.set.widths != l.wants || l.set.originKey != l.originKey {
+	if l.set.widths != l.wants || l.set.originKey != l.originKey || (l.set.findings > 0) != l.marked {
 		l.relayout()
 	}
 	l.reselect(prev)
@@ -314,6 +326,15 @@ func (l listModel) Selected() (model.Entry, bool) {
 		return model.Entry{}, false
 	}
 	return l.set.visible[l.cursor].e, true
+}
+
+// selectKey moves the cursor to k's row, if it is visible.
+func (l *listModel) selectKey(k model.Key) {
+	if r, ok := l.set.byKey[k]; ok {
+		if i, ok := l.set.indexOf(r); ok {
+			l.move(i)
+		}
+	}
 }
 
 // entry returns the current state of the entry with key k, whether or not
@@ -601,6 +622,9 @@ func (l listModel) tabsView() string {
 func (l listModel) headingsView() string {
 	var b strings.Builder
 	b.WriteString("  ")
+	if l.marked {
+		b.WriteByte(' ')
+	}
 	for i, c := range l.cols {
 		if i > 0 {
 			b.WriteString(l.gap)
@@ -627,14 +651,28 @@ func (l listModel) rowView(r *row, selected bool, now time.Time) string {
 			b.WriteString(p.paint(text))
 		}
 	}
-	if selected {
-		line := b.String()
-		if pad := l.width - 2 - visibleWidth(line); pad > 0 {
-			line += strings.Repeat(" ", pad)
-		}
-		return st.Selected.Render(l.sym.cursor + " " + line)
+	// The gutter after the cursor's cell: one blank, or with findings in
+	// the list the marker (or its blank) and a blank, between the cursor
+	// and the status, apart from both: a finding is neither.
+	gutter := " "
+	switch {
+	case !l.marked:
+	case len(r.e.Findings) == 0:
+		gutter = "  "
+	case selected:
+		gutter = l.markPlain
+	default:
+		gutter = l.mark
 	}
-	return "  " + b.String()
+	line := b.String()
+	if selected {
+		pad := ""
+		if n := l.width - 1 - textWidth(gutter) - visibleWidth(line); n > 0 {
+			pad = strings.Repeat(" ", n)
+		}
+		return st.Selected.Render(l.sym.cursor + gutter + line + pad)
+	}
+	return " " + gutter + line
 }
 
 // StatusLine is the line under the list: the filter being typed, the
@@ -655,6 +693,11 @@ func (l listModel) StatusLine() string {
 	}
 	if l.query != "" {
 		s += "  " + st.FilterPrompt.Render("/"+l.query) + st.Muted.Render("  esc clears")
+	}
+	if n := l.set.findings; n > 0 {
+		// The marker's legend, in words: it reads without colour and
+		// without the help screen.
+		s += "  " + l.mark + st.Muted.Render(fmt.Sprintf("%d with findings (not drift; ? explains)", n))
 	}
 	return s
 }

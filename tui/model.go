@@ -212,6 +212,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateFlow(msg)
 	case planResultMsg, execResultMsg, spinner.TickMsg:
 		return m.updateFlow(msg)
+	case openEntryMsg:
+		m.openKey(msg.key)
+		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:
@@ -418,6 +421,22 @@ func (m *Model) openSelected() {
 		return
 	}
 	m.screen = screenDetail
+	m.detail.open(e)
+}
+
+// openKey opens the detail of the object with key k (o on a finding), and
+// selects its row, so esc goes back to it; an object no side holds any
+// more is said so. It does nothing once the detail was left.
+func (m *Model) openKey(k model.Key) {
+	if m.screen != screenDetail {
+		return
+	}
+	e, ok := m.list.entry(k)
+	if !ok {
+		m.flash = k.Display() + ": no longer in the cluster or the repo"
+		return
+	}
+	m.list.selectKey(k)
 	m.detail.open(e)
 }
 

@@ -73,14 +73,7 @@ func newRenderedModel(t testing.TB, w, h int, acts Actions) Model {
 // selecting row (if any) and pressing keys.
 func goldenRendered(t *testing.T, name, row string, keys ...string) {
 	t.Helper()
-	for _, sz := range goldenSizes {
-		m := newRenderedModel(t, sz[0], sz[1], nil)
-		if row != "" {
-			m = selectKey(t, m, row)
-		}
-		m = press(t, m, keys...)
-		requireGolden(t, fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), screenText(m))
-	}
+	goldenSnapshot(t, renderedSnapshot, name, row, keys...)
 }
 
 // The list names a rendered object's chart and release, or the GitOps

@@ -86,8 +86,23 @@ func newRow(e model.Entry) *row {
 	}
 	r.origin = r.originCell.join(unicodeSymbols, r.originCell.mid, r.originCell.tail)
 	r.last = e.Live.LastChange()
-	r.hay = strings.ToLower(strings.Join(append([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, where...), "\x00"))
+	r.hay = strings.ToLower(strings.Join(append(append([]string{r.name, string(e.Status), e.Severity.String(), r.cats, r.hosts, r.origin, r.last.Manager}, where...),
+		findingWords(e.Findings)...), "\x00"))
 	return r
+}
+
+// findingWords are what the filter finds an object with findings by: the
+// word "finding", each finding's kind and host (a TLS host no rule serves
+// is not among the row's hosts).
+func findingWords(fs []model.Finding) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	words := []string{"finding"}
+	for _, f := range fs {
+		words = append(words, string(f.Kind), f.Host)
+	}
+	return words
 }
 
 // gitopsKinds abbreviate the GitOps objects' kinds for the list; an Argo
@@ -217,7 +232,10 @@ type rowSet struct {
 	order   []*row
 	visible []*row
 	counts  map[model.Status]int
-	match   func(*row) bool
+	// findings is the number of rows whose object has findings: the list
+	// draws its marker gutter only while there are any.
+	findings int
+	match    func(*row) bool
 	// widths are the widest cell values seen, per column; they only grow
 	// between full loads, which is enough for a layout.
 	widths [numColumns]int
@@ -244,7 +262,7 @@ func newRowSet(match func(*row) bool) rowSet {
 func (s *rowSet) load(entries []model.Entry) {
 	s.byKey = make(map[model.Key]*row, len(entries))
 	s.order = make([]*row, 0, len(entries))
-	s.widths, s.originKey = [numColumns]int{}, 0
+	s.widths, s.originKey, s.findings = [numColumns]int{}, 0, 0
 	clear(s.counts)
 	s.applyRebuild(entries, nil)
 }
@@ -276,31 +294,39 @@ func (s *rowSet) apply(changed []model.Entry, removed []model.Key) {
 		if s.match(r) {
 			s.visible = insertSorted(s.visible, r)
 		}
-		s.counts[e.Status]++
+		s.count(r, 1)
 	}
 }
 
 func (s *rowSet) drop(old *row) {
 	s.order, _ = removeSorted(s.order, old)
 	s.visible, _ = removeSorted(s.visible, old)
-	s.counts[old.e.Status]--
+	s.count(old, -1)
+}
+
+// count adds (d = 1) or removes (d = -1) r from the counts.
+func (s *rowSet) count(r *row, d int) {
+	s.counts[r.e.Status] += d
+	if len(r.e.Findings) > 0 {
+		s.findings += d
+	}
 }
 
 func (s *rowSet) applyRebuild(changed []model.Entry, removed []model.Key) {
 	for _, k := range removed {
 		if old, ok := s.byKey[k]; ok {
-			s.counts[old.e.Status]--
+			s.count(old, -1)
 			delete(s.byKey, k)
 		}
 	}
 	for _, e := range changed {
 		if old, ok := s.byKey[e.Key]; ok {
-			s.counts[old.e.Status]--
+			s.count(old, -1)
 		}
 		r := newRow(e)
 		s.widen(r)
 		s.byKey[e.Key] = r
-		s.counts[e.Status]++
+		s.count(r, 1)
 	}
 	s.order = s.order[:0]
 	for _, r := range s.byKey {

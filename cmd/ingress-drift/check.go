@@ -14,17 +14,27 @@ import (
 
 func newCheckCommand(g *globalFlags) *cobra.Command {
 	var output string
+	var failOnFindings bool
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Report drift once, for CI (exit 0 in sync, 1 drift, 2 unreadable input, 3 fatal)",
 		Long: `check reads both sides once, prints every object with its drift status, and
 exits with:
-  0  every object is in sync
-  1  drift, a missing object or a conflict was found
+  0  every object is in sync (findings alone keep 0 unless --fail-on-findings)
+  1  drift, a missing object or a conflict was found; with --fail-on-findings,
+     also when everything is in sync but some object has a finding
   2  some input could not be read (everything else is still reported); a live
      object that input could define is "unknown", not missing-git, and so is
      a manifest missing from a --live-file that is not a whole dump
   3  fatal: no cluster, bad flags
+--fail-on-findings never lowers 1, 2 or 3.
+
+Findings are what live Ingresses do to each other or to themselves, read
+from the live objects: a route (host, path, pathType) claimed twice in one
+IngressClass, a host without TLS beside hosts with it, a TLS host no rule
+serves, a backend drifted to a service or port nothing else uses. They are
+never drift: the table's output lists them on "finding:" lines after the
+table, -o json under each object's "findings", and no summary counts them.
 
 --live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
 instead of a cluster (for postmortems).`,
@@ -37,10 +47,11 @@ instead of a cluster (for postmortems).`,
 			if err != nil {
 				return err
 			}
-			return writeCheck(cmd.OutOrStdout(), snap, output)
+			return findingsExit(writeCheck(cmd.OutOrStdout(), snap, output), snap, failOnFindings)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	cmd.Flags().BoolVar(&failOnFindings, "fail-on-findings", false, "exit 1 instead of 0 when some object has a finding (never lowers 1, 2 or 3)")
 	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
 	return cmd
 }
@@ -92,6 +103,7 @@ func printTable(out io.Writer, snap model.Snapshot) error {
 			printEntry(out, e)
 		}
 	}
+	printCheckFindings(out, snap)
 	// Notices come after the errors, one short line each: they are not
 	// errors and change neither the summary nor the exit code.
 	if len(snap.Notices) > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,9 @@ func newDiffCommand(g *globalFlags) *cobra.Command {
 		Long: `diff compares one Ingress in the cluster with its manifest in Git and prints each
 change with its semantic path, category, severity, the Git and live values, and
 who changed the field (managedFields). Ignored differences are listed with the
-rule that hid them.`,
+rule that hid them, and the object's findings (what its live object does to
+other Ingresses or to itself; never drift, no change to the exit code) on
+"finding" lines after them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key, err := model.ParseKey(args[0])
@@ -48,11 +51,7 @@ rule that hid them.`,
 					return err
 				}
 			} else {
-				if o := entry.Origin(); o != nil && entry.Status == model.StatusDrifted {
-					// The changes below do not say where the manifest is.
-					fmt.Fprintf(out, "origin: %s\n", originText(o))
-				}
-				printEntry(out, entry)
+				printDiff(out, entry)
 			}
 			switch entry.ReportStatus() {
 			case model.StatusInSync:
@@ -67,4 +66,14 @@ rule that hid them.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
 	return cmd
+}
+
+// printDiff is diff's text output for one object: where its manifest is
+// (for drift: the changes do not say), its explanation, its findings.
+func printDiff(out io.Writer, e *model.Entry) {
+	if o := e.Origin(); o != nil && e.Status == model.StatusDrifted {
+		fmt.Fprintf(out, "origin: %s\n", originText(o))
+	}
+	printEntry(out, e)
+	printEntryFindings(out, e)
 }
