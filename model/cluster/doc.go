@@ -1,7 +1,9 @@
 // Package cluster is the live side of ingress-drift: it resolves the
 // kubeconfig the way kubectl does (target.go), lists and watches
 // networking.k8s.io/v1 Ingresses and reports the connection state
-// (watch.go), finds the default IngressClass, and reads saved `kubectl get
+// (watch.go), finds the default IngressClass and keeps it current while
+// running (ingressclass.go, classwatch.go: without the right to read
+// IngressClasses, silently none), and reads saved `kubectl get
 // ingress -o yaml|json` dumps for offline checks (livefile.go). It never
 // reads Secrets: TLS secrets are known by name, from the Ingress spec.
 //

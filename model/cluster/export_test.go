@@ -20,3 +20,9 @@ func SetReflectorBackoff(tg *Target, d time.Duration) {
 func SetProbeInterval(tg *Target, d time.Duration) {
 	tg.tuning.probeInterval = d
 }
+
+// SetClassRefusedRetry makes WatchDefaultIngressClass on tg ask again d
+// after a refusal instead of ClassRefusedRetry.
+func SetClassRefusedRetry(tg *Target, d time.Duration) {
+	tg.tuning.classRetry = d
+}

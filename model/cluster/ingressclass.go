@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -25,14 +26,33 @@ func DefaultIngressClass(ctx context.Context, t *Target) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("list ingressclasses (%s): %w", t.Server, t.requestError(ctx, err))
 	}
-	name, newest := "", metav1.Time{}
-	for _, ic := range list.Items {
+	classes := make([]*networkingv1.IngressClass, len(list.Items))
+	for i := range list.Items {
+		classes[i] = &list.Items[i]
+	}
+	return chooseDefaultClass(classes), nil
+}
+
+// chooseDefaultClass picks the default among classes as the
+// DefaultIngressClass admission plugin does (k8s.io/kubernetes
+// plugin/pkg/admission/network/defaultingressclass, getDefaultClass):
+// among those annotated as default, the newest by creationTimestamp, and
+// between equally new ones (the timestamp counts seconds) the first by
+// name; "" when none is annotated. The one chooser for the lookup and the
+// watch (classwatch.go), whatever order the classes come in.
+func chooseDefaultClass(classes []*networkingv1.IngressClass) string {
+	var best *networkingv1.IngressClass
+	for _, ic := range classes {
 		if ic.Annotations[defaultClassAnnotation] != "true" {
 			continue
 		}
-		if name == "" || newest.Before(&ic.CreationTimestamp) {
-			name, newest = ic.Name, ic.CreationTimestamp
+		if best == nil || best.CreationTimestamp.Before(&ic.CreationTimestamp) ||
+			best.CreationTimestamp.Equal(&ic.CreationTimestamp) && ic.Name < best.Name {
+			best = ic
 		}
 	}
-	return name, nil
+	if best == nil {
+		return ""
+	}
+	return best.Name
 }

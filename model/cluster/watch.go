@@ -357,6 +357,8 @@ type watchTuning struct {
 	backoff *wait.Backoff
 	// probeInterval replaces ProbeInterval when set.
 	probeInterval time.Duration
+	// classRetry replaces ClassRefusedRetry when set.
+	classRetry time.Duration
 }
 
 // probeEvery is the probe's interval while the state is live.
@@ -365,6 +367,15 @@ func (w watchTuning) probeEvery() time.Duration {
 		return w.probeInterval
 	}
 	return ProbeInterval
+}
+
+// classRetryEvery is how long WatchDefaultIngressClass waits after a
+// refusal.
+func (w watchTuning) classRetryEvery() time.Duration {
+	if w.classRetry > 0 {
+		return w.classRetry
+	}
+	return ClassRefusedRetry
 }
 
 // connTracker turns the outcomes of list and watch requests, and the

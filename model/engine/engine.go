@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -59,7 +60,11 @@ type Engine struct {
 	// its commit.
 	afterWrite func()
 
+	// defaultClass is the cluster's default IngressClass as the diff
+	// assumes it (setDefaultClass); classMu guards it: Run's IngressClass
+	// watch changes it while actions read it.
 	defaultClass string
+	classMu      sync.Mutex
 	// unreachable is the default IngressClass lookup's error when the
 	// API server did not answer it (a transport failure or the request
 	// deadline); nil when it answered, even with an error.
@@ -97,9 +102,10 @@ func Open(opts Options) (*Engine, error) {
 		e.Target, e.writer = t, targetWriter{t}
 		// The DefaultIngressClass admission plugin fills in the default
 		// class where a manifest names none: that is not drift. Looked up
-		// once, under the request deadline (--request-timeout) like any
-		// request; without the right to list IngressClasses, or without a
-		// default, the rule is simply not applied. A lookup that got no
+		// here for Load, under the request deadline (--request-timeout)
+		// like any request; Run then watches IngressClasses. Without the
+		// right to list them, or without a default, the rule is simply
+		// not applied. A lookup that got no
 		// answer from the server at all says the cluster is unreachable:
 		// Load then fails at once rather than wait for the same server a
 		// second time (Run starts up stale regardless).
@@ -107,8 +113,7 @@ func Open(opts Options) (*Engine, error) {
 		var answered apierrors.APIStatus
 		switch {
 		case err == nil && name != "":
-			e.defaultClass = name
-			e.Inv.SetDefaultIngressClass(name)
+			e.setDefaultClass(name)
 		case err != nil && !errors.As(err, &answered):
 			// Renders "list ingressclasses, before the ingresses in
 			// namespace x (https://…): API server did not answer within 10s
@@ -131,7 +136,20 @@ func Open(opts Options) (*Engine, error) {
 // repo's ignore rules come on top); views get the compared pair from
 // model.Entry.Normalized instead.
 func (e *Engine) DiffOptions() diffengine.Options {
+	e.classMu.Lock()
+	defer e.classMu.Unlock()
 	return diffengine.Options{DefaultNamespace: e.opts.DefaultNamespace, DefaultIngressClass: e.defaultClass}
+}
+
+// setDefaultClass makes name the default IngressClass the diff assumes
+// the API server fills in, both in the inventory (which recomputes every
+// entry if it changed) and in the engine's own comparisons (DiffOptions),
+// so that a plan compares as the list did.
+func (e *Engine) setDefaultClass(name string) {
+	e.classMu.Lock()
+	e.defaultClass = name
+	e.classMu.Unlock()
+	e.Inv.SetDefaultIngressClass(name)
 }
 
 // Load reads both sides once, concurrently, into the inventory: a single
@@ -180,10 +198,11 @@ func (e *Engine) loadLive(ctx context.Context) error {
 	return nil
 }
 
-// Run keeps the inventory current until ctx is done: the cluster informer
-// and the repo watch run side by side. With --live-file the live side is
-// read once. Run returns when ctx is done, or early with the first side's
-// fatal error.
+// Run keeps the inventory current until ctx is done: the cluster informers
+// (Ingresses, and IngressClasses for the default class) and the repo
+// watch run side by side. With --live-file the live side is read once.
+// Run returns when ctx is done, or early with the first side's fatal
+// error.
 func (e *Engine) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -192,6 +211,10 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 		return cluster.Watch(ctx, e.Target, e.Inv)
 	})
+	if e.Target != nil {
+		// A class made default (or no longer) while running counts at once.
+		g.Go(func() error { return cluster.WatchDefaultIngressClass(ctx, e.Target, e.setDefaultClass) })
+	}
 	g.Go(func() error {
 		if err := e.Repo.Scan(ctx, e.Inv); err != nil {
 			return err
