@@ -1,8 +1,10 @@
 // Package cluster is the live side of ingress-drift: it resolves the
 // kubeconfig the way kubectl does (target.go), lists and watches
 // networking.k8s.io/v1 Ingresses and reports the connection state
-// (watch.go), finds the default IngressClass, and reads saved `kubectl get
-// ingress -o yaml|json` dumps for offline checks (livefile.go). It never
+// (watch.go), finds the default IngressClass (ingressclass.go: one chooser,
+// the admission plugin's, for the cluster and for dumps), and reads saved
+// `kubectl get ingressclass,ingress -o yaml|json` dumps for offline checks
+// (livefile.go). It never
 // reads Secrets: TLS secrets are known by name, from the Ingress spec.
 //
 // What it learns goes to a model.LiveSink as model.LiveObject values: the
