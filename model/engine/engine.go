@@ -29,8 +29,14 @@ type Options struct {
 	// DefaultNamespace is --default-namespace.
 	DefaultNamespace string
 	// LiveFile is --live-file: read the live side from a saved `kubectl get
-	// ingress -o yaml|json` instead of a cluster.
+	// ingressclass,ingress -o yaml|json` (cluster.DumpCommand) instead of a
+	// cluster.
 	LiveFile string
+	// DefaultIngressClass is --default-ingress-class: the cluster's default
+	// IngressClass as the user names it ("" = none), nil when not given.
+	// Given, it wins over what the cluster or the live file says; it is
+	// for dumps that hold no IngressClass.
+	DefaultIngressClass *string
 	// ReadOnly is --read-only.
 	ReadOnly bool
 	// AuditLog is the audit log file ("" = DefaultAuditLog()).
@@ -59,7 +65,13 @@ type Engine struct {
 	// its commit.
 	afterWrite func()
 
+	// defaultClass is the cluster's default IngressClass the diff uses
+	// (the Inventory holds the same).
 	defaultClass string
+	// classByFlag: defaultClass was fixed by --default-ingress-class.
+	// Nothing the cluster or the live file says replaces it: a watch of
+	// IngressClasses must leave it alone.
+	classByFlag bool
 	// unreachable is the default IngressClass lookup's error when the
 	// API server did not answer it (a transport failure or the request
 	// deadline); nil when it answered, even with an error.
@@ -87,6 +99,9 @@ func Open(opts Options) (*Engine, error) {
 		Repo:  r,
 		store: r,
 	}
+	if opts.DefaultIngressClass != nil {
+		e.defaultClass, e.classByFlag = *opts.DefaultIngressClass, true
+	}
 	e.Inv = model.NewInventory(e.DiffOptions())
 	e.Inv.SetScope(ns)
 	if opts.LiveFile == "" {
@@ -102,11 +117,13 @@ func Open(opts Options) (*Engine, error) {
 		// default, the rule is simply not applied. A lookup that got no
 		// answer from the server at all says the cluster is unreachable:
 		// Load then fails at once rather than wait for the same server a
-		// second time (Run starts up stale regardless).
+		// second time (Run starts up stale regardless). With
+		// --default-ingress-class the lookup still probes the server, and
+		// its answer is not used.
 		name, err := cluster.DefaultIngressClass(context.Background(), t)
 		var answered apierrors.APIStatus
 		switch {
-		case err == nil && name != "":
+		case err == nil && name != "" && !e.classByFlag:
 			e.defaultClass = name
 			e.Inv.SetDefaultIngressClass(name)
 		case err != nil && !errors.As(err, &answered):
@@ -161,6 +178,9 @@ func (e *Engine) loadLive(ctx context.Context) error {
 			objs = d.Objects
 			state = model.ConnState{Phase: model.ConnOffline, Since: time.Now(), Server: e.opts.LiveFile, Namespace: e.Inv.Scope(),
 				Partial: d.Partial, Warnings: d.Warnings}
+			if w := e.useDumpClass(d); w != "" {
+				state.Warnings = append(state.Warnings, w)
+			}
 		}
 	} else {
 		objs, err = cluster.List(ctx, e.Target)
@@ -178,6 +198,23 @@ func (e *Engine) loadLive(ctx context.Context) error {
 	}
 	e.Inv.SetCluster(state)
 	return nil
+}
+
+// useDumpClass takes the default IngressClass from a live file, as the
+// cluster lookup does live, unless --default-ingress-class fixed it. A
+// dump without IngressClasses does not say the default: it returns the
+// warning that says so (one per dump), and how to do better.
+func (e *Engine) useDumpClass(d *cluster.LiveDump) (warning string) {
+	switch {
+	case e.classByFlag:
+	case d.IngressClasses > 0:
+		e.defaultClass = d.DefaultIngressClass
+		e.Inv.SetDefaultIngressClass(d.DefaultIngressClass)
+	default:
+		return fmt.Sprintf("%s holds no IngressClass, so the cluster's default class is not known: where the DefaultIngressClass admission plugin filled it into an Ingress whose manifest names no class, spec.ingressClassName shows as drift; dump with `%s`, or name the default with --default-ingress-class NAME (\"\" for none)",
+			e.opts.LiveFile, cluster.DumpCommand)
+	}
+	return ""
 }
 
 // Run keeps the inventory current until ctx is done: the cluster informer
