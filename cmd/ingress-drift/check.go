@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/cluster"
 )
 
 func newCheckCommand(g *globalFlags) *cobra.Command {
@@ -26,8 +27,16 @@ exits with:
      a manifest missing from a --live-file that is not a whole dump
   3  fatal: no cluster, bad flags
 
---live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
-instead of a cluster (for postmortems).`,
+--live-file reads the live side from a saved dump instead of a cluster (for
+postmortems). Dump with
+
+  ` + cluster.DumpCommand + `
+
+(or -o json): the IngressClasses say the default class (a manifest without
+ingressClassName is in sync with the class admission filled in), the
+managedFields who changed what. For a dump that holds no IngressClass, name the
+default with --default-ingress-class NAME ("" for none); otherwise the
+verdicts are those of a cluster without a default class, with a warning.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
@@ -41,7 +50,7 @@ instead of a cluster (for postmortems).`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
-	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
+	addLiveFileFlags(cmd, g)
 	return cmd
 }
 
