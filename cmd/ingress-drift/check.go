@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/ingress-drift/ingress-drift/model"
+	"github.com/ingress-drift/ingress-drift/model/cluster"
 )
 
 func newCheckCommand(g *globalFlags) *cobra.Command {
@@ -36,8 +37,16 @@ serves, a backend drifted to a service or port nothing else uses. They are
 never drift: the table's output lists them on "finding:" lines after the
 table, -o json under each object's "findings", and no summary counts them.
 
---live-file reads the live side from a saved 'kubectl get ingress -A -o yaml|json'
-instead of a cluster (for postmortems).`,
+--live-file reads the live side from a saved dump instead of a cluster (for
+postmortems). Dump with
+
+  ` + cluster.DumpCommand + `
+
+(or -o json): the IngressClasses say the default class (a manifest without
+ingressClassName is in sync with the class admission filled in), the
+managedFields who changed what. For a dump that holds no IngressClass, name the
+default with --default-ingress-class NAME ("" for none); otherwise the
+verdicts are those of a cluster without a default class, with a warning.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
@@ -52,7 +61,7 @@ instead of a cluster (for postmortems).`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&failOnFindings, "fail-on-findings", false, "exit 1 instead of 0 when some object has a finding (never lowers 1, 2 or 3)")
-	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
+	addLiveFileFlags(cmd, g)
 	return cmd
 }
 

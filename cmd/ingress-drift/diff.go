@@ -64,7 +64,7 @@ other Ingresses or to itself; never drift, no change to the exit code) on
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
-	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved 'kubectl get ingress -A -o yaml|json' instead of a cluster")
+	addLiveFileFlags(cmd, g)
 	return cmd
 }
 

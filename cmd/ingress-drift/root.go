@@ -26,22 +26,57 @@ type globalFlags struct {
 	rev              string
 	defaultNamespace string
 	liveFile         string
-	readOnly         bool
+	// defaultIngressClass is --default-ingress-class (check, diff).
+	defaultIngressClass optionalString
+	readOnly            bool
 	// liveCount is called by one-shot commands' engines (see memory.go).
 	liveCount func(n int)
 }
 
 func (g *globalFlags) engineOptions() engine.Options {
 	return engine.Options{
-		LiveCount:        g.liveCount,
-		Kube:             g.kube,
-		AllNamespaces:    g.allNamespaces,
-		Repo:             g.repo,
-		Rev:              g.rev,
-		DefaultNamespace: g.defaultNamespace,
-		LiveFile:         g.liveFile,
-		ReadOnly:         g.readOnly,
+		LiveCount:           g.liveCount,
+		Kube:                g.kube,
+		AllNamespaces:       g.allNamespaces,
+		Repo:                g.repo,
+		Rev:                 g.rev,
+		DefaultNamespace:    g.defaultNamespace,
+		LiveFile:            g.liveFile,
+		DefaultIngressClass: g.defaultIngressClass.ptr(),
+		ReadOnly:            g.readOnly,
 	}
+}
+
+// optionalString is a string flag that knows whether it was given: an
+// explicit --default-ingress-class "" (the cluster has no default) is not
+// the same as leaving it out.
+type optionalString struct {
+	value string
+	set   bool
+}
+
+func (o *optionalString) String() string { return o.value }
+
+// Set records the value given on the command line.
+func (o *optionalString) Set(v string) error { o.value, o.set = v, true; return nil }
+
+// Type names the value in help texts.
+func (o *optionalString) Type() string { return "string" }
+
+// ptr is the value, nil when the flag was not given.
+func (o *optionalString) ptr() *string {
+	if !o.set {
+		return nil
+	}
+	v := o.value
+	return &v
+}
+
+// addLiveFileFlags adds the flags of the commands that can read the live
+// side from a file: --live-file and --default-ingress-class.
+func addLiveFileFlags(cmd *cobra.Command, g *globalFlags) {
+	cmd.Flags().StringVar(&g.liveFile, "live-file", "", "read the live side from a saved '"+cluster.DumpCommand+"' (or -o json) instead of a cluster")
+	cmd.Flags().Var(&g.defaultIngressClass, "default-ingress-class", "the cluster's default IngressClass `NAME` (\"\" = none), for a --live-file that holds no IngressClass; given, it wins over what the dump or the cluster says")
 }
 
 func newRootCommand() *cobra.Command {

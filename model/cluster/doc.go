@@ -2,9 +2,11 @@
 // kubeconfig the way kubectl does (target.go), lists and watches
 // networking.k8s.io/v1 Ingresses and reports the connection state
 // (watch.go), finds the default IngressClass and keeps it current while
-// running (ingressclass.go, classwatch.go: without the right to read
+// running (ingressclass.go: one chooser, the admission plugin's, for the
+// cluster, the watch and dumps; classwatch.go: without the right to read
 // IngressClasses, silently none), and reads saved `kubectl get
-// ingress -o yaml|json` dumps for offline checks (livefile.go). It never
+// ingressclass,ingress -o yaml|json` dumps for offline checks
+// (livefile.go). It never
 // reads Secrets: TLS secrets are known by name, from the Ingress spec.
 //
 // What it learns goes to a model.LiveSink as model.LiveObject values: the

@@ -10,13 +10,19 @@ import (
 
 // defaultClassAnnotation marks the IngressClass that the DefaultIngressClass
 // admission plugin writes into Ingresses created without a class.
-const defaultClassAnnotation = "ingressclass.kubernetes.io/is-default-class"
+const defaultClassAnnotation = networkingv1.AnnotationIsDefaultIngressClass
+
+// DumpCommand is how to save a live file (--live-file) that holds all a
+// check needs: the IngressClasses (for the default class), the Ingresses,
+// and their managedFields (for attribution; kubectl hides them unless
+// asked).
+const DumpCommand = "kubectl get ingressclass,ingress -A -o yaml --show-managed-fields"
 
 // DefaultIngressClass returns the name of the cluster's default IngressClass
-// ("" when there is none), chosen as the admission plugin does: among the
-// classes annotated as default, the newest. The diff treats that class as
-// not drift when a manifest names no class. A user who may not list
-// IngressClasses gets "" and the error; the caller carries on without it.
+// ("" when there is none), chosen as the admission plugin does
+// (chooseDefaultClass). The diff treats that class as not drift when a manifest
+// names no class. A user who may not list IngressClasses gets "" and the
+// error; the caller carries on without it.
 func DefaultIngressClass(ctx context.Context, t *Target) (string, error) {
 	c, err := t.networkingClient(nil)
 	if err != nil {
@@ -33,13 +39,16 @@ func DefaultIngressClass(ctx context.Context, t *Target) (string, error) {
 	return chooseDefaultClass(classes), nil
 }
 
-// chooseDefaultClass picks the default among classes as the
-// DefaultIngressClass admission plugin does (k8s.io/kubernetes
-// plugin/pkg/admission/network/defaultingressclass, getDefaultClass):
-// among those annotated as default, the newest by creationTimestamp, and
-// between equally new ones (the timestamp counts seconds) the first by
-// name; "" when none is annotated. The one chooser for the lookup and the
-// watch (classwatch.go), whatever order the classes come in.
+// chooseDefaultClass returns the name of the class the DefaultIngressClass
+// admission plugin fills into an Ingress created without one ("" when no
+// class is marked default), chosen as getDefaultClass in k8s.io/kubernetes
+// plugin/pkg/admission/network/defaultingressclass (v1.37.2) chooses it:
+// among the classes annotated ingressclass.kubernetes.io/is-default-class:
+// "true" (exactly "true"), the newest by creationTimestamp, and between
+// equally new ones (the timestamp counts seconds) the first by name,
+// whatever order the classes come in. The one chooser for the cluster
+// lookup, the watch (classwatch.go) and a --live-file's classes, so that
+// offline and live agree.
 func chooseDefaultClass(classes []*networkingv1.IngressClass) string {
 	var best *networkingv1.IngressClass
 	for _, ic := range classes {

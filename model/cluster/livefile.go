@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
@@ -54,24 +55,37 @@ type LiveDump struct {
 	// not a dump of the cluster (`kubectl get ingress -A` always writes a
 	// List), so an object missing from it may well be live.
 	Partial bool
+	// IngressClasses is how many IngressClass objects the file holds. With
+	// none, the cluster's default class is not known (a dump of `kubectl
+	// get ingress` alone), and DefaultIngressClass says nothing.
+	IngressClasses int
+	// DefaultIngressClass is the class the DefaultIngressClass admission
+	// plugin fills in, chosen among the file's IngressClasses exactly as
+	// the plugin and the cluster lookup choose (DefaultIngressClass); ""
+	// when none of them is marked default.
+	DefaultIngressClass string
 }
 
-// ReadLiveDump reads the live side from a saved `kubectl get ingress -A -o
-// yaml` or `-o json`, for `check --live-file` (offline postmortems). The
-// file may hold a List, a single Ingress, several JSON objects one after
-// the other, or a multi-document YAML stream whose documents are any of
-// these. Objects of other kinds are skipped; an Ingress of another API
-// version than networking.k8s.io/v1 is an error, since it cannot be
-// compared. Errors name the file and the line of the offending document or
-// List item.
+// ReadLiveDump reads the live side from a saved `kubectl get
+// ingressclass,ingress -A -o yaml` or `-o json` (DumpCommand), for `check
+// --live-file` (offline postmortems). The file may hold a List (kubectl
+// writes one List for both kinds), a single object, several JSON objects
+// one after the other, or a multi-document YAML stream whose documents are
+// any of these. Ingresses and IngressClasses are read, objects of other
+// kinds skipped; either of another API version than networking.k8s.io/v1
+// is an error, since it cannot be compared. Of an IngressClass only what
+// picks the default class is read (name, annotations, creationTimestamp):
+// an error there is an error of the file, since a wrong default class
+// would make wrong verdicts. Errors name the file and the line of the
+// offending document or List item.
 //
 // The objects get attribution like watched ones (see LiveObjectFrom) when
 // the dump has managedFields. kubectl leaves them out unless asked (its
 // default has been --show-managed-fields=false since 1.21), so save dumps
-// with `kubectl get ingress -A -o yaml --show-managed-fields`; without
-// them Owners and Managers are empty and the drift is still found. An
-// object whose managedFields cannot be read (a bad time, say) is read
-// without them, with a warning that names it.
+// with --show-managed-fields; without them Owners and Managers are empty
+// and the drift is still found. An object whose managedFields cannot be
+// read (a bad time, say) is read without them, with a warning that names
+// it.
 //
 // The file is streamed: a List is decoded item by item (JSON through the
 // decoder's tokens, YAML by splitting the items' lines), so memory grows
@@ -104,8 +118,10 @@ func ReadLiveDump(path string) (*LiveDump, error) {
 		if n := len(r.dump.Objects); n > 1 {
 			what = strconv.Itoa(n) + " objects"
 		}
-		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold are unknown, not missing-live; dump with `kubectl get ingress -A -o yaml --show-managed-fields`", path, what))
+		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold are unknown, not missing-live; dump with `%s`", path, what, DumpCommand))
 	}
+	r.dump.IngressClasses = len(r.classes)
+	r.dump.DefaultIngressClass = chooseDefaultClass(r.classes)
 	return &r.dump, nil
 }
 
@@ -134,6 +150,9 @@ type liveReader struct {
 	dump LiveDump
 	// sawList is set once a List (an object with an items array) was read.
 	sawList bool
+	// classes are the IngressClasses read, as far as the default class
+	// needs them.
+	classes []*networkingv1.IngressClass
 	// textEnd, while a YAML text is parsed, is the file line of its last
 	// line: yaml.v3 counts a lone "\r" as a line break, the file's lines
 	// do not, so its lines can run past the text.
@@ -197,7 +216,11 @@ type typeMeta struct {
 	Kind       string `json:"kind"`
 }
 
-// add decodes one object (JSON bytes) found at line, keeping Ingresses.
+// ingressClassKind is the kind of the objects that say the default class.
+const ingressClassKind = "IngressClass"
+
+// add decodes one object (JSON bytes) found at line, keeping Ingresses
+// and IngressClasses.
 func (r *liveReader) add(raw []byte, line int) error {
 	// Decode as an Ingress first: in an Ingress dump that is the one
 	// decode every object needs. Only when it fails is the object probed
@@ -211,7 +234,11 @@ func (r *liveReader) add(raw []byte, line int) error {
 			return r.errAt(line, perr, "not a Kubernetes object: %v", perr)
 		}
 	}
-	if tm.Kind != diffengine.Kind {
+	switch tm.Kind {
+	case diffengine.Kind:
+	case ingressClassKind:
+		return r.addClass(raw, line, tm.APIVersion)
+	default:
 		return nil
 	}
 	if tm.APIVersion != diffengine.APIVersion {
@@ -226,14 +253,45 @@ func (r *liveReader) add(raw []byte, line int) error {
 			r.dump.Objects = append(r.dump.Objects, LiveObjectFrom(bare))
 			return nil
 		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			line += bytes.Count(raw[:min(int(te.Offset), len(raw))], []byte{'\n'})
-		}
-		return r.errAt(line, err, "Ingress: %v", err)
+		return r.errAt(errLine(raw, line, err), err, "Ingress: %v", err)
 	}
 	r.dump.Objects = append(r.dump.Objects, LiveObjectFrom(ing))
 	return nil
+}
+
+// addClass reads the part of an IngressClass that chooses the default
+// class. The rest of it (spec, managedFields) is not read, so cannot fail.
+func (r *liveReader) addClass(raw []byte, line int, apiVersion string) error {
+	if apiVersion != diffengine.APIVersion {
+		return r.errAt(line, nil, "IngressClass of API version %q cannot be read (want %s)", apiVersion, diffengine.APIVersion)
+	}
+	var obj struct {
+		Metadata struct {
+			Name              string            `json:"name"`
+			Annotations       map[string]string `json:"annotations"`
+			CreationTimestamp metav1.Time       `json:"creationTimestamp"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return r.errAt(errLine(raw, line, err), err, "IngressClass: %v", err)
+	}
+	m := obj.Metadata
+	if m.Name == "" {
+		return r.errAt(line, nil, "IngressClass without a name")
+	}
+	r.classes = append(r.classes, &networkingv1.IngressClass{ObjectMeta: metav1.ObjectMeta{
+		Name: m.Name, Annotations: m.Annotations, CreationTimestamp: m.CreationTimestamp}})
+	return nil
+}
+
+// errLine is the line of a decoding error in an object found at line: a
+// value of the wrong type is placed at its own line.
+func errLine(raw []byte, line int, err error) int {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		line += bytes.Count(raw[:min(int(te.Offset), len(raw))], []byte{'\n'})
+	}
+	return line
 }
 
 // withoutManagedFields decodes an Ingress that failed to decode with its

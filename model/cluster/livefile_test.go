@@ -317,7 +317,7 @@ func TestReadLiveDumpSingleObject(t *testing.T) {
 				t.Errorf("partial = %v with %d objects, want a partial dump", d.Partial, len(d.Objects))
 			}
 			want := path + " holds " + tc.what + ", not a List"
-			if len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], want) || !strings.Contains(d.Warnings[0], "kubectl get ingress -A -o yaml") {
+			if len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], want) || !strings.Contains(d.Warnings[0], "kubectl get ingressclass,ingress -A -o yaml") {
 				t.Errorf("warnings = %q, want one starting %q that says how to dump", d.Warnings, want)
 			}
 		})

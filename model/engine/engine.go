@@ -30,8 +30,14 @@ type Options struct {
 	// DefaultNamespace is --default-namespace.
 	DefaultNamespace string
 	// LiveFile is --live-file: read the live side from a saved `kubectl get
-	// ingress -o yaml|json` instead of a cluster.
+	// ingressclass,ingress -o yaml|json` (cluster.DumpCommand) instead of a
+	// cluster.
 	LiveFile string
+	// DefaultIngressClass is --default-ingress-class: the cluster's default
+	// IngressClass as the user names it ("" = none), nil when not given.
+	// Given, it wins over what the cluster or the live file says; it is
+	// for dumps that hold no IngressClass.
+	DefaultIngressClass *string
 	// ReadOnly is --read-only.
 	ReadOnly bool
 	// AuditLog is the audit log file ("" = DefaultAuditLog()).
@@ -65,6 +71,10 @@ type Engine struct {
 	// watch changes it while actions read it.
 	defaultClass string
 	classMu      sync.Mutex
+	// classByFlag: defaultClass was fixed by --default-ingress-class (set
+	// in Open, never after). Nothing the cluster, its IngressClass watch
+	// or the live file says replaces it.
+	classByFlag bool
 	// unreachable is the default IngressClass lookup's error when the
 	// API server did not answer it (a transport failure or the request
 	// deadline); nil when it answered, even with an error.
@@ -92,6 +102,9 @@ func Open(opts Options) (*Engine, error) {
 		Repo:  r,
 		store: r,
 	}
+	if opts.DefaultIngressClass != nil {
+		e.defaultClass, e.classByFlag = *opts.DefaultIngressClass, true
+	}
 	e.Inv = model.NewInventory(e.DiffOptions())
 	e.Inv.SetScope(ns)
 	if opts.LiveFile == "" {
@@ -108,7 +121,9 @@ func Open(opts Options) (*Engine, error) {
 		// not applied. A lookup that got no
 		// answer from the server at all says the cluster is unreachable:
 		// Load then fails at once rather than wait for the same server a
-		// second time (Run starts up stale regardless).
+		// second time (Run starts up stale regardless). With
+		// --default-ingress-class the lookup still probes the server, and
+		// its answer is not used.
 		name, err := cluster.DefaultIngressClass(context.Background(), t)
 		var answered apierrors.APIStatus
 		switch {
@@ -144,8 +159,12 @@ func (e *Engine) DiffOptions() diffengine.Options {
 // setDefaultClass makes name the default IngressClass the diff assumes
 // the API server fills in, both in the inventory (which recomputes every
 // entry if it changed) and in the engine's own comparisons (DiffOptions),
-// so that a plan compares as the list did.
+// so that a plan compares as the list did. A class fixed by
+// --default-ingress-class stays: nothing the cluster says replaces it.
 func (e *Engine) setDefaultClass(name string) {
+	if e.classByFlag {
+		return
+	}
 	e.classMu.Lock()
 	e.defaultClass = name
 	e.classMu.Unlock()
@@ -179,6 +198,9 @@ func (e *Engine) loadLive(ctx context.Context) error {
 			objs = d.Objects
 			state = model.ConnState{Phase: model.ConnOffline, Since: time.Now(), Server: e.opts.LiveFile, Namespace: e.Inv.Scope(),
 				Partial: d.Partial, Warnings: d.Warnings}
+			if w := e.useDumpClass(d); w != "" {
+				state.Warnings = append(state.Warnings, w)
+			}
 		}
 	} else {
 		objs, err = cluster.List(ctx, e.Target)
@@ -196,6 +218,22 @@ func (e *Engine) loadLive(ctx context.Context) error {
 	}
 	e.Inv.SetCluster(state)
 	return nil
+}
+
+// useDumpClass takes the default IngressClass from a live file, as the
+// cluster lookup does live, unless --default-ingress-class fixed it. A
+// dump without IngressClasses does not say the default: it returns the
+// warning that says so (one per dump), and how to do better.
+func (e *Engine) useDumpClass(d *cluster.LiveDump) (warning string) {
+	switch {
+	case e.classByFlag:
+	case d.IngressClasses > 0:
+		e.setDefaultClass(d.DefaultIngressClass)
+	default:
+		return fmt.Sprintf("%s holds no IngressClass, so the cluster's default class is not known: where the DefaultIngressClass admission plugin filled it into an Ingress whose manifest names no class, spec.ingressClassName shows as drift; dump with `%s`, or name the default with --default-ingress-class NAME (\"\" for none)",
+			e.opts.LiveFile, cluster.DumpCommand)
+	}
+	return ""
 }
 
 // Run keeps the inventory current until ctx is done: the cluster informers
