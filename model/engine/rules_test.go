@@ -808,3 +808,23 @@ func TestUnitAcceptCriticalNeedsName(t *testing.T) {
 	}
 	m.execute(t, p, model.ExecOptions{})
 }
+
+// TestUnitDefaultClassByFlag: a default class fixed by
+// --default-ingress-class stays, whatever the cluster's lookup, its
+// IngressClass watch or a live file later says (they all go through
+// setDefaultClass); without the flag what they say counts.
+func TestUnitDefaultClassByFlag(t *testing.T) {
+	noClass := strings.Replace(shopDoc, "  ingressClassName: nginx\n", "", 1)
+	for _, byFlag := range []bool{false, true} {
+		u := newUnit(t, map[string]string{"apps/shop.yaml": noClass}, liveOf(t, "shop", nil))
+		u.e.classByFlag = byFlag
+		u.e.setDefaultClass("nginx")
+		want, class := model.StatusInSync, "nginx"
+		if byFlag {
+			want, class = model.StatusDrifted, ""
+		}
+		if e, _ := u.e.Inv.Get(shop); e.Status != want || u.e.DiffOptions().DefaultIngressClass != class {
+			t.Errorf("by flag %v: shop is %s with class %q, want %s with %q", byFlag, e.Status, u.e.DiffOptions().DefaultIngressClass, want, class)
+		}
+	}
+}
