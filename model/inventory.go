@@ -78,6 +78,14 @@ type Inventory struct {
 	// GitUnknown, blocked by its notice. Replaced, never modified.
 	unrendered []RepoError
 
+	// claims indexes the routes the live objects claim (findings.go):
+	// each claim's keys, sorted. backends indexes the service backends
+	// by their users: live keys and the number of manifests. Both follow
+	// the entries (reindexLive, countDesired), so a finding that depends
+	// on other objects is found without looking at them all.
+	claims   map[claim][]Key
+	backends map[backendRef]*backendUse
+
 	subs   map[*subscriber]struct{}
 	closed bool
 }
@@ -96,6 +104,8 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		entries:  make(map[Key]*Entry),
 		blocks:   make(map[string][]RepoError),
 		notices:  make(map[string][]RepoError),
+		claims:   make(map[claim][]Key),
+		backends: make(map[backendRef]*backendUse),
 		subs:     make(map[*subscriber]struct{}),
 		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:     RepoState{Scanning: true},
@@ -292,6 +302,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	errs, unrendered := inv.setNotices(name, errs)
+	old := inv.sources[name]
 	touched := inv.dropSource(name)
 	blocked := inv.setBlocks(name, errs)
 	src := newSource(docs, errs)
@@ -300,9 +311,11 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 		inv.byKey[k] = addOnce(inv.byKey[k], name)
 		touched[k] = struct{}{}
 	})
+	others := inv.countDesired(old, src)
 	for k := range touched {
 		inv.recompute(k)
 	}
+	inv.refreshAll(others, touched)
 	inv.reblock(blocked, unrendered)
 }
 
@@ -310,9 +323,12 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 func (inv *Inventory) RemoveSource(name string) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	for k := range inv.dropSource(name) {
+	others := inv.countDesired(inv.sources[name], nil)
+	touched := inv.dropSource(name)
+	for k := range touched {
 		inv.recompute(k)
 	}
+	inv.refreshAll(others, touched)
 	_, unrendered := inv.setNotices(name, nil)
 	inv.reblock(inv.setBlocks(name, nil), unrendered)
 }
@@ -448,8 +464,10 @@ func (inv *Inventory) recompute(k Key) {
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
 			inv.reindexFile(k, old, nil)
+			others := inv.reindexLive(k, old, nil)
 			delete(inv.entries, k)
 			inv.publish(k)
+			inv.refreshAll(others, nil)
 		}
 		return
 	}
@@ -477,8 +495,11 @@ func (inv *Inventory) recompute(k Key) {
 		e.Git = inv.fileInfo[o.File]
 	}
 	inv.reindexFile(k, old, e)
+	others := inv.reindexLive(k, old, e)
+	e.Findings = inv.findings(e)
 	inv.entries[k] = e
 	inv.publish(k)
+	inv.refreshAll(others, nil)
 }
 
 // factsOf gathers what both sides know of k: its documents (sorted by
