@@ -41,16 +41,14 @@ func compareRefs(a, b backendRef) int {
 	return cmp.Or(cmp.Compare(a.namespace, b.namespace), cmp.Compare(a.service, b.service), cmp.Compare(a.portName, b.portName), cmp.Compare(a.portNumber, b.portNumber))
 }
 
-// backendUse is who uses one backend: the live objects, and how many
-// manifests (documents of any source).
-type backendUse struct {
-	live    keySet
-	desired int
+// changedBackend is a backend of a live object whose service name or
+// port changed live: the defaultBackend, or the backend of one path.
+type changedBackend struct {
+	ref        backendRef
+	def        bool
+	host, path string
+	pathType   networkingv1.PathType
 }
-
-// uses counts every user: a live object whose backend nothing else uses
-// has uses 1.
-func (u *backendUse) uses() int { return len(u.live.list) + u.desired }
 
 // effectiveClass is the IngressClass a controller gives ing:
 // spec.ingressClassName, else the deprecated annotation, else the
@@ -67,13 +65,14 @@ func effectiveClass(ing *networkingv1.Ingress, defaultClass string) string {
 
 // claimsOf lists the routes a live object claims, sorted, each once (the
 // diff merges rules of one host and paths equal in everything, and a set
-// does the same). Nil for nil.
-func claimsOf(l *LiveObject, defaultClass string) []claim {
+// does the same), appended to buf[:0]: callers pass a small array of
+// their own, so that the common object costs no allocation. Empty for nil.
+func claimsOf(buf []claim, l *LiveObject, defaultClass string) []claim {
+	out := buf[:0]
 	if l == nil {
-		return nil
+		return out
 	}
 	class := effectiveClass(l.Ingress, defaultClass)
-	var out []claim
 	for _, r := range l.Ingress.Spec.Rules {
 		if r.HTTP == nil {
 			continue
@@ -100,12 +99,12 @@ func serviceRef(ns string, b networkingv1.IngressBackend) (backendRef, bool) {
 }
 
 // refsOf lists the service backends an Ingress of namespace ns uses,
-// sorted, each once.
-func refsOf(ing *networkingv1.Ingress, ns string) []backendRef {
+// sorted, each once, appended to buf[:0] (as claimsOf does).
+func refsOf(buf []backendRef, ing *networkingv1.Ingress, ns string) []backendRef {
+	out := buf[:0]
 	if ing == nil {
-		return nil
+		return out
 	}
-	var out []backendRef
 	if b := ing.Spec.DefaultBackend; b != nil {
 		if r, ok := serviceRef(ns, *b); ok {
 			out = append(out, r)
@@ -128,11 +127,11 @@ func refsOf(ing *networkingv1.Ingress, ns string) []backendRef {
 	return out
 }
 
-func liveRefs(l *LiveObject) []backendRef {
+func liveRefs(buf []backendRef, l *LiveObject) []backendRef {
 	if l == nil {
-		return nil
+		return buf[:0]
 	}
-	return refsOf(l.Ingress, l.Ingress.Namespace)
+	return refsOf(buf, l.Ingress, l.Ingress.Namespace)
 }
 
 // diffSorted walks two sorted, duplicate-free lists and calls gone for
@@ -158,10 +157,10 @@ func diffSorted[T any](old, cur []T, compare func(a, b T) int, gone, came func(T
 // what old's live object holds to what e's holds (either entry may be nil)
 // and returns the other keys whose findings that can change: those that
 // share a claim k made or makes, and the one live user of a backend whose
-// number of users crossed one (used elsewhere or not). Nothing is done
-// when both hold the same live object with the same default class (a
-// repo change). Callers hold mu.
-func (inv *Inventory) reindexLive(k Key, old, e *Entry) []Key {
+// number of users crossed one (used elsewhere or not). claims are e's
+// (claimsOf). Nothing is done when both hold the same live object with
+// the same default class (a repo change). Callers hold mu.
+func (inv *Inventory) reindexLive(k Key, old, e *Entry, claims []claim) []Key {
 	var ol, nl *LiveObject
 	var od, nd string
 	if old != nil {
@@ -174,65 +173,110 @@ func (inv *Inventory) reindexLive(k Key, old, e *Entry) []Key {
 		return nil
 	}
 	var others []Key
-	diffSorted(claimsOf(ol, od), claimsOf(nl, nd), compareClaims, func(c claim) {
-		keys := inv.claims[c]
-		if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); ok {
-			keys = slices.Delete(keys, i, i+1)
-		}
-		if len(keys) == 0 {
-			delete(inv.claims, c)
-		} else {
-			inv.claims[c] = keys
-			others = append(others, keys...)
-		}
+	var oc [4]claim
+	diffSorted(claimsOf(oc[:], ol, od), claims, compareClaims, func(c claim) {
+		others = inv.unclaim(c, k, others)
 	}, func(c claim) {
-		keys := inv.claims[c]
-		others = append(others, keys...)
-		if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); !ok {
-			inv.claims[c] = slices.Insert(keys, i, k)
-		}
+		others = inv.claim(c, k, others)
 	})
 	if ol != nl {
-		diffSorted(liveRefs(ol), liveRefs(nl), compareRefs, func(r backendRef) {
-			others = inv.useBackend(r, k, false, 0, others)
+		var or, nr [4]backendRef
+		diffSorted(liveRefs(or[:], ol), liveRefs(nr[:], nl), compareRefs, func(r backendRef) {
+			others = inv.useBackend(r, -1, k, others)
 		}, func(r backendRef) {
-			others = inv.useBackend(r, k, true, 0, others)
+			others = inv.useBackend(r, 1, k, others)
 		})
 	}
 	return others
 }
 
-// useBackend adds (or removes) the live user k of r, or adds desired
-// manifests using it, and appends to others the live users other than k
-// when the count of users crossed one: only then can their
-// backend-used-nowhere-else finding change. Callers hold mu.
-func (inv *Inventory) useBackend(r backendRef, k Key, add bool, desired int, others []Key) []Key {
-	u := inv.backends[r]
-	if u == nil {
-		u = &backendUse{}
-		inv.backends[r] = u
+// claim records that k claims c, and appends the other claimers to
+// others. A route of one claimer (nearly all) is one entry of claimedBy;
+// a route of more moves to claimedByMore. Callers hold mu.
+func (inv *Inventory) claim(c claim, k Key, others []Key) []Key {
+	if keys, ok := inv.claimedByMore[c]; ok {
+		others = append(others, keys...)
+		if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); !ok {
+			inv.claimedByMore[c] = slices.Insert(keys, i, k)
+		}
+		return others
 	}
-	before := u.uses()
+	one, ok := inv.claimedBy[c]
 	switch {
-	case desired != 0:
-		u.desired += desired
-	case add:
-		u.live.add(k)
-	default:
-		u.live.remove(k)
+	case !ok:
+		inv.claimedBy[c] = k
+	case one != k:
+		delete(inv.claimedBy, c)
+		keys := []Key{one, k}
+		slices.SortFunc(keys, CompareKeys)
+		inv.claimedByMore[c] = keys
+		others = append(others, one)
 	}
-	after := u.uses()
-	if (before == 1) != (after == 1) {
-		for _, o := range u.live.list {
+	return others
+}
+
+// unclaim records that k no longer claims c, and appends the remaining
+// claimers to others. Callers hold mu.
+func (inv *Inventory) unclaim(c claim, k Key, others []Key) []Key {
+	keys, ok := inv.claimedByMore[c]
+	if !ok {
+		if inv.claimedBy[c] == k {
+			delete(inv.claimedBy, c)
+		}
+		return others
+	}
+	if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); ok {
+		keys = slices.Delete(keys, i, i+1)
+	}
+	if len(keys) == 1 {
+		delete(inv.claimedByMore, c)
+		inv.claimedBy[c] = keys[0]
+	} else {
+		inv.claimedByMore[c] = keys
+	}
+	return append(others, keys...)
+}
+
+// useBackend adds d users (live objects or manifests) to r, and appends
+// to others the keys whose backend changed live to r (but k) when the
+// count crossed one: only then can their backend-used-nowhere-else
+// finding change. Callers hold mu.
+func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key {
+	before := inv.backendUses[r]
+	after := before + d
+	if after == 0 {
+		delete(inv.backendUses, r)
+	} else {
+		inv.backendUses[r] = after
+	}
+	if ks := inv.driftedTo[r]; ks != nil && (before == 1) != (after == 1) {
+		for _, o := range ks.list {
 			if o != k {
 				others = append(others, o)
 			}
 		}
 	}
-	if after == 0 {
-		delete(inv.backends, r)
-	}
 	return others
+}
+
+// reindexDrifted moves k in driftedTo from the backends its live object
+// changed to in old to those of cur. Callers hold mu.
+func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
+	for _, c := range old {
+		if ks := inv.driftedTo[c.ref]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == c.ref }) {
+			if ks.remove(k); len(ks.list) == 0 {
+				delete(inv.driftedTo, c.ref)
+			}
+		}
+	}
+	for _, c := range cur {
+		ks := inv.driftedTo[c.ref]
+		if ks == nil {
+			ks = &keySet{}
+			inv.driftedTo[c.ref] = ks
+		}
+		ks.add(k)
+	}
 }
 
 // countDesired brings the manifests' backend counts from what old's
@@ -241,27 +285,44 @@ func (inv *Inventory) useBackend(r backendRef, k Key, add bool, desired int, oth
 // backend is applied: a re-read file whose documents use what they used
 // costs a walk of them, not a crossing. Callers hold mu.
 func (inv *Inventory) countDesired(old, cur *source) []Key {
-	delta := map[backendRef]int{}
-	for _, s := range []struct {
-		src *source
-		d   int
-	}{{old, -1}, {cur, 1}} {
-		if s.src == nil {
-			continue
-		}
-		for _, doc := range s.src.docs {
-			for _, r := range refsOf(doc.Ingress, doc.Key().Namespace) {
-				delta[r] += s.d
-			}
-		}
-	}
+	var ob, nb [8]backendRef
+	from, to := docRefs(ob[:0], old), docRefs(nb[:0], cur)
 	var others []Key
-	for r, d := range delta {
+	// Both are sorted: walk the runs of equal refs together.
+	for i, j := 0, 0; i < len(from) || j < len(to); {
+		var r backendRef
+		switch {
+		case j == len(to) || i < len(from) && compareRefs(from[i], to[j]) <= 0:
+			r = from[i]
+		default:
+			r = to[j]
+		}
+		d := 0
+		for ; i < len(from) && from[i] == r; i++ {
+			d--
+		}
+		for ; j < len(to) && to[j] == r; j++ {
+			d++
+		}
 		if d != 0 {
-			others = inv.useBackend(r, Key{}, false, d, others)
+			others = inv.useBackend(r, d, Key{}, others)
 		}
 	}
 	return others
+}
+
+// docRefs appends the backends each document of src uses (once per
+// document) to buf, sorted.
+func docRefs(buf []backendRef, src *source) []backendRef {
+	if src == nil {
+		return buf
+	}
+	for _, doc := range src.docs {
+		var one [4]backendRef
+		buf = append(buf, refsOf(one[:], doc.Ingress, doc.Key().Namespace)...)
+	}
+	slices.SortFunc(buf, compareRefs)
+	return buf
 }
 
 // refreshFindings computes the findings of k's entry again after another
@@ -272,7 +333,9 @@ func (inv *Inventory) refreshFindings(k Key) {
 	if old == nil || old.Live == nil {
 		return
 	}
-	f := inv.findings(old)
+	var buf [4]claim
+	var cb [2]changedBackend
+	f := inv.findings(old, claimsOf(buf[:], old.Live, old.defaultClass), changedBackends(cb[:], old))
 	if slices.EqualFunc(f, old.Findings, sameFinding) {
 		return
 	}
@@ -308,15 +371,16 @@ func sameFinding(a, b Finding) bool {
 var kindOrder = map[FindingKind]int{FindingRouteClaimed: 0, FindingHostWithoutTLS: 1, FindingTLSHostUnserved: 2, FindingBackendUnused: 3}
 
 // findings computes the findings of an entry from its live object, its
-// changes and the indexes (which must already hold the entry's claims).
-// Nil when the object is not live. Callers hold mu.
-func (inv *Inventory) findings(e *Entry) []Finding {
+// claims (claimsOf), its changes, the backends they changed
+// (changedBackends) and the indexes (which must already hold the entry's
+// claims and backends). Nil when the object is not live. Callers hold mu.
+func (inv *Inventory) findings(e *Entry, claims []claim, changed []changedBackend) []Finding {
 	if e.Live == nil {
 		return nil
 	}
-	out := inv.routeFindings(e, nil)
+	out := inv.routeFindings(e, claims, nil)
 	out = tlsFindings(e.Live.Ingress, out)
-	out = inv.backendFindings(e, out)
+	out = inv.backendFindings(changed, out)
 	slices.SortFunc(out, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Path, b.Path),
 			cmp.Compare(a.PathType, b.PathType), cmp.Compare(a.Class, b.Class), cmp.Compare(a.Message, b.Message))
@@ -326,10 +390,10 @@ func (inv *Inventory) findings(e *Entry) []Finding {
 
 // routeFindings appends a route-claimed-twice finding for each route of
 // e's live object that another live Ingress of its class claims.
-func (inv *Inventory) routeFindings(e *Entry, out []Finding) []Finding {
+func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []Finding {
 	notInGit := e.Status == StatusMissingGit && !e.GitUnknown
-	for _, c := range claimsOf(e.Live, e.defaultClass) {
-		keys := inv.claims[c]
+	for _, c := range claims {
+		keys := inv.claimedByMore[c]
 		if len(keys) < 2 {
 			continue
 		}
@@ -502,51 +566,36 @@ func hostMatches(pattern, host string) bool {
 	return ok && label != "" && !strings.Contains(label, ".")
 }
 
-// backendFindings appends a backend-used-nowhere-else hint for each
-// backend of a drifted entry whose service name or port changed live to
-// one that no other live Ingress and no manifest uses.
-func (inv *Inventory) backendFindings(e *Entry, out []Finding) []Finding {
-	if e.Status != StatusDrifted {
+// changedBackends lists the live backends of a drifted entry whose
+// service name or port changed live, each once (none for most entries,
+// and for nil), appended to buf[:0] (as claimsOf does).
+func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
+	out := buf[:0]
+	if e == nil || e.Status != StatusDrifted || e.Live == nil {
 		return out
 	}
-	type place struct {
-		def  bool
-		at   diffengine.PathSel
-		host string
-	}
-	var places []place
+	ing := e.Live.Ingress
 	for i := range e.Changes {
 		at := &e.Changes[i].At
+		var b *networkingv1.IngressBackend
+		c := changedBackend{}
 		switch {
 		case at.Section == diffengine.SectionDefaultBackend && (len(at.Sub) == 0 || at.Sub[0] == "service"):
-			places = append(places, place{def: true})
+			c.def, b = true, ing.Spec.DefaultBackend
 		case at.Section == diffengine.SectionRules && at.Path != nil && len(at.Sub) >= 2 && at.Sub[0] == "backend" && at.Sub[1] == "service":
-			p := place{at: *at.Path, host: at.Rule.Host}
+			sel := *at.Path
 			// With the pathType changed too, the locator names Git's.
 			for j := range e.Changes {
-				if o := e.Changes[j].At; o.Path != nil && o.Rule.Host == p.host && *o.Path == *at.Path && slices.Equal(o.Sub, []string{"pathType"}) {
+				if o := e.Changes[j].At; o.Path != nil && o.Rule.Host == at.Rule.Host && *o.Path == *at.Path && slices.Equal(o.Sub, []string{"pathType"}) {
 					if pt, ok := e.Changes[j].Live.(string); ok {
-						p.at.PathType = networkingv1.PathType(pt)
+						sel.PathType = networkingv1.PathType(pt)
 					}
 				}
 			}
-			if !slices.Contains(places, p) {
-				places = append(places, p)
-			}
-		}
-	}
-	if len(places) == 0 {
-		return out
-	}
-	n := diffengine.Normalize(e.Live.Ingress, e.Key.Namespace)
-	for _, p := range places {
-		var b *networkingv1.IngressBackend
-		where := "the defaultBackend"
-		if p.def {
-			b = n.Spec.DefaultBackend
-		} else {
-			b = livePath(n, p.host, p.at)
-			where = routeWords(p.host, p.at.Path, string(p.at.PathType))
+			c.host, c.path, c.pathType = at.Rule.Host, sel.Path, sel.PathType
+			b = livePath(ing, c.host, sel)
+		default:
+			continue
 		}
 		if b == nil {
 			continue
@@ -555,36 +604,52 @@ func (inv *Inventory) backendFindings(e *Entry, out []Finding) []Finding {
 		if !ok {
 			continue
 		}
-		if u := inv.backends[r]; u == nil || u.uses() != 1 {
+		c.ref = r
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// backendFindings appends a backend-used-nowhere-else hint for each
+// backend that changed live to one that no other live Ingress and no
+// manifest uses (a live object using it counts once: uses 1 is itself).
+func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) []Finding {
+	for _, c := range changed {
+		if inv.backendUses[c.ref] != 1 {
 			continue
 		}
-		f := Finding{Kind: FindingBackendUnused, Severity: diffengine.SeverityLow,
-			Message: fmt.Sprintf("%s was changed live to %s, which no other live Ingress and no manifest uses: a likely typo", where, refWords(r))}
-		if !p.def {
-			f.Host, f.Path, f.PathType = p.host, p.at.Path, string(p.at.PathType)
+		f := Finding{Kind: FindingBackendUnused, Severity: diffengine.SeverityLow, Host: c.host, Path: c.path, PathType: string(c.pathType)}
+		where := "the defaultBackend"
+		if !c.def {
+			where = routeWords(c.host, c.path, string(c.pathType))
 		}
+		f.Message = fmt.Sprintf("%s was changed live to %s, which no other live Ingress and no manifest uses: a likely typo", where, refWords(c.ref))
 		out = append(out, f)
 	}
 	return out
 }
 
-// livePath finds the backend of the path at selects in the normalized
-// object n's rule of host (nil when there is none).
-func livePath(n *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
-	for i := range n.Spec.Rules {
-		r := &n.Spec.Rules[i]
-		if r.Host != host || r.HTTP == nil {
-			continue
+// livePath finds the backend of the path at selects in the rules of host
+// of ing (nil when there is none), as the diff's selectors find it in a
+// manifest: ing is not normalized, which would cost a copy of it.
+func livePath(ing *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
+	rules := ing.Spec.Rules
+	var paths []networkingv1.HTTPIngressPath
+	for n, i := range (diffengine.RuleSel{Host: host}).Select(rules) {
+		switch h := rules[i].HTTP; {
+		case h == nil:
+		case n == 0:
+			// Nearly always the only rule of its host: no copy.
+			paths = h.Paths
+		default:
+			paths = append(slices.Clip(paths), h.Paths...)
 		}
-		occ := 0
-		for j := range r.HTTP.Paths {
-			p := &r.HTTP.Paths[j]
-			if p.Path == at.Path && diffengine.PathTypeOf(p.PathType) == at.PathType {
-				if occ++; occ == max(at.Occurrence, 1) {
-					return &p.Backend
-				}
-			}
-		}
+	}
+	// Every path selected is equal in everything: the first will do.
+	if sel := at.Select(paths); len(sel) > 0 {
+		return &paths[sel[0]].Backend
 	}
 	return nil
 }

@@ -78,13 +78,18 @@ type Inventory struct {
 	// GitUnknown, blocked by its notice. Replaced, never modified.
 	unrendered []RepoError
 
-	// claims indexes the routes the live objects claim (findings.go):
-	// each claim's keys, sorted. backends indexes the service backends
-	// by their users: live keys and the number of manifests. Both follow
-	// the entries (reindexLive, countDesired), so a finding that depends
-	// on other objects is found without looking at them all.
-	claims   map[claim][]Key
-	backends map[backendRef]*backendUse
+	// claimedBy and claimedByMore index the routes the live objects
+	// claim (findings.go): the one key of a route claimed once, the keys
+	// (sorted) of one claimed more often. backendUses counts the users of each
+	// service backend (live objects and manifests), driftedTo the keys
+	// whose backend changed live to it (the few that can have a
+	// backend-used-nowhere-else finding). All follow the entries
+	// (reindexLive, reindexDrifted, countDesired), so a finding that
+	// depends on other objects is found without looking at them all.
+	claimedBy     map[claim]Key
+	claimedByMore map[claim][]Key
+	backendUses   map[backendRef]int
+	driftedTo     map[backendRef]*keySet
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -95,20 +100,22 @@ type Inventory struct {
 // arrive later through SetIgnoreRules.
 func NewInventory(opts diffengine.Options) *Inventory {
 	return &Inventory{
-		base:     opts,
-		live:     make(map[Key]*LiveObject),
-		sources:  make(map[string]*source),
-		byKey:    make(map[Key][]string),
-		fileInfo: make(map[string]FileInfo),
-		fileKeys: make(map[string]*keySet),
-		entries:  make(map[Key]*Entry),
-		blocks:   make(map[string][]RepoError),
-		notices:  make(map[string][]RepoError),
-		claims:   make(map[claim][]Key),
-		backends: make(map[backendRef]*backendUse),
-		subs:     make(map[*subscriber]struct{}),
-		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
-		repo:     RepoState{Scanning: true},
+		base:          opts,
+		live:          make(map[Key]*LiveObject),
+		sources:       make(map[string]*source),
+		byKey:         make(map[Key][]string),
+		fileInfo:      make(map[string]FileInfo),
+		fileKeys:      make(map[string]*keySet),
+		entries:       make(map[Key]*Entry),
+		blocks:        make(map[string][]RepoError),
+		notices:       make(map[string][]RepoError),
+		claimedBy:     make(map[claim]Key),
+		claimedByMore: make(map[claim][]Key),
+		backendUses:   make(map[backendRef]int),
+		driftedTo:     make(map[backendRef]*keySet),
+		subs:          make(map[*subscriber]struct{}),
+		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
+		repo:          RepoState{Scanning: true},
 	}
 }
 
@@ -464,7 +471,9 @@ func (inv *Inventory) recompute(k Key) {
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
 			inv.reindexFile(k, old, nil)
-			others := inv.reindexLive(k, old, nil)
+			others := inv.reindexLive(k, old, nil, nil)
+			var ob [2]changedBackend
+			inv.reindexDrifted(k, changedBackends(ob[:], old), nil)
 			delete(inv.entries, k)
 			inv.publish(k)
 			inv.refreshAll(others, nil)
@@ -495,8 +504,13 @@ func (inv *Inventory) recompute(k Key) {
 		e.Git = inv.fileInfo[o.File]
 	}
 	inv.reindexFile(k, old, e)
-	others := inv.reindexLive(k, old, e)
-	e.Findings = inv.findings(e)
+	var buf [4]claim
+	claims := claimsOf(buf[:], e.Live, e.defaultClass)
+	others := inv.reindexLive(k, old, e, claims)
+	var ob, nb [2]changedBackend
+	changed := changedBackends(nb[:], e)
+	inv.reindexDrifted(k, changedBackends(ob[:], old), changed)
+	e.Findings = inv.findings(e, claims, changed)
 	inv.entries[k] = e
 	inv.publish(k)
 	inv.refreshAll(others, nil)
