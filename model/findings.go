@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -191,8 +192,12 @@ func (inv *Inventory) reindexLive(k Key, old, e *Entry, claims []claim) []Key {
 }
 
 // claim records that k claims c, and appends the other claimers to
-// others. A route of one claimer (nearly all) is one entry of claimedBy;
-// a route of more moves to claimedByMore. Callers hold mu.
+// others. A route claimed once (nearly every route) is one entry of
+// claimedBy under its hash: a full claim as the key would cost more than
+// twice the memory. The route's key is checked against what the entry
+// holding the hash claims, so a collision is never a conflict: a second
+// claimer, or another route of the same hash, goes to claimedByMore
+// under the full claim. Callers hold mu.
 func (inv *Inventory) claim(c claim, k Key, others []Key) []Key {
 	if keys, ok := inv.claimedByMore[c]; ok {
 		others = append(others, keys...)
@@ -201,40 +206,68 @@ func (inv *Inventory) claim(c claim, k Key, others []Key) []Key {
 		}
 		return others
 	}
-	one, ok := inv.claimedBy[c]
+	h := inv.hashClaim(c)
+	one, ok := inv.claimedBy[h]
 	switch {
 	case !ok:
-		inv.claimedBy[c] = k
-	case one != k:
-		delete(inv.claimedBy, c)
+		inv.claimedBy[h] = k
+	case one != k && inv.claims(one, c):
+		delete(inv.claimedBy, h)
 		keys := []Key{one, k}
 		slices.SortFunc(keys, CompareKeys)
 		inv.claimedByMore[c] = keys
 		others = append(others, one)
+	default:
+		// Another route of the same hash (of k itself, or a collision).
+		inv.claimedByMore[c] = []Key{k}
 	}
 	return others
 }
 
 // unclaim records that k no longer claims c, and appends the remaining
-// claimers to others. Callers hold mu.
+// claimers to others. A route left with one claimer in claimedByMore
+// stays there: claim looks there first. Callers hold mu.
 func (inv *Inventory) unclaim(c claim, k Key, others []Key) []Key {
 	keys, ok := inv.claimedByMore[c]
 	if !ok {
-		if inv.claimedBy[c] == k {
-			delete(inv.claimedBy, c)
+		if h := inv.hashClaim(c); inv.claimedBy[h] == k {
+			delete(inv.claimedBy, h)
 		}
 		return others
 	}
 	if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); ok {
 		keys = slices.Delete(keys, i, i+1)
 	}
-	if len(keys) == 1 {
+	if len(keys) == 0 {
 		delete(inv.claimedByMore, c)
-		inv.claimedBy[c] = keys[0]
 	} else {
 		inv.claimedByMore[c] = keys
 	}
 	return append(others, keys...)
+}
+
+// claims says whether k's entry (whose claims the indexes hold) claims
+// c. Callers hold mu.
+func (inv *Inventory) claims(k Key, c claim) bool {
+	e := inv.entries[k]
+	if e == nil {
+		return false
+	}
+	var buf [4]claim
+	_, ok := slices.BinarySearchFunc(claimsOf(buf[:], e.Live, e.defaultClass), c, compareClaims)
+	return ok
+}
+
+// hashClaim is the hash claimedBy keys a claim by.
+func hashClaim(seed maphash.Seed, c claim) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, s := range [...]string{c.class, c.host, c.path, string(c.pathType)} {
+		h.WriteString(s)
+		// A separator: ("a", "b/") and ("ab", "/") are two claims.
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }
 
 // useBackend adds d users (live objects or manifests) to r, and appends

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -79,17 +80,21 @@ type Inventory struct {
 	unrendered []RepoError
 
 	// claimedBy and claimedByMore index the routes the live objects
-	// claim (findings.go): the one key of a route claimed once, the keys
-	// (sorted) of one claimed more often. backendUses counts the users of each
+	// claim (findings.go): the one key of a route claimed once, by the
+	// route's hash (hashClaim), and the keys (sorted) of a route claimed
+	// more often. backendUses counts the users of each
 	// service backend (live objects and manifests), driftedTo the keys
 	// whose backend changed live to it (the few that can have a
 	// backend-used-nowhere-else finding). All follow the entries
 	// (reindexLive, reindexDrifted, countDesired), so a finding that
 	// depends on other objects is found without looking at them all.
-	claimedBy     map[claim]Key
+	claimedBy     map[uint64]Key
 	claimedByMore map[claim][]Key
-	backendUses   map[backendRef]int
-	driftedTo     map[backendRef]*keySet
+	// hashClaim is hashClaim with a seed of the inventory's (a test
+	// makes every claim collide).
+	hashClaim   func(claim) uint64
+	backendUses map[backendRef]int
+	driftedTo   map[backendRef]*keySet
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -99,7 +104,7 @@ type Inventory struct {
 // (default namespace, built-in ignore rules); rules from the repo's config
 // arrive later through SetIgnoreRules.
 func NewInventory(opts diffengine.Options) *Inventory {
-	return &Inventory{
+	inv := &Inventory{
 		base:          opts,
 		live:          make(map[Key]*LiveObject),
 		sources:       make(map[string]*source),
@@ -109,7 +114,7 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		entries:       make(map[Key]*Entry),
 		blocks:        make(map[string][]RepoError),
 		notices:       make(map[string][]RepoError),
-		claimedBy:     make(map[claim]Key),
+		claimedBy:     make(map[uint64]Key),
 		claimedByMore: make(map[claim][]Key),
 		backendUses:   make(map[backendRef]int),
 		driftedTo:     make(map[backendRef]*keySet),
@@ -117,6 +122,9 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:          RepoState{Scanning: true},
 	}
+	seed := maphash.MakeSeed()
+	inv.hashClaim = func(c claim) uint64 { return hashClaim(seed, c) }
+	return inv
 }
 
 var _ LiveSink = (*Inventory)(nil)
