@@ -535,7 +535,6 @@ func tlsFindings(ing *networkingv1.Ingress, out []Finding) []Finding {
 	// it covers every host.
 	tlsAll := false
 	var tlsHosts []string
-	secretOf := map[string]string{}
 	for _, t := range s.TLS {
 		n := 0
 		for _, h := range t.Hosts {
@@ -545,7 +544,6 @@ func tlsFindings(ing *networkingv1.Ingress, out []Finding) []Finding {
 			n++
 			if !slices.Contains(tlsHosts, h) {
 				tlsHosts = append(tlsHosts, h)
-				secretOf[h] = t.SecretName
 			}
 		}
 		tlsAll = tlsAll || n == 0
@@ -578,8 +576,9 @@ func tlsFindings(ing *networkingv1.Ingress, out []Finding) []Finding {
 		}
 		// Low: no traffic goes anywhere it should not, but it is often a
 		// typo of a rule host (which then lacks TLS).
+		i := slices.IndexFunc(s.TLS, func(e networkingv1.IngressTLS) bool { return slices.Contains(e.Hosts, t) })
 		out = append(out, Finding{Kind: FindingTLSHostUnserved, Severity: diffengine.SeverityLow, Host: t,
-			Message: fmt.Sprintf("the TLS entry %s names %s, which no rule of this object serves: a leftover, or a typo of a rule host", secretWords(secretOf[t]), t)})
+			Message: fmt.Sprintf("the TLS entry %s names %s, which no rule of this object serves: a leftover, or a typo of a rule host", secretWords(s.TLS[i].SecretName), t)})
 	}
 	return out
 }

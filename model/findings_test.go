@@ -237,6 +237,9 @@ func TestTLSFindings(t *testing.T) {
 	wantFindings(t, inv, "partial", "host-without-tls medium b.example.com")
 	two("typo", networkingv1.IngressTLS{SecretName: "tls", Hosts: []string{"a.example.com", "b.exmaple.com"}})
 	wantFindings(t, inv, "typo", "host-without-tls medium b.example.com\ntls-host-unserved low b.exmaple.com")
+	if m := mustGet(t, inv, model.Key{Namespace: "web", Name: "typo"}).Findings[1].Message; !strings.Contains(m, "TLS entry of secret tls names b.exmaple.com") {
+		t.Errorf("message %q does not name the TLS entry's secret and the host", m)
+	}
 	two("wildcard", networkingv1.IngressTLS{SecretName: "star", Hosts: []string{"*.example.com"}})
 	wantFindings(t, inv, "wildcard", "")
 	two("all", networkingv1.IngressTLS{SecretName: "default"}, networkingv1.IngressTLS{SecretName: "x", Hosts: []string{"x.example.com"}})
