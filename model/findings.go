@@ -314,27 +314,65 @@ func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 
 // countDesired brings the manifests' backend counts from what old's
 // documents use to what cur's use (either may be nil), and returns the
-// live keys whose findings that can change. Only the net change per
-// backend is applied: a re-read file whose documents use what they used
-// costs a walk of them, not a crossing. Callers hold mu.
+// live keys whose findings that can change. Both sources are sorted by
+// key: they are walked together, and only the keys whose documents
+// changed count, by the net change per backend, so a re-read bundle of
+// thousands of documents with one changed costs a walk of them, not a
+// list of their backends. Callers hold mu.
 func (inv *Inventory) countDesired(old, cur *source) []Key {
-	var ob, nb [8]backendRef
-	from, to := docRefs(ob[:0], old), docRefs(nb[:0], cur)
+	var a, b []Desired
+	if old != nil {
+		a = old.docs
+	}
+	if cur != nil {
+		b = cur.docs
+	}
 	var others []Key
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		var k Key
+		if j == len(b) || i < len(a) && CompareKeys(a[i].Key(), b[j].Key()) <= 0 {
+			k = a[i].Key()
+		} else {
+			k = b[j].Key()
+		}
+		ei, ej := i, j
+		for ei < len(a) && a[ei].Key() == k {
+			ei++
+		}
+		for ej < len(b) && b[ej].Key() == k {
+			ej++
+		}
+		if !sameDocs(a[i:ei], b[j:ej]) {
+			others = inv.countChange(a[i:ei], b[j:ej], others)
+		}
+		i, j = ei, ej
+	}
+	return others
+}
+
+// sameDocs says whether two runs of documents are the same objects.
+func sameDocs(a, b []Desired) bool {
+	return slices.EqualFunc(a, b, func(x, y Desired) bool { return x.Ingress == y.Ingress && x.Namespace == y.Namespace })
+}
+
+// countChange applies the net change per backend from the documents
+// from to those of to (of one key). Callers hold mu.
+func (inv *Inventory) countChange(from, to []Desired, others []Key) []Key {
+	var ob, nb [8]backendRef
+	x, y := docRefs(ob[:0], from), docRefs(nb[:0], to)
 	// Both are sorted: walk the runs of equal refs together.
-	for i, j := 0, 0; i < len(from) || j < len(to); {
+	for i, j := 0, 0; i < len(x) || j < len(y); {
 		var r backendRef
-		switch {
-		case j == len(to) || i < len(from) && compareRefs(from[i], to[j]) <= 0:
-			r = from[i]
-		default:
-			r = to[j]
+		if j == len(y) || i < len(x) && compareRefs(x[i], y[j]) <= 0 {
+			r = x[i]
+		} else {
+			r = y[j]
 		}
 		d := 0
-		for ; i < len(from) && from[i] == r; i++ {
+		for ; i < len(x) && x[i] == r; i++ {
 			d--
 		}
-		for ; j < len(to) && to[j] == r; j++ {
+		for ; j < len(y) && y[j] == r; j++ {
 			d++
 		}
 		if d != 0 {
@@ -344,13 +382,10 @@ func (inv *Inventory) countDesired(old, cur *source) []Key {
 	return others
 }
 
-// docRefs appends the backends each document of src uses (once per
-// document) to buf, sorted.
-func docRefs(buf []backendRef, src *source) []backendRef {
-	if src == nil {
-		return buf
-	}
-	for _, doc := range src.docs {
+// docRefs appends the backends each document uses (once per document)
+// to buf, sorted.
+func docRefs(buf []backendRef, docs []Desired) []backendRef {
+	for _, doc := range docs {
 		var one [4]backendRef
 		buf = append(buf, refsOf(one[:], doc.Ingress, doc.Key().Namespace)...)
 	}

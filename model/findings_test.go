@@ -299,6 +299,24 @@ func TestBackendUsedNowhereElse(t *testing.T) {
 	inv.RemoveSource("planned.yaml")
 	wantFindings(t, inv, "shop", "backend-used-nowhere-else low shop.example.com/api")
 
+	// A bundle of documents: a re-read that changes one of them counts
+	// what that one uses, and the rest still count.
+	doc := func(name string, port int32) model.Desired {
+		return desired(routed("web", name, "nginx", rt{host: name + ".example.com", path: "/", svc: "api", port: port}), "bundle.yaml", 1)
+	}
+	inv.SetSource("bundle.yaml", []model.Desired{doc("b1", 80), doc("b2", 8081), doc("b3", 8081)}, nil)
+	wantFindings(t, inv, "shop", "")
+	inv.SetSource("bundle.yaml", []model.Desired{doc("b1", 80), doc("b2", 8082), doc("b3", 8081)}, nil)
+	wantFindings(t, inv, "shop", "")
+	inv.SetSource("bundle.yaml", []model.Desired{doc("b1", 8081), doc("b2", 8082), doc("b3", 8083)}, nil)
+	wantFindings(t, inv, "shop", "")
+	inv.SetSource("bundle.yaml", []model.Desired{doc("b2", 8082), doc("b3", 8083)}, nil)
+	wantFindings(t, inv, "shop", "backend-used-nowhere-else low shop.example.com/api")
+	inv.SetSource("bundle.yaml", []model.Desired{doc("b2", 8081), doc("b2", 8081)}, nil)
+	wantFindings(t, inv, "shop", "")
+	inv.RemoveSource("bundle.yaml")
+	wantFindings(t, inv, "shop", "backend-used-nowhere-else low shop.example.com/api")
+
 	// The defaultBackend changed live.
 	def := routed("web", "def", "nginx")
 	def.Spec.DefaultBackend = &networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "fallback", Port: networkingv1.ServiceBackendPort{Name: "http"}}}
