@@ -692,7 +692,11 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 		if !c.def {
 			where = routeWords(c.host, c.path, string(c.pathType))
 		}
-		f.Message = fmt.Sprintf("%s was changed live to %s, which no other live Ingress and no manifest uses: a likely typo", where, refWords(c.ref))
+		var port any = c.ref.portNumber
+		if c.ref.portName != "" {
+			port = c.ref.portName
+		}
+		f.Message = fmt.Sprintf("%s was changed live to service %s port %v, which no other live Ingress and no manifest uses: a likely typo", where, c.ref.service, port)
 		out = append(out, f)
 	}
 	return out
@@ -702,16 +706,18 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 // of ing (nil when there is none), as the diff's selectors find it in a
 // manifest: ing is not normalized, which would cost a copy of it.
 func livePath(ing *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
-	rules := ing.Spec.Rules
 	var paths []networkingv1.HTTPIngressPath
-	for n, i := range (diffengine.RuleSel{Host: host}).Select(rules) {
-		switch h := rules[i].HTTP; {
-		case h == nil:
-		case n == 0:
+	n := 0
+	for _, r := range ing.Spec.Rules {
+		// The rules RuleSel.Select selects, without its list of them.
+		if diffengine.RuleKey(r) != host || r.HTTP == nil {
+			continue
+		}
+		if n++; n == 1 {
 			// Nearly always the only rule of its host: no copy.
-			paths = h.Paths
-		default:
-			paths = append(slices.Clip(paths), h.Paths...)
+			paths = r.HTTP.Paths
+		} else {
+			paths = append(slices.Clip(paths), r.HTTP.Paths...)
 		}
 	}
 	// Every path selected is equal in everything: the first will do.
@@ -742,14 +748,6 @@ func secretWords(secret string) string {
 		return "without secret"
 	}
 	return "of secret " + secret
-}
-
-func refWords(r backendRef) string {
-	port := r.portName
-	if port == "" {
-		port = fmt.Sprint(r.portNumber)
-	}
-	return fmt.Sprintf("service %s port %s", r.service, port)
 }
 
 // keyList names up to three keys of listed, and how many more of total
