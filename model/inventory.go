@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -78,6 +79,23 @@ type Inventory struct {
 	// GitUnknown, blocked by its notice. Replaced, never modified.
 	unrendered []RepoError
 
+	// claimedBy and claimedByMore index the routes the live objects
+	// claim (findings.go): the one key of a route claimed once, by the
+	// route's hash (hashClaim), and the keys (sorted) of a route claimed
+	// more often. backendUses counts the users of each
+	// service backend (live objects and manifests), driftedTo the keys
+	// whose backend changed live to it (the few that can have a
+	// backend-used-nowhere-else finding). All follow the entries
+	// (reindexLive, reindexDrifted, countDesired), so a finding that
+	// depends on other objects is found without looking at them all.
+	claimedBy     map[uint64]Key
+	claimedByMore map[claim][]Key
+	// hashClaim is hashClaim with a seed of the inventory's (a test
+	// makes every claim collide).
+	hashClaim   func(claim) uint64
+	backendUses map[backendRef]int
+	driftedTo   map[backendRef]*keySet
+
 	subs   map[*subscriber]struct{}
 	closed bool
 }
@@ -86,20 +104,27 @@ type Inventory struct {
 // (default namespace, built-in ignore rules); rules from the repo's config
 // arrive later through SetIgnoreRules.
 func NewInventory(opts diffengine.Options) *Inventory {
-	return &Inventory{
-		base:     opts,
-		live:     make(map[Key]*LiveObject),
-		sources:  make(map[string]*source),
-		byKey:    make(map[Key][]string),
-		fileInfo: make(map[string]FileInfo),
-		fileKeys: make(map[string]*keySet),
-		entries:  make(map[Key]*Entry),
-		blocks:   make(map[string][]RepoError),
-		notices:  make(map[string][]RepoError),
-		subs:     make(map[*subscriber]struct{}),
-		cluster:  ConnState{Phase: ConnSyncing, Since: time.Now()},
-		repo:     RepoState{Scanning: true},
+	inv := &Inventory{
+		base:          opts,
+		live:          make(map[Key]*LiveObject),
+		sources:       make(map[string]*source),
+		byKey:         make(map[Key][]string),
+		fileInfo:      make(map[string]FileInfo),
+		fileKeys:      make(map[string]*keySet),
+		entries:       make(map[Key]*Entry),
+		blocks:        make(map[string][]RepoError),
+		notices:       make(map[string][]RepoError),
+		claimedBy:     make(map[uint64]Key),
+		claimedByMore: make(map[claim][]Key),
+		backendUses:   make(map[backendRef]int),
+		driftedTo:     make(map[backendRef]*keySet),
+		subs:          make(map[*subscriber]struct{}),
+		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
+		repo:          RepoState{Scanning: true},
 	}
+	seed := maphash.MakeSeed()
+	inv.hashClaim = func(c claim) uint64 { return hashClaim(seed, c) }
+	return inv
 }
 
 var _ LiveSink = (*Inventory)(nil)
@@ -292,6 +317,7 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	errs, unrendered := inv.setNotices(name, errs)
+	old := inv.sources[name]
 	touched := inv.dropSource(name)
 	blocked := inv.setBlocks(name, errs)
 	src := newSource(docs, errs)
@@ -300,9 +326,11 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 		inv.byKey[k] = addOnce(inv.byKey[k], name)
 		touched[k] = struct{}{}
 	})
+	others := inv.countDesired(old, src)
 	for k := range touched {
 		inv.recompute(k)
 	}
+	inv.refreshAll(others, touched)
 	inv.reblock(blocked, unrendered)
 }
 
@@ -310,9 +338,12 @@ func (inv *Inventory) SetSource(name string, docs []Desired, errs []RepoError) {
 func (inv *Inventory) RemoveSource(name string) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	for k := range inv.dropSource(name) {
+	others := inv.countDesired(inv.sources[name], nil)
+	touched := inv.dropSource(name)
+	for k := range touched {
 		inv.recompute(k)
 	}
+	inv.refreshAll(others, touched)
 	_, unrendered := inv.setNotices(name, nil)
 	inv.reblock(inv.setBlocks(name, nil), unrendered)
 }
@@ -448,8 +479,12 @@ func (inv *Inventory) recompute(k Key) {
 	if live == nil && len(docs) == 0 && len(errs) == 0 {
 		if old != nil {
 			inv.reindexFile(k, old, nil)
+			others := inv.reindexLive(k, old, nil, nil)
+			var ob [2]changedBackend
+			inv.reindexDrifted(k, changedBackends(ob[:], old), nil)
 			delete(inv.entries, k)
 			inv.publish(k)
+			inv.refreshAll(others, nil)
 		}
 		return
 	}
@@ -477,8 +512,16 @@ func (inv *Inventory) recompute(k Key) {
 		e.Git = inv.fileInfo[o.File]
 	}
 	inv.reindexFile(k, old, e)
+	var buf [4]claim
+	claims := claimsOf(buf[:], e.Live, e.defaultClass)
+	others := inv.reindexLive(k, old, e, claims)
+	var ob, nb [2]changedBackend
+	changed := changedBackends(nb[:], e)
+	inv.reindexDrifted(k, changedBackends(ob[:], old), changed)
+	e.Findings = inv.findings(e, claims, changed)
 	inv.entries[k] = e
 	inv.publish(k)
+	inv.refreshAll(others, nil)
 }
 
 // factsOf gathers what both sides know of k: its documents (sorted by

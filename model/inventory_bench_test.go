@@ -178,3 +178,58 @@ func BenchmarkBigSource(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFindingsWatchEvent is one watch event in the bad cases of the
+// findings' indexes, in an inventory of n objects: all on one host with
+// distinct paths (the event moves one object's path and back), and all
+// sharing one backend (the event moves one object's port and back, so it
+// drifts to a backend nothing else uses). Neither must grow with n.
+func BenchmarkFindingsWatchEvent(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		for _, shape := range []string{"one-host", "one-backend"} {
+			inv := model.NewInventory(diffengine.Options{})
+			var lives []*model.LiveObject
+			for i := range n {
+				name := fmt.Sprint("app", i)
+				host, path, port := name+".example.com", "/", int32(80)
+				if shape == "one-host" {
+					host, path, port = "shop.example.com", fmt.Sprint("/p", i), int32(80+i%1000)
+				}
+				ing := ingress("default", name, host, port)
+				ing.Spec.Rules[0].HTTP.Paths[0].Path = path
+				lives = append(lives, live(ing))
+				inv.UpsertLive(lives[i])
+				f := name + ".yaml"
+				inv.SetSource(f, []model.Desired{desired(ing, f, 1)}, nil)
+			}
+			ch, cancel := inv.Subscribe()
+			go func() {
+				for range ch {
+				}
+			}()
+			ing := lives[7].Ingress.DeepCopy()
+			if shape == "one-host" {
+				ing.Spec.Rules[0].HTTP.Paths[0].Path = "/moved"
+			} else {
+				ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port.Number = 81
+			}
+			edited := []*model.LiveObject{live(ing), lives[7]}
+			b.Run(fmt.Sprintf("%s/N=%d", shape, n), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					inv.UpsertLive(edited[i%2])
+					i++
+				}
+			})
+			// What the event does: a hint on the drifted backend, none back.
+			for i, want := range []int{1, 0} {
+				inv.UpsertLive(edited[i])
+				if e, _ := inv.Get(model.Key{Namespace: "default", Name: "app7"}); shape == "one-backend" && len(e.Findings) != want {
+					b.Fatalf("app7 (event %d) has findings %+v, want %d", i, e.Findings, want)
+				}
+			}
+			cancel()
+		}
+	}
+}

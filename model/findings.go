@@ -1,0 +1,768 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingress-drift/ingress-drift/diffengine"
+)
+
+// maxOthers is how many other Ingresses one route-claimed-twice finding
+// lists: a route claimed by thousands would otherwise hold a list of
+// thousands in each of thousands of findings (quadratic memory). The
+// message says how many more there are.
+const maxOthers = 50
+
+// claim is one route a live object claims: its effective IngressClass and
+// a host, path and pathType of its rules, the pathType defaulted as the
+// diff defaults it (diffengine.PathTypeOf) and the host as the diff
+// matches rules (diffengine.RuleKey; "" is the rule without host).
+type claim struct {
+	class, host, path string
+	pathType          networkingv1.PathType
+}
+
+func compareClaims(a, b claim) int {
+	return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.host, b.host), cmp.Compare(a.path, b.path), cmp.Compare(a.pathType, b.pathType))
+}
+
+// backendRef is a service backend as its Ingress names it: the Ingress's
+// namespace, the service and its port (name or number).
+type backendRef struct {
+	namespace, service, portName string
+	portNumber                   int32
+}
+
+func compareRefs(a, b backendRef) int {
+	return cmp.Or(cmp.Compare(a.namespace, b.namespace), cmp.Compare(a.service, b.service), cmp.Compare(a.portName, b.portName), cmp.Compare(a.portNumber, b.portNumber))
+}
+
+// changedBackend is a backend of a live object whose service name or
+// port changed live: the defaultBackend, or the backend of one path.
+type changedBackend struct {
+	ref        backendRef
+	def        bool
+	host, path string
+	pathType   networkingv1.PathType
+}
+
+// effectiveClass is the IngressClass a controller gives ing:
+// spec.ingressClassName, else the deprecated annotation, else the
+// cluster's default class ("" when none).
+func effectiveClass(ing *networkingv1.Ingress, defaultClass string) string {
+	if c := ing.Spec.IngressClassName; c != nil && *c != "" {
+		return *c
+	}
+	if c, ok := ing.Annotations[diffengine.IngressClassAnnotation]; ok {
+		return c
+	}
+	return defaultClass
+}
+
+// claimsOf lists the routes a live object claims, sorted, each once (the
+// diff merges rules of one host and paths equal in everything, and a set
+// does the same), appended to buf[:0]: callers pass a small array of
+// their own, so that the common object costs no allocation. Empty for nil.
+func claimsOf(buf []claim, l *LiveObject, defaultClass string) []claim {
+	out := buf[:0]
+	if l == nil {
+		return out
+	}
+	class := effectiveClass(l.Ingress, defaultClass)
+	for _, r := range l.Ingress.Spec.Rules {
+		if r.HTTP == nil {
+			continue
+		}
+		for _, p := range r.HTTP.Paths {
+			out = append(out, claim{class: class, host: diffengine.RuleKey(r), path: p.Path, pathType: diffengine.PathTypeOf(p.PathType)})
+		}
+	}
+	if len(out) > 1 {
+		slices.SortFunc(out, compareClaims)
+		out = slices.Compact(out)
+	}
+	return out
+}
+
+// serviceRef is the ref of a backend, if it names a service (as
+// Normalize keeps it: a name or a port).
+func serviceRef(ns string, b networkingv1.IngressBackend) (backendRef, bool) {
+	s := b.Service
+	if s == nil || s.Name == "" && s.Port.Name == "" && s.Port.Number == 0 {
+		return backendRef{}, false
+	}
+	return backendRef{namespace: ns, service: s.Name, portName: s.Port.Name, portNumber: s.Port.Number}, true
+}
+
+// refsOf lists the service backends an Ingress of namespace ns uses,
+// sorted, each once, appended to buf[:0] (as claimsOf does).
+func refsOf(buf []backendRef, ing *networkingv1.Ingress, ns string) []backendRef {
+	out := buf[:0]
+	if ing == nil {
+		return out
+	}
+	if b := ing.Spec.DefaultBackend; b != nil {
+		if r, ok := serviceRef(ns, *b); ok {
+			out = append(out, r)
+		}
+	}
+	for _, rule := range ing.Spec.Rules {
+		if rule.HTTP == nil {
+			continue
+		}
+		for _, p := range rule.HTTP.Paths {
+			if r, ok := serviceRef(ns, p.Backend); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	if len(out) > 1 {
+		slices.SortFunc(out, compareRefs)
+		out = slices.Compact(out)
+	}
+	return out
+}
+
+func liveRefs(buf []backendRef, l *LiveObject) []backendRef {
+	if l == nil {
+		return buf[:0]
+	}
+	return refsOf(buf, l.Ingress, l.Ingress.Namespace)
+}
+
+// diffSorted walks two sorted, duplicate-free lists and calls gone for
+// what only old holds and came for what only cur holds.
+func diffSorted[T any](old, cur []T, compare func(a, b T) int, gone, came func(T)) {
+	i, j := 0, 0
+	for i < len(old) || j < len(cur) {
+		switch {
+		case j == len(cur) || i < len(old) && compare(old[i], cur[j]) < 0:
+			gone(old[i])
+			i++
+		case i == len(old) || compare(old[i], cur[j]) > 0:
+			came(cur[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+}
+
+// reindexLive moves key k's claims and live backends in the indexes from
+// what old's live object holds to what e's holds (either entry may be nil)
+// and returns the other keys whose findings that can change: those that
+// share a claim k made or makes, and the one live user of a backend whose
+// number of users crossed one (used elsewhere or not). claims are e's
+// (claimsOf). Nothing is done when both hold the same live object with
+// the same default class (a repo change). Callers hold mu.
+func (inv *Inventory) reindexLive(k Key, old, e *Entry, claims []claim) []Key {
+	var ol, nl *LiveObject
+	var od, nd string
+	if old != nil {
+		ol, od = old.Live, old.defaultClass
+	}
+	if e != nil {
+		nl, nd = e.Live, e.defaultClass
+	}
+	if ol == nl && (ol == nil || od == nd) {
+		return nil
+	}
+	var others []Key
+	var oc [4]claim
+	diffSorted(claimsOf(oc[:], ol, od), claims, compareClaims, func(c claim) {
+		others = inv.unclaim(c, k, others)
+	}, func(c claim) {
+		others = inv.claim(c, k, others)
+	})
+	if ol != nl {
+		var or, nr [4]backendRef
+		diffSorted(liveRefs(or[:], ol), liveRefs(nr[:], nl), compareRefs, func(r backendRef) {
+			others = inv.useBackend(r, -1, k, others)
+		}, func(r backendRef) {
+			others = inv.useBackend(r, 1, k, others)
+		})
+	}
+	return others
+}
+
+// claim records that k claims c, and appends the other claimers to
+// others. A route claimed once (nearly every route) is one entry of
+// claimedBy under its hash: a full claim as the key would cost more than
+// twice the memory. The route's key is checked against what the entry
+// holding the hash claims, so a collision is never a conflict: a second
+// claimer, or another route of the same hash, goes to claimedByMore
+// under the full claim. Callers hold mu.
+func (inv *Inventory) claim(c claim, k Key, others []Key) []Key {
+	if keys, ok := inv.claimedByMore[c]; ok {
+		others = append(others, keys...)
+		if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); !ok {
+			inv.claimedByMore[c] = slices.Insert(keys, i, k)
+		}
+		return others
+	}
+	h := inv.hashClaim(c)
+	one, ok := inv.claimedBy[h]
+	switch {
+	case !ok:
+		inv.claimedBy[h] = k
+	case one != k && inv.claims(one, c):
+		delete(inv.claimedBy, h)
+		keys := []Key{one, k}
+		slices.SortFunc(keys, CompareKeys)
+		inv.claimedByMore[c] = keys
+		others = append(others, one)
+	default:
+		// Another route of the same hash (of k itself, or a collision).
+		inv.claimedByMore[c] = []Key{k}
+	}
+	return others
+}
+
+// unclaim records that k no longer claims c, and appends the remaining
+// claimers to others. A route left with one claimer in claimedByMore
+// stays there: claim looks there first. Callers hold mu.
+func (inv *Inventory) unclaim(c claim, k Key, others []Key) []Key {
+	keys, ok := inv.claimedByMore[c]
+	if !ok {
+		if h := inv.hashClaim(c); inv.claimedBy[h] == k {
+			delete(inv.claimedBy, h)
+		}
+		return others
+	}
+	if i, ok := slices.BinarySearchFunc(keys, k, CompareKeys); ok {
+		keys = slices.Delete(keys, i, i+1)
+	}
+	if len(keys) == 0 {
+		delete(inv.claimedByMore, c)
+	} else {
+		inv.claimedByMore[c] = keys
+	}
+	return append(others, keys...)
+}
+
+// claims says whether k's entry (whose claims the indexes hold) claims
+// c. Callers hold mu.
+func (inv *Inventory) claims(k Key, c claim) bool {
+	e := inv.entries[k]
+	if e == nil {
+		return false
+	}
+	var buf [4]claim
+	_, ok := slices.BinarySearchFunc(claimsOf(buf[:], e.Live, e.defaultClass), c, compareClaims)
+	return ok
+}
+
+// hashClaim is the hash claimedBy keys a claim by.
+func hashClaim(seed maphash.Seed, c claim) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, s := range [...]string{c.class, c.host, c.path, string(c.pathType)} {
+		h.WriteString(s)
+		// A separator: ("a", "b/") and ("ab", "/") are two claims.
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+// useBackend adds d users (live objects or manifests) to r, and appends
+// to others the keys whose backend changed live to r (but k) when the
+// count crossed one: only then can their backend-used-nowhere-else
+// finding change. Callers hold mu.
+func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key {
+	before := inv.backendUses[r]
+	after := before + d
+	if after == 0 {
+		delete(inv.backendUses, r)
+	} else {
+		inv.backendUses[r] = after
+	}
+	if ks := inv.driftedTo[r]; ks != nil && (before == 1) != (after == 1) {
+		for _, o := range ks.list {
+			if o != k {
+				others = append(others, o)
+			}
+		}
+	}
+	return others
+}
+
+// reindexDrifted moves k in driftedTo from the backends its live object
+// changed to in old to those of cur. Callers hold mu.
+func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
+	for _, c := range old {
+		if ks := inv.driftedTo[c.ref]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == c.ref }) {
+			if ks.remove(k); len(ks.list) == 0 {
+				delete(inv.driftedTo, c.ref)
+			}
+		}
+	}
+	for _, c := range cur {
+		ks := inv.driftedTo[c.ref]
+		if ks == nil {
+			ks = &keySet{}
+			inv.driftedTo[c.ref] = ks
+		}
+		ks.add(k)
+	}
+}
+
+// countDesired brings the manifests' backend counts from what old's
+// documents use to what cur's use (either may be nil), and returns the
+// live keys whose findings that can change. Both sources are sorted by
+// key: they are walked together, and only the keys whose documents
+// changed count, by the net change per backend, so a re-read bundle of
+// thousands of documents with one changed costs a walk of them, not a
+// list of their backends. Callers hold mu.
+func (inv *Inventory) countDesired(old, cur *source) []Key {
+	var a, b []Desired
+	if old != nil {
+		a = old.docs
+	}
+	if cur != nil {
+		b = cur.docs
+	}
+	var others []Key
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		var k Key
+		if j == len(b) || i < len(a) && CompareKeys(a[i].Key(), b[j].Key()) <= 0 {
+			k = a[i].Key()
+		} else {
+			k = b[j].Key()
+		}
+		ei, ej := i, j
+		for ei < len(a) && a[ei].Key() == k {
+			ei++
+		}
+		for ej < len(b) && b[ej].Key() == k {
+			ej++
+		}
+		if !sameDocs(a[i:ei], b[j:ej]) {
+			others = inv.countChange(a[i:ei], b[j:ej], others)
+		}
+		i, j = ei, ej
+	}
+	return others
+}
+
+// sameDocs says whether two runs of documents are the same objects.
+func sameDocs(a, b []Desired) bool {
+	return slices.EqualFunc(a, b, func(x, y Desired) bool { return x.Ingress == y.Ingress && x.Namespace == y.Namespace })
+}
+
+// countChange applies the net change per backend from the documents
+// from to those of to (of one key). Callers hold mu.
+func (inv *Inventory) countChange(from, to []Desired, others []Key) []Key {
+	var ob, nb [8]backendRef
+	x, y := docRefs(ob[:0], from), docRefs(nb[:0], to)
+	// Both are sorted: walk the runs of equal refs together.
+	for i, j := 0, 0; i < len(x) || j < len(y); {
+		var r backendRef
+		if j == len(y) || i < len(x) && compareRefs(x[i], y[j]) <= 0 {
+			r = x[i]
+		} else {
+			r = y[j]
+		}
+		d := 0
+		for ; i < len(x) && x[i] == r; i++ {
+			d--
+		}
+		for ; j < len(y) && y[j] == r; j++ {
+			d++
+		}
+		if d != 0 {
+			others = inv.useBackend(r, d, Key{}, others)
+		}
+	}
+	return others
+}
+
+// docRefs appends the backends each document uses (once per document)
+// to buf, sorted.
+func docRefs(buf []backendRef, docs []Desired) []backendRef {
+	for _, doc := range docs {
+		var one [4]backendRef
+		buf = append(buf, refsOf(one[:], doc.Ingress, doc.Key().Namespace)...)
+	}
+	slices.SortFunc(buf, compareRefs)
+	return buf
+}
+
+// refreshFindings computes the findings of k's entry again after another
+// key changed the indexes, and publishes the entry only if they changed.
+// Callers hold mu.
+func (inv *Inventory) refreshFindings(k Key) {
+	old := inv.entries[k]
+	if old == nil || old.Live == nil {
+		return
+	}
+	var buf [4]claim
+	var cb [2]changedBackend
+	f := inv.findings(old, claimsOf(buf[:], old.Live, old.defaultClass), changedBackends(cb[:], old))
+	if slices.EqualFunc(f, old.Findings, sameFinding) {
+		return
+	}
+	e := *old
+	e.Findings = f
+	inv.version++
+	e.Version = inv.version
+	inv.entries[k] = &e
+	inv.publish(k)
+}
+
+// refreshAll refreshes the findings of keys (duplicates allowed) except
+// those in skip. Callers hold mu.
+func (inv *Inventory) refreshAll(keys []Key, skip map[Key]struct{}) {
+	if len(keys) > 1 {
+		slices.SortFunc(keys, CompareKeys)
+		keys = slices.Compact(keys)
+	}
+	for _, k := range keys {
+		if _, ok := skip[k]; !ok {
+			inv.refreshFindings(k)
+		}
+	}
+}
+
+func sameFinding(a, b Finding) bool {
+	return a.Kind == b.Kind && a.Severity == b.Severity && a.Message == b.Message && a.Host == b.Host &&
+		a.Path == b.Path && a.PathType == b.PathType && a.Class == b.Class && a.Suspect == b.Suspect && slices.Equal(a.Others, b.Others)
+}
+
+// kindOrder is the order findings are sorted in: the declaration order
+// of the kinds, conflicts between objects first, hints last.
+var kindOrder = map[FindingKind]int{FindingRouteClaimed: 0, FindingHostWithoutTLS: 1, FindingTLSHostUnserved: 2, FindingBackendUnused: 3}
+
+// findings computes the findings of an entry from its live object, its
+// claims (claimsOf), its changes, the backends they changed
+// (changedBackends) and the indexes (which must already hold the entry's
+// claims and backends). Nil when the object is not live. Callers hold mu.
+func (inv *Inventory) findings(e *Entry, claims []claim, changed []changedBackend) []Finding {
+	if e.Live == nil {
+		return nil
+	}
+	out := inv.routeFindings(e, claims, nil)
+	out = tlsFindings(e.Live.Ingress, out)
+	out = inv.backendFindings(changed, out)
+	slices.SortFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.PathType, b.PathType), cmp.Compare(a.Class, b.Class), cmp.Compare(a.Message, b.Message))
+	})
+	return out
+}
+
+// routeFindings appends a route-claimed-twice finding for each route of
+// e's live object that another live Ingress of its class claims.
+func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []Finding {
+	notInGit := e.Status == StatusMissingGit && !e.GitUnknown
+	for _, c := range claims {
+		keys := inv.claimedByMore[c]
+		if len(keys) < 2 {
+			continue
+		}
+		others := make([]Key, 0, min(len(keys)-1, maxOthers))
+		for _, o := range keys {
+			if o != e.Key && len(others) < maxOthers {
+				others = append(others, o)
+			}
+		}
+		drift := claimIsDrift(e.Changes, c)
+		f := Finding{
+			Kind: FindingRouteClaimed, Host: c.host, Path: c.path, PathType: string(c.pathType), Class: c.class,
+			Others: others, Suspect: notInGit || drift,
+			// The suspect is the likely cause of traffic going where Git
+			// does not say, as routing drift is (high in the severity
+			// table); the others are hit by it, not its cause: medium,
+			// so that the cause sorts first.
+			Severity: diffengine.SeverityMedium,
+		}
+		route := fmt.Sprintf("%s in %s is also claimed by %s", routeWords(c.host, c.path, string(c.pathType)), classWords(c.class), keyList(others, len(keys)-1))
+		switch {
+		case notInGit:
+			f.Severity = diffengine.SeverityHigh
+			f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
+		case drift:
+			f.Severity = diffengine.SeverityHigh
+			f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
+		default:
+			f.Message = route + "; which one serves it depends on the controller"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// claimIsDrift says whether the live object's claim c is drift: its rule,
+// its rule's paths or the path were added live, the rule's host was
+// renamed to c's, the path's pathType changed to c's, or its backend
+// changed live.
+func claimIsDrift(changes []AttributedChange, c claim) bool {
+	for i := range changes {
+		at := &changes[i].At
+		if at.Section != diffengine.SectionRules || at.Rule == nil {
+			continue
+		}
+		live, _ := changes[i].Live.(string)
+		sub := ""
+		if len(at.Sub) > 0 {
+			sub = at.Sub[0]
+		}
+		if at.Path == nil {
+			switch {
+			case sub == "host":
+				// A rename: the locator names Git's host.
+				if live == c.host {
+					return true
+				}
+			case at.Rule.Host != c.host:
+			case sub == "" && changes[i].Op == diffengine.OpAdded, sub == "http" && changes[i].Op != diffengine.OpRemoved:
+				return true
+			}
+			continue
+		}
+		if at.Rule.Host != c.host || at.Path.Path != c.path {
+			continue
+		}
+		switch sub {
+		case "":
+			if changes[i].Op == diffengine.OpAdded && at.Path.PathType == c.pathType {
+				return true
+			}
+		case "pathType":
+			// The locator names Git's pathType.
+			if live == string(c.pathType) {
+				return true
+			}
+		case "backend":
+			if at.Path.PathType == c.pathType {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tlsFindings appends host-without-tls for each rule host that no TLS
+// entry covers while another is covered, and tls-host-unserved for each
+// TLS host that nothing of the object serves.
+func tlsFindings(ing *networkingv1.Ingress, out []Finding) []Finding {
+	s := &ing.Spec
+	if len(s.TLS) == 0 {
+		return out
+	}
+	var hosts []string
+	// A rule without host serves every host; so does a defaultBackend,
+	// which the Ingress API gives every request that no rule matches.
+	servesAll := s.DefaultBackend != nil
+	for _, r := range s.Rules {
+		if r.Host == "" {
+			servesAll = true
+		} else if !slices.Contains(hosts, r.Host) {
+			hosts = append(hosts, r.Host)
+		}
+	}
+	// An entry without hosts defaults to the controller's wildcard host:
+	// it covers every host.
+	tlsAll := false
+	var tlsHosts []string
+	for _, t := range s.TLS {
+		n := 0
+		for _, h := range t.Hosts {
+			if h == "" {
+				continue
+			}
+			n++
+			if !slices.Contains(tlsHosts, h) {
+				tlsHosts = append(tlsHosts, h)
+			}
+		}
+		tlsAll = tlsAll || n == 0
+	}
+	if !tlsAll {
+		var covered, uncovered []string
+		for _, h := range hosts {
+			if slices.ContainsFunc(tlsHosts, func(t string) bool { return hostMatches(t, h) }) {
+				covered = append(covered, h)
+			} else {
+				uncovered = append(uncovered, h)
+			}
+		}
+		if len(covered) > 0 {
+			for _, h := range uncovered {
+				// Medium, not more: nothing changed (a TLS host removed
+				// live is itself critical drift), but the host is served
+				// without the object's certificate.
+				out = append(out, Finding{Kind: FindingHostWithoutTLS, Severity: diffengine.SeverityMedium, Host: h,
+					Message: fmt.Sprintf("%s is in this object's rules but no TLS entry covers it, while %s is covered: it is served over plain HTTP or with the controller's default certificate", h, strings.Join(covered, ", "))})
+			}
+		}
+	}
+	if servesAll {
+		return out
+	}
+	for _, t := range tlsHosts {
+		if slices.ContainsFunc(hosts, func(h string) bool { return hostMatches(h, t) || hostMatches(t, h) }) {
+			continue
+		}
+		// Low: no traffic goes anywhere it should not, but it is often a
+		// typo of a rule host (which then lacks TLS).
+		i := slices.IndexFunc(s.TLS, func(e networkingv1.IngressTLS) bool { return slices.Contains(e.Hosts, t) })
+		out = append(out, Finding{Kind: FindingTLSHostUnserved, Severity: diffengine.SeverityLow, Host: t,
+			Message: fmt.Sprintf("the TLS entry %s names %s, which no rule of this object serves: a leftover, or a typo of a rule host", secretWords(s.TLS[i].SecretName), t)})
+	}
+	return out
+}
+
+// hostMatches says whether the TLS or rule host pattern covers host: the
+// same host, or a wildcard "*.example.com" that covers one more label
+// ("a.example.com", not "a.b.example.com" nor "example.com").
+func hostMatches(pattern, host string) bool {
+	if pattern == host {
+		return true
+	}
+	suffix, ok := strings.CutPrefix(pattern, "*")
+	if !ok || !strings.HasPrefix(suffix, ".") {
+		return false
+	}
+	label, ok := strings.CutSuffix(host, suffix)
+	return ok && label != "" && !strings.Contains(label, ".")
+}
+
+// changedBackends lists the live backends of a drifted entry whose
+// service name or port changed live, each once (none for most entries,
+// and for nil), appended to buf[:0] (as claimsOf does).
+func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
+	out := buf[:0]
+	if e == nil || e.Status != StatusDrifted || e.Live == nil {
+		return out
+	}
+	ing := e.Live.Ingress
+	for i := range e.Changes {
+		at := &e.Changes[i].At
+		var b *networkingv1.IngressBackend
+		c := changedBackend{}
+		switch {
+		case at.Section == diffengine.SectionDefaultBackend && (len(at.Sub) == 0 || at.Sub[0] == "service"):
+			c.def, b = true, ing.Spec.DefaultBackend
+		case at.Section == diffengine.SectionRules && at.Path != nil && len(at.Sub) >= 2 && at.Sub[0] == "backend" && at.Sub[1] == "service":
+			sel := *at.Path
+			// With the pathType changed too, the locator names Git's.
+			for j := range e.Changes {
+				if o := e.Changes[j].At; o.Path != nil && o.Rule.Host == at.Rule.Host && *o.Path == *at.Path && slices.Equal(o.Sub, []string{"pathType"}) {
+					if pt, ok := e.Changes[j].Live.(string); ok {
+						sel.PathType = networkingv1.PathType(pt)
+					}
+				}
+			}
+			c.host, c.path, c.pathType = at.Rule.Host, sel.Path, sel.PathType
+			b = livePath(ing, c.host, sel)
+		default:
+			continue
+		}
+		if b == nil {
+			continue
+		}
+		r, ok := serviceRef(e.Key.Namespace, *b)
+		if !ok {
+			continue
+		}
+		c.ref = r
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// backendFindings appends a backend-used-nowhere-else hint for each
+// backend that changed live to one that no other live Ingress and no
+// manifest uses (a live object using it counts once: uses 1 is itself).
+func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) []Finding {
+	for _, c := range changed {
+		if inv.backendUses[c.ref] != 1 {
+			continue
+		}
+		f := Finding{Kind: FindingBackendUnused, Severity: diffengine.SeverityLow, Host: c.host, Path: c.path, PathType: string(c.pathType)}
+		where := "the defaultBackend"
+		if !c.def {
+			where = routeWords(c.host, c.path, string(c.pathType))
+		}
+		var port any = c.ref.portNumber
+		if c.ref.portName != "" {
+			port = c.ref.portName
+		}
+		f.Message = fmt.Sprintf("%s was changed live to service %s port %v, which no other live Ingress and no manifest uses: a likely typo", where, c.ref.service, port)
+		out = append(out, f)
+	}
+	return out
+}
+
+// livePath finds the backend of the path at selects in the rules of host
+// of ing (nil when there is none), as the diff's selectors find it in a
+// manifest: ing is not normalized, which would cost a copy of it.
+func livePath(ing *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
+	var paths []networkingv1.HTTPIngressPath
+	n := 0
+	for _, r := range ing.Spec.Rules {
+		// The rules RuleSel.Select selects, without its list of them.
+		if diffengine.RuleKey(r) != host || r.HTTP == nil {
+			continue
+		}
+		if n++; n == 1 {
+			// Nearly always the only rule of its host: no copy.
+			paths = r.HTTP.Paths
+		} else {
+			paths = append(slices.Clip(paths), r.HTTP.Paths...)
+		}
+	}
+	// Every path selected is equal in everything: the first will do.
+	if sel := at.Select(paths); len(sel) > 0 {
+		return &paths[sel[0]].Backend
+	}
+	return nil
+}
+
+// routeWords names a route for people: "shop.example.com/api (Prefix)",
+// "any host/api (Prefix)" for a rule without host.
+func routeWords(host, path, pathType string) string {
+	if host == "" {
+		host = "any host"
+	}
+	return fmt.Sprintf("%s%s (%s)", host, path, pathType)
+}
+
+func classWords(class string) string {
+	if class == "" {
+		return "no IngressClass"
+	}
+	return "class " + class
+}
+
+func secretWords(secret string) string {
+	if secret == "" {
+		return "without secret"
+	}
+	return "of secret " + secret
+}
+
+// keyList names up to three keys of listed, and how many more of total
+// there are.
+func keyList(listed []Key, total int) string {
+	var names []string
+	for i, k := range listed {
+		if i == 3 {
+			break
+		}
+		names = append(names, k.String())
+	}
+	s := strings.Join(names, ", ")
+	if more := total - len(names); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
