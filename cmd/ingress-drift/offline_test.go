@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -111,8 +112,10 @@ func readDiffCases(t *testing.T) []diffCase {
 //
 // It stays serial: the cases that need a default IngressClass create one,
 // and while it exists the API server fills it into every Ingress created
-// without a class, other tests' too. The cases are two groups, each run
-// in parallel: without a default class, then with one.
+// without a class, other tests' too. The cases are two groups: without a
+// default class, then with one; in each, the live checks run side by side,
+// then one `kubectl get ingressclass,ingress -A` dumps them all, then the
+// offline checks run side by side.
 func TestOfflineEqualsLive(t *testing.T) {
 	env := testcluster.Get(t)
 	cases := readDiffCases(t)
@@ -151,13 +154,39 @@ func TestOfflineEqualsLive(t *testing.T) {
 			}
 		}
 		repo := gittest.NewRepo(t, files, true)
-		for i, c := range cs {
-			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
-				offlineEqualsLive(t, env, nss[i], filepath.Join(repo, c.name), c)
-				ran.Add(1)
-			})
+		// Live first, every case side by side; then one dump of the whole
+		// cluster, as the README says to make it (kubectl's start-up, not
+		// the API server, is what a dump costs); then offline, each case
+		// scoped to its namespace as it was live.
+		lives := make([]liveCheck, len(cs))
+		t.Run("live", func(t *testing.T) {
+			for i, c := range cs {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					lives[i] = checkLive(t, env, nss[i], filepath.Join(repo, c.name), c)
+				})
+			}
+		})
+		dump, err := env.Cluster.Kubectl(env.Kubeconfig, "get", "ingressclass,ingress", "-A", "-o", "yaml", "--show-managed-fields").Output()
+		if err != nil {
+			t.Fatalf("kubectl get ingressclass,ingress -A: %v", err)
 		}
+		file := filepath.Join(t.TempDir(), "live.yaml")
+		if err := os.WriteFile(file, dump, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("offline", func(t *testing.T) {
+			for i, c := range cs {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					if lives[i].args == nil {
+						t.Fatal("its live check failed")
+					}
+					checkOffline(t, env, lives[i], file, c)
+					ran.Add(1)
+				})
+			}
+		})
 	}
 	t.Run("no default class", func(t *testing.T) {
 		if got := admittedClass(t, env); got != "" {
@@ -201,9 +230,16 @@ func checkHere(t *testing.T, args ...string) result {
 	return r
 }
 
-// offlineEqualsLive sets up one case in a new namespace and compares the
-// live and offline reports of check on it.
-func offlineEqualsLive(t *testing.T, env *testcluster.Env, ns, repo string, c diffCase) {
+// liveCheck is one case's live check: its arguments (without the live
+// side's), the report without its cluster, and the exit code.
+type liveCheck struct {
+	args []string
+	rep  map[string]any
+	code int
+}
+
+// checkLive sets up one case in a new namespace and runs check on it live.
+func checkLive(t *testing.T, env *testcluster.Env, ns, repo string, c diffCase) liveCheck {
 	applyLive(t, env, ns, c.live)
 	args := []string{"check", "-o", "json", "-n", ns, "--repo", repo, "--default-namespace", ns}
 	live := checkHere(t, append(args, "--kubeconfig", env.Kubeconfig)...)
@@ -216,21 +252,16 @@ func offlineEqualsLive(t *testing.T, env *testcluster.Env, ns, repo string, c di
 	if want := map[bool]string{false: "in-sync", true: "drifted"}[c.changes]; status != want {
 		t.Errorf("live: %s, want %s as the case's want.yaml says: the case was not set up as it is\n%s", status, want, live.stdout)
 	}
+	return liveCheck{args: args, rep: liveRep, code: live.code}
+}
 
-	// As the README says to dump (with -n: the IngressClasses are
-	// cluster-wide, kubectl lists them all).
-	cmd := env.Cluster.Kubectl(env.Kubeconfig, "get", "ingressclass,ingress", "-n", ns, "-o", "yaml", "--show-managed-fields")
-	dump, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("kubectl get ingressclass,ingress: %v", err)
-	}
-	file := filepath.Join(t.TempDir(), "live.yaml")
-	if err := os.WriteFile(file, dump, 0o644); err != nil {
-		t.Fatal(err)
-	}
+// checkOffline runs the case's check on the dump and compares it with the
+// live one.
+func checkOffline(t *testing.T, env *testcluster.Env, live liveCheck, file string, c diffCase) {
+	args := live.args
 	offline := checkHere(t, append(args, "--live-file", file)...)
-	if d := cmp.Diff(liveRep, reportWithoutCluster(t, offline)); d != "" {
-		t.Errorf("check --live-file differs from check live (-live +offline):\n%s\nthe dump:\n%s", d, dump)
+	if d := cmp.Diff(live.rep, reportWithoutCluster(t, offline)); d != "" {
+		t.Errorf("check --live-file differs from check live (-live +offline):\n%s", d)
 	}
 	if live.code != offline.code {
 		t.Errorf("exit %d live, %d offline", live.code, offline.code)
@@ -240,7 +271,7 @@ func offlineEqualsLive(t *testing.T, env *testcluster.Env, ns, repo string, c di
 		// --default-ingress-class wins over the cluster and the dump: with
 		// "" (no default) the class admission filled in is drift, live and
 		// offline.
-		args = append(args, "--default-ingress-class", "")
+		args = append(slices.Clone(args), "--default-ingress-class", "")
 		for _, src := range [][]string{{"--kubeconfig", env.Kubeconfig}, {"--live-file", file}} {
 			r := checkHere(t, append(args, src...)...)
 			objs, _ := reportWithoutCluster(t, r)["objects"].([]any)
