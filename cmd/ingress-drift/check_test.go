@@ -45,7 +45,10 @@ type report struct {
 				Operation string `json:"operation"`
 				Time      string `json:"time"`
 			} `json:"managers"`
+			Rule     string `json:"rule"`
+			Advisory string `json:"advisory"`
 		} `json:"changes"`
+		Findings []model.Finding `json:"findings"`
 	} `json:"objects"`
 	Errors []struct {
 		File    string `json:"file"`
@@ -78,7 +81,7 @@ var demoWant = map[string]string{
 	"shop/shop-admin":       "drifted/critical", // allow-list widened to 0.0.0.0/0
 	"shop/shop-debug":       "missing-git/none",
 	"payments/checkout":     "drifted/critical", // TLS removed
-	"payments/webhooks":     "drifted/medium",   // controller annotation added by hand
+	"payments/webhooks":     "drifted/critical", // a timeout and a server snippet added by hand
 	"blog/blog":             "in-sync/none",
 	"tools/grafana":         "in-sync/none",
 	"tools/docs":            "conflict/none",
@@ -144,6 +147,33 @@ func TestCheckDemoJSON(t *testing.T) {
 		if d := cmp.Diff(want, found); d != "" {
 			t.Errorf("shop changes (-want +got):\n%s", d)
 		}
+	}
+	// What the demo's drift does: shop-debug, made by hand, claims shop's
+	// /api, whose own claim is drift too (its port changed): both are
+	// suspects; shop's /api and prod's /checkout went to a backend nothing
+	// else uses; prod's chart lists a TLS host no rule serves (in Git
+	// too); the webhooks' snippet is critical with its advisory.
+	findings := map[string][]string{}
+	for _, o := range rep.Objects {
+		k := o.Namespace + "/" + o.Name
+		for _, f := range o.Findings {
+			findings[k] = append(findings[k], fmt.Sprintf("%s %s %s%s %v suspect=%v", f.Kind, f.Severity, f.Host, f.Path, f.Others, f.Suspect))
+		}
+		for _, c := range o.Changes {
+			if k == "payments/webhooks" && c.Rule == "snippet-added-or-changed" && !strings.Contains(c.Advisory, "CVE-2021-25742") {
+				t.Errorf("webhooks' snippet: advisory %q, want CVE-2021-25742 named", c.Advisory)
+			}
+		}
+	}
+	wantFindings := map[string][]string{
+		"prod/storefront": {"tls-host-unserved low www.store.example.com [] suspect=false",
+			"backend-used-nowhere-else low store.example.com/checkout [] suspect=false"},
+		"shop/shop": {"route-claimed-twice high shop.example.com/api [shop/shop-debug] suspect=true",
+			"backend-used-nowhere-else low shop.example.com/api [] suspect=false"},
+		"shop/shop-debug": {"route-claimed-twice high shop.example.com/api [shop/shop] suspect=true"},
+	}
+	if d := cmp.Diff(wantFindings, findings); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
 	}
 	if len(rep.Errors) != 1 || rep.Errors[0].File != "legacy/wiki.yaml" || rep.Errors[0].Line != 1 || !strings.Contains(rep.Errors[0].Message, "networking.k8s.io/v1") {
 		t.Errorf("errors = %+v, want legacy/wiki.yaml:1 telling to migrate to networking.k8s.io/v1", rep.Errors)
