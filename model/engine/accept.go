@@ -177,8 +177,9 @@ func (s *editManifest) execute(ctx context.Context, e *Engine, plan *model.Plan,
 
 // criticalAccept makes an accept that writes a critical change into Git (a
 // security regression made the desired state: ssl-redirect turned off, a
-// snippet added) need the object's name typed, as a delete does, and names
-// those changes in the plan.
+// snippet added), into an existing manifest or a new one, need the
+// object's name typed, as a delete does, and names those changes in the
+// plan.
 func criticalAccept(plan *model.Plan) {
 	for _, c := range plan.Changes {
 		if c.Severity == diffengine.SeverityCritical {
@@ -230,6 +231,7 @@ func (e *Engine) planNewFile(entry *model.Entry, plan *model.Plan, p pins) (acce
 	plan.Changes = diffengine.Diff(nil, clean, diffengine.Options{DefaultNamespace: entry.Key.Namespace}).Changes
 	plan.FileDiff = fileDiff(file, nil, b)
 	plan.Summary = fmt.Sprintf("write the live state of %s to a new manifest %s", entry.Key, file)
+	criticalAccept(plan)
 	return &newManifest{fileWrite{pins: p, file: file, data: b}}, nil
 }
 

@@ -798,6 +798,20 @@ func TestUnitAcceptCriticalNeedsName(t *testing.T) {
 		t.Error("confirmed, but the file was not written")
 	}
 
+	// A new manifest written from a hand-made object with a snippet makes
+	// the snippet the desired state: the same.
+	u = newUnit(t, manifests, liveOf(t, "handmade", func(i *networkingv1.Ingress) {
+		i.Annotations["nginx.ingress.kubernetes.io/server-snippet"] = "location /debug { return 200; }"
+	}))
+	p = u.plan(t, handmade, model.ActionAccept)
+	if want := []string{"metadata.annotations[nginx.ingress.kubernetes.io/server-snippet] (snippet-added-or-changed)"}; p.Operation != model.OpNewManifest ||
+		p.ConfirmName != "handmade" || !slices.Equal(p.Critical, want) {
+		t.Fatalf("new manifest plan: %s, confirm %q, critical %q; want new-manifest, handmade, %q", p.Operation, p.ConfirmName, p.Critical, want)
+	}
+	_, err := u.e.Execute(context.Background(), p, model.ExecOptions{})
+	refusedWith(t, "execute new manifest", err, `type the name "handmade"`)
+	u.execute(t, p, model.ExecOptions{Confirm: "handmade"})
+
 	// A body-size change is medium: no name to type, nothing listed.
 	m := newUnit(t, manifests, liveOf(t, "shop", func(i *networkingv1.Ingress) {
 		i.Annotations["nginx.ingress.kubernetes.io/proxy-body-size"] = "16m"
