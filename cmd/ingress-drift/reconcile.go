@@ -55,7 +55,9 @@ editing only the fields that differ: comments, key order, quoting, indentation
 and the other documents of the file stay byte for byte. An object in no
 manifest gets a new file (newManifestPath in .ingress-drift.yaml, default
 <namespace>/<name>.yaml); one that is not in the cluster is removed from its
-file (--confirm NAME). The file is written atomically and only if it did not
+file (--confirm NAME). Accepting critical drift (a security regression such
+as ssl-redirect turned off or a snippet added, into an existing manifest or a
+new one) also needs --confirm NAME. The file is written atomically and only if it did not
 change since it was read. --commit commits that file alone with go-git (never
 pushed), with line endings as git add would store them; everything that would
 stop the commit (detached HEAD, a merge in progress, commit.gpgSign, no
@@ -78,7 +80,7 @@ write; the file stays written).`,
 
 func addReconcileFlags(cmd *cobra.Command, f *reconcileFlags, commit bool) {
 	cmd.Flags().BoolVarP(&f.yes, "yes", "y", false, "do not ask: proceed after the preview")
-	cmd.Flags().StringVar(&f.confirm, "confirm", "", "the object's name, required with --yes to delete or remove it")
+	cmd.Flags().StringVar(&f.confirm, "confirm", "", "the object's name, required with --yes to delete or remove it, or to accept critical drift into Git")
 	if commit {
 		cmd.Flags().BoolVar(&f.commit, "commit", false, "commit the written file with go-git (only that file; never pushed)")
 	}
@@ -189,7 +191,11 @@ func confirm(in io.Reader, w io.Writer, f *reconcileFlags, p *model.Plan) (ok bo
 			if len(p.Critical) > 0 {
 				why = fmt.Sprintf(" (it writes %d critical change(s) into Git: %s)", len(p.Critical), strings.Join(p.Critical, ", "))
 			}
-			return false, "", &model.RefusedError{Reason: fmt.Sprintf("%s needs --confirm %s with --yes%s", p.Operation, p.ConfirmName, why)}
+			what := fmt.Sprintf("%s %s (%s)", p.Action, p.Key, p.Operation)
+			if f.confirm != "" {
+				what = fmt.Sprintf("--confirm %q is not the name: %s", f.confirm, what)
+			}
+			return false, "", &model.RefusedError{Reason: fmt.Sprintf("%s needs --confirm %s with --yes%s", what, p.ConfirmName, why)}
 		}
 		return true, f.confirm, nil
 	}

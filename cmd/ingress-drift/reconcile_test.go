@@ -135,6 +135,10 @@ func TestAcceptCriticalNeedsConfirmCLI(t *testing.T) {
 	if after, _ := os.ReadFile(filepath.Join(repo, "web.yaml")); string(after) != string(before) {
 		t.Fatalf("a refused accept wrote web.yaml:\n%s", after)
 	}
+	r = run(t, append([]string{"accept", key, "--yes", "--confirm", "wbe"}, base...)...)
+	if r.code != exitDrift || !strings.Contains(r.stderr, `--confirm "wbe" is not the name: accept `+key+` (edit-manifest) needs --confirm web with --yes`) {
+		t.Fatalf("accept --yes --confirm wbe: exit %d, want 1 saying the name does not match\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = run(t, append([]string{"accept", key, "--yes", "--confirm", "web"}, base...)...)
 	if after, _ := os.ReadFile(filepath.Join(repo, "web.yaml")); r.code != exitOK || !strings.Contains(string(after), `ssl-redirect: "false"`) {
 		t.Fatalf("accept --yes --confirm web: exit %d, file:\n%s\n%s%s", r.code, after, r.stdout, r.stderr)
