@@ -108,7 +108,8 @@ func newConfirm(st *themes.Styles, sym *symbols, req confirmRequest, width, heig
 	}
 	c.input = textinput.New()
 	c.input.Prompt = "> "
-	c.input.Placeholder = req.TypeToConfirm
+	// No placeholder: without colour a faint name reads as typed text
+	// (the prompt above already names it).
 	c.setStyles(st)
 	c.input.SetWidth(max(10, c.innerWidth()-4))
 	return c, c.input.Focus()

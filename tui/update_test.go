@@ -608,6 +608,11 @@ func TestConfirmDialog(t *testing.T) {
 	// Typed confirmation: y is text, enter checks the name.
 	nm, _ = m.Update(openConfirmMsg{req: confirmRequest{ID: "p2", Title: "Delete shop/shop-debug from the cluster?", TypeToConfirm: "shop-debug"}})
 	m = nm.(Model)
+	// Nothing typed shows nothing after the prompt: a placeholder name,
+	// without colour, would read as typed.
+	if s := screenText(m); strings.Contains(s, "> shop-debug") || !strings.Contains(s, "Type shop-debug to confirm") {
+		t.Errorf("before typing, the dialog shows the name as if typed, or no prompt:\n%s", s)
+	}
 	_, cmd = m.Update(keyMsg("enter"))
 	if cmd != nil {
 		t.Fatal("enter with nothing typed confirmed")
