@@ -26,6 +26,9 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 		t.Fatal("tmux is required for the end-to-end test (apt-get install tmux); `make test` installs it")
 	}
 	tm := &tmux{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), session: "e2e"}
+	// The program's symbols follow the locale (asciiLocale): the screens
+	// these tests expect are UTF-8 ones, whatever locale runs the tests.
+	env = append([]string{"LC_ALL=C.UTF-8"}, env...)
 	cmdline := strings.Join(append(env, quoteAll(args)...), " ")
 	tm.run("new-session", "-d", "-s", tm.session, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height),
 		"env "+cmdline+"; echo EXITED $?; sleep 60")

@@ -72,7 +72,7 @@ func runTUI(parent context.Context, g *globalFlags, theme string) error {
 		}
 		runErr <- err
 	}()
-	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng}
+	o := tui.Options{Source: eng.Inv, Theme: theme, Actions: eng, ASCII: asciiLocale(os.Getenv)}
 	if g.readOnly {
 		o.ReadOnly = "read-only mode (--read-only)"
 	} else {
@@ -123,4 +123,18 @@ func divertStderr() (restore func()) {
 			}
 		}
 	}
+}
+
+// asciiLocale reports whether the locale says the terminal cannot show
+// UTF-8: the first of LC_ALL, LC_CTYPE and LANG that is set (as the C
+// library reads them) names no UTF-8 charset, e.g. LANG=C or
+// en_US.ISO-8859-1. With none set the UI keeps its Unicode symbols.
+func asciiLocale(getenv func(string) string) bool {
+	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := getenv(name); v != "" {
+			v = strings.ToLower(v)
+			return !strings.Contains(v, "utf-8") && !strings.Contains(v, "utf8")
+		}
+	}
+	return false
 }

@@ -42,3 +42,24 @@ func TestDivertStderrCatchesLoggers(t *testing.T) {
 		t.Errorf("the repeated warning was printed %d times, want once:\n%s", n, got)
 	}
 }
+
+// TestASCIILocale: the TUI draws ASCII symbols when the locale that counts
+// (LC_ALL, then LC_CTYPE, then LANG) names no UTF-8 charset.
+func TestASCIILocale(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"LANG": "C.UTF-8"}, false},
+		{map[string]string{"LANG": "en_US.utf8"}, false},
+		{map[string]string{"LANG": "C"}, true},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_ALL": "C"}, true},
+		{map[string]string{"LANG": "C", "LC_CTYPE": "de_DE.UTF-8"}, false},
+		{map[string]string{"LC_ALL": "en_US.ISO-8859-1"}, true},
+	} {
+		if got := asciiLocale(func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("%v: ascii %v, want %v", tc.env, got, tc.want)
+		}
+	}
+}
