@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/printers"
 
+	"github.com/ingress-drift/ingress-drift/diffengine"
 	"github.com/ingress-drift/ingress-drift/model"
 	"github.com/ingress-drift/ingress-drift/model/cluster"
 )
@@ -145,6 +147,11 @@ func printEntry(out io.Writer, e *model.Entry) {
 				who = "  (" + c.Managers[0].String() + ")"
 			}
 			fmt.Fprintf(out, "  %-8s %-8s %s: %s → %s%s\n", c.Severity, c.Op, c.Path, model.FormatValue(c.Git), model.FormatValue(c.Live), who)
+			// Why a change is critical, and the advisory of its row, so a
+			// CI log says it without the JSON.
+			if c.Advisory != "" || c.Severity == diffengine.SeverityCritical {
+				fmt.Fprintf(out, "           why %s\n", strings.Join(slices.DeleteFunc([]string{c.Rule, c.Advisory}, func(s string) bool { return s == "" }), "; "))
+			}
 		}
 	case model.StatusConflict:
 		fmt.Fprintf(out, "%s is defined %d times in Git:\n", e.Key, len(e.Desired))

@@ -196,6 +196,10 @@ func TestCheckDemoTable(t *testing.T) {
 		"helm charts/storefront/templates/ingress.yaml (release prod-storefront) via flux HelmRelease storefront clusters/prod/storefront.yaml:14\n",
 		"helm charts/storefront/templates/ingress.yaml (release storefront-staging) via argocd storefront-staging apps/storefront-staging.yaml:3\n",
 		"error: legacy/wiki.yaml:1:",
+		// A critical change says its row; one with an advisory names it.
+		"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]: \"true\" → \"false\"  (kubectl-annotate",
+		"           why https-redirect-disabled\n",
+		"           why snippet-added-or-changed; CVE-2021-25742 ",
 		"6 in-sync, 5 drifted, 1 missing-live, 1 missing-git, 1 conflict, 1 error",
 	} {
 		if !strings.Contains(r.stdout, want) {
