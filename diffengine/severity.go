@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -123,13 +124,18 @@ type objectTest struct {
 // the live value (nil when the annotation is absent on that side); a change
 // only reaches them when the two differ.
 var (
-	// turnedOff: a switch that secures when "true" (or "on"): turned off,
-	// or removed while Git had it on, or added live as off.
-	turnedOff = annotationTest{`turned off ("true"/"on" in Git, anything else or absent live; or added live as off)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true", "on") }, unknown)}
-	// defaultOnTurnedOff: a switch that is on unless set to "false".
-	defaultOnTurnedOff = annotationTest{`set to anything but "true" (the default is on)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true") }, secure)}
+	// turnedOff and its siblings: a switch that secures when on, read the
+	// way its controller reads it (see boolReader): turned off, or removed
+	// while Git had it on, or added live as off.
+	turnedOff               = turnedOffAs(readParseBool)
+	turnedOffHAProxyIngress = turnedOffAs(readHAProxyIngress)
+	turnedOffHAProxy        = turnedOffAs(readHAProxy)
+	turnedOffContour        = turnedOffAs(readExactTrue)
+	// defaultOnTurnedOff: a switch that is on unless set to false
+	// (ingress-nginx enable-global-auth; a value ParseBool rejects leaves
+	// it on).
+	defaultOnTurnedOff = annotationTest{`set to false (strconv.ParseBool; absent or unparseable is the default, on)`,
+		postureTest(func(v string) posture { return readParseBool.orDefault(v, secure) }, secure)}
 	// removedTest: the annotation's presence is what secures.
 	removedTest = annotationTest{"removed", func(g, l *string) bool { return g != nil && *g != "" && (l == nil || *l == "") }}
 	// albAuthRemoved: removed, or set to "none".
@@ -142,7 +148,7 @@ var (
 	// allowHTTPEnabled: kubernetes.io/ingress.allow-http is inverted:
 	// "false" secures, "true" (or absent: the default) allows plain HTTP.
 	allowHTTPEnabled = annotationTest{`"false" in Git, anything else or absent live; or added live as "true"`,
-		postureTest(func(v string) posture { return invert(boolPosture(v, "true")) }, unknown)}
+		postureTest(func(v string) posture { return invert(readParseBool.read(v)) }, unknown)}
 	// kongPlaintext: konghq.com/protocols restricted to TLS protocols in Git
 	// and allowing a plaintext one live.
 	kongPlaintext = annotationTest{"restricted to https/grpcs/wss/tls in Git, allows a plaintext protocol (or absent) live",
@@ -173,8 +179,8 @@ var (
 			return secure
 		}, secure)}
 	// privateIPDropped: a switch that is off by default turned off.
-	privateIPDropped = annotationTest{`"true" in Git, anything else or absent live (the default is a public address)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true") }, insecure)}
+	privateIPDropped = annotationTest{`true in Git (strconv.ParseBool), false, unparseable or absent live (the default is a public address)`,
+		postureTest(func(v string) posture { return readParseBool.orDefault(v, insecure) }, insecure)}
 	// tlsVersionLowered: Contour's minimum TLS version lowered (default 1.2).
 	tlsVersionLowered = annotationTest{"lower version live than in Git (absent means 1.2)", tlsLowered}
 	// anyChange: every difference counts (a change only reaches a test when
@@ -188,9 +194,11 @@ var (
 	// plaintext protocol (every controller's default is plaintext).
 	backendPlaintext = annotationTest{"a TLS protocol in Git (HTTPS, GRPCS, h1-ssl, h2-ssl), a plaintext one or absent live",
 		postureTest(backendPosture, insecure)}
-	// passthroughToggled: ssl-passthrough switched either way.
-	passthroughToggled = annotationTest{`turned on or off ("true" on one side only; absent is off)`,
-		func(g, l *string) bool { return isTrue(g) != isTrue(l) }}
+	// passthroughToggled and passthroughToggledHAProxy: ssl-passthrough
+	// switched either way, read as the controller reads it (absent and
+	// unparseable are off: every controller's default).
+	passthroughToggled        = toggledAs(readParseBool)
+	passthroughToggledHAProxy = toggledAs(readHAProxy)
 	// albPolicyLowered: the ALB security policy named live admits an older
 	// TLS version than the one in Git.
 	albPolicyLowered = annotationTest{"a policy with a lower minimum TLS version live than in Git (absent means ELBSecurityPolicy-2016-08, TLS 1.0)",
@@ -250,10 +258,10 @@ var severityRules = []SeverityRule{
 			check("nginx.ingress.kubernetes.io/ssl-redirect", turnedOff),
 			check("nginx.ingress.kubernetes.io/force-ssl-redirect", turnedOff),
 			check("nginx.org/redirect-to-https", turnedOff),
-			check("ingress.kubernetes.io/ssl-redirect", turnedOff),
-			check("ingress.kubernetes.io/force-ssl-redirect", turnedOff),
-			check("haproxy.org/ssl-redirect", turnedOff),
-			check("haproxy-ingress.github.io/ssl-redirect", turnedOff),
+			check("ingress.kubernetes.io/ssl-redirect", turnedOffHAProxyIngress),
+			check("ingress.kubernetes.io/force-ssl-redirect", turnedOffContour),
+			check("haproxy.org/ssl-redirect", turnedOffHAProxy),
+			check("haproxy-ingress.github.io/ssl-redirect", turnedOffHAProxyIngress),
 			check("appgw.ingress.kubernetes.io/ssl-redirect", turnedOff),
 			check("alb.ingress.kubernetes.io/ssl-redirect", removedTest),
 			check("konghq.com/https-redirect-status-code", removedTest),
@@ -333,14 +341,14 @@ var severityRules = []SeverityRule{
 			check("appgw.ingress.kubernetes.io/backend-protocol", backendPlaintext),
 			check("haproxy-ingress.github.io/backend-protocol", backendPlaintext),
 			check("traefik.ingress.kubernetes.io/service.serversscheme", backendPlaintext),
-			check("haproxy.org/server-ssl", turnedOff),
+			check("haproxy.org/server-ssl", turnedOffHAProxy),
 			check("nginx.org/ssl-services", listDropped),
 		}},
 	{Name: "ssl-passthrough-toggled", Severity: SeverityCritical,
 		Description: "SSL passthrough was turned on or off live; critical both ways: on, the proxy forwards TLS untouched so none of its HTTP-level protection (authentication, allow-lists, WAF, redirects) applies any more; off, the proxy terminates TLS the backend expected to terminate itself, with the proxy's certificate",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/ssl-passthrough", passthroughToggled),
-			check("haproxy.org/ssl-passthrough", passthroughToggled),
+			check("haproxy.org/ssl-passthrough", passthroughToggledHAProxy),
 			check("haproxy-ingress.github.io/ssl-passthrough", passthroughToggled),
 		}},
 	{Name: "cors-opened", Severity: SeverityHigh,
@@ -558,14 +566,88 @@ func postureTest(of func(v string) posture, absent posture) func(g, l *string) b
 	}
 }
 
-func boolPosture(v string, on ...string) posture {
-	v = strings.TrimSpace(v)
-	for _, o := range on {
-		if strings.EqualFold(v, o) {
-			return secure
+// boolReader reads an on/off annotation the way one controller does, so
+// "1" is on where the controller says so and "on" is not where it is not.
+type boolReader struct {
+	// rule says how values are read, for the tests' texts.
+	rule string
+	// parse returns the switch and whether the controller accepts the
+	// value; a value it rejects leaves its default.
+	parse func(v string) (on, ok bool)
+}
+
+// The controllers' readers. Read in their sources: ingress-nginx
+// (parser.GetBoolAnnotation), NGINX Inc. (GetMapKeyAsBool) and the AWS Load
+// Balancer Controller use strconv.ParseBool on the untrimmed value and fall
+// back to their default for a value it rejects; haproxy-ingress
+// (ConfigValue.Bool) uses strconv.ParseBool and reads what it rejects as
+// false; HAProxy (utils.GetBoolValue) also accepts "on"/"enabled" and
+// "off"/"disabled" in any case. Traefik, AGIC and ingress-gce are taken to
+// read as ingress-nginx does (Go controllers parsing with strconv; not read
+// here). Contour's ingress.kubernetes.io/force-ssl-redirect is on only when
+// exactly "true". The legacy ingress.kubernetes.io/ssl-redirect is read by
+// haproxy-ingress, HAProxy and NGINX Inc. alike, so it is read as the
+// strictest of them, haproxy-ingress: on only when ParseBool says true.
+var (
+	readParseBool = boolReader{"strconv.ParseBool: 1, t, T, TRUE, true, True are on; 0, f, F, FALSE, false, False off", func(v string) (bool, bool) {
+		b, err := strconv.ParseBool(v)
+		return b, err == nil
+	}}
+	readHAProxyIngress = boolReader{"strconv.ParseBool, anything else off (haproxy-ingress)", func(v string) (bool, bool) {
+		b, _ := strconv.ParseBool(v)
+		return b, true
+	}}
+	readHAProxy = boolReader{`strconv.ParseBool, or on/enabled and off/disabled in any case (HAProxy)`, func(v string) (bool, bool) {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b, true
 		}
+		switch strings.ToLower(v) {
+		case "on", "enabled":
+			return true, true
+		case "off", "disabled":
+			return false, true
+		}
+		return false, false
+	}}
+	readExactTrue = boolReader{`only "true" is on (Contour)`, func(v string) (bool, bool) { return v == "true", true }}
+)
+
+// read is the posture of a value: secure when on, insecure when off,
+// unknown when the controller rejects it (its default then applies).
+func (r boolReader) read(v string) posture { return r.orDefault(v, unknown) }
+
+// orDefault is read with def for a value the controller rejects.
+func (r boolReader) orDefault(v string, def posture) posture {
+	on, ok := r.parse(v)
+	switch {
+	case !ok:
+		return def
+	case on:
+		return secure
 	}
 	return insecure
+}
+
+// on reports whether an optional switch is on (absent, and a value the
+// controller rejects, are off).
+func (r boolReader) on(v *string) bool {
+	if v == nil {
+		return false
+	}
+	on, ok := r.parse(*v)
+	return ok && on
+}
+
+// turnedOffAs is the turned-off test of a switch read by r.
+func turnedOffAs(r boolReader) annotationTest {
+	return annotationTest{"turned off (on in Git, off or absent live; or added live as off), read as " + r.rule,
+		postureTest(r.read, unknown)}
+}
+
+// toggledAs is the test of a switch that matters both ways, read by r.
+func toggledAs(r boolReader) annotationTest {
+	return annotationTest{"turned on or off (on one side only; absent and unparseable are off), read as " + r.rule,
+		func(g, l *string) bool { return r.on(g) != r.on(l) }}
 }
 
 func splitList(v string) []string {
@@ -726,9 +808,6 @@ func backendPosture(v string) posture {
 	return insecure
 }
 
-// isTrue reports whether an optional switch is "true" (absent is off).
-func isTrue(v *string) bool { return v != nil && strings.EqualFold(strings.TrimSpace(*v), "true") }
-
 // Keys of the ingress-nginx CORS annotations that corsOpen reads.
 const (
 	corsEnable      = "nginx.ingress.kubernetes.io/enable-cors"
@@ -741,7 +820,7 @@ const (
 // "*", its default) or credentials allowed (cors-allow-credentials "true",
 // its default).
 func corsOpen(ann map[string]string) bool {
-	if !strings.EqualFold(strings.TrimSpace(ann[corsEnable]), "true") {
+	if v, ok := ann[corsEnable]; !ok || !readParseBool.on(&v) {
 		return false
 	}
 	origin, ok := ann[corsOrigin]
@@ -749,7 +828,7 @@ func corsOpen(ann map[string]string) bool {
 		return true
 	}
 	creds, ok := ann[corsCredentials]
-	return !ok || strings.EqualFold(strings.TrimSpace(creds), "true")
+	return !ok || readParseBool.orDefault(creds, secure) == secure
 }
 
 // albPolicyVersion reads the minimum TLS version from the name of an AWS

@@ -21,13 +21,29 @@ type annotationExample struct {
 // value pairs that must and must not make the row fire. Every test in the
 // table must have examples here (TestSeverityRows checks).
 var examplesByTest = map[string][]annotationExample{
+	// strconv.ParseBool: "on" is a value ingress-nginx rejects (its
+	// default applies on both sides), "1" is true.
 	turnedOff.text: {
-		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("on"), sp("off"), true},
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("1"), sp("0"), true}, {sp("TRUE"), sp("f"), true},
+		{sp("true"), sp("on"), true},
 		{sp("false"), sp("true"), false}, {sp("false"), nil, false}, {nil, sp("true"), false},
+		{sp("true"), sp("1"), false}, {sp("t"), sp("TRUE"), false}, {sp("on"), sp("off"), false},
+	},
+	turnedOffHAProxyIngress.text: {
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("true"), sp("on"), true}, {sp("1"), sp("yes"), true},
+		{sp("false"), sp("true"), false}, {nil, sp("true"), false}, {sp("true"), sp("1"), false}, {sp("false"), nil, false},
+	},
+	turnedOffHAProxy.text: {
+		{sp("true"), sp("false"), true}, {sp("on"), sp("off"), true}, {sp("enabled"), sp("Disabled"), true}, {sp("true"), nil, true}, {nil, sp("off"), true},
+		{sp("true"), sp("ON"), false}, {sp("1"), sp("enabled"), false}, {sp("off"), sp("true"), false}, {nil, sp("true"), false},
+	},
+	turnedOffContour.text: {
+		{sp("true"), sp("false"), true}, {sp("true"), sp("1"), true}, {sp("true"), sp("True"), true}, {sp("true"), nil, true}, {nil, sp("false"), true},
+		{sp("false"), sp("true"), false}, {sp("1"), sp("true"), false}, {nil, sp("true"), false},
 	},
 	defaultOnTurnedOff.text: {
-		{nil, sp("false"), true}, {sp("true"), sp("false"), true},
-		{sp("false"), nil, false}, {sp("true"), nil, false}, {sp("false"), sp("true"), false},
+		{nil, sp("false"), true}, {sp("true"), sp("false"), true}, {sp("1"), sp("0"), true}, {nil, sp("F"), true},
+		{sp("false"), nil, false}, {sp("true"), nil, false}, {sp("false"), sp("true"), false}, {sp("true"), sp("1"), false}, {sp("true"), sp("yes"), false},
 	},
 	removedTest.text: {
 		{sp("x"), nil, true},
@@ -38,8 +54,8 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("none"), sp("oidc"), false}, {sp("cognito"), sp("oidc"), false}, {nil, sp("oidc"), false},
 	},
 	allowHTTPEnabled.text: {
-		{sp("false"), sp("true"), true}, {sp("false"), nil, true}, {nil, sp("true"), true},
-		{sp("true"), sp("false"), false}, {sp("true"), nil, false}, {nil, sp("false"), false},
+		{sp("false"), sp("true"), true}, {sp("false"), nil, true}, {nil, sp("true"), true}, {sp("false"), sp("1"), true},
+		{sp("true"), sp("false"), false}, {sp("true"), nil, false}, {nil, sp("false"), false}, {sp("0"), sp("false"), false},
 	},
 	kongPlaintext.text: {
 		{sp("https"), sp("http,https"), true}, {sp("https"), nil, true}, {nil, sp("http"), true},
@@ -72,8 +88,8 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("internet-facing"), sp("internal"), false}, {sp("internet-facing"), nil, false},
 	},
 	privateIPDropped.text: {
-		{sp("true"), sp("false"), true}, {sp("true"), nil, true},
-		{nil, sp("false"), false}, {sp("false"), sp("true"), false},
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {sp("1"), sp("0"), true},
+		{nil, sp("false"), false}, {sp("false"), sp("true"), false}, {sp("true"), sp("1"), false},
 	},
 	tlsVersionLowered.text: {
 		{sp("1.3"), sp("1.2"), true}, {sp("1.3"), nil, true},
@@ -92,8 +108,12 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("HTTP"), sp("HTTPS"), false}, {nil, sp("HTTP"), false}, {sp("HTTP"), nil, false}, {sp("HTTPS"), sp("GRPCS"), false},
 	},
 	passthroughToggled.text: {
-		{nil, sp("true"), true}, {sp("true"), nil, true}, {sp("true"), sp("false"), true}, {sp("false"), sp("true"), true},
-		{sp("false"), nil, false}, {nil, sp("false"), false}, {sp("true"), sp("True"), false},
+		{nil, sp("true"), true}, {sp("true"), nil, true}, {sp("true"), sp("false"), true}, {sp("false"), sp("true"), true}, {nil, sp("1"), true},
+		{sp("false"), nil, false}, {nil, sp("false"), false}, {sp("true"), sp("True"), false}, {sp("true"), sp("1"), false}, {nil, sp("on"), false},
+	},
+	passthroughToggledHAProxy.text: {
+		{nil, sp("on"), true}, {sp("enabled"), sp("false"), true}, {sp("true"), nil, true},
+		{sp("true"), sp("1"), false}, {sp("on"), sp("true"), false}, {nil, sp("off"), false},
 	},
 	albPolicyLowered.text: {
 		{sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), sp("ELBSecurityPolicy-2016-08"), true},
