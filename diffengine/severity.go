@@ -209,10 +209,10 @@ var (
 		func(g, l *string) bool { return g != nil && *g == "gce-internal" && l != nil && *l != "gce-internal" }}
 )
 
-// corsOpened: see corsOpen; it reads the other CORS annotations of the
+// corsOpened: see corsWidened; it reads the other CORS annotations of the
 // object.
-var corsOpened = objectTest{`CORS open live and not in Git: enable-cors "true" with cors-allow-origin "*" or cors-allow-credentials "true" (absent means "*" and "true", the ingress-nginx defaults)`,
-	func(c *rawChange) bool { return corsOpen(c.ann.live) && !corsOpen(c.ann.git) }}
+var corsOpened = objectTest{`CORS on live and more open than in Git: origins widened to "*", credentials allowed where Git did not allow them, or, with credentials allowed, an origin Git did not allow (CORS off in Git allows nothing; absent cors-allow-origin means "*" and absent cors-allow-credentials true, the ingress-nginx defaults)`,
+	func(c *rawChange) bool { return corsWidened(corsOf(c.ann.git), corsOf(c.ann.live)) }}
 
 // snippetKeys are the annotation key patterns whose value is raw
 // controller configuration: ingress-nginx *-snippet
@@ -352,7 +352,7 @@ var severityRules = []SeverityRule{
 			check("haproxy-ingress.github.io/ssl-passthrough", passthroughToggled),
 		}},
 	{Name: "cors-opened", Severity: SeverityHigh,
-		Description: "CORS was opened live: enabled with any origin allowed or with credentials allowed; high, not critical: it lets other web sites read responses in a browser, a data-exposure risk that still needs a victim's browser, unlike the critical rows that open the service itself",
+		Description: "CORS was opened live: on live and more open than in Git, judged on the object's CORS annotations together (origins widened to *, credentials newly allowed, or a new origin allowed with credentials; CORS off in Git allows nothing); high, not critical: it lets other web sites read responses in a browser, a data-exposure risk that still needs a victim's browser, unlike the critical rows that open the service itself",
 		Annotations: []AnnotationCheck{
 			checkObject("nginx.ingress.kubernetes.io/enable-cors", corsOpened),
 			checkObject("nginx.ingress.kubernetes.io/cors-allow-origin", corsOpened),
@@ -808,27 +808,80 @@ func backendPosture(v string) posture {
 	return insecure
 }
 
-// Keys of the ingress-nginx CORS annotations that corsOpen reads.
+// Keys of the ingress-nginx CORS annotations that corsOf reads.
 const (
 	corsEnable      = "nginx.ingress.kubernetes.io/enable-cors"
 	corsOrigin      = "nginx.ingress.kubernetes.io/cors-allow-origin"
 	corsCredentials = "nginx.ingress.kubernetes.io/cors-allow-credentials"
 )
 
-// corsOpen reports whether ingress-nginx CORS is open on an object with
-// these annotations: enabled, and any origin allowed (cors-allow-origin
-// "*", its default) or credentials allowed (cors-allow-credentials "true",
-// its default).
-func corsOpen(ann map[string]string) bool {
-	if v, ok := ann[corsEnable]; !ok || !readParseBool.on(&v) {
+// corsPosture is what an object's ingress-nginx CORS annotations allow
+// other web sites: nothing when CORS is off, else reading responses from
+// the listed origins (or any), with the visitor's cookies when credentials
+// are allowed.
+type corsPosture struct {
+	on          bool
+	anyOrigin   bool
+	origins     []string
+	credentials bool
+}
+
+// corsOf reads the CORS annotations as ingress-nginx does (its cors
+// parser): enable-cors by strconv.ParseBool, off unless true;
+// cors-allow-origin a comma-separated list, "*" (its default, also for an
+// empty value) allowing any origin; cors-allow-credentials by
+// strconv.ParseBool, true when absent or rejected.
+func corsOf(ann map[string]string) corsPosture {
+	v, ok := ann[corsEnable]
+	if !ok || !readParseBool.on(&v) {
+		return corsPosture{}
+	}
+	p := corsPosture{on: true, credentials: true}
+	if creds, ok := ann[corsCredentials]; ok {
+		p.credentials = readParseBool.orDefault(creds, secure) == secure
+	}
+	p.origins = splitList(ann[corsOrigin])
+	p.anyOrigin = len(p.origins) == 0 || slices.Contains(p.origins, "*")
+	return p
+}
+
+// corsWidened reports whether live CORS lets other web sites read more
+// than Git's does. The posture is judged as a whole, not key by key: CORS
+// off in Git allows nothing, so turning it on open counts; origins widened
+// to "*" count whatever the credentials; credentials allowed where Git
+// disallowed them count; and an origin Git did not allow counts when it
+// gets credentials, since that site can then read the visitor's own data.
+// A new origin without credentials does not count: it reads only what any
+// client without the visitor's cookies can fetch anyway.
+func corsWidened(g, l corsPosture) bool {
+	if !l.on {
 		return false
 	}
-	origin, ok := ann[corsOrigin]
-	if !ok || slices.Contains(splitList(origin), "*") {
+	if l.anyOrigin && !g.anyOrigin || l.credentials && !g.credentials {
 		return true
 	}
-	creds, ok := ann[corsCredentials]
-	return !ok || readParseBool.orDefault(creds, secure) == secure
+	if !l.credentials || g.anyOrigin {
+		return false
+	}
+	return slices.ContainsFunc(l.origins, func(o string) bool {
+		return !slices.ContainsFunc(g.origins, func(allowed string) bool { return originCovers(allowed, o) })
+	})
+}
+
+// originCovers reports whether the allowed origin admits origin o: equal
+// (case-insensitively), or a wildcard "https://*.example.com" admitting
+// "https://shop.example.com" (ingress-nginx's subdomain wildcard).
+func originCovers(allowed, o string) bool {
+	allowed, o = strings.ToLower(allowed), strings.ToLower(o)
+	if allowed == o {
+		return true
+	}
+	scheme, domain, ok := strings.Cut(allowed, "://*.")
+	if !ok {
+		return false
+	}
+	sub, found := strings.CutPrefix(o, scheme+"://")
+	return found && strings.HasSuffix(sub, "."+domain) && len(sub) > len(domain)+1
 }
 
 // albPolicyVersion reads the minimum TLS version from the name of an AWS

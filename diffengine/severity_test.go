@@ -150,6 +150,17 @@ var objectExamples = map[string][]objectExample{
 		{corsEnable, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "false"}, false},
 		{corsOrigin, map[string]string{corsOrigin: "https://a.example.com"}, map[string]string{corsOrigin: "*"}, false},
 		{corsOrigin, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, false},
+		// Git already limits origins and leaves credentials at their
+		// default (true): "*" live is wider.
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com, https://evil.example.net"}, true},
+		{corsOrigin, map[string]string{corsEnable: "1", corsOrigin: "https://*.example.com"}, map[string]string{corsEnable: "1", corsOrigin: "https://app.example.com"}, false},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://*.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://example.com"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com,https://b.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://B.example.com"}, false},
+		{corsCredentials, map[string]string{corsEnable: "true", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsCredentials: "1"}, true},
+		{corsCredentials, map[string]string{corsEnable: "true", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsCredentials: "0"}, false},
+		{corsEnable, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "1"}, false},
+		{corsEnable, map[string]string{corsEnable: "on"}, map[string]string{corsEnable: "true"}, true},
 	},
 }
 
