@@ -37,9 +37,10 @@ type SeverityRule struct {
 type AnnotationCheck struct {
 	// Key is the annotation key, or a pattern when it holds a "*": "*"
 	// stands for any run of characters but "/" (path.Match), and a leading
-	// ControllerPrefixAny stands for the prefix of any controller in the
-	// controller table, so "<controller>/*-snippet" is every -snippet key
-	// of every known controller, present or future.
+	// ControllerPrefixAny stands for the prefix of any ingress controller
+	// in the controller table (the rows not marked Helper), so
+	// "<controller>/*-snippet" is every -snippet key of every known
+	// ingress controller, present or future, and not cert-manager's.
 	Key string `json:"key"`
 	// Test describes the condition, e.g. "turned off or removed".
 	Test string `json:"test"`
@@ -51,7 +52,8 @@ type AnnotationCheck struct {
 }
 
 // ControllerPrefixAny opens an AnnotationCheck key pattern that applies
-// under every prefix of the controller table.
+// under every prefix of the controller table that belongs to an ingress
+// controller (not Helper).
 const ControllerPrefixAny = "<controller>/"
 
 // isPattern reports whether an AnnotationCheck key is a pattern.
@@ -62,7 +64,7 @@ func isPattern(key string) bool { return strings.Contains(key, "*") }
 func keyMatches(pattern, key string) bool {
 	if rest, ok := strings.CutPrefix(pattern, ControllerPrefixAny); ok {
 		p, known := ControllerOf(key)
-		if !known {
+		if !known || p.Helper {
 			return false
 		}
 		m, _ := path.Match(rest, key[len(p.Prefix):])

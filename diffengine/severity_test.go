@@ -171,11 +171,12 @@ var patternExamples = map[string]struct{ match, not []string }{
 		match: []string{"nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/server-snippet", "nginx.ingress.kubernetes.io/auth-snippet",
 			"nginx.ingress.kubernetes.io/stream-snippet", "nginx.ingress.kubernetes.io/modsecurity-snippet", "haproxy.org/backend-config-snippet",
 			"haproxy.org/frontend-config-snippet", "ingress.kubernetes.io/configuration-snippet", "nginx.org/location-snippet"},
-		not: []string{"example.com/server-snippet", "nginx.ingress.kubernetes.io/snippet-mode", "nginx.ingress.kubernetes.io/server-snippets"},
+		not: []string{"example.com/server-snippet", "nginx.ingress.kubernetes.io/snippet-mode", "nginx.ingress.kubernetes.io/server-snippets",
+			"cert-manager.io/foo-snippet", "acme.cert-manager.io/http01-snippet", "external-dns.alpha.kubernetes.io/x-snippet"},
 	},
 	ControllerPrefixAny + "*-snippets": {
 		match: []string{"nginx.org/server-snippets", "nginx.org/location-snippets"},
-		not:   []string{"example.com/server-snippets"},
+		not:   []string{"example.com/server-snippets", "cert-manager.io/foo-snippets"},
 	},
 	"haproxy-ingress.github.io/config-*": {
 		match: []string{"haproxy-ingress.github.io/config-backend", "haproxy-ingress.github.io/config-frontend", "haproxy-ingress.github.io/config-defaults"},
@@ -253,6 +254,11 @@ var structuralRowTests = map[string]func(t *testing.T){
 		// controller config too.
 		assertRule(t, Diff(annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("false")), annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("true")), Options{}),
 			"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]", RuleController, SeverityMedium)
+		// A -snippet key of a controller that serves no traffic is no
+		// snippet.
+		for _, key := range []string{"cert-manager.io/foo-snippet", "external-dns.alpha.kubernetes.io/x-snippets"} {
+			assertRule(t, Diff(ing(nil), annotated(key, sp("x")), Options{}), "metadata.annotations["+key+"]", RuleController, SeverityMedium)
+		}
 	},
 	RuleSnippetRemoved: func(t *testing.T) {
 		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend"} {
