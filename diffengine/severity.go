@@ -188,6 +188,16 @@ var (
 	// anyChange: every difference counts (a change only reaches a test when
 	// the two sides differ).
 	anyChange = annotationTest{"added, changed or removed", func(g, l *string) bool { return true }}
+	// caChangedOrRemoved: a client-certificate CA (auth-tls-secret) in Git
+	// is replaced or gone live; adding one only restricts access.
+	caChangedOrRemoved = annotationTest{"changed or removed (another CA, or none, accepts clients; adding one only restricts)",
+		func(g, l *string) bool { return g != nil && *g != "" && (l == nil || *l != *g) }}
+	// verifyClientWeakened: see verifyClientRank.
+	verifyClientWeakened = annotationTest{`weaker live than in Git: on (absent, the default) > optional > optional_no_ca > off; a value ingress-nginx does not know counts as weakest live`,
+		func(g, l *string) bool { return verifyClientRank(l) < verifyClientRank(g) }}
+	// verifyDepthRaised: a longer client-certificate chain is accepted.
+	verifyDepthRaised = annotationTest{"higher live than in Git (absent or not a number means 1, the ingress-nginx default)",
+		func(g, l *string) bool { return verifyDepth(l) > verifyDepth(g) }}
 	// addedOrChanged: a value live that Git does not have; a removal does
 	// not count.
 	addedOrChanged = annotationTest{"added or changed (a non-empty value live that Git does not have)",
@@ -310,15 +320,20 @@ var severityRules = []SeverityRule{
 			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
 		}},
 	{Name: "auth-redirected", Severity: SeverityCritical, Advisory: advisoryAuth,
-		Description: "external authentication or client-certificate checking was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers, auth-tls-*); critical in every direction: a changed auth-url or auth-signin sends credentials to another service, a changed auth-tls-* setting weakens or bypasses client certificates, and these values were the injection point of the cited advisories",
+		Description: "external authentication was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers: critical in every direction, a changed value sends credentials to another service and these values were the injection point of the cited advisories), or client-certificate checking was weakened (auth-tls-secret changed or removed: another CA or none; auth-tls-verify-client weakened; auth-tls-verify-depth raised; auth-tls-match-cn added, changed or removed, an injection point too); adding a CA, stricter verification, auth-tls-error-page and auth-tls-pass-certificate-to-upstream only restrict or inform, so they stay controller-config-changed",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/auth-url", anyChange),
 			check("nginx.ingress.kubernetes.io/auth-signin", anyChange),
 			check("nginx.ingress.kubernetes.io/auth-proxy-set-headers", anyChange),
-			check("nginx.ingress.kubernetes.io/auth-tls-*", anyChange),
+			check("nginx.ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-client", verifyClientWeakened),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-depth", verifyDepthRaised),
+			check("nginx.ingress.kubernetes.io/auth-tls-match-cn", anyChange),
 			check("haproxy-ingress.github.io/auth-url", anyChange),
 			check("haproxy-ingress.github.io/auth-signin", anyChange),
+			check("haproxy-ingress.github.io/auth-tls-secret", caChangedOrRemoved),
 			check("ingress.kubernetes.io/auth-url", anyChange),
+			check("ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
 		}},
 	{Name: "traffic-mirrored", Severity: SeverityCritical, Advisory: advisoryMirror,
 		Description: "request mirroring was added or changed live; critical because every request, with its credentials and body, is copied to another destination, and these values were the injection point of the cited advisory",
@@ -455,9 +470,13 @@ type annotationCheckAt struct {
 
 // annotationRow maps an exact annotation key to its severity row and
 // check; annotationPatterns holds the pattern checks in table order. A key
-// (or pattern) is in one row only, and no exact key of one row may match a
-// pattern of another: the table panics at start otherwise, so which row
-// judges a key never depends on order.
+// (or pattern) is in one row only, no exact key of one row may match a
+// pattern of another, and two patterns that some key matches both must be
+// in the same row with the same test (the snippet row's
+// "<controller>/*-snippet" and "haproxy-ingress.github.io/config-*" share
+// haproxy-ingress.github.io/config-x-snippet): the table panics at start
+// otherwise, so which row and test judge a key never depend on order. An
+// exact key wins over a pattern of its own row.
 var annotationRow, annotationPatterns = indexAnnotations(severityRules)
 
 // indexAnnotations builds annotationRow and annotationPatterns for a table,
@@ -467,6 +486,9 @@ func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []ann
 	var pats []annotationCheckAt
 	for i := range rules {
 		for _, ck := range rules[i].Annotations {
+			if strings.ContainsAny(ck.Key, `?[\`) {
+				panic("diffengine: annotation key " + ck.Key + " holds a pattern character other than *")
+			}
 			if isPattern(ck.Key) {
 				if slices.ContainsFunc(pats, func(p annotationCheckAt) bool { return p.check.Key == ck.Key }) {
 					panic("diffengine: annotation pattern " + ck.Key + " is in two severity rows")
@@ -487,7 +509,72 @@ func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []ann
 			}
 		}
 	}
+	for i, p := range pats {
+		for _, q := range pats[:i] {
+			if (p.row != q.row || p.check.Test != q.check.Test) && patternsOverlap(p.check.Key, q.check.Key) {
+				panic("diffengine: annotation patterns " + q.check.Key + " (row " + rules[q.row].Name + ") and " + p.check.Key + " (row " + rules[p.row].Name + ") match the same keys with different rows or tests")
+			}
+		}
+	}
 	return m, pats
+}
+
+// patternsOverlap reports whether some annotation key matches both key
+// patterns (see AnnotationCheck.Key), expanding ControllerPrefixAny into
+// each ingress controller's prefix.
+func patternsOverlap(a, b string) bool {
+	expand := func(p string) []string {
+		rest, ok := strings.CutPrefix(p, ControllerPrefixAny)
+		if !ok {
+			return []string{p}
+		}
+		var out []string
+		for _, c := range controllerPrefixes {
+			if !c.Helper {
+				out = append(out, c.Prefix+rest)
+			}
+		}
+		return out
+	}
+	for _, x := range expand(a) {
+		for _, y := range expand(b) {
+			if globsIntersect(x, y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globsIntersect reports whether some string matches both globs, in which
+// "*" is any run of characters but "/" and everything else is literal: a
+// search over pairs of positions, where a "*" may be skipped or consume one
+// literal character of the other glob.
+func globsIntersect(a, b string) bool {
+	seen := map[[2]int]bool{}
+	var walk func(i, j int) bool
+	walk = func(i, j int) bool {
+		if i == len(a) && j == len(b) {
+			return true
+		}
+		if seen[[2]int{i, j}] {
+			return false
+		}
+		seen[[2]int{i, j}] = true
+		starA, starB := i < len(a) && a[i] == '*', j < len(b) && b[j] == '*'
+		switch {
+		case starA && walk(i+1, j), starB && walk(i, j+1):
+			return true
+		case i == len(a) || j == len(b):
+			return false
+		case starA && !starB && b[j] != '/':
+			return walk(i, j+1)
+		case starB && !starA && a[i] != '/':
+			return walk(i+1, j)
+		}
+		return !starA && !starB && a[i] == b[j] && walk(i+1, j+1)
+	}
+	return walk(0, 0)
 }
 
 // annotationCheckFor finds the check that judges an annotation key: its
@@ -808,6 +895,41 @@ func backendPosture(v string) posture {
 		return secure
 	}
 	return insecure
+}
+
+// verifyClientRank orders ingress-nginx auth-tls-verify-client values by
+// how much they check: on (the default) verifies every client, optional
+// verifies only clients that send a certificate, optional_no_ca accepts
+// any certificate unverified, off asks for none. A value it does not know
+// ranks below off, so a garbled value live counts as a weakening.
+func verifyClientRank(v *string) int {
+	if v == nil {
+		return 3
+	}
+	switch *v {
+	case "on":
+		return 3
+	case "optional":
+		return 2
+	case "optional_no_ca":
+		return 1
+	case "off":
+		return 0
+	}
+	return -1
+}
+
+// verifyDepth reads auth-tls-verify-depth as ingress-nginx does: an
+// integer, 1 when absent or unparseable.
+func verifyDepth(v *string) int {
+	if v == nil {
+		return 1
+	}
+	n, err := strconv.Atoi(*v)
+	if err != nil {
+		return 1
+	}
+	return n
 }
 
 // Keys of the ingress-nginx CORS annotations that corsOf reads.

@@ -98,6 +98,18 @@ var examplesByTest = map[string][]annotationExample{
 	anyChange.text: {
 		{sp("a"), sp("b"), true}, {nil, sp("b"), true}, {sp("a"), nil, true},
 	},
+	caChangedOrRemoved.text: {
+		{sp("shop/ca"), sp("shop/other-ca"), true}, {sp("shop/ca"), nil, true}, {sp("shop/ca"), sp(""), true},
+		{nil, sp("shop/ca"), false},
+	},
+	verifyClientWeakened.text: {
+		{sp("on"), sp("optional"), true}, {nil, sp("optional_no_ca"), true}, {sp("optional"), sp("off"), true}, {nil, sp("off"), true}, {sp("on"), sp("ON"), true},
+		{sp("off"), sp("on"), false}, {sp("optional"), nil, false}, {sp("optional_no_ca"), sp("optional"), false}, {sp("on"), nil, false}, {sp("bogus"), sp("off"), false},
+	},
+	verifyDepthRaised.text: {
+		{sp("1"), sp("2"), true}, {nil, sp("3"), true}, {sp("x"), sp("2"), true},
+		{sp("3"), sp("1"), false}, {sp("2"), nil, false}, {nil, sp("1"), false}, {sp("1"), sp("x"), false},
+	},
 	addedOrChanged.text: {
 		{nil, sp("x"), true}, {sp("x"), sp("y"), true},
 		{sp("x"), nil, false}, {sp("x"), sp(""), false},
@@ -185,11 +197,6 @@ var patternExamples = map[string]struct{ match, not []string }{
 	"ingress.kubernetes.io/config-*": {
 		match: []string{"ingress.kubernetes.io/config-backend"},
 		not:   []string{"nginx.ingress.kubernetes.io/config-backend"},
-	},
-	"nginx.ingress.kubernetes.io/auth-tls-*": {
-		match: []string{"nginx.ingress.kubernetes.io/auth-tls-secret", "nginx.ingress.kubernetes.io/auth-tls-verify-client", "nginx.ingress.kubernetes.io/auth-tls-verify-depth",
-			"nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream", "nginx.ingress.kubernetes.io/auth-tls-error-page"},
-		not: []string{"nginx.ingress.kubernetes.io/auth-url", "haproxy-ingress.github.io/auth-tls-secret"},
 	},
 }
 
@@ -469,6 +476,11 @@ func TestAnnotationIndexPanics(t *testing.T) {
 		"exact twice":           {row("a", "nginx.org/x"), row("b", "nginx.org/x")},
 		"pattern twice":         {row("a", "nginx.org/*-y"), row("b", "nginx.org/*-y")},
 		"exact under a pattern": {row("a", "nginx.org/server-snippets"), row("b", ControllerPrefixAny+"*-snippets")},
+		// nginx.ingress.kubernetes.io/auth-tls-snippet matches both.
+		"overlapping patterns": {row("a", "nginx.ingress.kubernetes.io/auth-tls-*"), row("b", ControllerPrefixAny+"*-snippet")},
+		"overlap, same row, other tests": {{Name: "a", Annotations: []AnnotationCheck{
+			check("nginx.org/*-x", anyChange), check("nginx.org/y-*", addedOrChanged)}}},
+		"pattern beyond *": {row("a", "nginx.org/server-snippet?")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -479,6 +491,31 @@ func TestAnnotationIndexPanics(t *testing.T) {
 			indexAnnotations(rules)
 		})
 	}
-	// The same key as exact key and pattern within one row is allowed.
+	// The same key as exact key and pattern within one row is allowed, and
+	// so are patterns of one row and test that overlap, or patterns of two
+	// rows that share no key.
 	indexAnnotations([]SeverityRule{row("a", "nginx.org/server-snippets", ControllerPrefixAny+"*-snippets")})
+	indexAnnotations([]SeverityRule{row("a", "haproxy-ingress.github.io/config-*", ControllerPrefixAny+"*-snippet")})
+	indexAnnotations([]SeverityRule{row("a", "haproxy-ingress.github.io/config-*"), row("b", "ingress.kubernetes.io/config-*"), row("c", "cert-manager.io/*-snippet"), row("d", "nginx.org/*-snippets")})
+}
+
+// TestGlobsIntersect checks the overlap of two key globs ("*" is any run
+// of characters but "/").
+func TestGlobsIntersect(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"nginx.ingress.kubernetes.io/auth-tls-*", "nginx.ingress.kubernetes.io/*-snippet", true},
+		{"a*", "*b", true}, {"x/*", "x/*", true}, {"abc", "abc", true}, {"*", "*", true},
+		{"a*", "b*", false}, {"x/*-snippet", "x/*-snippets", false}, {"abc", "abd", false},
+		{"x/*", "x/a/b", false}, {"x*y", "x/y", false}, {"*", "", true}, {"a", "", false},
+	} {
+		if got := globsIntersect(c.a, c.b); got != c.want {
+			t.Errorf("globsIntersect(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := globsIntersect(c.b, c.a); got != c.want {
+			t.Errorf("globsIntersect(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
 }
