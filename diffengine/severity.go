@@ -239,8 +239,31 @@ var snippetKeys = []string{
 	"ingress.kubernetes.io/config-*",
 }
 
+// rawConfigKeys are the annotation keys of other controllers whose value
+// is raw configuration in that controller's own language, like a snippet:
+// Skipper's skipper-filter, skipper-predicate and skipper-routes (eskip
+// filters, predicates and whole routes), Emissary's getambassador.io/config
+// (Mapping and other resources as YAML). Looked for and not found in the
+// other controllers of the table: Contour, Kong (plugins are named, their
+// configuration is a KongPlugin resource), Traefik (middlewares are
+// resources), OpenShift, AGIC, GCE and Citrix take settings, not
+// configuration text. The AWS Load Balancer Controller's actions.* (a JSON
+// redirect, fixed response or forward) is closest but left out: its
+// pattern would share keys (actions.x-snippet) with the snippet row's
+// <controller>/*-snippet, which indexAnnotations refuses.
+var rawConfigKeys = []string{
+	"zalando.org/skipper-filter",
+	"zalando.org/skipper-predicate",
+	"zalando.org/skipper-routes",
+	"getambassador.io/config",
+}
+
+// isSnippetKey reports whether key holds raw controller configuration: a
+// snippet (snippetKeys) or another controller's raw configuration
+// (rawConfigKeys).
 func isSnippetKey(key string) bool {
-	return slices.ContainsFunc(snippetKeys, func(p string) bool { return keyMatches(p, key) })
+	m := func(p string) bool { return keyMatches(p, key) }
+	return slices.ContainsFunc(snippetKeys, m) || slices.ContainsFunc(rawConfigKeys, m)
 }
 
 // The advisories the rows cite: the Kubernetes security announcements of
@@ -314,8 +337,17 @@ var severityRules = []SeverityRule{
 			}
 			return out
 		}()},
+	{Name: "raw-config-added-or-changed", Severity: SeverityCritical,
+		Description: "an annotation holding another controller's raw configuration was added or changed live (Skipper skipper-filter, skipper-predicate, skipper-routes; Emissary getambassador.io/config); critical for the reason snippets are: the value can send any host or path anywhere, add or drop any filter or check, and is bounded by nothing the other annotations say; a row of its own because the snippet row's advisories are about ingress-nginx",
+		Annotations: func() []AnnotationCheck {
+			var out []AnnotationCheck
+			for _, k := range rawConfigKeys {
+				out = append(out, check(k, addedOrChanged))
+			}
+			return out
+		}()},
 	{Name: RuleSnippetRemoved, Severity: SeverityHigh,
-		Description: "a snippet annotation in Git is gone live; high, not critical: a removal injects nothing, but what the snippet did (often a deny rule, a security header or an extra check) is unknown and may be lost",
+		Description: "a snippet or raw-configuration annotation (the two rows above) in Git is gone live; high, not critical: a removal injects nothing, but what it did (often a deny rule, a security header, an extra check, a Skipper predicate that limited who reaches the route) is unknown and may be lost",
 		match: func(c *rawChange) bool {
 			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
 		}},

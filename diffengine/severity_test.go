@@ -268,7 +268,8 @@ var structuralRowTests = map[string]func(t *testing.T){
 		}
 	},
 	RuleSnippetRemoved: func(t *testing.T) {
-		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend"} {
+		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend",
+			"zalando.org/skipper-predicate", "getambassador.io/config"} {
 			assertRule(t, Diff(annotated(key, sp("deny all;")), ing(nil), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
 			assertRule(t, Diff(annotated(key, sp("deny all;")), annotated(key, sp("")), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
 		}
