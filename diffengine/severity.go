@@ -102,6 +102,15 @@ func check(key string, t annotationTest) AnnotationCheck {
 	return AnnotationCheck{Key: key, Test: t.text, weakened: t.fn}
 }
 
+// checks builds one AnnotationCheck per key, all with test t.
+func checks(keys []string, t annotationTest) []AnnotationCheck {
+	out := make([]AnnotationCheck, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, check(k, t))
+	}
+	return out
+}
+
 // checkObject builds one AnnotationCheck whose test reads the object.
 func checkObject(key string, t objectTest) AnnotationCheck {
 	return AnnotationCheck{Key: key, Test: t.text, inObject: t.fn}
@@ -330,22 +339,10 @@ var severityRules = []SeverityRule{
 		}},
 	{Name: "snippet-added-or-changed", Severity: SeverityCritical, Advisory: advisorySnippets,
 		Description: "a snippet annotation (raw controller configuration: ingress-nginx *-snippet, NGINX Inc. *-snippets, HAProxy *-config-snippet, haproxy-ingress config-*) was added or changed live; critical because a snippet can do anything the proxy can — serve other hosts, skip authentication, read the controller's credentials and every Secret it can see — which is how ingress-nginx installations were exploited and why it disables snippets by default",
-		Annotations: func() []AnnotationCheck {
-			var out []AnnotationCheck
-			for _, k := range snippetKeys {
-				out = append(out, check(k, addedOrChanged))
-			}
-			return out
-		}()},
+		Annotations: checks(snippetKeys, addedOrChanged)},
 	{Name: "raw-config-added-or-changed", Severity: SeverityCritical,
 		Description: "an annotation holding another controller's raw configuration was added or changed live (Skipper skipper-filter, skipper-predicate, skipper-routes; Emissary getambassador.io/config); critical for the reason snippets are: the value can send any host or path anywhere, add or drop any filter or check, and is bounded by nothing the other annotations say; a row of its own because the snippet row's advisories are about ingress-nginx",
-		Annotations: func() []AnnotationCheck {
-			var out []AnnotationCheck
-			for _, k := range rawConfigKeys {
-				out = append(out, check(k, addedOrChanged))
-			}
-			return out
-		}()},
+		Annotations: checks(rawConfigKeys, addedOrChanged)},
 	{Name: RuleSnippetRemoved, Severity: SeverityHigh,
 		Description: "a snippet or raw-configuration annotation (the two rows above) in Git is gone live; high, not critical: a removal injects nothing, but what it did (often a deny rule, a security header, an extra check, a Skipper predicate that limited who reaches the route) is unknown and may be lost",
 		match: func(c *rawChange) bool {
