@@ -207,6 +207,27 @@ var (
 	// verifyDepthRaised: a longer client-certificate chain is accepted.
 	verifyDepthRaised = annotationTest{"higher live than in Git (absent or not a number means 1, the ingress-nginx default)",
 		func(g, l *string) bool { return verifyDepth(l) > verifyDepth(g) }}
+	// backendVerifyOff: ingress-nginx proxy-ssl-verify, on only as exactly
+	// "on" (its parser's ^(on|off)$; anything else is the default, off).
+	backendVerifyOff = annotationTest{`"on" in Git, anything else or absent live (the default is off)`,
+		postureTest(func(v string) posture {
+			if v == "on" {
+				return secure
+			}
+			return insecure
+		}, insecure)}
+	// satisfyAny: ingress-nginx satisfy "any" lets a request in that passes
+	// either authentication or the allow-list, where "all" (the default)
+	// needs both.
+	satisfyAny = annotationTest{`"any" live, "all" or absent (the default, all) in Git`,
+		postureTest(func(v string) posture {
+			if v == "any" {
+				return insecure
+			}
+			return secure
+		}, secure)}
+	// headerDropped: see headerLost.
+	headerDropped = annotationTest{"a header name of the Git list is missing live (names compared case-insensitively)", headerLost}
 	// addedOrChanged: a value live that Git does not have; a removal does
 	// not count.
 	addedOrChanged = annotationTest{"added or changed (a non-empty value live that Git does not have)",
@@ -380,7 +401,7 @@ var severityRules = []SeverityRule{
 			check("haproxy-ingress.github.io/redirect-to", addedOrChanged),
 		}},
 	{Name: "backend-tls-dropped", Severity: SeverityCritical,
-		Description: "the hop from the proxy to the pods fell back from TLS to plaintext (backend protocol HTTPS/GRPCS to HTTP/GRPC/AJP…, Traefik serversscheme https to http, HAProxy server-ssl off, a service dropped from nginx.org/ssl-services); critical because traffic that was encrypted end to end now crosses the cluster network in the clear",
+		Description: "the hop from the proxy to the pods fell back from TLS to plaintext (backend protocol HTTPS/GRPCS to HTTP/GRPC/AJP…, Traefik serversscheme https to http, HAProxy server-ssl off, a service dropped from nginx.org/ssl-services) or from verified to unverified TLS (ingress-nginx proxy-ssl-verify on to off); critical because traffic that was encrypted end to end now crosses the cluster network in the clear, or to whoever answers in the backend's place: without verification the proxy accepts any certificate, so TLS no longer protects against a man in the middle",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/backend-protocol", backendPlaintext),
 			check("alb.ingress.kubernetes.io/backend-protocol", backendPlaintext),
@@ -389,6 +410,7 @@ var severityRules = []SeverityRule{
 			check("traefik.ingress.kubernetes.io/service.serversscheme", backendPlaintext),
 			check("haproxy.org/server-ssl", turnedOffHAProxy),
 			check("nginx.org/ssl-services", listDropped),
+			check("nginx.ingress.kubernetes.io/proxy-ssl-verify", backendVerifyOff),
 		}},
 	{Name: "ssl-passthrough-toggled", Severity: SeverityCritical,
 		Description: "SSL passthrough was turned on or off live; critical both ways: on, the proxy forwards TLS untouched so none of its HTTP-level protection (authentication, allow-lists, WAF, redirects) applies any more; off, the proxy terminates TLS the backend expected to terminate itself, with the proxy's certificate",
@@ -420,11 +442,13 @@ var severityRules = []SeverityRule{
 			check("networking.gke.io/v1beta1.FrontendConfig", removedTest),
 		}},
 	{Name: "auth-removed", Severity: SeverityCritical,
-		Description: "an authentication annotation was removed or turned off",
+		Description: "an authentication annotation was removed or turned off, or authentication was weakened: ingress-nginx satisfy set to any (authentication or the allow-list suffices, where all needs both), or a header dropped from auth-response-headers (ingress-nginx then no longer sets it from the auth service's answer, so the client's own header of that name, e.g. X-Auth-User, reaches the backend, which trusts it)",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/auth-type", removedTest),
 			check("nginx.ingress.kubernetes.io/auth-secret", removedTest),
 			check("nginx.ingress.kubernetes.io/enable-global-auth", defaultOnTurnedOff),
+			check("nginx.ingress.kubernetes.io/satisfy", satisfyAny),
+			check("nginx.ingress.kubernetes.io/auth-response-headers", headerDropped),
 			check("nginx.org/basic-auth-secret", removedTest),
 			check("nginx.com/jwt-key", removedTest),
 			check("alb.ingress.kubernetes.io/auth-type", albAuthRemoved),
@@ -879,6 +903,19 @@ func cidrLists(g, l *string, weaker func(gp, lp []netip.Prefix) bool) bool {
 	}
 	lp, lok := parseCIDRs(*l)
 	return !lok || weaker(gp, lp)
+}
+
+// headerLost is listLost for header names, which HTTP compares without
+// case.
+func headerLost(g, l *string) bool {
+	lower := func(v *string) *string {
+		if v == nil {
+			return nil
+		}
+		s := strings.ToLower(*v)
+		return &s
+	}
+	return listLost(lower(g), lower(l))
 }
 
 func listLost(g, l *string) bool {

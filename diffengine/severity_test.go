@@ -110,6 +110,18 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("1"), sp("2"), true}, {nil, sp("3"), true}, {sp("x"), sp("2"), true},
 		{sp("3"), sp("1"), false}, {sp("2"), nil, false}, {nil, sp("1"), false}, {sp("1"), sp("x"), false},
 	},
+	backendVerifyOff.text: {
+		{sp("on"), sp("off"), true}, {sp("on"), nil, true}, {sp("on"), sp("true"), true}, {nil, sp("off"), false},
+		{sp("off"), sp("on"), false}, {nil, sp("on"), false}, {sp("off"), nil, false},
+	},
+	satisfyAny.text: {
+		{nil, sp("any"), true}, {sp("all"), sp("any"), true},
+		{sp("any"), sp("all"), false}, {sp("any"), nil, false}, {nil, sp("all"), false}, {sp("all"), nil, false},
+	},
+	headerDropped.text: {
+		{sp("X-Auth-User, X-Auth-Email"), sp("X-Auth-Email"), true}, {sp("X-Auth-User"), nil, true},
+		{sp("X-Auth-User"), sp("x-auth-user"), false}, {sp("X-Auth-User"), sp("X-Auth-User,X-Auth-Email"), false}, {nil, sp("X-Auth-User"), false},
+	},
 	addedOrChanged.text: {
 		{nil, sp("x"), true}, {sp("x"), sp("y"), true},
 		{sp("x"), nil, false}, {sp("x"), sp(""), false},
