@@ -13,6 +13,11 @@ type ControllerPrefix struct {
 	Prefix string `json:"prefix"`
 	// Controller names the project that reads (or writes) these keys.
 	Controller string `json:"controller"`
+	// Helper is set for controllers that act on Ingresses but serve no
+	// traffic (cert-manager, external-dns): their keys are controller
+	// configuration, but the key patterns of the severity table written
+	// "<controller>/…" (snippets) are about proxies and skip them.
+	Helper bool `json:"helper,omitempty"`
 }
 
 // controllerPrefixes is the one table of annotation prefixes that belong to
@@ -47,9 +52,9 @@ var controllerPrefixes = []ControllerPrefix{
 	{Prefix: "getambassador.io/", Controller: "Emissary-ingress (Ambassador)"},
 	{Prefix: "zalando.org/", Controller: "Skipper"},
 	{Prefix: "ingress.citrix.com/", Controller: "Citrix ingress controller"},
-	{Prefix: "cert-manager.io/", Controller: "cert-manager"},
-	{Prefix: "acme.cert-manager.io/", Controller: "cert-manager (ACME)"},
-	{Prefix: "external-dns.alpha.kubernetes.io/", Controller: "external-dns"},
+	{Prefix: "cert-manager.io/", Controller: "cert-manager", Helper: true},
+	{Prefix: "acme.cert-manager.io/", Controller: "cert-manager (ACME)", Helper: true},
+	{Prefix: "external-dns.alpha.kubernetes.io/", Controller: "external-dns", Helper: true},
 }
 
 // ControllerPrefixes returns a copy of the controller annotation table, so

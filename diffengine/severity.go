@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -36,9 +37,10 @@ type SeverityRule struct {
 type AnnotationCheck struct {
 	// Key is the annotation key, or a pattern when it holds a "*": "*"
 	// stands for any run of characters but "/" (path.Match), and a leading
-	// ControllerPrefixAny stands for the prefix of any controller in the
-	// controller table, so "<controller>/*-snippet" is every -snippet key
-	// of every known controller, present or future.
+	// ControllerPrefixAny stands for the prefix of any ingress controller
+	// in the controller table (the rows not marked Helper), so
+	// "<controller>/*-snippet" is every -snippet key of every known
+	// ingress controller, present or future, and not cert-manager's.
 	Key string `json:"key"`
 	// Test describes the condition, e.g. "turned off or removed".
 	Test string `json:"test"`
@@ -50,7 +52,8 @@ type AnnotationCheck struct {
 }
 
 // ControllerPrefixAny opens an AnnotationCheck key pattern that applies
-// under every prefix of the controller table.
+// under every prefix of the controller table that belongs to an ingress
+// controller (not Helper).
 const ControllerPrefixAny = "<controller>/"
 
 // isPattern reports whether an AnnotationCheck key is a pattern.
@@ -61,7 +64,7 @@ func isPattern(key string) bool { return strings.Contains(key, "*") }
 func keyMatches(pattern, key string) bool {
 	if rest, ok := strings.CutPrefix(pattern, ControllerPrefixAny); ok {
 		p, known := ControllerOf(key)
-		if !known {
+		if !known || p.Helper {
 			return false
 		}
 		m, _ := path.Match(rest, key[len(p.Prefix):])
@@ -99,6 +102,15 @@ func check(key string, t annotationTest) AnnotationCheck {
 	return AnnotationCheck{Key: key, Test: t.text, weakened: t.fn}
 }
 
+// checks builds one AnnotationCheck per key, all with test t.
+func checks(keys []string, t annotationTest) []AnnotationCheck {
+	out := make([]AnnotationCheck, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, check(k, t))
+	}
+	return out
+}
+
 // checkObject builds one AnnotationCheck whose test reads the object.
 func checkObject(key string, t objectTest) AnnotationCheck {
 	return AnnotationCheck{Key: key, Test: t.text, inObject: t.fn}
@@ -123,13 +135,18 @@ type objectTest struct {
 // the live value (nil when the annotation is absent on that side); a change
 // only reaches them when the two differ.
 var (
-	// turnedOff: a switch that secures when "true" (or "on"): turned off,
-	// or removed while Git had it on, or added live as off.
-	turnedOff = annotationTest{`turned off ("true"/"on" in Git, anything else or absent live; or added live as off)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true", "on") }, unknown)}
-	// defaultOnTurnedOff: a switch that is on unless set to "false".
-	defaultOnTurnedOff = annotationTest{`set to anything but "true" (the default is on)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true") }, secure)}
+	// turnedOff and its siblings: a switch that secures when on, read the
+	// way its controller reads it (see boolReader): turned off, or removed
+	// while Git had it on, or added live as off.
+	turnedOff               = turnedOffAs(readParseBool)
+	turnedOffHAProxyIngress = turnedOffAs(readHAProxyIngress)
+	turnedOffHAProxy        = turnedOffAs(readHAProxy)
+	turnedOffContour        = turnedOffAs(readExactTrue)
+	// defaultOnTurnedOff: a switch that is on unless set to false
+	// (ingress-nginx enable-global-auth; a value ParseBool rejects leaves
+	// it on).
+	defaultOnTurnedOff = annotationTest{`set to false (strconv.ParseBool; absent or unparseable is the default, on)`,
+		postureTest(func(v string) posture { return readParseBool.orDefault(v, secure) }, secure)}
 	// removedTest: the annotation's presence is what secures.
 	removedTest = annotationTest{"removed", func(g, l *string) bool { return g != nil && *g != "" && (l == nil || *l == "") }}
 	// albAuthRemoved: removed, or set to "none".
@@ -142,7 +159,7 @@ var (
 	// allowHTTPEnabled: kubernetes.io/ingress.allow-http is inverted:
 	// "false" secures, "true" (or absent: the default) allows plain HTTP.
 	allowHTTPEnabled = annotationTest{`"false" in Git, anything else or absent live; or added live as "true"`,
-		postureTest(func(v string) posture { return invert(boolPosture(v, "true")) }, unknown)}
+		postureTest(func(v string) posture { return invert(readParseBool.read(v)) }, unknown)}
 	// kongPlaintext: konghq.com/protocols restricted to TLS protocols in Git
 	// and allowing a plaintext one live.
 	kongPlaintext = annotationTest{"restricted to https/grpcs/wss/tls in Git, allows a plaintext protocol (or absent) live",
@@ -173,13 +190,44 @@ var (
 			return secure
 		}, secure)}
 	// privateIPDropped: a switch that is off by default turned off.
-	privateIPDropped = annotationTest{`"true" in Git, anything else or absent live (the default is a public address)`,
-		postureTest(func(v string) posture { return boolPosture(v, "true") }, insecure)}
+	privateIPDropped = annotationTest{`true in Git (strconv.ParseBool), false, unparseable or absent live (the default is a public address)`,
+		postureTest(func(v string) posture { return readParseBool.orDefault(v, insecure) }, insecure)}
 	// tlsVersionLowered: Contour's minimum TLS version lowered (default 1.2).
 	tlsVersionLowered = annotationTest{"lower version live than in Git (absent means 1.2)", tlsLowered}
 	// anyChange: every difference counts (a change only reaches a test when
 	// the two sides differ).
 	anyChange = annotationTest{"added, changed or removed", func(g, l *string) bool { return true }}
+	// caChangedOrRemoved: a client-certificate CA (auth-tls-secret) in Git
+	// is replaced or gone live; adding one only restricts access.
+	caChangedOrRemoved = annotationTest{"changed or removed (another CA, or none, accepts clients; adding one only restricts)",
+		func(g, l *string) bool { return g != nil && *g != "" && (l == nil || *l != *g) }}
+	// verifyClientWeakened: see verifyClientRank.
+	verifyClientWeakened = annotationTest{`weaker live than in Git: on (absent, the default) > optional > optional_no_ca > off; a value ingress-nginx does not know counts as weakest live`,
+		func(g, l *string) bool { return verifyClientRank(l) < verifyClientRank(g) }}
+	// verifyDepthRaised: a longer client-certificate chain is accepted.
+	verifyDepthRaised = annotationTest{"higher live than in Git (absent or not a number means 1, the ingress-nginx default)",
+		func(g, l *string) bool { return verifyDepth(l) > verifyDepth(g) }}
+	// backendVerifyOff: ingress-nginx proxy-ssl-verify, on only as exactly
+	// "on" (its parser's ^(on|off)$; anything else is the default, off).
+	backendVerifyOff = annotationTest{`"on" in Git, anything else or absent live (the default is off)`,
+		postureTest(func(v string) posture {
+			if v == "on" {
+				return secure
+			}
+			return insecure
+		}, insecure)}
+	// satisfyAny: ingress-nginx satisfy "any" lets a request in that passes
+	// either authentication or the allow-list, where "all" (the default)
+	// needs both.
+	satisfyAny = annotationTest{`"any" live, "all" or absent (the default, all) in Git`,
+		postureTest(func(v string) posture {
+			if v == "any" {
+				return insecure
+			}
+			return secure
+		}, secure)}
+	// headerDropped: see headerLost.
+	headerDropped = annotationTest{"a header name of the Git list is missing live (names compared case-insensitively)", headerLost}
 	// addedOrChanged: a value live that Git does not have; a removal does
 	// not count.
 	addedOrChanged = annotationTest{"added or changed (a non-empty value live that Git does not have)",
@@ -188,9 +236,11 @@ var (
 	// plaintext protocol (every controller's default is plaintext).
 	backendPlaintext = annotationTest{"a TLS protocol in Git (HTTPS, GRPCS, h1-ssl, h2-ssl), a plaintext one or absent live",
 		postureTest(backendPosture, insecure)}
-	// passthroughToggled: ssl-passthrough switched either way.
-	passthroughToggled = annotationTest{`turned on or off ("true" on one side only; absent is off)`,
-		func(g, l *string) bool { return isTrue(g) != isTrue(l) }}
+	// passthroughToggled and passthroughToggledHAProxy: ssl-passthrough
+	// switched either way, read as the controller reads it (absent and
+	// unparseable are off: every controller's default).
+	passthroughToggled        = toggledAs(readParseBool)
+	passthroughToggledHAProxy = toggledAs(readHAProxy)
 	// albPolicyLowered: the ALB security policy named live admits an older
 	// TLS version than the one in Git.
 	albPolicyLowered = annotationTest{"a policy with a lower minimum TLS version live than in Git (absent means ELBSecurityPolicy-2016-08, TLS 1.0)",
@@ -201,10 +251,10 @@ var (
 		func(g, l *string) bool { return g != nil && *g == "gce-internal" && l != nil && *l != "gce-internal" }}
 )
 
-// corsOpened: see corsOpen; it reads the other CORS annotations of the
+// corsOpened: see corsWidened; it reads the other CORS annotations of the
 // object.
-var corsOpened = objectTest{`CORS open live and not in Git: enable-cors "true" with cors-allow-origin "*" or cors-allow-credentials "true" (absent means "*" and "true", the ingress-nginx defaults)`,
-	func(c *rawChange) bool { return corsOpen(c.ann.live) && !corsOpen(c.ann.git) }}
+var corsOpened = objectTest{`CORS on live and more open than in Git: origins widened to "*", credentials allowed where Git did not allow them, or, with credentials allowed, an origin Git did not allow (CORS off in Git allows nothing; absent cors-allow-origin means "*" and absent cors-allow-credentials true, the ingress-nginx defaults)`,
+	func(c *rawChange) bool { return corsWidened(corsOf(c.ann.git), corsOf(c.ann.live)) }}
 
 // snippetKeys are the annotation key patterns whose value is raw
 // controller configuration: ingress-nginx *-snippet
@@ -219,8 +269,31 @@ var snippetKeys = []string{
 	"ingress.kubernetes.io/config-*",
 }
 
+// rawConfigKeys are the annotation keys of other controllers whose value
+// is raw configuration in that controller's own language, like a snippet:
+// Skipper's skipper-filter, skipper-predicate and skipper-routes (eskip
+// filters, predicates and whole routes), Emissary's getambassador.io/config
+// (Mapping and other resources as YAML). Looked for and not found in the
+// other controllers of the table: Contour, Kong (plugins are named, their
+// configuration is a KongPlugin resource), Traefik (middlewares are
+// resources), OpenShift, AGIC, GCE and Citrix take settings, not
+// configuration text. The AWS Load Balancer Controller's actions.* (a JSON
+// redirect, fixed response or forward) is closest but left out: its
+// pattern would share keys (actions.x-snippet) with the snippet row's
+// <controller>/*-snippet, which indexAnnotations refuses.
+var rawConfigKeys = []string{
+	"zalando.org/skipper-filter",
+	"zalando.org/skipper-predicate",
+	"zalando.org/skipper-routes",
+	"getambassador.io/config",
+}
+
+// isSnippetKey reports whether key holds raw controller configuration: a
+// snippet (snippetKeys) or another controller's raw configuration
+// (rawConfigKeys).
 func isSnippetKey(key string) bool {
-	return slices.ContainsFunc(snippetKeys, func(p string) bool { return keyMatches(p, key) })
+	m := func(p string) bool { return keyMatches(p, key) }
+	return slices.ContainsFunc(snippetKeys, m) || slices.ContainsFunc(rawConfigKeys, m)
 }
 
 // The advisories the rows cite: the Kubernetes security announcements of
@@ -250,10 +323,10 @@ var severityRules = []SeverityRule{
 			check("nginx.ingress.kubernetes.io/ssl-redirect", turnedOff),
 			check("nginx.ingress.kubernetes.io/force-ssl-redirect", turnedOff),
 			check("nginx.org/redirect-to-https", turnedOff),
-			check("ingress.kubernetes.io/ssl-redirect", turnedOff),
-			check("ingress.kubernetes.io/force-ssl-redirect", turnedOff),
-			check("haproxy.org/ssl-redirect", turnedOff),
-			check("haproxy-ingress.github.io/ssl-redirect", turnedOff),
+			check("ingress.kubernetes.io/ssl-redirect", turnedOffHAProxyIngress),
+			check("ingress.kubernetes.io/force-ssl-redirect", turnedOffContour),
+			check("haproxy.org/ssl-redirect", turnedOffHAProxy),
+			check("haproxy-ingress.github.io/ssl-redirect", turnedOffHAProxyIngress),
 			check("appgw.ingress.kubernetes.io/ssl-redirect", turnedOff),
 			check("alb.ingress.kubernetes.io/ssl-redirect", removedTest),
 			check("konghq.com/https-redirect-status-code", removedTest),
@@ -287,28 +360,30 @@ var severityRules = []SeverityRule{
 		}},
 	{Name: "snippet-added-or-changed", Severity: SeverityCritical, Advisory: advisorySnippets,
 		Description: "a snippet annotation (raw controller configuration: ingress-nginx *-snippet, NGINX Inc. *-snippets, HAProxy *-config-snippet, haproxy-ingress config-*) was added or changed live; critical because a snippet can do anything the proxy can — serve other hosts, skip authentication, read the controller's credentials and every Secret it can see — which is how ingress-nginx installations were exploited and why it disables snippets by default",
-		Annotations: func() []AnnotationCheck {
-			var out []AnnotationCheck
-			for _, k := range snippetKeys {
-				out = append(out, check(k, addedOrChanged))
-			}
-			return out
-		}()},
+		Annotations: checks(snippetKeys, addedOrChanged)},
+	{Name: "raw-config-added-or-changed", Severity: SeverityCritical,
+		Description: "an annotation holding another controller's raw configuration was added or changed live (Skipper skipper-filter, skipper-predicate, skipper-routes; Emissary getambassador.io/config); critical for the reason snippets are: the value can send any host or path anywhere, add or drop any filter or check, and is bounded by nothing the other annotations say; a row of its own because the snippet row's advisories are about ingress-nginx",
+		Annotations: checks(rawConfigKeys, addedOrChanged)},
 	{Name: RuleSnippetRemoved, Severity: SeverityHigh,
-		Description: "a snippet annotation in Git is gone live; high, not critical: a removal injects nothing, but what the snippet did (often a deny rule, a security header or an extra check) is unknown and may be lost",
+		Description: "a snippet or raw-configuration annotation (the two rows above) in Git is gone live; high, not critical: a removal injects nothing, but what it did (often a deny rule, a security header, an extra check, a Skipper predicate that limited who reaches the route) is unknown and may be lost",
 		match: func(c *rawChange) bool {
 			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
 		}},
 	{Name: "auth-redirected", Severity: SeverityCritical, Advisory: advisoryAuth,
-		Description: "external authentication or client-certificate checking was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers, auth-tls-*); critical in every direction: a changed auth-url or auth-signin sends credentials to another service, a changed auth-tls-* setting weakens or bypasses client certificates, and these values were the injection point of the cited advisories",
+		Description: "external authentication was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers: critical in every direction, a changed value sends credentials to another service and these values were the injection point of the cited advisories), or client-certificate checking was weakened (auth-tls-secret changed or removed: another CA or none; auth-tls-verify-client weakened; auth-tls-verify-depth raised; auth-tls-match-cn added, changed or removed, an injection point too); adding a CA, stricter verification, auth-tls-error-page and auth-tls-pass-certificate-to-upstream only restrict or inform, so they stay controller-config-changed",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/auth-url", anyChange),
 			check("nginx.ingress.kubernetes.io/auth-signin", anyChange),
 			check("nginx.ingress.kubernetes.io/auth-proxy-set-headers", anyChange),
-			check("nginx.ingress.kubernetes.io/auth-tls-*", anyChange),
+			check("nginx.ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-client", verifyClientWeakened),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-depth", verifyDepthRaised),
+			check("nginx.ingress.kubernetes.io/auth-tls-match-cn", anyChange),
 			check("haproxy-ingress.github.io/auth-url", anyChange),
 			check("haproxy-ingress.github.io/auth-signin", anyChange),
+			check("haproxy-ingress.github.io/auth-tls-secret", caChangedOrRemoved),
 			check("ingress.kubernetes.io/auth-url", anyChange),
+			check("ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
 		}},
 	{Name: "traffic-mirrored", Severity: SeverityCritical, Advisory: advisoryMirror,
 		Description: "request mirroring was added or changed live; critical because every request, with its credentials and body, is copied to another destination, and these values were the injection point of the cited advisory",
@@ -326,25 +401,26 @@ var severityRules = []SeverityRule{
 			check("haproxy-ingress.github.io/redirect-to", addedOrChanged),
 		}},
 	{Name: "backend-tls-dropped", Severity: SeverityCritical,
-		Description: "the hop from the proxy to the pods fell back from TLS to plaintext (backend protocol HTTPS/GRPCS to HTTP/GRPC/AJP…, Traefik serversscheme https to http, HAProxy server-ssl off, a service dropped from nginx.org/ssl-services); critical because traffic that was encrypted end to end now crosses the cluster network in the clear",
+		Description: "the hop from the proxy to the pods fell back from TLS to plaintext (backend protocol HTTPS/GRPCS to HTTP/GRPC/AJP…, Traefik serversscheme https to http, HAProxy server-ssl off, a service dropped from nginx.org/ssl-services) or from verified to unverified TLS (ingress-nginx proxy-ssl-verify on to off); critical because traffic that was encrypted end to end now crosses the cluster network in the clear, or to whoever answers in the backend's place: without verification the proxy accepts any certificate, so TLS no longer protects against a man in the middle",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/backend-protocol", backendPlaintext),
 			check("alb.ingress.kubernetes.io/backend-protocol", backendPlaintext),
 			check("appgw.ingress.kubernetes.io/backend-protocol", backendPlaintext),
 			check("haproxy-ingress.github.io/backend-protocol", backendPlaintext),
 			check("traefik.ingress.kubernetes.io/service.serversscheme", backendPlaintext),
-			check("haproxy.org/server-ssl", turnedOff),
+			check("haproxy.org/server-ssl", turnedOffHAProxy),
 			check("nginx.org/ssl-services", listDropped),
+			check("nginx.ingress.kubernetes.io/proxy-ssl-verify", backendVerifyOff),
 		}},
 	{Name: "ssl-passthrough-toggled", Severity: SeverityCritical,
 		Description: "SSL passthrough was turned on or off live; critical both ways: on, the proxy forwards TLS untouched so none of its HTTP-level protection (authentication, allow-lists, WAF, redirects) applies any more; off, the proxy terminates TLS the backend expected to terminate itself, with the proxy's certificate",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/ssl-passthrough", passthroughToggled),
-			check("haproxy.org/ssl-passthrough", passthroughToggled),
+			check("haproxy.org/ssl-passthrough", passthroughToggledHAProxy),
 			check("haproxy-ingress.github.io/ssl-passthrough", passthroughToggled),
 		}},
 	{Name: "cors-opened", Severity: SeverityHigh,
-		Description: "CORS was opened live: enabled with any origin allowed or with credentials allowed; high, not critical: it lets other web sites read responses in a browser, a data-exposure risk that still needs a victim's browser, unlike the critical rows that open the service itself",
+		Description: "CORS was opened live: on live and more open than in Git, judged on the object's CORS annotations together (origins widened to *, credentials newly allowed, or a new origin allowed with credentials; CORS off in Git allows nothing); high, not critical: it lets other web sites read responses in a browser, a data-exposure risk that still needs a victim's browser, unlike the critical rows that open the service itself",
 		Annotations: []AnnotationCheck{
 			checkObject("nginx.ingress.kubernetes.io/enable-cors", corsOpened),
 			checkObject("nginx.ingress.kubernetes.io/cors-allow-origin", corsOpened),
@@ -366,11 +442,13 @@ var severityRules = []SeverityRule{
 			check("networking.gke.io/v1beta1.FrontendConfig", removedTest),
 		}},
 	{Name: "auth-removed", Severity: SeverityCritical,
-		Description: "an authentication annotation was removed or turned off",
+		Description: "an authentication annotation was removed or turned off, or authentication was weakened: ingress-nginx satisfy set to any (authentication or the allow-list suffices, where all needs both), or a header dropped from auth-response-headers (ingress-nginx then no longer sets it from the auth service's answer, so the client's own header of that name, e.g. X-Auth-User, reaches the backend, which trusts it)",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/auth-type", removedTest),
 			check("nginx.ingress.kubernetes.io/auth-secret", removedTest),
 			check("nginx.ingress.kubernetes.io/enable-global-auth", defaultOnTurnedOff),
+			check("nginx.ingress.kubernetes.io/satisfy", satisfyAny),
+			check("nginx.ingress.kubernetes.io/auth-response-headers", headerDropped),
 			check("nginx.org/basic-auth-secret", removedTest),
 			check("nginx.com/jwt-key", removedTest),
 			check("alb.ingress.kubernetes.io/auth-type", albAuthRemoved),
@@ -445,9 +523,13 @@ type annotationCheckAt struct {
 
 // annotationRow maps an exact annotation key to its severity row and
 // check; annotationPatterns holds the pattern checks in table order. A key
-// (or pattern) is in one row only, and no exact key of one row may match a
-// pattern of another: the table panics at start otherwise, so which row
-// judges a key never depends on order.
+// (or pattern) is in one row only, no exact key of one row may match a
+// pattern of another, and two patterns that some key matches both must be
+// in the same row with the same test (the snippet row's
+// "<controller>/*-snippet" and "haproxy-ingress.github.io/config-*" share
+// haproxy-ingress.github.io/config-x-snippet): the table panics at start
+// otherwise, so which row and test judge a key never depend on order. An
+// exact key wins over a pattern of its own row.
 var annotationRow, annotationPatterns = indexAnnotations(severityRules)
 
 // indexAnnotations builds annotationRow and annotationPatterns for a table,
@@ -457,6 +539,9 @@ func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []ann
 	var pats []annotationCheckAt
 	for i := range rules {
 		for _, ck := range rules[i].Annotations {
+			if strings.ContainsAny(ck.Key, `?[\`) {
+				panic("diffengine: annotation key " + ck.Key + " holds a pattern character other than *")
+			}
 			if isPattern(ck.Key) {
 				if slices.ContainsFunc(pats, func(p annotationCheckAt) bool { return p.check.Key == ck.Key }) {
 					panic("diffengine: annotation pattern " + ck.Key + " is in two severity rows")
@@ -477,7 +562,72 @@ func indexAnnotations(rules []SeverityRule) (map[string]annotationCheckAt, []ann
 			}
 		}
 	}
+	for i, p := range pats {
+		for _, q := range pats[:i] {
+			if (p.row != q.row || p.check.Test != q.check.Test) && patternsOverlap(p.check.Key, q.check.Key) {
+				panic("diffengine: annotation patterns " + q.check.Key + " (row " + rules[q.row].Name + ") and " + p.check.Key + " (row " + rules[p.row].Name + ") match the same keys with different rows or tests")
+			}
+		}
+	}
 	return m, pats
+}
+
+// patternsOverlap reports whether some annotation key matches both key
+// patterns (see AnnotationCheck.Key), expanding ControllerPrefixAny into
+// each ingress controller's prefix.
+func patternsOverlap(a, b string) bool {
+	expand := func(p string) []string {
+		rest, ok := strings.CutPrefix(p, ControllerPrefixAny)
+		if !ok {
+			return []string{p}
+		}
+		var out []string
+		for _, c := range controllerPrefixes {
+			if !c.Helper {
+				out = append(out, c.Prefix+rest)
+			}
+		}
+		return out
+	}
+	for _, x := range expand(a) {
+		for _, y := range expand(b) {
+			if globsIntersect(x, y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globsIntersect reports whether some string matches both globs, in which
+// "*" is any run of characters but "/" and everything else is literal: a
+// search over pairs of positions, where a "*" may be skipped or consume one
+// literal character of the other glob.
+func globsIntersect(a, b string) bool {
+	seen := map[[2]int]bool{}
+	var walk func(i, j int) bool
+	walk = func(i, j int) bool {
+		if i == len(a) && j == len(b) {
+			return true
+		}
+		if seen[[2]int{i, j}] {
+			return false
+		}
+		seen[[2]int{i, j}] = true
+		starA, starB := i < len(a) && a[i] == '*', j < len(b) && b[j] == '*'
+		switch {
+		case starA && walk(i+1, j), starB && walk(i, j+1):
+			return true
+		case i == len(a) || j == len(b):
+			return false
+		case starA && !starB && b[j] != '/':
+			return walk(i, j+1)
+		case starB && !starA && a[i] != '/':
+			return walk(i+1, j)
+		}
+		return !starA && !starB && a[i] == b[j] && walk(i+1, j+1)
+	}
+	return walk(0, 0)
 }
 
 // annotationCheckFor finds the check that judges an annotation key: its
@@ -558,14 +708,88 @@ func postureTest(of func(v string) posture, absent posture) func(g, l *string) b
 	}
 }
 
-func boolPosture(v string, on ...string) posture {
-	v = strings.TrimSpace(v)
-	for _, o := range on {
-		if strings.EqualFold(v, o) {
-			return secure
+// boolReader reads an on/off annotation the way one controller does, so
+// "1" is on where the controller says so and "on" is not where it is not.
+type boolReader struct {
+	// rule says how values are read, for the tests' texts.
+	rule string
+	// parse returns the switch and whether the controller accepts the
+	// value; a value it rejects leaves its default.
+	parse func(v string) (on, ok bool)
+}
+
+// The controllers' readers. Read in their sources: ingress-nginx
+// (parser.GetBoolAnnotation), NGINX Inc. (GetMapKeyAsBool) and the AWS Load
+// Balancer Controller use strconv.ParseBool on the untrimmed value and fall
+// back to their default for a value it rejects; haproxy-ingress
+// (ConfigValue.Bool) uses strconv.ParseBool and reads what it rejects as
+// false; HAProxy (utils.GetBoolValue) also accepts "on"/"enabled" and
+// "off"/"disabled" in any case. Traefik, AGIC and ingress-gce are taken to
+// read as ingress-nginx does (Go controllers parsing with strconv; not read
+// here). Contour's ingress.kubernetes.io/force-ssl-redirect is on only when
+// exactly "true". The legacy ingress.kubernetes.io/ssl-redirect is read by
+// haproxy-ingress, HAProxy and NGINX Inc. alike, so it is read as the
+// strictest of them, haproxy-ingress: on only when ParseBool says true.
+var (
+	readParseBool = boolReader{"strconv.ParseBool: 1, t, T, TRUE, true, True are on; 0, f, F, FALSE, false, False off", func(v string) (bool, bool) {
+		b, err := strconv.ParseBool(v)
+		return b, err == nil
+	}}
+	readHAProxyIngress = boolReader{"strconv.ParseBool, anything else off (haproxy-ingress)", func(v string) (bool, bool) {
+		b, _ := strconv.ParseBool(v)
+		return b, true
+	}}
+	readHAProxy = boolReader{`strconv.ParseBool, or on/enabled and off/disabled in any case (HAProxy)`, func(v string) (bool, bool) {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b, true
 		}
+		switch strings.ToLower(v) {
+		case "on", "enabled":
+			return true, true
+		case "off", "disabled":
+			return false, true
+		}
+		return false, false
+	}}
+	readExactTrue = boolReader{`only "true" is on (Contour)`, func(v string) (bool, bool) { return v == "true", true }}
+)
+
+// read is the posture of a value: secure when on, insecure when off,
+// unknown when the controller rejects it (its default then applies).
+func (r boolReader) read(v string) posture { return r.orDefault(v, unknown) }
+
+// orDefault is read with def for a value the controller rejects.
+func (r boolReader) orDefault(v string, def posture) posture {
+	on, ok := r.parse(v)
+	switch {
+	case !ok:
+		return def
+	case on:
+		return secure
 	}
 	return insecure
+}
+
+// on reports whether an optional switch is on (absent, and a value the
+// controller rejects, are off).
+func (r boolReader) on(v *string) bool {
+	if v == nil {
+		return false
+	}
+	on, ok := r.parse(*v)
+	return ok && on
+}
+
+// turnedOffAs is the turned-off test of a switch read by r.
+func turnedOffAs(r boolReader) annotationTest {
+	return annotationTest{"turned off (on in Git, off or absent live; or added live as off), read as " + r.rule,
+		postureTest(r.read, unknown)}
+}
+
+// toggledAs is the test of a switch that matters both ways, read by r.
+func toggledAs(r boolReader) annotationTest {
+	return annotationTest{"turned on or off (on one side only; absent and unparseable are off), read as " + r.rule,
+		func(g, l *string) bool { return r.on(g) != r.on(l) }}
 }
 
 func splitList(v string) []string {
@@ -681,6 +905,19 @@ func cidrLists(g, l *string, weaker func(gp, lp []netip.Prefix) bool) bool {
 	return !lok || weaker(gp, lp)
 }
 
+// headerLost is listLost for header names, which HTTP compares without
+// case.
+func headerLost(g, l *string) bool {
+	lower := func(v *string) *string {
+		if v == nil {
+			return nil
+		}
+		s := strings.ToLower(*v)
+		return &s
+	}
+	return listLost(lower(g), lower(l))
+}
+
 func listLost(g, l *string) bool {
 	if g == nil {
 		return false
@@ -726,30 +963,115 @@ func backendPosture(v string) posture {
 	return insecure
 }
 
-// isTrue reports whether an optional switch is "true" (absent is off).
-func isTrue(v *string) bool { return v != nil && strings.EqualFold(strings.TrimSpace(*v), "true") }
+// verifyClientRank orders ingress-nginx auth-tls-verify-client values by
+// how much they check: on (the default) verifies every client, optional
+// verifies only clients that send a certificate, optional_no_ca accepts
+// any certificate unverified, off asks for none. A value it does not know
+// ranks below off, so a garbled value live counts as a weakening.
+func verifyClientRank(v *string) int {
+	if v == nil {
+		return 3
+	}
+	switch *v {
+	case "on":
+		return 3
+	case "optional":
+		return 2
+	case "optional_no_ca":
+		return 1
+	case "off":
+		return 0
+	}
+	return -1
+}
 
-// Keys of the ingress-nginx CORS annotations that corsOpen reads.
+// verifyDepth reads auth-tls-verify-depth as ingress-nginx does: an
+// integer, 1 when absent or unparseable.
+func verifyDepth(v *string) int {
+	if v == nil {
+		return 1
+	}
+	n, err := strconv.Atoi(*v)
+	if err != nil {
+		return 1
+	}
+	return n
+}
+
+// Keys of the ingress-nginx CORS annotations that corsOf reads.
 const (
 	corsEnable      = "nginx.ingress.kubernetes.io/enable-cors"
 	corsOrigin      = "nginx.ingress.kubernetes.io/cors-allow-origin"
 	corsCredentials = "nginx.ingress.kubernetes.io/cors-allow-credentials"
 )
 
-// corsOpen reports whether ingress-nginx CORS is open on an object with
-// these annotations: enabled, and any origin allowed (cors-allow-origin
-// "*", its default) or credentials allowed (cors-allow-credentials "true",
-// its default).
-func corsOpen(ann map[string]string) bool {
-	if !strings.EqualFold(strings.TrimSpace(ann[corsEnable]), "true") {
+// corsPosture is what an object's ingress-nginx CORS annotations allow
+// other web sites: nothing when CORS is off, else reading responses from
+// the listed origins (or any), with the visitor's cookies when credentials
+// are allowed.
+type corsPosture struct {
+	on          bool
+	anyOrigin   bool
+	origins     []string
+	credentials bool
+}
+
+// corsOf reads the CORS annotations as ingress-nginx does (its cors
+// parser): enable-cors by strconv.ParseBool, off unless true;
+// cors-allow-origin a comma-separated list, "*" (its default, also for an
+// empty value) allowing any origin; cors-allow-credentials by
+// strconv.ParseBool, true when absent or rejected.
+func corsOf(ann map[string]string) corsPosture {
+	v, ok := ann[corsEnable]
+	if !ok || !readParseBool.on(&v) {
+		return corsPosture{}
+	}
+	p := corsPosture{on: true, credentials: true}
+	if creds, ok := ann[corsCredentials]; ok {
+		p.credentials = readParseBool.orDefault(creds, secure) == secure
+	}
+	p.origins = splitList(ann[corsOrigin])
+	p.anyOrigin = len(p.origins) == 0 || slices.Contains(p.origins, "*")
+	return p
+}
+
+// corsWidened reports whether live CORS lets other web sites read more
+// than Git's does. The posture is judged as a whole, not key by key: CORS
+// off in Git allows nothing, so turning it on open counts; origins widened
+// to "*" count whatever the credentials; credentials allowed where Git
+// disallowed them count; and an origin Git did not allow counts when it
+// gets credentials, since that site can then read the visitor's own data.
+// A new origin without credentials does not count: it reads only what any
+// client without the visitor's cookies can fetch anyway.
+func corsWidened(g, l corsPosture) bool {
+	if !l.on {
 		return false
 	}
-	origin, ok := ann[corsOrigin]
-	if !ok || slices.Contains(splitList(origin), "*") {
+	if l.anyOrigin && !g.anyOrigin || l.credentials && !g.credentials {
 		return true
 	}
-	creds, ok := ann[corsCredentials]
-	return !ok || strings.EqualFold(strings.TrimSpace(creds), "true")
+	if !l.credentials || g.anyOrigin {
+		return false
+	}
+	return slices.ContainsFunc(l.origins, func(o string) bool {
+		return !slices.ContainsFunc(g.origins, func(allowed string) bool { return originCovers(allowed, o) })
+	})
+}
+
+// originCovers reports whether the allowed origin admits origin o: equal
+// (case-insensitively), or a wildcard "https://*.example.com" admitting
+// "https://shop.example.com" (ingress-nginx's subdomain wildcard).
+func originCovers(allowed, o string) bool {
+	allowed, o = strings.ToLower(allowed), strings.ToLower(o)
+	if allowed == o {
+		return true
+	}
+	scheme, domain, ok := strings.Cut(allowed, "://*.")
+	if !ok {
+		return false
+	}
+	sub, found := strings.CutPrefix(o, scheme+"://")
+	return found && strings.HasSuffix(sub, "."+domain) && len(sub) > len(domain)+1
 }
 
 // albPolicyVersion reads the minimum TLS version from the name of an AWS

@@ -21,13 +21,29 @@ type annotationExample struct {
 // value pairs that must and must not make the row fire. Every test in the
 // table must have examples here (TestSeverityRows checks).
 var examplesByTest = map[string][]annotationExample{
+	// strconv.ParseBool: "on" is a value ingress-nginx rejects (its
+	// default applies on both sides), "1" is true.
 	turnedOff.text: {
-		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("on"), sp("off"), true},
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("1"), sp("0"), true}, {sp("TRUE"), sp("f"), true},
+		{sp("true"), sp("on"), true},
 		{sp("false"), sp("true"), false}, {sp("false"), nil, false}, {nil, sp("true"), false},
+		{sp("true"), sp("1"), false}, {sp("t"), sp("TRUE"), false}, {sp("on"), sp("off"), false},
+	},
+	turnedOffHAProxyIngress.text: {
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {nil, sp("false"), true}, {sp("true"), sp("on"), true}, {sp("1"), sp("yes"), true},
+		{sp("false"), sp("true"), false}, {nil, sp("true"), false}, {sp("true"), sp("1"), false}, {sp("false"), nil, false},
+	},
+	turnedOffHAProxy.text: {
+		{sp("true"), sp("false"), true}, {sp("on"), sp("off"), true}, {sp("enabled"), sp("Disabled"), true}, {sp("true"), nil, true}, {nil, sp("off"), true},
+		{sp("true"), sp("ON"), false}, {sp("1"), sp("enabled"), false}, {sp("off"), sp("true"), false}, {nil, sp("true"), false},
+	},
+	turnedOffContour.text: {
+		{sp("true"), sp("false"), true}, {sp("true"), sp("1"), true}, {sp("true"), sp("True"), true}, {sp("true"), nil, true}, {nil, sp("false"), true},
+		{sp("false"), sp("true"), false}, {sp("1"), sp("true"), false}, {nil, sp("true"), false},
 	},
 	defaultOnTurnedOff.text: {
-		{nil, sp("false"), true}, {sp("true"), sp("false"), true},
-		{sp("false"), nil, false}, {sp("true"), nil, false}, {sp("false"), sp("true"), false},
+		{nil, sp("false"), true}, {sp("true"), sp("false"), true}, {sp("1"), sp("0"), true}, {nil, sp("F"), true},
+		{sp("false"), nil, false}, {sp("true"), nil, false}, {sp("false"), sp("true"), false}, {sp("true"), sp("1"), false}, {sp("true"), sp("yes"), false},
 	},
 	removedTest.text: {
 		{sp("x"), nil, true},
@@ -38,8 +54,8 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("none"), sp("oidc"), false}, {sp("cognito"), sp("oidc"), false}, {nil, sp("oidc"), false},
 	},
 	allowHTTPEnabled.text: {
-		{sp("false"), sp("true"), true}, {sp("false"), nil, true}, {nil, sp("true"), true},
-		{sp("true"), sp("false"), false}, {sp("true"), nil, false}, {nil, sp("false"), false},
+		{sp("false"), sp("true"), true}, {sp("false"), nil, true}, {nil, sp("true"), true}, {sp("false"), sp("1"), true},
+		{sp("true"), sp("false"), false}, {sp("true"), nil, false}, {nil, sp("false"), false}, {sp("0"), sp("false"), false},
 	},
 	kongPlaintext.text: {
 		{sp("https"), sp("http,https"), true}, {sp("https"), nil, true}, {nil, sp("http"), true},
@@ -72,8 +88,8 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("internet-facing"), sp("internal"), false}, {sp("internet-facing"), nil, false},
 	},
 	privateIPDropped.text: {
-		{sp("true"), sp("false"), true}, {sp("true"), nil, true},
-		{nil, sp("false"), false}, {sp("false"), sp("true"), false},
+		{sp("true"), sp("false"), true}, {sp("true"), nil, true}, {sp("1"), sp("0"), true},
+		{nil, sp("false"), false}, {sp("false"), sp("true"), false}, {sp("true"), sp("1"), false},
 	},
 	tlsVersionLowered.text: {
 		{sp("1.3"), sp("1.2"), true}, {sp("1.3"), nil, true},
@@ -81,6 +97,30 @@ var examplesByTest = map[string][]annotationExample{
 	},
 	anyChange.text: {
 		{sp("a"), sp("b"), true}, {nil, sp("b"), true}, {sp("a"), nil, true},
+	},
+	caChangedOrRemoved.text: {
+		{sp("shop/ca"), sp("shop/other-ca"), true}, {sp("shop/ca"), nil, true}, {sp("shop/ca"), sp(""), true},
+		{nil, sp("shop/ca"), false},
+	},
+	verifyClientWeakened.text: {
+		{sp("on"), sp("optional"), true}, {nil, sp("optional_no_ca"), true}, {sp("optional"), sp("off"), true}, {nil, sp("off"), true}, {sp("on"), sp("ON"), true},
+		{sp("off"), sp("on"), false}, {sp("optional"), nil, false}, {sp("optional_no_ca"), sp("optional"), false}, {sp("on"), nil, false}, {sp("bogus"), sp("off"), false},
+	},
+	verifyDepthRaised.text: {
+		{sp("1"), sp("2"), true}, {nil, sp("3"), true}, {sp("x"), sp("2"), true},
+		{sp("3"), sp("1"), false}, {sp("2"), nil, false}, {nil, sp("1"), false}, {sp("1"), sp("x"), false},
+	},
+	backendVerifyOff.text: {
+		{sp("on"), sp("off"), true}, {sp("on"), nil, true}, {sp("on"), sp("true"), true}, {nil, sp("off"), false},
+		{sp("off"), sp("on"), false}, {nil, sp("on"), false}, {sp("off"), nil, false},
+	},
+	satisfyAny.text: {
+		{nil, sp("any"), true}, {sp("all"), sp("any"), true},
+		{sp("any"), sp("all"), false}, {sp("any"), nil, false}, {nil, sp("all"), false}, {sp("all"), nil, false},
+	},
+	headerDropped.text: {
+		{sp("X-Auth-User, X-Auth-Email"), sp("X-Auth-Email"), true}, {sp("X-Auth-User"), nil, true},
+		{sp("X-Auth-User"), sp("x-auth-user"), false}, {sp("X-Auth-User"), sp("X-Auth-User,X-Auth-Email"), false}, {nil, sp("X-Auth-User"), false},
 	},
 	addedOrChanged.text: {
 		{nil, sp("x"), true}, {sp("x"), sp("y"), true},
@@ -92,8 +132,12 @@ var examplesByTest = map[string][]annotationExample{
 		{sp("HTTP"), sp("HTTPS"), false}, {nil, sp("HTTP"), false}, {sp("HTTP"), nil, false}, {sp("HTTPS"), sp("GRPCS"), false},
 	},
 	passthroughToggled.text: {
-		{nil, sp("true"), true}, {sp("true"), nil, true}, {sp("true"), sp("false"), true}, {sp("false"), sp("true"), true},
-		{sp("false"), nil, false}, {nil, sp("false"), false}, {sp("true"), sp("True"), false},
+		{nil, sp("true"), true}, {sp("true"), nil, true}, {sp("true"), sp("false"), true}, {sp("false"), sp("true"), true}, {nil, sp("1"), true},
+		{sp("false"), nil, false}, {nil, sp("false"), false}, {sp("true"), sp("True"), false}, {sp("true"), sp("1"), false}, {nil, sp("on"), false},
+	},
+	passthroughToggledHAProxy.text: {
+		{nil, sp("on"), true}, {sp("enabled"), sp("false"), true}, {sp("true"), nil, true},
+		{sp("true"), sp("1"), false}, {sp("on"), sp("true"), false}, {nil, sp("off"), false},
 	},
 	albPolicyLowered.text: {
 		{sp("ELBSecurityPolicy-TLS13-1-2-2021-06"), sp("ELBSecurityPolicy-2016-08"), true},
@@ -130,6 +174,17 @@ var objectExamples = map[string][]objectExample{
 		{corsEnable, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "false"}, false},
 		{corsOrigin, map[string]string{corsOrigin: "https://a.example.com"}, map[string]string{corsOrigin: "*"}, false},
 		{corsOrigin, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, false},
+		// Git already limits origins and leaves credentials at their
+		// default (true): "*" live is wider.
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "*"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://app.example.com, https://evil.example.net"}, true},
+		{corsOrigin, map[string]string{corsEnable: "1", corsOrigin: "https://*.example.com"}, map[string]string{corsEnable: "1", corsOrigin: "https://app.example.com"}, false},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://*.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://example.com"}, true},
+		{corsOrigin, map[string]string{corsEnable: "true", corsOrigin: "https://a.example.com,https://b.example.com"}, map[string]string{corsEnable: "true", corsOrigin: "https://B.example.com"}, false},
+		{corsCredentials, map[string]string{corsEnable: "true", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsCredentials: "1"}, true},
+		{corsCredentials, map[string]string{corsEnable: "true", corsCredentials: "false"}, map[string]string{corsEnable: "true", corsCredentials: "0"}, false},
+		{corsEnable, map[string]string{corsEnable: "true"}, map[string]string{corsEnable: "1"}, false},
+		{corsEnable, map[string]string{corsEnable: "on"}, map[string]string{corsEnable: "true"}, true},
 	},
 }
 
@@ -140,11 +195,12 @@ var patternExamples = map[string]struct{ match, not []string }{
 		match: []string{"nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/server-snippet", "nginx.ingress.kubernetes.io/auth-snippet",
 			"nginx.ingress.kubernetes.io/stream-snippet", "nginx.ingress.kubernetes.io/modsecurity-snippet", "haproxy.org/backend-config-snippet",
 			"haproxy.org/frontend-config-snippet", "ingress.kubernetes.io/configuration-snippet", "nginx.org/location-snippet"},
-		not: []string{"example.com/server-snippet", "nginx.ingress.kubernetes.io/snippet-mode", "nginx.ingress.kubernetes.io/server-snippets"},
+		not: []string{"example.com/server-snippet", "nginx.ingress.kubernetes.io/snippet-mode", "nginx.ingress.kubernetes.io/server-snippets",
+			"cert-manager.io/foo-snippet", "acme.cert-manager.io/http01-snippet", "external-dns.alpha.kubernetes.io/x-snippet"},
 	},
 	ControllerPrefixAny + "*-snippets": {
 		match: []string{"nginx.org/server-snippets", "nginx.org/location-snippets"},
-		not:   []string{"example.com/server-snippets"},
+		not:   []string{"example.com/server-snippets", "cert-manager.io/foo-snippets"},
 	},
 	"haproxy-ingress.github.io/config-*": {
 		match: []string{"haproxy-ingress.github.io/config-backend", "haproxy-ingress.github.io/config-frontend", "haproxy-ingress.github.io/config-defaults"},
@@ -153,11 +209,6 @@ var patternExamples = map[string]struct{ match, not []string }{
 	"ingress.kubernetes.io/config-*": {
 		match: []string{"ingress.kubernetes.io/config-backend"},
 		not:   []string{"nginx.ingress.kubernetes.io/config-backend"},
-	},
-	"nginx.ingress.kubernetes.io/auth-tls-*": {
-		match: []string{"nginx.ingress.kubernetes.io/auth-tls-secret", "nginx.ingress.kubernetes.io/auth-tls-verify-client", "nginx.ingress.kubernetes.io/auth-tls-verify-depth",
-			"nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream", "nginx.ingress.kubernetes.io/auth-tls-error-page"},
-		not: []string{"nginx.ingress.kubernetes.io/auth-url", "haproxy-ingress.github.io/auth-tls-secret"},
 	},
 }
 
@@ -222,9 +273,15 @@ var structuralRowTests = map[string]func(t *testing.T){
 		// controller config too.
 		assertRule(t, Diff(annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("false")), annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("true")), Options{}),
 			"metadata.annotations[nginx.ingress.kubernetes.io/ssl-redirect]", RuleController, SeverityMedium)
+		// A -snippet key of a controller that serves no traffic is no
+		// snippet.
+		for _, key := range []string{"cert-manager.io/foo-snippet", "external-dns.alpha.kubernetes.io/x-snippets"} {
+			assertRule(t, Diff(ing(nil), annotated(key, sp("x")), Options{}), "metadata.annotations["+key+"]", RuleController, SeverityMedium)
+		}
 	},
 	RuleSnippetRemoved: func(t *testing.T) {
-		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend"} {
+		for _, key := range []string{"nginx.ingress.kubernetes.io/server-snippet", "nginx.org/location-snippets", "haproxy.org/backend-config-snippet", "haproxy-ingress.github.io/config-backend",
+			"zalando.org/skipper-predicate", "getambassador.io/config"} {
 			assertRule(t, Diff(annotated(key, sp("deny all;")), ing(nil), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
 			assertRule(t, Diff(annotated(key, sp("deny all;")), annotated(key, sp("")), Options{}), "metadata.annotations["+key+"]", RuleSnippetRemoved, SeverityHigh)
 		}
@@ -432,6 +489,11 @@ func TestAnnotationIndexPanics(t *testing.T) {
 		"exact twice":           {row("a", "nginx.org/x"), row("b", "nginx.org/x")},
 		"pattern twice":         {row("a", "nginx.org/*-y"), row("b", "nginx.org/*-y")},
 		"exact under a pattern": {row("a", "nginx.org/server-snippets"), row("b", ControllerPrefixAny+"*-snippets")},
+		// nginx.ingress.kubernetes.io/auth-tls-snippet matches both.
+		"overlapping patterns": {row("a", "nginx.ingress.kubernetes.io/auth-tls-*"), row("b", ControllerPrefixAny+"*-snippet")},
+		"overlap, same row, other tests": {{Name: "a", Annotations: []AnnotationCheck{
+			check("nginx.org/*-x", anyChange), check("nginx.org/y-*", addedOrChanged)}}},
+		"pattern beyond *": {row("a", "nginx.org/server-snippet?")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -442,6 +504,31 @@ func TestAnnotationIndexPanics(t *testing.T) {
 			indexAnnotations(rules)
 		})
 	}
-	// The same key as exact key and pattern within one row is allowed.
+	// The same key as exact key and pattern within one row is allowed, and
+	// so are patterns of one row and test that overlap, or patterns of two
+	// rows that share no key.
 	indexAnnotations([]SeverityRule{row("a", "nginx.org/server-snippets", ControllerPrefixAny+"*-snippets")})
+	indexAnnotations([]SeverityRule{row("a", "haproxy-ingress.github.io/config-*", ControllerPrefixAny+"*-snippet")})
+	indexAnnotations([]SeverityRule{row("a", "haproxy-ingress.github.io/config-*"), row("b", "ingress.kubernetes.io/config-*"), row("c", "cert-manager.io/*-snippet"), row("d", "nginx.org/*-snippets")})
+}
+
+// TestGlobsIntersect checks the overlap of two key globs ("*" is any run
+// of characters but "/").
+func TestGlobsIntersect(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"nginx.ingress.kubernetes.io/auth-tls-*", "nginx.ingress.kubernetes.io/*-snippet", true},
+		{"a*", "*b", true}, {"x/*", "x/*", true}, {"abc", "abc", true}, {"*", "*", true},
+		{"a*", "b*", false}, {"x/*-snippet", "x/*-snippets", false}, {"abc", "abd", false},
+		{"x/*", "x/a/b", false}, {"x*y", "x/y", false}, {"*", "", true}, {"a", "", false},
+	} {
+		if got := globsIntersect(c.a, c.b); got != c.want {
+			t.Errorf("globsIntersect(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := globsIntersect(c.b, c.a); got != c.want {
+			t.Errorf("globsIntersect(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
 }
