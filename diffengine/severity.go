@@ -197,10 +197,11 @@ var (
 	// anyChange: every difference counts (a change only reaches a test when
 	// the two sides differ).
 	anyChange = annotationTest{"added, changed or removed", func(g, l *string) bool { return true }}
-	// caChangedOrRemoved: a client-certificate CA (auth-tls-secret) in Git
-	// is replaced or gone live; adding one only restricts access.
-	caChangedOrRemoved = annotationTest{"changed or removed (another CA, or none, accepts clients; adding one only restricts)",
-		func(g, l *string) bool { return g != nil && *g != "" && (l == nil || *l != *g) }}
+	// caChanged: a client-certificate CA (auth-tls-secret) in Git is
+	// replaced live (another CA accepts other clients); adding one only
+	// restricts access, removing one is auth-removed.
+	caChanged = annotationTest{"changed (another CA accepts other clients; adding one only restricts, removing one is auth-removed)",
+		func(g, l *string) bool { return g != nil && *g != "" && l != nil && *l != "" && *l != *g }}
 	// verifyClientWeakened: see verifyClientRank.
 	verifyClientWeakened = annotationTest{`weaker live than in Git: on (absent, the default) > optional > optional_no_ca > off; a value ingress-nginx does not know counts as weakest live`,
 		func(g, l *string) bool { return verifyClientRank(l) < verifyClientRank(g) }}
@@ -308,6 +309,37 @@ const (
 	advisoryRedirect = "CVE-2023-5044 (ingress-nginx permanent-redirect) https://github.com/kubernetes/kubernetes/issues/126817"
 )
 
+// authEndpoints are the keys that name where authentication is asked or
+// what it trusts (the external auth service, the CA and CN rule of client
+// certificates): a new or changed value is auth-redirected (with the
+// advisories of their injection), a removal auth-removed (the check is
+// gone, nothing is redirected).
+var authEndpoints = []struct {
+	key  string
+	test annotationTest
+}{
+	{"nginx.ingress.kubernetes.io/auth-url", addedOrChanged},
+	{"nginx.ingress.kubernetes.io/auth-signin", addedOrChanged},
+	{"nginx.ingress.kubernetes.io/auth-proxy-set-headers", addedOrChanged},
+	{"nginx.ingress.kubernetes.io/auth-tls-secret", caChanged},
+	{"nginx.ingress.kubernetes.io/auth-tls-match-cn", addedOrChanged},
+	{"haproxy-ingress.github.io/auth-url", addedOrChanged},
+	{"haproxy-ingress.github.io/auth-signin", addedOrChanged},
+	{"haproxy-ingress.github.io/auth-tls-secret", caChanged},
+	{"ingress.kubernetes.io/auth-url", addedOrChanged},
+	{"ingress.kubernetes.io/auth-tls-secret", caChanged},
+}
+
+// isAuthEndpoint reports whether key is one of authEndpoints.
+func isAuthEndpoint(key string) bool {
+	return slices.ContainsFunc(authEndpoints, func(a struct {
+		key  string
+		test annotationTest
+	}) bool {
+		return a.key == key
+	})
+}
+
 // severityRules is the one severity table. Order matters: the critical rows
 // come first, then the catch-all rows per category.
 var severityRules = []SeverityRule{
@@ -370,21 +402,14 @@ var severityRules = []SeverityRule{
 			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
 		}},
 	{Name: "auth-redirected", Severity: SeverityCritical, Advisory: advisoryAuth,
-		Description: "external authentication was added, changed or removed live (auth-url, auth-signin, auth-proxy-set-headers: critical in every direction, a changed value sends credentials to another service and these values were the injection point of the cited advisories), or client-certificate checking was weakened (auth-tls-secret changed or removed: another CA or none; auth-tls-verify-client weakened; auth-tls-verify-depth raised; auth-tls-match-cn added, changed or removed, an injection point too); adding a CA, stricter verification, auth-tls-error-page and auth-tls-pass-certificate-to-upstream only restrict or inform, so they stay controller-config-changed",
-		Annotations: []AnnotationCheck{
-			check("nginx.ingress.kubernetes.io/auth-url", anyChange),
-			check("nginx.ingress.kubernetes.io/auth-signin", anyChange),
-			check("nginx.ingress.kubernetes.io/auth-proxy-set-headers", anyChange),
-			check("nginx.ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
-			check("nginx.ingress.kubernetes.io/auth-tls-verify-client", verifyClientWeakened),
-			check("nginx.ingress.kubernetes.io/auth-tls-verify-depth", verifyDepthRaised),
-			check("nginx.ingress.kubernetes.io/auth-tls-match-cn", anyChange),
-			check("haproxy-ingress.github.io/auth-url", anyChange),
-			check("haproxy-ingress.github.io/auth-signin", anyChange),
-			check("haproxy-ingress.github.io/auth-tls-secret", caChangedOrRemoved),
-			check("ingress.kubernetes.io/auth-url", anyChange),
-			check("ingress.kubernetes.io/auth-tls-secret", caChangedOrRemoved),
-		}},
+		Description: "external authentication was added or changed live (auth-url, auth-signin, auth-proxy-set-headers: a new value sends credentials to another service), or client certificates are checked against another CA or another CN rule (auth-tls-secret changed, auth-tls-match-cn added or changed); critical, and these values were the injection point of the cited advisories. Removing one of them is auth-removed; adding a CA, auth-tls-error-page and auth-tls-pass-certificate-to-upstream only restrict or inform, so they stay controller-config-changed",
+		Annotations: func() []AnnotationCheck {
+			out := make([]AnnotationCheck, len(authEndpoints))
+			for i, a := range authEndpoints {
+				out[i] = check(a.key, a.test)
+			}
+			return out
+		}()},
 	{Name: "traffic-mirrored", Severity: SeverityCritical, Advisory: advisoryMirror,
 		Description: "request mirroring was added or changed live; critical because every request, with its credentials and body, is copied to another destination, and these values were the injection point of the cited advisory",
 		Annotations: []AnnotationCheck{
@@ -442,10 +467,12 @@ var severityRules = []SeverityRule{
 			check("networking.gke.io/v1beta1.FrontendConfig", removedTest),
 		}},
 	{Name: "auth-removed", Severity: SeverityCritical,
-		Description: "an authentication annotation was removed or turned off, or authentication was weakened: ingress-nginx satisfy set to any (authentication or the allow-list suffices, where all needs both), or a header dropped from auth-response-headers (ingress-nginx then no longer sets it from the auth service's answer, so the client's own header of that name, e.g. X-Auth-User, reaches the backend, which trusts it)",
+		Description: "an authentication annotation was removed or turned off (also the auth-redirected keys: auth-url, auth-signin, auth-proxy-set-headers, auth-tls-secret, auth-tls-match-cn removed), or authentication was weakened: client certificates verified less (auth-tls-verify-client weaker: on > optional > optional_no_ca > off; auth-tls-verify-depth raised), ingress-nginx satisfy set to any (authentication or the allow-list suffices, where all needs both), or a header dropped from auth-response-headers (ingress-nginx then no longer sets it from the auth service's answer, so the client's own header of that name, e.g. X-Auth-User, reaches the backend, which trusts it)",
 		Annotations: []AnnotationCheck{
 			check("nginx.ingress.kubernetes.io/auth-type", removedTest),
 			check("nginx.ingress.kubernetes.io/auth-secret", removedTest),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-client", verifyClientWeakened),
+			check("nginx.ingress.kubernetes.io/auth-tls-verify-depth", verifyDepthRaised),
 			check("nginx.ingress.kubernetes.io/enable-global-auth", defaultOnTurnedOff),
 			check("nginx.ingress.kubernetes.io/satisfy", satisfyAny),
 			check("nginx.ingress.kubernetes.io/auth-response-headers", headerDropped),
@@ -459,6 +486,9 @@ var severityRules = []SeverityRule{
 			check("haproxy-ingress.github.io/auth-secret", removedTest),
 			check("ingress.kubernetes.io/auth-type", removedTest),
 			check("ingress.kubernetes.io/auth-secret", removedTest),
+		},
+		match: func(c *rawChange) bool {
+			return c.subj == subjAnnotation && isAuthEndpoint(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
 		}},
 	{Name: "source-allowlist-widened", Severity: SeverityCritical,
 		Description: "a source-IP allow-list was removed or now admits addresses Git did not",

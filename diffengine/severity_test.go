@@ -98,9 +98,9 @@ var examplesByTest = map[string][]annotationExample{
 	anyChange.text: {
 		{sp("a"), sp("b"), true}, {nil, sp("b"), true}, {sp("a"), nil, true},
 	},
-	caChangedOrRemoved.text: {
-		{sp("shop/ca"), sp("shop/other-ca"), true}, {sp("shop/ca"), nil, true}, {sp("shop/ca"), sp(""), true},
-		{nil, sp("shop/ca"), false},
+	caChanged.text: {
+		{sp("shop/ca"), sp("shop/other-ca"), true},
+		{nil, sp("shop/ca"), false}, {sp("shop/ca"), nil, false}, {sp("shop/ca"), sp(""), false},
 	},
 	verifyClientWeakened.text: {
 		{sp("on"), sp("optional"), true}, {nil, sp("optional_no_ca"), true}, {sp("optional"), sp("off"), true}, {nil, sp("off"), true}, {sp("on"), sp("ON"), true},
@@ -403,11 +403,16 @@ func checkExamples(t *testing.T, row SeverityRule, ck AnnotationCheck, key strin
 		if ex.fires && (c.Severity != row.Severity || c.Advisory != row.Advisory) {
 			t.Errorf("%s %s: severity %s advisory %q, want the row's %s %q", key, ex.what, c.Severity, c.Advisory, row.Severity, row.Advisory)
 		}
-		// A snippet removed is the one non-firing example that another row
-		// (snippet-removed) takes.
+		// A snippet removed, and an auth endpoint removed, are the
+		// non-firing examples that another row (snippet-removed,
+		// auth-removed) takes.
 		want := RuleController
-		if isSnippetKey(key) && (c.Op == OpRemoved || c.Live == "") {
+		removed := c.Op == OpRemoved || c.Live == ""
+		switch {
+		case isSnippetKey(key) && removed:
 			want = RuleSnippetRemoved
+		case isAuthEndpoint(key) && removed:
+			want = "auth-removed"
 		}
 		if !ex.fires && c.Rule != want {
 			t.Errorf("%s %s: rule %s, want %s", key, ex.what, c.Rule, want)
