@@ -92,6 +92,7 @@ const (
 	RuleTLSAllHosts     = "tls-entry-for-all-hosts-added"
 	RuleRouting         = "routing-changed"
 	RuleTLS             = "tls-changed"
+	RuleClassMoved      = "ingress-class-changed"
 	RuleController      = "controller-config-changed"
 	RuleMetadata        = "metadata-changed"
 	RuleSnippetRemoved  = "snippet-removed"
@@ -537,8 +538,14 @@ var severityRules = []SeverityRule{
 	{Name: RuleTLS, Severity: SeverityHigh,
 		Description: "any other change to spec.tls (an entry or host added, a secretName changed)",
 		match:       func(c *rawChange) bool { return c.Category == CategoryTLS }},
+	{Name: RuleClassMoved, Severity: SeverityHigh,
+		Description: "spec.ingressClassName (or the legacy kubernetes.io/ingress.class annotation) changed to another class or was removed live: another controller, or none, now serves the object, with its own listeners, exposure and defaults (an internal class to a public one publishes the service); high like a routing change. A class added where Git names none stays controller-config-changed: it is most often the cluster's default class, filled in by admission",
+		match: func(c *rawChange) bool {
+			class := c.subj == subjClass || c.subj == subjAnnotation && c.At.Key == "kubernetes.io/ingress.class"
+			return class && c.Op != OpAdded
+		}},
 	{Name: RuleController, Severity: SeverityMedium,
-		Description: "ingressClassName or an annotation of a known controller changed",
+		Description: "ingressClassName added, or an annotation of a known controller changed",
 		match:       func(c *rawChange) bool { return c.Category == CategoryController }},
 	{Name: RuleMetadata, Severity: SeverityLow,
 		Description: "any other label or annotation changed",

@@ -265,10 +265,21 @@ var structuralRowTests = map[string]func(t *testing.T){
 		live.Spec.TLS[0].Hosts = append(live.Spec.TLS[0].Hosts, "new.example.com")
 		assertRule(t, Diff(ing(nil), live, Options{}), "spec.tls[secretName=shop-tls].hosts[new.example.com]", RuleTLS, SeverityHigh)
 	},
-	RuleController: func(t *testing.T) {
+	RuleClassMoved: func(t *testing.T) {
 		live := ing(nil)
 		live.Spec.IngressClassName = sp("traefik")
-		assertRule(t, Diff(ing(nil), live, Options{}), "spec.ingressClassName", RuleController, SeverityMedium)
+		assertRule(t, Diff(ing(nil), live, Options{}), "spec.ingressClassName", RuleClassMoved, SeverityHigh)
+		live.Spec.IngressClassName = nil
+		assertRule(t, Diff(ing(nil), live, Options{}), "spec.ingressClassName", RuleClassMoved, SeverityHigh)
+		assertRule(t, Diff(annotated("kubernetes.io/ingress.class", sp("nginx")), annotated("kubernetes.io/ingress.class", sp("traefik")), Options{}),
+			"metadata.annotations[kubernetes.io/ingress.class]", RuleClassMoved, SeverityHigh)
+	},
+	RuleController: func(t *testing.T) {
+		// A class added where Git names none (most often the default,
+		// filled in by admission) is controller config.
+		git, live := ing(nil), ing(nil)
+		git.Spec.IngressClassName = nil
+		assertRule(t, Diff(git, live, Options{}), "spec.ingressClassName", RuleController, SeverityMedium)
 		// A security annotation changed in a harmless direction is
 		// controller config too.
 		assertRule(t, Diff(annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("false")), annotated("nginx.ingress.kubernetes.io/ssl-redirect", sp("true")), Options{}),
@@ -413,6 +424,8 @@ func checkExamples(t *testing.T, row SeverityRule, ck AnnotationCheck, key strin
 			want = RuleSnippetRemoved
 		case isAuthEndpoint(key) && removed:
 			want = "auth-removed"
+		case key == "kubernetes.io/ingress.class" && c.Op != OpAdded:
+			want = RuleClassMoved
 		}
 		if !ex.fires && c.Rule != want {
 			t.Errorf("%s %s: rule %s, want %s", key, ex.what, c.Rule, want)
