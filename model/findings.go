@@ -19,13 +19,34 @@ import (
 const maxOthers = 50
 
 // claim is one route a live object claims: its effective IngressClass and
-// a host, path and pathType of its rules, the pathType defaulted as the
-// diff defaults it (diffengine.PathTypeOf) and the host as the diff
-// matches rules (diffengine.RuleKey; "" is the rule without host).
+// a host, path and pathType of its rules, the host as the diff matches
+// rules (diffengine.RuleKey; "" is the rule without host) and the
+// pathType as a controller may match it (matchType). The defaultBackend
+// is the claim with no pathType (defaultClaim).
 type claim struct {
 	class, host, path string
 	pathType          networkingv1.PathType
 }
+
+// matchType is the pathType a claim is indexed by: Prefix for Prefix and
+// for ImplementationSpecific (defaulted as the diff defaults it,
+// diffengine.PathTypeOf), Exact for Exact. ingress-nginx rewrites
+// ImplementationSpecific to Prefix (SetDefaultNGINXPathType) and Traefik
+// matches it with PathPrefix unless an annotation says otherwise, so
+// "Prefix /" and "ImplementationSpecific /" may be one route to the
+// controller; the finding names both and says "may" (routeFindings).
+func matchType(pt *networkingv1.PathType) networkingv1.PathType {
+	if t := diffengine.PathTypeOf(pt); t == networkingv1.PathTypeExact {
+		return t
+	}
+	return networkingv1.PathTypePrefix
+}
+
+// defaultClaim is the claim an Ingress with a spec.defaultBackend makes
+// in its class: a controller has one backend for requests that match no
+// rule, so two such Ingresses of one class conflict. No path claims it:
+// every path has a pathType.
+func defaultClaim(class string) claim { return claim{class: class} }
 
 func compareClaims(a, b claim) int {
 	return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.host, b.host), cmp.Compare(a.path, b.path), cmp.Compare(a.pathType, b.pathType))
@@ -74,12 +95,15 @@ func claimsOf(buf []claim, l *LiveObject, defaultClass string) []claim {
 		return out
 	}
 	class := effectiveClass(l.Ingress, defaultClass)
+	if l.Ingress.Spec.DefaultBackend != nil {
+		out = append(out, defaultClaim(class))
+	}
 	for _, r := range l.Ingress.Spec.Rules {
 		if r.HTTP == nil {
 			continue
 		}
 		for _, p := range r.HTTP.Paths {
-			out = append(out, claim{class: class, host: diffengine.RuleKey(r), path: p.Path, pathType: diffengine.PathTypeOf(p.PathType)})
+			out = append(out, claim{class: class, host: diffengine.RuleKey(r), path: p.Path, pathType: matchType(p.PathType)})
 		}
 	}
 	if len(out) > 1 {
@@ -457,7 +481,9 @@ func (inv *Inventory) findings(e *Entry, claims []claim, changed []changedBacken
 }
 
 // routeFindings appends a route-claimed-twice finding for each route of
-// e's live object that another live Ingress of its class claims.
+// e's live object that another live Ingress of its class claims: one per
+// pathType this object gives the route (Prefix and ImplementationSpecific
+// are one claim, matchType), and one for the defaultBackend.
 func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []Finding {
 	notInGit := e.Status == StatusMissingGit && !e.GitUnknown
 	for _, c := range claims {
@@ -466,35 +492,112 @@ func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []F
 			continue
 		}
 		others := make([]Key, 0, min(len(keys)-1, maxOthers))
+		var theirs pathTypes
 		for _, o := range keys {
 			if o != e.Key && len(others) < maxOthers {
 				others = append(others, o)
+				if oe := inv.entries[o]; oe != nil && oe.Live != nil {
+					theirs |= pathTypesAt(oe.Live.Ingress, c)
+				}
 			}
 		}
-		drift := claimIsDrift(e.Changes, c)
-		f := Finding{
-			Kind: FindingRouteClaimed, Host: c.host, Path: c.path, PathType: string(c.pathType), Class: c.class,
-			Others: others, Suspect: notInGit || drift,
-			// The suspect is the likely cause of traffic going where Git
-			// does not say, as routing drift is (high in the severity
-			// table); the others are hit by it, not its cause: medium,
-			// so that the cause sorts first.
-			Severity: diffengine.SeverityMedium,
+		if c == defaultClaim(c.class) {
+			out = append(out, routeFinding(c, "", others, len(keys)-1, notInGit, defaultIsDrift(e.Changes),
+				fmt.Sprintf("the defaultBackend in %s is also set by %s: a controller has one backend for requests that match no rule, so only one of them gets them", classWords(c.class), keyList(others, len(keys)-1))))
+			continue
 		}
-		route := fmt.Sprintf("%s in %s is also claimed by %s", routeWords(c.host, c.path, string(c.pathType)), classWords(c.class), keyList(others, len(keys)-1))
-		switch {
-		case notInGit:
-			f.Severity = diffengine.SeverityHigh
-			f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
-		case drift:
-			f.Severity = diffengine.SeverityHigh
-			f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
-		default:
-			f.Message = route + "; which one serves it depends on the controller"
+		mine := pathTypesAt(e.Live.Ingress, c)
+		for _, pt := range [...]networkingv1.PathType{networkingv1.PathTypeExact, networkingv1.PathTypeImplementationSpecific, networkingv1.PathTypePrefix} {
+			if mine&pathTypeBit(pt) == 0 {
+				continue
+			}
+			route := fmt.Sprintf("%s in %s is also claimed by %s", routeWords(c.host, c.path, string(pt)), classWords(c.class), keyList(others, len(keys)-1))
+			if other := theirs &^ pathTypeBit(pt); other != 0 {
+				// Only Prefix and ImplementationSpecific share a claim.
+				route += fmt.Sprintf(" as %s, which ingress-nginx and Traefik (by default) match as Prefix: the routes may collide", other)
+			}
+			own := c
+			own.pathType = pt
+			out = append(out, routeFinding(own, pt, others, len(keys)-1, notInGit, claimIsDrift(e.Changes, own), route))
 		}
-		out = append(out, f)
 	}
 	return out
+}
+
+// routeFinding is the route-claimed-twice finding of claim c (pathType
+// pt of this object, "" for the defaultBackend), route saying what is
+// claimed by whom.
+func routeFinding(c claim, pt networkingv1.PathType, others []Key, total int, notInGit, drift bool, route string) Finding {
+	f := Finding{
+		Kind: FindingRouteClaimed, Host: c.host, Path: c.path, PathType: string(pt), Class: c.class,
+		Others: others, Suspect: notInGit || drift,
+		// The suspect is the likely cause of traffic going where Git
+		// does not say, as routing drift is (high in the severity
+		// table); the others are hit by it, not its cause: medium,
+		// so that the cause sorts first.
+		Severity: diffengine.SeverityMedium,
+	}
+	switch {
+	case notInGit:
+		f.Severity = diffengine.SeverityHigh
+		f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
+	case drift:
+		f.Severity = diffengine.SeverityHigh
+		f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
+	default:
+		f.Message = route + "; which one serves it depends on the controller"
+	}
+	return f
+}
+
+// pathTypes is a set of the pathTypes an object gives one claim.
+type pathTypes uint8
+
+func pathTypeBit(pt networkingv1.PathType) pathTypes {
+	switch pt {
+	case networkingv1.PathTypeExact:
+		return 1
+	case networkingv1.PathTypeImplementationSpecific:
+		return 2
+	}
+	return 4
+}
+
+// String names the set for people: "ImplementationSpecific", "Exact and
+// Prefix".
+func (s pathTypes) String() string {
+	var names []string
+	for _, pt := range [...]networkingv1.PathType{networkingv1.PathTypeExact, networkingv1.PathTypeImplementationSpecific, networkingv1.PathTypePrefix} {
+		if s&pathTypeBit(pt) != 0 {
+			names = append(names, string(pt))
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// pathTypesAt is the set of pathTypes (defaulted) of the paths of ing
+// that make the route claim c.
+func pathTypesAt(ing *networkingv1.Ingress, c claim) pathTypes {
+	var s pathTypes
+	for _, r := range ing.Spec.Rules {
+		if r.HTTP == nil || diffengine.RuleKey(r) != c.host {
+			continue
+		}
+		for _, p := range r.HTTP.Paths {
+			if p.Path == c.path && matchType(p.PathType) == c.pathType {
+				s |= pathTypeBit(diffengine.PathTypeOf(p.PathType))
+			}
+		}
+	}
+	return s
+}
+
+// defaultIsDrift says whether the live object's defaultBackend was added
+// or changed live.
+func defaultIsDrift(changes []AttributedChange) bool {
+	return slices.ContainsFunc(changes, func(c AttributedChange) bool {
+		return c.At.Section == diffengine.SectionDefaultBackend && c.Op != diffengine.OpRemoved
+	})
 }
 
 // claimIsDrift says whether the live object's claim c is drift: its rule,
