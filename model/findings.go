@@ -59,6 +59,34 @@ type backendRef struct {
 	portNumber                   int32
 }
 
+// serviceKey is the service a backendRef names.
+type serviceKey struct{ namespace, service string }
+
+func (r backendRef) serviceKey() serviceKey { return serviceKey{r.namespace, r.service} }
+
+// serviceUse counts the uses of a service's ports by form: a port name
+// and a port number cannot be matched without reading the Service (which
+// is never read), so a use of the other form may be the same port.
+type serviceUse struct{ named, numbered int }
+
+// add counts d uses of r's port form.
+func (u serviceUse) add(r backendRef, d int) serviceUse {
+	if r.portName != "" {
+		u.named += d
+	} else {
+		u.numbered += d
+	}
+	return u
+}
+
+// otherForm is how many uses have a port of the form r does not use.
+func (u serviceUse) otherForm(r backendRef) int {
+	if r.portName != "" {
+		return u.numbered
+	}
+	return u.named
+}
+
 func compareRefs(a, b backendRef) int {
 	return cmp.Or(cmp.Compare(a.namespace, b.namespace), cmp.Compare(a.service, b.service), cmp.Compare(a.portName, b.portName), cmp.Compare(a.portNumber, b.portNumber))
 }
@@ -295,9 +323,11 @@ func hashClaim(seed maphash.Seed, c claim) uint64 {
 }
 
 // useBackend adds d users (live objects or manifests) to r, and appends
-// to others the keys whose backend changed live to r (but k) when the
-// count crossed one: only then can their backend-used-nowhere-else
-// finding change. Callers hold mu.
+// to others the keys whose backend changed live to r's service (but k)
+// when what their backend-used-nowhere-else finding depends on changed:
+// r's count crossed one, the service's count crossed one (the message
+// says whether the service is used elsewhere), or its count of the
+// other port form crossed zero. Callers hold mu.
 func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key {
 	before := inv.backendUses[r]
 	after := before + d
@@ -306,7 +336,17 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 	} else {
 		inv.backendUses[r] = after
 	}
-	if ks := inv.driftedTo[r]; ks != nil && (before == 1) != (after == 1) {
+	sk := r.serviceKey()
+	ub := inv.serviceUses[sk]
+	ua := ub.add(r, d)
+	if ua == (serviceUse{}) {
+		delete(inv.serviceUses, sk)
+	} else {
+		inv.serviceUses[sk] = ua
+	}
+	crossed := (before == 1) != (after == 1) || (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) ||
+		(ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0)
+	if ks := inv.driftedTo[sk]; ks != nil && crossed {
 		for _, o := range ks.list {
 			if o != k {
 				others = append(others, o)
@@ -316,21 +356,23 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 	return others
 }
 
-// reindexDrifted moves k in driftedTo from the backends its live object
+// reindexDrifted moves k in driftedTo from the services its live object
 // changed to in old to those of cur. Callers hold mu.
 func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	for _, c := range old {
-		if ks := inv.driftedTo[c.ref]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == c.ref }) {
+		sk := c.ref.serviceKey()
+		if ks := inv.driftedTo[sk]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) {
 			if ks.remove(k); len(ks.list) == 0 {
-				delete(inv.driftedTo, c.ref)
+				delete(inv.driftedTo, sk)
 			}
 		}
 	}
 	for _, c := range cur {
-		ks := inv.driftedTo[c.ref]
+		sk := c.ref.serviceKey()
+		ks := inv.driftedTo[sk]
 		if ks == nil {
 			ks = &keySet{}
-			inv.driftedTo[c.ref] = ks
+			inv.driftedTo[sk] = ks
 		}
 		ks.add(k)
 	}
@@ -784,10 +826,13 @@ func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
 
 // backendFindings appends a backend-used-nowhere-else hint for each
 // backend that changed live to one that no other live Ingress and no
-// manifest uses (a live object using it counts once: uses 1 is itself).
+// manifest uses (a live object using it counts once: uses 1 is itself),
+// unless the service is used with a port of the other form (a name where
+// this is a number, or the reverse), which may be the same port.
 func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) []Finding {
 	for _, c := range changed {
-		if inv.backendUses[c.ref] != 1 {
+		su := inv.serviceUses[c.ref.serviceKey()]
+		if inv.backendUses[c.ref] != 1 || su.otherForm(c.ref) != 0 {
 			continue
 		}
 		f := Finding{Kind: FindingBackendUnused, Severity: diffengine.SeverityLow, Host: c.host, Path: c.path, PathType: string(c.pathType)}
@@ -796,10 +841,17 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 			where = routeWords(c.host, c.path, string(c.pathType))
 		}
 		var port any = c.ref.portNumber
+		form := "name"
 		if c.ref.portName != "" {
-			port = c.ref.portName
+			port, form = c.ref.portName, "number"
 		}
-		f.Message = fmt.Sprintf("%s was changed live to service %s port %v, which no other live Ingress and no manifest uses: a likely typo", where, c.ref.service, port)
+		if su.named+su.numbered == 1 {
+			f.Message = fmt.Sprintf("%s was changed live to service %s port %v; no other live Ingress and no manifest uses service %s: a likely typo of the service",
+				where, c.ref.service, port, c.ref.service)
+		} else {
+			f.Message = fmt.Sprintf("%s was changed live to service %s port %v; service %s is used elsewhere, but with neither this port nor a port %s (which could be it): a likely typo of the port",
+				where, c.ref.service, port, c.ref.service, form)
+		}
 		out = append(out, f)
 	}
 	return out

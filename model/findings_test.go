@@ -418,6 +418,81 @@ func TestBackendUsedNowhereElse(t *testing.T) {
 	wantFindings(t, inv, "handmade", "")
 }
 
+// TestBackendPortForms: a port name and a port number cannot be matched
+// without reading the Service, so a backend changed live to a port
+// number of a service that others use by port name (or the reverse) is
+// no hint; the message says whether the service itself is used
+// elsewhere, and follows the others as they come and go.
+func TestBackendPortForms(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	readRepo(inv)
+	named := func(ing *networkingv1.Ingress, port string) *networkingv1.Ingress {
+		ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port = networkingv1.ServiceBackendPort{Name: port}
+		return ing
+	}
+	g := named(routed("web", "g", "nginx", rt{host: "g.example.com", path: "/", svc: "api"}), "http")
+	inv.UpsertLive(live(g))
+	inGit(inv, g)
+	inGit(inv, routed("web", "f", "nginx", rt{host: "f.example.com", path: "/", svc: "web", port: 80}))
+	inv.UpsertLive(live(routed("web", "f", "nginx", rt{host: "f.example.com", path: "/", svc: "api", port: 80})))
+	wantFindings(t, inv, "f", "")
+
+	// g goes (live and from Git): nothing else uses service api.
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "g"})
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("web/g.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	msg := func() string { return mustGet(t, inv, model.Key{Namespace: "web", Name: "f"}).Findings[0].Message }
+	if m := msg(); !strings.Contains(m, "service api port 80") || !strings.Contains(m, "no manifest uses service api:") {
+		t.Errorf("message %q does not say service api is used nowhere else", m)
+	}
+	// Another port number of api: the service is used, not the port.
+	h := routed("web", "h", "nginx", rt{host: "h.example.com", path: "/", svc: "api", port: 8080})
+	inv.UpsertLive(live(h))
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	if m := msg(); !strings.Contains(m, "service api is used elsewhere, but with neither this port nor a port name") {
+		t.Errorf("message %q does not say the service is used with other ports", m)
+	}
+	// A manifest names a port of api: no hint; it goes: the hint is back.
+	inv.SetSource("planned.yaml", []model.Desired{desired(named(routed("web", "planned", "nginx", rt{host: "p.example.com", path: "/", svc: "api"}), "http"), "planned.yaml", 1)}, nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("planned.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "h"})
+	if m := msg(); !strings.Contains(m, "no manifest uses service api:") {
+		t.Errorf("message %q did not follow h going", m)
+	}
+	// Two documents of one key come at once (the counts jump by two).
+	twice := func(port string, n int32) []model.Desired {
+		var docs []model.Desired
+		for _, name := range []string{"b2", "b2"} {
+			ing := routed("web", name, "nginx", rt{host: name + ".example.com", path: "/", svc: "api", port: n})
+			if port != "" {
+				ing = named(ing, port)
+			}
+			docs = append(docs, desired(ing, "bundle.yaml", 1))
+		}
+		return docs
+	}
+	inv.SetSource("bundle.yaml", twice("", 8080), nil)
+	if m := msg(); !strings.Contains(m, "service api is used elsewhere") {
+		t.Errorf("message %q did not follow the bundle", m)
+	}
+	inv.RemoveSource("bundle.yaml")
+	inv.SetSource("bundle.yaml", twice("http", 0), nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("bundle.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+
+	// The reverse: changed live to a port name of a service f uses by
+	// number; f goes: the hint.
+	inGit(inv, routed("web", "n", "nginx", rt{host: "n.example.com", path: "/", svc: "old", port: 80}))
+	inv.UpsertLive(live(named(routed("web", "n", "nginx", rt{host: "n.example.com", path: "/", svc: "api"}), "htpp")))
+	wantFindings(t, inv, "n", "")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "f"})
+	wantFindings(t, inv, "n", "backend-used-nowhere-else low n.example.com/")
+}
+
 // TestFindingsSorted: by kind (declaration order), then host and path.
 func TestFindingsSorted(t *testing.T) {
 	inv := model.NewInventory(diffengine.Options{})

@@ -83,9 +83,11 @@ type Inventory struct {
 	// claim (findings.go): the one key of a route claimed once, by the
 	// route's hash (hashClaim), and the keys (sorted) of a route claimed
 	// more often. backendUses counts the users of each
-	// service backend (live objects and manifests), driftedTo the keys
-	// whose backend changed live to it (the few that can have a
-	// backend-used-nowhere-else finding). All follow the entries
+	// service backend (live objects and manifests), serviceUses those of
+	// each service by the form of their ports (name or number),
+	// driftedTo the keys whose backend changed live to a port of the
+	// service (the few that can have a backend-used-nowhere-else
+	// finding). All follow the entries
 	// (reindexLive, reindexDrifted, countDesired), so a finding that
 	// depends on other objects is found without looking at them all.
 	claimedBy     map[uint64]Key
@@ -94,7 +96,8 @@ type Inventory struct {
 	// makes every claim collide).
 	hashClaim   func(claim) uint64
 	backendUses map[backendRef]int
-	driftedTo   map[backendRef]*keySet
+	serviceUses map[serviceKey]serviceUse
+	driftedTo   map[serviceKey]*keySet
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -117,7 +120,8 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		claimedBy:     make(map[uint64]Key),
 		claimedByMore: make(map[claim][]Key),
 		backendUses:   make(map[backendRef]int),
-		driftedTo:     make(map[backendRef]*keySet),
+		serviceUses:   make(map[serviceKey]serviceUse),
+		driftedTo:     make(map[serviceKey]*keySet),
 		subs:          make(map[*subscriber]struct{}),
 		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:          RepoState{Scanning: true},
