@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -840,17 +841,18 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 		if !c.def {
 			where = routeWords(c.host, c.path, string(c.pathType))
 		}
-		var port any = c.ref.portNumber
-		form := "name"
-		if c.ref.portName != "" {
-			port, form = c.ref.portName, "number"
+		port := c.ref.portName
+		if port == "" {
+			port = strconv.Itoa(int(c.ref.portNumber))
 		}
+		// Concatenated, not Sprintf, and short: this runs on every event
+		// of a drifted object, and each argument boxed would cost an
+		// allocation. "Nothing else" is no other live Ingress and no
+		// manifest (README).
 		if su.named+su.numbered == 1 {
-			f.Message = fmt.Sprintf("%s was changed live to service %s port %v; no other live Ingress and no manifest uses service %s: a likely typo of the service",
-				where, c.ref.service, port, c.ref.service)
+			f.Message = where + " was changed live to service " + c.ref.service + " port " + port + "; nothing else uses service " + c.ref.service + " at all: a likely typo"
 		} else {
-			f.Message = fmt.Sprintf("%s was changed live to service %s port %v; service %s is used elsewhere, but with neither this port nor a port %s (which could be it): a likely typo of the port",
-				where, c.ref.service, port, c.ref.service, form)
+			f.Message = where + " was changed live to service " + c.ref.service + " port " + port + ", which nothing else uses (service " + c.ref.service + " is, with other ports): a likely typo"
 		}
 		out = append(out, f)
 	}

@@ -443,14 +443,14 @@ func TestBackendPortForms(t *testing.T) {
 	inv.RemoveSource("web/g.yaml")
 	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
 	msg := func() string { return mustGet(t, inv, model.Key{Namespace: "web", Name: "f"}).Findings[0].Message }
-	if m := msg(); !strings.Contains(m, "service api port 80") || !strings.Contains(m, "no manifest uses service api:") {
+	if m := msg(); !strings.Contains(m, "service api port 80") || !strings.Contains(m, "nothing else uses service api at all") {
 		t.Errorf("message %q does not say service api is used nowhere else", m)
 	}
 	// Another port number of api: the service is used, not the port.
 	h := routed("web", "h", "nginx", rt{host: "h.example.com", path: "/", svc: "api", port: 8080})
 	inv.UpsertLive(live(h))
 	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
-	if m := msg(); !strings.Contains(m, "service api is used elsewhere, but with neither this port nor a port name") {
+	if m := msg(); !strings.Contains(m, "which nothing else uses (service api is, with other ports)") {
 		t.Errorf("message %q does not say the service is used with other ports", m)
 	}
 	// A manifest names a port of api: no hint; it goes: the hint is back.
@@ -459,7 +459,7 @@ func TestBackendPortForms(t *testing.T) {
 	inv.RemoveSource("planned.yaml")
 	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
 	inv.DeleteLive(model.Key{Namespace: "web", Name: "h"})
-	if m := msg(); !strings.Contains(m, "no manifest uses service api:") {
+	if m := msg(); !strings.Contains(m, "nothing else uses service api at all") {
 		t.Errorf("message %q did not follow h going", m)
 	}
 	// Two documents of one key come at once (the counts jump by two).
@@ -475,7 +475,7 @@ func TestBackendPortForms(t *testing.T) {
 		return docs
 	}
 	inv.SetSource("bundle.yaml", twice("", 8080), nil)
-	if m := msg(); !strings.Contains(m, "service api is used elsewhere") {
+	if m := msg(); !strings.Contains(m, "(service api is, with other ports)") {
 		t.Errorf("message %q did not follow the bundle", m)
 	}
 	inv.RemoveSource("bundle.yaml")
