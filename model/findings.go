@@ -806,7 +806,7 @@ func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
 				}
 			}
 			c.host, c.path, c.pathType = at.Rule.Host, sel.Path, sel.PathType
-			b = livePath(ing, c.host, sel)
+			b = livePath(ing, *at.Rule, sel)
 		default:
 			continue
 		}
@@ -859,15 +859,17 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 	return out
 }
 
-// livePath finds the backend of the path at selects in the rules of host
-// of ing (nil when there is none), as the diff's selectors find it in a
-// manifest: ing is not normalized, which would cost a copy of it.
-func livePath(ing *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
+// livePath finds the backend of the path at selects in the rules rule
+// selects in ing (nil when there is none), with the diff's own selectors
+// as a writer finds it in a manifest: ing is not normalized, which would
+// cost a copy of it.
+func livePath(ing *networkingv1.Ingress, rule diffengine.RuleSel, at diffengine.PathSel) *networkingv1.IngressBackend {
 	var paths []networkingv1.HTTPIngressPath
 	n := 0
 	for _, r := range ing.Spec.Rules {
-		// The rules RuleSel.Select selects, without its list of them.
-		if diffengine.RuleKey(r) != host || r.HTTP == nil {
+		// RuleSel.Matches, not Select: its list of indices would cost an
+		// allocation for the paths it leads to.
+		if !rule.Matches(r) || r.HTTP == nil {
 			continue
 		}
 		if n++; n == 1 {
