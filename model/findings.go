@@ -188,23 +188,42 @@ func liveRefs(buf []backendRef, l *LiveObject) []backendRef {
 	return refsOf(buf, l.Ingress, l.Ingress.Namespace)
 }
 
+// mergeRuns walks two lists sorted by compare together and calls fn with
+// each run of equal elements, a[i:ei] and b[j:ej] (one of them empty when
+// only the other list holds it), in order. fn gets indices, not the
+// runs: a slice handed to a function value escapes, and callers pass
+// arrays of their stack.
+func mergeRuns[T any](a, b []T, compare func(x, y T) int, fn func(i, ei, j, ej int)) {
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		var first T
+		if j == len(b) || i < len(a) && compare(a[i], b[j]) <= 0 {
+			first = a[i]
+		} else {
+			first = b[j]
+		}
+		ei, ej := i, j
+		for ei < len(a) && compare(a[ei], first) == 0 {
+			ei++
+		}
+		for ej < len(b) && compare(b[ej], first) == 0 {
+			ej++
+		}
+		fn(i, ei, j, ej)
+		i, j = ei, ej
+	}
+}
+
 // diffSorted walks two sorted, duplicate-free lists and calls gone for
 // what only old holds and came for what only cur holds.
 func diffSorted[T any](old, cur []T, compare func(a, b T) int, gone, came func(T)) {
-	i, j := 0, 0
-	for i < len(old) || j < len(cur) {
+	mergeRuns(old, cur, compare, func(i, ei, j, ej int) {
 		switch {
-		case j == len(cur) || i < len(old) && compare(old[i], cur[j]) < 0:
+		case j == ej:
 			gone(old[i])
-			i++
-		case i == len(old) || compare(old[i], cur[j]) > 0:
+		case i == ei:
 			came(cur[j])
-			j++
-		default:
-			i++
-			j++
 		}
-	}
+	})
 }
 
 // reindexLive moves key k's claims and live backends in the indexes from
@@ -395,27 +414,15 @@ func (inv *Inventory) countDesired(old, cur *source) []Key {
 		b = cur.docs
 	}
 	var others []Key
-	for i, j := 0, 0; i < len(a) || j < len(b); {
-		var k Key
-		if j == len(b) || i < len(a) && CompareKeys(a[i].Key(), b[j].Key()) <= 0 {
-			k = a[i].Key()
-		} else {
-			k = b[j].Key()
-		}
-		ei, ej := i, j
-		for ei < len(a) && a[ei].Key() == k {
-			ei++
-		}
-		for ej < len(b) && b[ej].Key() == k {
-			ej++
-		}
+	mergeRuns(a, b, compareDocKeys, func(i, ei, j, ej int) {
 		if !sameDocs(a[i:ei], b[j:ej]) {
 			others = inv.countChange(a[i:ei], b[j:ej], others)
 		}
-		i, j = ei, ej
-	}
+	})
 	return others
 }
+
+func compareDocKeys(a, b Desired) int { return CompareKeys(a.Key(), b.Key()) }
 
 // sameDocs says whether two runs of documents are the same objects.
 func sameDocs(a, b []Desired) bool {
@@ -428,24 +435,13 @@ func (inv *Inventory) countChange(from, to []Desired, others []Key) []Key {
 	var ob, nb [8]backendRef
 	x, y := docRefs(ob[:0], from), docRefs(nb[:0], to)
 	// Both are sorted: walk the runs of equal refs together.
-	for i, j := 0, 0; i < len(x) || j < len(y); {
-		var r backendRef
-		if j == len(y) || i < len(x) && compareRefs(x[i], y[j]) <= 0 {
-			r = x[i]
-		} else {
-			r = y[j]
+	mergeRuns(x, y, compareRefs, func(i, ei, j, ej int) {
+		if d := (ej - j) - (ei - i); d > 0 {
+			others = inv.useBackend(y[j], d, Key{}, others)
+		} else if d < 0 {
+			others = inv.useBackend(x[i], d, Key{}, others)
 		}
-		d := 0
-		for ; i < len(x) && x[i] == r; i++ {
-			d--
-		}
-		for ; j < len(y) && y[j] == r; j++ {
-			d++
-		}
-		if d != 0 {
-			others = inv.useBackend(r, d, Key{}, others)
-		}
-	}
+	})
 	return others
 }
 
