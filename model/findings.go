@@ -343,11 +343,12 @@ func hashClaim(seed maphash.Seed, c claim) uint64 {
 }
 
 // useBackend adds d users (live objects or manifests) to r, and appends
-// to others the keys whose backend changed live to r's service (but k)
-// when what their backend-used-nowhere-else finding depends on changed:
-// r's count crossed one, the service's count crossed one (the message
-// says whether the service is used elsewhere), or its count of the
-// other port form crossed zero. Callers hold mu.
+// to others the keys (but k) whose backend-used-nowhere-else finding
+// that can change: those whose backend changed live to r when r's count
+// crossed one, and those whose backend changed live to a port of r's
+// service when the service's count crossed one (the message says whether
+// the service is used elsewhere) or its count of a port form crossed
+// zero. Callers hold mu.
 func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key {
 	before := inv.backendUses[r]
 	after := before + d
@@ -355,6 +356,9 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 		delete(inv.backendUses, r)
 	} else {
 		inv.backendUses[r] = after
+	}
+	if (before == 1) != (after == 1) {
+		others = inv.driftedTo[r].appendBut(others, k)
 	}
 	sk := r.serviceKey()
 	ub := inv.serviceUses[sk]
@@ -364,38 +368,62 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 	} else {
 		inv.serviceUses[sk] = ua
 	}
-	crossed := (before == 1) != (after == 1) || (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) ||
-		(ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0)
-	if ks := inv.driftedTo[sk]; ks != nil && crossed {
-		for _, o := range ks.list {
-			if o != k {
-				others = append(others, o)
-			}
-		}
+	if (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) || (ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0) {
+		others = inv.driftedToService[sk].appendBut(others, k)
 	}
 	return others
 }
 
-// reindexDrifted moves k in driftedTo from the services its live object
-// changed to in old to those of cur. Callers hold mu.
+// reindexDrifted moves k in driftedTo and driftedToService from the
+// backends its live object changed to in old to those of cur. Callers
+// hold mu.
 func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	for _, c := range old {
-		sk := c.ref.serviceKey()
-		if ks := inv.driftedTo[sk]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) {
-			if ks.remove(k); len(ks.list) == 0 {
-				delete(inv.driftedTo, sk)
-			}
+		r, sk := c.ref, c.ref.serviceKey()
+		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
+			removeKeyFrom(inv.driftedTo, r, k)
+		}
+		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) {
+			removeKeyFrom(inv.driftedToService, sk, k)
 		}
 	}
 	for _, c := range cur {
-		sk := c.ref.serviceKey()
-		ks := inv.driftedTo[sk]
-		if ks == nil {
-			ks = &keySet{}
-			inv.driftedTo[sk] = ks
-		}
-		ks.add(k)
+		addKeyTo(inv.driftedTo, c.ref, k)
+		addKeyTo(inv.driftedToService, c.ref.serviceKey(), k)
 	}
+}
+
+// addKeyTo adds k to the set m holds under i.
+func addKeyTo[I comparable](m map[I]*keySet, i I, k Key) {
+	ks := m[i]
+	if ks == nil {
+		ks = &keySet{}
+		m[i] = ks
+	}
+	ks.add(k)
+}
+
+// removeKeyFrom removes k from the set m holds under i, and the set once
+// empty.
+func removeKeyFrom[I comparable](m map[I]*keySet, i I, k Key) {
+	if ks := m[i]; ks != nil {
+		if ks.remove(k); len(ks.list) == 0 {
+			delete(m, i)
+		}
+	}
+}
+
+// appendBut appends the keys of s (nil: none) but k to others.
+func (s *keySet) appendBut(others []Key, k Key) []Key {
+	if s == nil {
+		return others
+	}
+	for _, o := range s.list {
+		if o != k {
+			others = append(others, o)
+		}
+	}
+	return others
 }
 
 // countDesired brings the manifests' backend counts from what old's

@@ -483,6 +483,14 @@ func TestBackendPortForms(t *testing.T) {
 	wantFindings(t, inv, "f", "")
 	inv.RemoveSource("bundle.yaml")
 	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	// The same while another port number of api is in use: only the
+	// count of port names crosses zero.
+	inv.UpsertLive(live(h))
+	inv.SetSource("bundle.yaml", twice("http", 0), nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("bundle.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "h"})
 
 	// The reverse: changed live to a port name of a service f uses by
 	// number; f goes: the hint.

@@ -85,7 +85,8 @@ type Inventory struct {
 	// more often. backendUses counts the users of each
 	// service backend (live objects and manifests), serviceUses those of
 	// each service by the form of their ports (name or number),
-	// driftedTo the keys whose backend changed live to a port of the
+	// driftedTo the keys whose backend changed live to it and
+	// driftedToService those whose backend changed live to a port of the
 	// service (the few that can have a backend-used-nowhere-else
 	// finding). All follow the entries
 	// (reindexLive, reindexDrifted, countDesired), so a finding that
@@ -94,10 +95,11 @@ type Inventory struct {
 	claimedByMore map[claim][]Key
 	// hashClaim is hashClaim with a seed of the inventory's (a test
 	// makes every claim collide).
-	hashClaim   func(claim) uint64
-	backendUses map[backendRef]int
-	serviceUses map[serviceKey]serviceUse
-	driftedTo   map[serviceKey]*keySet
+	hashClaim        func(claim) uint64
+	backendUses      map[backendRef]int
+	serviceUses      map[serviceKey]serviceUse
+	driftedTo        map[backendRef]*keySet
+	driftedToService map[serviceKey]*keySet
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -121,10 +123,12 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		claimedByMore: make(map[claim][]Key),
 		backendUses:   make(map[backendRef]int),
 		serviceUses:   make(map[serviceKey]serviceUse),
-		driftedTo:     make(map[serviceKey]*keySet),
-		subs:          make(map[*subscriber]struct{}),
-		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
-		repo:          RepoState{Scanning: true},
+		driftedTo:     make(map[backendRef]*keySet),
+		// By service: which keys useBackend tells when a service count crosses.
+		driftedToService: make(map[serviceKey]*keySet),
+		subs:             make(map[*subscriber]struct{}),
+		cluster:          ConnState{Phase: ConnSyncing, Since: time.Now()},
+		repo:             RepoState{Scanning: true},
 	}
 	seed := maphash.MakeSeed()
 	inv.hashClaim = func(c claim) uint64 { return hashClaim(seed, c) }
