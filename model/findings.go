@@ -368,8 +368,16 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 	} else {
 		inv.serviceUses[sk] = ua
 	}
-	if (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) || (ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0) {
-		others = inv.driftedToService[sk].appendBut(others, k)
+	crossed := (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) || (ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0)
+	if crossed && inv.driftedToService[sk] > 0 {
+		// Rare (a service's first port name, say, while an object drifted
+		// to a port of it): a walk of the drifted backends is cheaper
+		// than a second set of keys per service on every drift.
+		for o, ks := range inv.driftedTo {
+			if o.serviceKey() == sk {
+				others = ks.appendBut(others, k)
+			}
+		}
 	}
 	return others
 }
@@ -380,37 +388,43 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	for _, c := range old {
 		r, sk := c.ref, c.ref.serviceKey()
-		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
-			removeKeyFrom(inv.driftedTo, r, k)
+		if ks := inv.driftedTo[r]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
+			if ks.remove(k); len(ks.list) == 0 {
+				delete(inv.driftedTo, r)
+			}
 		}
-		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) {
-			removeKeyFrom(inv.driftedToService, sk, k)
+		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) && !serviceSeenBefore(old, c) {
+			if inv.driftedToService[sk]--; inv.driftedToService[sk] <= 0 {
+				delete(inv.driftedToService, sk)
+			}
 		}
 	}
 	for _, c := range cur {
-		addKeyTo(inv.driftedTo, c.ref, k)
-		addKeyTo(inv.driftedToService, c.ref.serviceKey(), k)
-	}
-}
-
-// addKeyTo adds k to the set m holds under i.
-func addKeyTo[I comparable](m map[I]*keySet, i I, k Key) {
-	ks := m[i]
-	if ks == nil {
-		ks = &keySet{}
-		m[i] = ks
-	}
-	ks.add(k)
-}
-
-// removeKeyFrom removes k from the set m holds under i, and the set once
-// empty.
-func removeKeyFrom[I comparable](m map[I]*keySet, i I, k Key) {
-	if ks := m[i]; ks != nil {
-		if ks.remove(k); len(ks.list) == 0 {
-			delete(m, i)
+		sk := c.ref.serviceKey()
+		ks := inv.driftedTo[c.ref]
+		if ks == nil {
+			ks = &keySet{}
+			inv.driftedTo[c.ref] = ks
+		}
+		ks.add(k)
+		if !slices.ContainsFunc(old, func(o changedBackend) bool { return o.ref.serviceKey() == sk }) && !serviceSeenBefore(cur, c) {
+			inv.driftedToService[sk]++
 		}
 	}
+}
+
+// serviceSeenBefore says whether a backend of list before c names c's
+// service: a key counts once per service in driftedToService.
+func serviceSeenBefore(list []changedBackend, c changedBackend) bool {
+	for _, o := range list {
+		if o == c {
+			return false
+		}
+		if o.ref.serviceKey() == c.ref.serviceKey() {
+			return true
+		}
+	}
+	return false
 }
 
 // appendBut appends the keys of s (nil: none) but k to others.

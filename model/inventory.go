@@ -85,10 +85,10 @@ type Inventory struct {
 	// more often. backendUses counts the users of each
 	// service backend (live objects and manifests), serviceUses those of
 	// each service by the form of their ports (name or number),
-	// driftedTo the keys whose backend changed live to it and
-	// driftedToService those whose backend changed live to a port of the
-	// service (the few that can have a backend-used-nowhere-else
-	// finding). All follow the entries
+	// driftedTo the keys whose backend changed live to it (the few that
+	// can have a backend-used-nowhere-else finding) and driftedToService
+	// how many changed live to a port of the service. All follow the
+	// entries
 	// (reindexLive, reindexDrifted, countDesired), so a finding that
 	// depends on other objects is found without looking at them all.
 	claimedBy     map[uint64]Key
@@ -99,7 +99,7 @@ type Inventory struct {
 	backendUses      map[backendRef]int
 	serviceUses      map[serviceKey]serviceUse
 	driftedTo        map[backendRef]*keySet
-	driftedToService map[serviceKey]*keySet
+	driftedToService map[serviceKey]int
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -124,8 +124,9 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		backendUses:   make(map[backendRef]int),
 		serviceUses:   make(map[serviceKey]serviceUse),
 		driftedTo:     make(map[backendRef]*keySet),
-		// By service: which keys useBackend tells when a service count crosses.
-		driftedToService: make(map[serviceKey]*keySet),
+		// How many keys drifted to each service: useBackend looks for
+		// them in driftedTo only when there are some.
+		driftedToService: make(map[serviceKey]int),
 		subs:             make(map[*subscriber]struct{}),
 		cluster:          ConnState{Phase: ConnSyncing, Since: time.Now()},
 		repo:             RepoState{Scanning: true},
