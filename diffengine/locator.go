@@ -103,12 +103,17 @@ func RuleKey(r networkingv1.IngressRule) string { return r.Host }
 // Key is the RuleKey of the rules s selects.
 func (s RuleSel) Key() string { return s.Host }
 
+// Matches says whether s selects the rule r (of a manifest, not
+// normalized): Select without the list of indices, for callers that walk
+// the rules themselves.
+func (s RuleSel) Matches(r networkingv1.IngressRule) bool { return RuleKey(r) == s.Key() }
+
 // Select returns the indices of the rules of a manifest (not normalized)
 // that s selects: every rule with its host.
 func (s RuleSel) Select(rules []networkingv1.IngressRule) []int {
 	var out []int
 	for i, r := range rules {
-		if RuleKey(r) == s.Key() {
+		if s.Matches(r) {
 			out = append(out, i)
 		}
 	}

@@ -11,7 +11,9 @@ type FindingKind string
 const (
 	// FindingRouteClaimed: the same host, path and pathType are claimed by
 	// two or more live Ingresses of the same class; which one serves the
-	// route depends on the controller.
+	// route depends on the controller. Prefix and ImplementationSpecific
+	// may be the same route (the message says so); two defaultBackends of
+	// one class are a claim too, without host or path.
 	FindingRouteClaimed FindingKind = "route-claimed-twice"
 	// FindingHostWithoutTLS: a host of the object's rules that no TLS entry
 	// covers while other hosts of the object are covered.
@@ -20,7 +22,9 @@ const (
 	// object serves.
 	FindingTLSHostUnserved FindingKind = "tls-host-unserved"
 	// FindingBackendUnused: a backend drifted to a service name or port that
-	// no other live Ingress and no manifest uses (a likely typo).
+	// no other live Ingress and no manifest uses (a likely typo), unless
+	// the service is used with a port of the other form (name or number),
+	// which may be the same port.
 	FindingBackendUnused FindingKind = "backend-used-nowhere-else"
 )
 

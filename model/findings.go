@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -19,13 +20,34 @@ import (
 const maxOthers = 50
 
 // claim is one route a live object claims: its effective IngressClass and
-// a host, path and pathType of its rules, the pathType defaulted as the
-// diff defaults it (diffengine.PathTypeOf) and the host as the diff
-// matches rules (diffengine.RuleKey; "" is the rule without host).
+// a host, path and pathType of its rules, the host as the diff matches
+// rules (diffengine.RuleKey; "" is the rule without host) and the
+// pathType as a controller may match it (matchType). The defaultBackend
+// is the claim with no pathType (defaultClaim).
 type claim struct {
 	class, host, path string
 	pathType          networkingv1.PathType
 }
+
+// matchType is the pathType a claim is indexed by: Prefix for Prefix and
+// for ImplementationSpecific (defaulted as the diff defaults it,
+// diffengine.PathTypeOf), Exact for Exact. ingress-nginx rewrites
+// ImplementationSpecific to Prefix (SetDefaultNGINXPathType) and Traefik
+// matches it with PathPrefix unless an annotation says otherwise, so
+// "Prefix /" and "ImplementationSpecific /" may be one route to the
+// controller; the finding names both and says "may" (routeFindings).
+func matchType(pt *networkingv1.PathType) networkingv1.PathType {
+	if t := diffengine.PathTypeOf(pt); t == networkingv1.PathTypeExact {
+		return t
+	}
+	return networkingv1.PathTypePrefix
+}
+
+// defaultClaim is the claim an Ingress with a spec.defaultBackend makes
+// in its class: a controller has one backend for requests that match no
+// rule, so two such Ingresses of one class conflict. No path claims it:
+// every path has a pathType.
+func defaultClaim(class string) claim { return claim{class: class} }
 
 func compareClaims(a, b claim) int {
 	return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.host, b.host), cmp.Compare(a.path, b.path), cmp.Compare(a.pathType, b.pathType))
@@ -36,6 +58,34 @@ func compareClaims(a, b claim) int {
 type backendRef struct {
 	namespace, service, portName string
 	portNumber                   int32
+}
+
+// serviceKey is the service a backendRef names.
+type serviceKey struct{ namespace, service string }
+
+func (r backendRef) serviceKey() serviceKey { return serviceKey{r.namespace, r.service} }
+
+// serviceUse counts the uses of a service's ports by form: a port name
+// and a port number cannot be matched without reading the Service (which
+// is never read), so a use of the other form may be the same port.
+type serviceUse struct{ named, numbered int }
+
+// add counts d uses of r's port form.
+func (u serviceUse) add(r backendRef, d int) serviceUse {
+	if r.portName != "" {
+		u.named += d
+	} else {
+		u.numbered += d
+	}
+	return u
+}
+
+// otherForm is how many uses have a port of the form r does not use.
+func (u serviceUse) otherForm(r backendRef) int {
+	if r.portName != "" {
+		return u.numbered
+	}
+	return u.named
 }
 
 func compareRefs(a, b backendRef) int {
@@ -74,12 +124,15 @@ func claimsOf(buf []claim, l *LiveObject, defaultClass string) []claim {
 		return out
 	}
 	class := effectiveClass(l.Ingress, defaultClass)
+	if l.Ingress.Spec.DefaultBackend != nil {
+		out = append(out, defaultClaim(class))
+	}
 	for _, r := range l.Ingress.Spec.Rules {
 		if r.HTTP == nil {
 			continue
 		}
 		for _, p := range r.HTTP.Paths {
-			out = append(out, claim{class: class, host: diffengine.RuleKey(r), path: p.Path, pathType: diffengine.PathTypeOf(p.PathType)})
+			out = append(out, claim{class: class, host: diffengine.RuleKey(r), path: p.Path, pathType: matchType(p.PathType)})
 		}
 	}
 	if len(out) > 1 {
@@ -135,23 +188,42 @@ func liveRefs(buf []backendRef, l *LiveObject) []backendRef {
 	return refsOf(buf, l.Ingress, l.Ingress.Namespace)
 }
 
+// mergeRuns walks two lists sorted by compare together and calls fn with
+// each run of equal elements, a[i:ei] and b[j:ej] (one of them empty when
+// only the other list holds it), in order. fn gets indices, not the
+// runs: a slice handed to a function value escapes, and callers pass
+// arrays of their stack.
+func mergeRuns[T any](a, b []T, compare func(x, y T) int, fn func(i, ei, j, ej int)) {
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		var first T
+		if j == len(b) || i < len(a) && compare(a[i], b[j]) <= 0 {
+			first = a[i]
+		} else {
+			first = b[j]
+		}
+		ei, ej := i, j
+		for ei < len(a) && compare(a[ei], first) == 0 {
+			ei++
+		}
+		for ej < len(b) && compare(b[ej], first) == 0 {
+			ej++
+		}
+		fn(i, ei, j, ej)
+		i, j = ei, ej
+	}
+}
+
 // diffSorted walks two sorted, duplicate-free lists and calls gone for
 // what only old holds and came for what only cur holds.
 func diffSorted[T any](old, cur []T, compare func(a, b T) int, gone, came func(T)) {
-	i, j := 0, 0
-	for i < len(old) || j < len(cur) {
+	mergeRuns(old, cur, compare, func(i, ei, j, ej int) {
 		switch {
-		case j == len(cur) || i < len(old) && compare(old[i], cur[j]) < 0:
+		case j == ej:
 			gone(old[i])
-			i++
-		case i == len(old) || compare(old[i], cur[j]) > 0:
+		case i == ei:
 			came(cur[j])
-			j++
-		default:
-			i++
-			j++
 		}
-	}
+	})
 }
 
 // reindexLive moves key k's claims and live backends in the indexes from
@@ -271,9 +343,12 @@ func hashClaim(seed maphash.Seed, c claim) uint64 {
 }
 
 // useBackend adds d users (live objects or manifests) to r, and appends
-// to others the keys whose backend changed live to r (but k) when the
-// count crossed one: only then can their backend-used-nowhere-else
-// finding change. Callers hold mu.
+// to others the keys (but k) whose backend-used-nowhere-else finding
+// that can change: those whose backend changed live to r when r's count
+// crossed one, and those whose backend changed live to a port of r's
+// service when the service's count crossed one (the message says whether
+// the service is used elsewhere) or its count of a port form crossed
+// zero. Callers hold mu.
 func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key {
 	before := inv.backendUses[r]
 	after := before + d
@@ -282,34 +357,87 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 	} else {
 		inv.backendUses[r] = after
 	}
-	if ks := inv.driftedTo[r]; ks != nil && (before == 1) != (after == 1) {
-		for _, o := range ks.list {
-			if o != k {
-				others = append(others, o)
+	if (before == 1) != (after == 1) {
+		others = inv.driftedTo[r].appendBut(others, k)
+	}
+	sk := r.serviceKey()
+	ub := inv.serviceUses[sk]
+	ua := ub.add(r, d)
+	if ua == (serviceUse{}) {
+		delete(inv.serviceUses, sk)
+	} else {
+		inv.serviceUses[sk] = ua
+	}
+	crossed := (ub.named+ub.numbered == 1) != (ua.named+ua.numbered == 1) || (ub.named == 0) != (ua.named == 0) || (ub.numbered == 0) != (ua.numbered == 0)
+	if crossed && inv.driftedToService[sk] > 0 {
+		// Rare (a service's first port name, say, while an object drifted
+		// to a port of it): a walk of the drifted backends is cheaper
+		// than a second set of keys per service on every drift.
+		for o, ks := range inv.driftedTo {
+			if o.serviceKey() == sk {
+				others = ks.appendBut(others, k)
 			}
 		}
 	}
 	return others
 }
 
-// reindexDrifted moves k in driftedTo from the backends its live object
-// changed to in old to those of cur. Callers hold mu.
+// reindexDrifted moves k in driftedTo and driftedToService from the
+// backends its live object changed to in old to those of cur. Callers
+// hold mu.
 func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	for _, c := range old {
-		if ks := inv.driftedTo[c.ref]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == c.ref }) {
+		r, sk := c.ref, c.ref.serviceKey()
+		if ks := inv.driftedTo[r]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
 			if ks.remove(k); len(ks.list) == 0 {
-				delete(inv.driftedTo, c.ref)
+				delete(inv.driftedTo, r)
+			}
+		}
+		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) && !serviceSeenBefore(old, c) {
+			if inv.driftedToService[sk]--; inv.driftedToService[sk] <= 0 {
+				delete(inv.driftedToService, sk)
 			}
 		}
 	}
 	for _, c := range cur {
+		sk := c.ref.serviceKey()
 		ks := inv.driftedTo[c.ref]
 		if ks == nil {
 			ks = &keySet{}
 			inv.driftedTo[c.ref] = ks
 		}
 		ks.add(k)
+		if !slices.ContainsFunc(old, func(o changedBackend) bool { return o.ref.serviceKey() == sk }) && !serviceSeenBefore(cur, c) {
+			inv.driftedToService[sk]++
+		}
 	}
+}
+
+// serviceSeenBefore says whether a backend of list before c names c's
+// service: a key counts once per service in driftedToService.
+func serviceSeenBefore(list []changedBackend, c changedBackend) bool {
+	for _, o := range list {
+		if o == c {
+			return false
+		}
+		if o.ref.serviceKey() == c.ref.serviceKey() {
+			return true
+		}
+	}
+	return false
+}
+
+// appendBut appends the keys of s (nil: none) but k to others.
+func (s *keySet) appendBut(others []Key, k Key) []Key {
+	if s == nil {
+		return others
+	}
+	for _, o := range s.list {
+		if o != k {
+			others = append(others, o)
+		}
+	}
+	return others
 }
 
 // countDesired brings the manifests' backend counts from what old's
@@ -328,27 +456,15 @@ func (inv *Inventory) countDesired(old, cur *source) []Key {
 		b = cur.docs
 	}
 	var others []Key
-	for i, j := 0, 0; i < len(a) || j < len(b); {
-		var k Key
-		if j == len(b) || i < len(a) && CompareKeys(a[i].Key(), b[j].Key()) <= 0 {
-			k = a[i].Key()
-		} else {
-			k = b[j].Key()
-		}
-		ei, ej := i, j
-		for ei < len(a) && a[ei].Key() == k {
-			ei++
-		}
-		for ej < len(b) && b[ej].Key() == k {
-			ej++
-		}
+	mergeRuns(a, b, compareDocKeys, func(i, ei, j, ej int) {
 		if !sameDocs(a[i:ei], b[j:ej]) {
 			others = inv.countChange(a[i:ei], b[j:ej], others)
 		}
-		i, j = ei, ej
-	}
+	})
 	return others
 }
+
+func compareDocKeys(a, b Desired) int { return CompareKeys(a.Key(), b.Key()) }
 
 // sameDocs says whether two runs of documents are the same objects.
 func sameDocs(a, b []Desired) bool {
@@ -361,24 +477,13 @@ func (inv *Inventory) countChange(from, to []Desired, others []Key) []Key {
 	var ob, nb [8]backendRef
 	x, y := docRefs(ob[:0], from), docRefs(nb[:0], to)
 	// Both are sorted: walk the runs of equal refs together.
-	for i, j := 0, 0; i < len(x) || j < len(y); {
-		var r backendRef
-		if j == len(y) || i < len(x) && compareRefs(x[i], y[j]) <= 0 {
-			r = x[i]
-		} else {
-			r = y[j]
+	mergeRuns(x, y, compareRefs, func(i, ei, j, ej int) {
+		if d := (ej - j) - (ei - i); d > 0 {
+			others = inv.useBackend(y[j], d, Key{}, others)
+		} else if d < 0 {
+			others = inv.useBackend(x[i], d, Key{}, others)
 		}
-		d := 0
-		for ; i < len(x) && x[i] == r; i++ {
-			d--
-		}
-		for ; j < len(y) && y[j] == r; j++ {
-			d++
-		}
-		if d != 0 {
-			others = inv.useBackend(r, d, Key{}, others)
-		}
-	}
+	})
 	return others
 }
 
@@ -457,7 +562,9 @@ func (inv *Inventory) findings(e *Entry, claims []claim, changed []changedBacken
 }
 
 // routeFindings appends a route-claimed-twice finding for each route of
-// e's live object that another live Ingress of its class claims.
+// e's live object that another live Ingress of its class claims: one per
+// pathType this object gives the route (Prefix and ImplementationSpecific
+// are one claim, matchType), and one for the defaultBackend.
 func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []Finding {
 	notInGit := e.Status == StatusMissingGit && !e.GitUnknown
 	for _, c := range claims {
@@ -466,35 +573,112 @@ func (inv *Inventory) routeFindings(e *Entry, claims []claim, out []Finding) []F
 			continue
 		}
 		others := make([]Key, 0, min(len(keys)-1, maxOthers))
+		var theirs pathTypes
 		for _, o := range keys {
 			if o != e.Key && len(others) < maxOthers {
 				others = append(others, o)
+				if oe := inv.entries[o]; oe != nil && oe.Live != nil {
+					theirs |= pathTypesAt(oe.Live.Ingress, c)
+				}
 			}
 		}
-		drift := claimIsDrift(e.Changes, c)
-		f := Finding{
-			Kind: FindingRouteClaimed, Host: c.host, Path: c.path, PathType: string(c.pathType), Class: c.class,
-			Others: others, Suspect: notInGit || drift,
-			// The suspect is the likely cause of traffic going where Git
-			// does not say, as routing drift is (high in the severity
-			// table); the others are hit by it, not its cause: medium,
-			// so that the cause sorts first.
-			Severity: diffengine.SeverityMedium,
+		if c == defaultClaim(c.class) {
+			out = append(out, routeFinding(c, "", others, len(keys)-1, notInGit, defaultIsDrift(e.Changes),
+				fmt.Sprintf("the defaultBackend in %s is also set by %s: a controller has one backend for requests that match no rule, so only one of them gets them", classWords(c.class), keyList(others, len(keys)-1))))
+			continue
 		}
-		route := fmt.Sprintf("%s in %s is also claimed by %s", routeWords(c.host, c.path, string(c.pathType)), classWords(c.class), keyList(others, len(keys)-1))
-		switch {
-		case notInGit:
-			f.Severity = diffengine.SeverityHigh
-			f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
-		case drift:
-			f.Severity = diffengine.SeverityHigh
-			f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
-		default:
-			f.Message = route + "; which one serves it depends on the controller"
+		mine := pathTypesAt(e.Live.Ingress, c)
+		for _, pt := range [...]networkingv1.PathType{networkingv1.PathTypeExact, networkingv1.PathTypeImplementationSpecific, networkingv1.PathTypePrefix} {
+			if mine&pathTypeBit(pt) == 0 {
+				continue
+			}
+			route := fmt.Sprintf("%s in %s is also claimed by %s", routeWords(c.host, c.path, string(pt)), classWords(c.class), keyList(others, len(keys)-1))
+			if other := theirs &^ pathTypeBit(pt); other != 0 {
+				// Only Prefix and ImplementationSpecific share a claim.
+				route += fmt.Sprintf(" as %s, which ingress-nginx and Traefik (by default) match as Prefix: the routes may collide", other)
+			}
+			own := c
+			own.pathType = pt
+			out = append(out, routeFinding(own, pt, others, len(keys)-1, notInGit, claimIsDrift(e.Changes, own), route))
 		}
-		out = append(out, f)
 	}
 	return out
+}
+
+// routeFinding is the route-claimed-twice finding of claim c (pathType
+// pt of this object, "" for the defaultBackend), route saying what is
+// claimed by whom.
+func routeFinding(c claim, pt networkingv1.PathType, others []Key, total int, notInGit, drift bool, route string) Finding {
+	f := Finding{
+		Kind: FindingRouteClaimed, Host: c.host, Path: c.path, PathType: string(pt), Class: c.class,
+		Others: others, Suspect: notInGit || drift,
+		// The suspect is the likely cause of traffic going where Git
+		// does not say, as routing drift is (high in the severity
+		// table); the others are hit by it, not its cause: medium,
+		// so that the cause sorts first.
+		Severity: diffengine.SeverityMedium,
+	}
+	switch {
+	case notInGit:
+		f.Severity = diffengine.SeverityHigh
+		f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
+	case drift:
+		f.Severity = diffengine.SeverityHigh
+		f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
+	default:
+		f.Message = route + "; which one serves it depends on the controller"
+	}
+	return f
+}
+
+// pathTypes is a set of the pathTypes an object gives one claim.
+type pathTypes uint8
+
+func pathTypeBit(pt networkingv1.PathType) pathTypes {
+	switch pt {
+	case networkingv1.PathTypeExact:
+		return 1
+	case networkingv1.PathTypeImplementationSpecific:
+		return 2
+	}
+	return 4
+}
+
+// String names the set for people: "ImplementationSpecific", "Exact and
+// Prefix".
+func (s pathTypes) String() string {
+	var names []string
+	for _, pt := range [...]networkingv1.PathType{networkingv1.PathTypeExact, networkingv1.PathTypeImplementationSpecific, networkingv1.PathTypePrefix} {
+		if s&pathTypeBit(pt) != 0 {
+			names = append(names, string(pt))
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// pathTypesAt is the set of pathTypes (defaulted) of the paths of ing
+// that make the route claim c.
+func pathTypesAt(ing *networkingv1.Ingress, c claim) pathTypes {
+	var s pathTypes
+	for _, r := range ing.Spec.Rules {
+		if r.HTTP == nil || diffengine.RuleKey(r) != c.host {
+			continue
+		}
+		for _, p := range r.HTTP.Paths {
+			if p.Path == c.path && matchType(p.PathType) == c.pathType {
+				s |= pathTypeBit(diffengine.PathTypeOf(p.PathType))
+			}
+		}
+	}
+	return s
+}
+
+// defaultIsDrift says whether the live object's defaultBackend was added
+// or changed live.
+func defaultIsDrift(changes []AttributedChange) bool {
+	return slices.ContainsFunc(changes, func(c AttributedChange) bool {
+		return c.At.Section == diffengine.SectionDefaultBackend && c.Op != diffengine.OpRemoved
+	})
 }
 
 // claimIsDrift says whether the live object's claim c is drift: its rule,
@@ -660,7 +844,7 @@ func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
 				}
 			}
 			c.host, c.path, c.pathType = at.Rule.Host, sel.Path, sel.PathType
-			b = livePath(ing, c.host, sel)
+			b = livePath(ing, *at.Rule, sel)
 		default:
 			continue
 		}
@@ -681,10 +865,13 @@ func changedBackends(buf []changedBackend, e *Entry) []changedBackend {
 
 // backendFindings appends a backend-used-nowhere-else hint for each
 // backend that changed live to one that no other live Ingress and no
-// manifest uses (a live object using it counts once: uses 1 is itself).
+// manifest uses (a live object using it counts once: uses 1 is itself),
+// unless the service is used with a port of the other form (a name where
+// this is a number, or the reverse), which may be the same port.
 func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) []Finding {
 	for _, c := range changed {
-		if inv.backendUses[c.ref] != 1 {
+		su := inv.serviceUses[c.ref.serviceKey()]
+		if inv.backendUses[c.ref] != 1 || su.otherForm(c.ref) != 0 {
 			continue
 		}
 		f := Finding{Kind: FindingBackendUnused, Severity: diffengine.SeverityLow, Host: c.host, Path: c.path, PathType: string(c.pathType)}
@@ -692,25 +879,35 @@ func (inv *Inventory) backendFindings(changed []changedBackend, out []Finding) [
 		if !c.def {
 			where = routeWords(c.host, c.path, string(c.pathType))
 		}
-		var port any = c.ref.portNumber
-		if c.ref.portName != "" {
-			port = c.ref.portName
+		port := c.ref.portName
+		if port == "" {
+			port = strconv.Itoa(int(c.ref.portNumber))
 		}
-		f.Message = fmt.Sprintf("%s was changed live to service %s port %v, which no other live Ingress and no manifest uses: a likely typo", where, c.ref.service, port)
+		// Concatenated, not Sprintf, and short: this runs on every event
+		// of a drifted object, and each argument boxed would cost an
+		// allocation. "Nothing else" is no other live Ingress and no
+		// manifest (README).
+		if su.named+su.numbered == 1 {
+			f.Message = where + " was changed live to service " + c.ref.service + " port " + port + "; nothing else uses service " + c.ref.service + " at all: a likely typo"
+		} else {
+			f.Message = where + " was changed live to service " + c.ref.service + " port " + port + ", which nothing else uses (service " + c.ref.service + " is, with other ports): a likely typo"
+		}
 		out = append(out, f)
 	}
 	return out
 }
 
-// livePath finds the backend of the path at selects in the rules of host
-// of ing (nil when there is none), as the diff's selectors find it in a
-// manifest: ing is not normalized, which would cost a copy of it.
-func livePath(ing *networkingv1.Ingress, host string, at diffengine.PathSel) *networkingv1.IngressBackend {
+// livePath finds the backend of the path at selects in the rules rule
+// selects in ing (nil when there is none), with the diff's own selectors
+// as a writer finds it in a manifest: ing is not normalized, which would
+// cost a copy of it.
+func livePath(ing *networkingv1.Ingress, rule diffengine.RuleSel, at diffengine.PathSel) *networkingv1.IngressBackend {
 	var paths []networkingv1.HTTPIngressPath
 	n := 0
 	for _, r := range ing.Spec.Rules {
-		// The rules RuleSel.Select selects, without its list of them.
-		if diffengine.RuleKey(r) != host || r.HTTP == nil {
+		// RuleSel.Matches, not Select: its list of indices would cost an
+		// allocation for the paths it leads to.
+		if !rule.Matches(r) || r.HTTP == nil {
 			continue
 		}
 		if n++; n == 1 {

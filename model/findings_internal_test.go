@@ -78,3 +78,42 @@ func TestClaimHashCollisions(t *testing.T) {
 		t.Errorf("claims left after every object went: %v %v", inv.claimedBy, inv.claimedByMore)
 	}
 }
+
+// TestDriftedIndexes: an object drifted to two ports of one service counts
+// once for the service, and the indexes are empty once it is in sync
+// again and once it is gone.
+func TestDriftedIndexes(t *testing.T) {
+	inv := NewInventory(diffengine.Options{})
+	prefix := networkingv1.PathTypePrefix
+	obj := func(ports ...int32) *networkingv1.Ingress {
+		var hp []networkingv1.HTTPIngressPath
+		for i, p := range ports {
+			hp = append(hp, networkingv1.HTTPIngressPath{Path: "/" + string(rune('a'+i)), PathType: &prefix,
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "s", Port: networkingv1.ServiceBackendPort{Number: p}}}})
+		}
+		return &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "a"},
+			Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: "h.example.com",
+				IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{Paths: hp}}}}}}
+	}
+	inv.SetRepo(RepoState{Root: "/repo"})
+	inv.SetCluster(ConnState{Phase: ConnLive})
+	inv.SetSource("a.yaml", []Desired{{Ingress: obj(80, 80), Namespace: "web", Origin: Origin{File: "a.yaml", Line: 1, Item: -1}}}, nil)
+	inv.UpsertLive(&LiveObject{Ingress: obj(81, 82)})
+	sk := serviceKey{"web", "s"}
+	if n := inv.driftedToService[sk]; n != 1 || len(inv.driftedTo) != 2 {
+		t.Fatalf("drifted to two ports of s: driftedToService = %d, driftedTo = %v", n, inv.driftedTo)
+	}
+	inv.UpsertLive(&LiveObject{Ingress: obj(81, 80)})
+	if n := inv.driftedToService[sk]; n != 1 || len(inv.driftedTo) != 1 {
+		t.Fatalf("drifted to one port of s: driftedToService = %d, driftedTo = %v", n, inv.driftedTo)
+	}
+	inv.UpsertLive(&LiveObject{Ingress: obj(80, 80)})
+	if len(inv.driftedToService) != 0 || len(inv.driftedTo) != 0 {
+		t.Errorf("in sync: driftedToService = %v, driftedTo = %v", inv.driftedToService, inv.driftedTo)
+	}
+	inv.UpsertLive(&LiveObject{Ingress: obj(81, 82)})
+	inv.DeleteLive(Key{Namespace: "web", Name: "a"})
+	if len(inv.driftedToService) != 0 || len(inv.driftedTo) != 0 {
+		t.Errorf("gone: driftedToService = %v, driftedTo = %v", inv.driftedToService, inv.driftedTo)
+	}
+}

@@ -222,6 +222,90 @@ func TestRouteClaimWithoutHost(t *testing.T) {
 	}
 }
 
+// TestRouteClaimPathTypes: Prefix and ImplementationSpecific (also when
+// unset) on one host and path of one class may be one route (ingress-nginx
+// and Traefik match ImplementationSpecific as Prefix): both objects have
+// the finding, naming the pathTypes; Exact is another route. The finding
+// goes from both when one changes its pathType to Exact.
+func TestRouteClaimPathTypes(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	readRepo(inv)
+	prefix := routed("web", "prefix", "nginx", rt{host: "shop.example.com", path: "/", svc: "web", port: 80})
+	inv.UpsertLive(live(prefix))
+	inGit(inv, prefix)
+	impl := routed("web", "impl", "nginx", rt{host: "shop.example.com", path: "/", pt: networkingv1.PathTypeImplementationSpecific, svc: "debug", port: 80})
+	inv.UpsertLive(live(impl))
+	inGit(inv, impl)
+	unset := routed("web", "unset", "other", rt{host: "shop.example.com", path: "/", svc: "debug", port: 80})
+	unset.Spec.Rules[0].HTTP.Paths[0].PathType = nil
+	inv.UpsertLive(live(unset))
+	inv.UpsertLive(live(routed("web", "prefix2", "other", rt{host: "shop.example.com", path: "/", svc: "web", port: 80})))
+	wantFindings(t, inv, "prefix", "route-claimed-twice medium shop.example.com/ class=nginx impl")
+	wantFindings(t, inv, "impl", "route-claimed-twice medium shop.example.com/ class=nginx prefix")
+	wantFindings(t, inv, "unset", "route-claimed-twice high shop.example.com/ suspect class=other prefix2")
+	for name, want := range map[string][]string{
+		"prefix": {"Prefix", "shop.example.com/ (Prefix)", "web/impl as ImplementationSpecific", "may collide"},
+		"impl":   {"ImplementationSpecific", "shop.example.com/ (ImplementationSpecific)", "web/prefix as Prefix", "may collide"},
+		"unset":  {"ImplementationSpecific", "web/prefix2 as Prefix"},
+	} {
+		f := mustGet(t, inv, model.Key{Namespace: "web", Name: name}).Findings[0]
+		if f.PathType != want[0] {
+			t.Errorf("%s: pathType %q, want %q", name, f.PathType, want[0])
+		}
+		for _, w := range want[1:] {
+			if !strings.Contains(f.Message, w) {
+				t.Errorf("%s: message %q does not say %q", name, f.Message, w)
+			}
+		}
+	}
+
+	// Same pathType: no "may".
+	inv.UpsertLive(live(routed("web", "impl2", "nginx", rt{host: "shop.example.com", path: "/", pt: networkingv1.PathTypeImplementationSpecific, svc: "x", port: 80})))
+	wantFindings(t, inv, "impl2", "route-claimed-twice high shop.example.com/ suspect class=nginx impl prefix")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "prefix"})
+	if m := mustGet(t, inv, model.Key{Namespace: "web", Name: "impl2"}).Findings[0].Message; strings.Contains(m, "may collide") {
+		t.Errorf("message %q says may for one pathType", m)
+	}
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "impl2"})
+	inv.UpsertLive(live(prefix))
+
+	// Exact is another route: the finding goes from both.
+	inv.UpsertLive(live(routed("web", "impl", "nginx", rt{host: "shop.example.com", path: "/", pt: networkingv1.PathTypeExact, svc: "debug", port: 80})))
+	wantFindings(t, inv, "prefix", "")
+	wantFindings(t, inv, "impl", "")
+}
+
+// TestRouteClaimDefaultBackend: two Ingresses of one class with a
+// spec.defaultBackend claim the controller's one default backend; another
+// class does not conflict; the one whose defaultBackend was added live is
+// the suspect; the finding goes from the other when it goes.
+func TestRouteClaimDefaultBackend(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	readRepo(inv)
+	withDefault := func(ing *networkingv1.Ingress, svc string) *networkingv1.Ingress {
+		ing.Spec.DefaultBackend = &networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: svc, Port: networkingv1.ServiceBackendPort{Number: 80}}}
+		return ing
+	}
+	a := withDefault(routed("web", "a", "nginx"), "fallback")
+	inv.UpsertLive(live(a))
+	inGit(inv, a)
+	b := routed("web", "b", "nginx", rt{host: "b.example.com", path: "/", svc: "b", port: 80})
+	inGit(inv, b)
+	inv.UpsertLive(live(withDefault(b.DeepCopy(), "other")))
+	inv.UpsertLive(live(withDefault(routed("web", "c", "traefik"), "fallback")))
+	inGit(inv, withDefault(routed("web", "c", "traefik"), "fallback"))
+	wantFindings(t, inv, "a", "route-claimed-twice medium  class=nginx b")
+	wantFindings(t, inv, "b", "route-claimed-twice high  suspect class=nginx a\nbackend-used-nowhere-else low ")
+	wantFindings(t, inv, "c", "")
+	if f := mustGet(t, inv, model.Key{Namespace: "web", Name: "a"}).Findings[0]; f.PathType != "" ||
+		!strings.Contains(f.Message, "defaultBackend in class nginx is also set by web/b") {
+		t.Errorf("finding %+v does not name the defaultBackend, the class and the other", f)
+	}
+	inv.UpsertLive(live(b))
+	wantFindings(t, inv, "a", "")
+	wantFindings(t, inv, "b", "")
+}
+
 // TestTLSFindings: a rule host no TLS entry covers while another is, and
 // a TLS host no rule serves; wildcards cover one label, an entry without
 // hosts covers every host, a rule without host serves every host.
@@ -332,6 +416,89 @@ func TestBackendUsedNowhereElse(t *testing.T) {
 	// A missing-git object is not drifted: no hint (nothing changed).
 	inv.UpsertLive(live(routed("web", "handmade", "nginx", rt{host: "h.example.com", path: "/", svc: "lonely", port: 1})))
 	wantFindings(t, inv, "handmade", "")
+}
+
+// TestBackendPortForms: a port name and a port number cannot be matched
+// without reading the Service, so a backend changed live to a port
+// number of a service that others use by port name (or the reverse) is
+// no hint; the message says whether the service itself is used
+// elsewhere, and follows the others as they come and go.
+func TestBackendPortForms(t *testing.T) {
+	inv := model.NewInventory(diffengine.Options{})
+	readRepo(inv)
+	named := func(ing *networkingv1.Ingress, port string) *networkingv1.Ingress {
+		ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port = networkingv1.ServiceBackendPort{Name: port}
+		return ing
+	}
+	g := named(routed("web", "g", "nginx", rt{host: "g.example.com", path: "/", svc: "api"}), "http")
+	inv.UpsertLive(live(g))
+	inGit(inv, g)
+	inGit(inv, routed("web", "f", "nginx", rt{host: "f.example.com", path: "/", svc: "web", port: 80}))
+	inv.UpsertLive(live(routed("web", "f", "nginx", rt{host: "f.example.com", path: "/", svc: "api", port: 80})))
+	wantFindings(t, inv, "f", "")
+
+	// g goes (live and from Git): nothing else uses service api.
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "g"})
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("web/g.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	msg := func() string { return mustGet(t, inv, model.Key{Namespace: "web", Name: "f"}).Findings[0].Message }
+	if m := msg(); !strings.Contains(m, "service api port 80") || !strings.Contains(m, "nothing else uses service api at all") {
+		t.Errorf("message %q does not say service api is used nowhere else", m)
+	}
+	// Another port number of api: the service is used, not the port.
+	h := routed("web", "h", "nginx", rt{host: "h.example.com", path: "/", svc: "api", port: 8080})
+	inv.UpsertLive(live(h))
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	if m := msg(); !strings.Contains(m, "which nothing else uses (service api is, with other ports)") {
+		t.Errorf("message %q does not say the service is used with other ports", m)
+	}
+	// A manifest names a port of api: no hint; it goes: the hint is back.
+	inv.SetSource("planned.yaml", []model.Desired{desired(named(routed("web", "planned", "nginx", rt{host: "p.example.com", path: "/", svc: "api"}), "http"), "planned.yaml", 1)}, nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("planned.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "h"})
+	if m := msg(); !strings.Contains(m, "nothing else uses service api at all") {
+		t.Errorf("message %q did not follow h going", m)
+	}
+	// Two documents of one key come at once (the counts jump by two).
+	twice := func(port string, n int32) []model.Desired {
+		var docs []model.Desired
+		for _, name := range []string{"b2", "b2"} {
+			ing := routed("web", name, "nginx", rt{host: name + ".example.com", path: "/", svc: "api", port: n})
+			if port != "" {
+				ing = named(ing, port)
+			}
+			docs = append(docs, desired(ing, "bundle.yaml", 1))
+		}
+		return docs
+	}
+	inv.SetSource("bundle.yaml", twice("", 8080), nil)
+	if m := msg(); !strings.Contains(m, "(service api is, with other ports)") {
+		t.Errorf("message %q did not follow the bundle", m)
+	}
+	inv.RemoveSource("bundle.yaml")
+	inv.SetSource("bundle.yaml", twice("http", 0), nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("bundle.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	// The same while another port number of api is in use: only the
+	// count of port names crosses zero.
+	inv.UpsertLive(live(h))
+	inv.SetSource("bundle.yaml", twice("http", 0), nil)
+	wantFindings(t, inv, "f", "")
+	inv.RemoveSource("bundle.yaml")
+	wantFindings(t, inv, "f", "backend-used-nowhere-else low f.example.com/")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "h"})
+
+	// The reverse: changed live to a port name of a service f uses by
+	// number; f goes: the hint.
+	inGit(inv, routed("web", "n", "nginx", rt{host: "n.example.com", path: "/", svc: "old", port: 80}))
+	inv.UpsertLive(live(named(routed("web", "n", "nginx", rt{host: "n.example.com", path: "/", svc: "api"}), "htpp")))
+	wantFindings(t, inv, "n", "")
+	inv.DeleteLive(model.Key{Namespace: "web", Name: "f"})
+	wantFindings(t, inv, "n", "backend-used-nowhere-else low n.example.com/")
 }
 
 // TestFindingsSorted: by kind (declaration order), then host and path.

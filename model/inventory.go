@@ -83,18 +83,23 @@ type Inventory struct {
 	// claim (findings.go): the one key of a route claimed once, by the
 	// route's hash (hashClaim), and the keys (sorted) of a route claimed
 	// more often. backendUses counts the users of each
-	// service backend (live objects and manifests), driftedTo the keys
-	// whose backend changed live to it (the few that can have a
-	// backend-used-nowhere-else finding). All follow the entries
+	// service backend (live objects and manifests), serviceUses those of
+	// each service by the form of their ports (name or number),
+	// driftedTo the keys whose backend changed live to it (the few that
+	// can have a backend-used-nowhere-else finding) and driftedToService
+	// how many changed live to a port of the service. All follow the
+	// entries
 	// (reindexLive, reindexDrifted, countDesired), so a finding that
 	// depends on other objects is found without looking at them all.
 	claimedBy     map[uint64]Key
 	claimedByMore map[claim][]Key
 	// hashClaim is hashClaim with a seed of the inventory's (a test
 	// makes every claim collide).
-	hashClaim   func(claim) uint64
-	backendUses map[backendRef]int
-	driftedTo   map[backendRef]*keySet
+	hashClaim        func(claim) uint64
+	backendUses      map[backendRef]int
+	serviceUses      map[serviceKey]serviceUse
+	driftedTo        map[backendRef]*keySet
+	driftedToService map[serviceKey]int
 
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -117,10 +122,14 @@ func NewInventory(opts diffengine.Options) *Inventory {
 		claimedBy:     make(map[uint64]Key),
 		claimedByMore: make(map[claim][]Key),
 		backendUses:   make(map[backendRef]int),
+		serviceUses:   make(map[serviceKey]serviceUse),
 		driftedTo:     make(map[backendRef]*keySet),
-		subs:          make(map[*subscriber]struct{}),
-		cluster:       ConnState{Phase: ConnSyncing, Since: time.Now()},
-		repo:          RepoState{Scanning: true},
+		// How many keys drifted to each service: useBackend looks for
+		// them in driftedTo only when there are some.
+		driftedToService: make(map[serviceKey]int),
+		subs:             make(map[*subscriber]struct{}),
+		cluster:          ConnState{Phase: ConnSyncing, Since: time.Now()},
+		repo:             RepoState{Scanning: true},
 	}
 	seed := maphash.MakeSeed()
 	inv.hashClaim = func(c claim) uint64 { return hashClaim(seed, c) }
