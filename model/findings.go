@@ -674,17 +674,20 @@ func pathTypesAt(ing *networkingv1.Ingress, c claim) pathTypes {
 }
 
 // defaultIsDrift says whether the live object's defaultBackend was added
-// or changed live.
+// live. One that Git has, with its service changed live, claimed the
+// default in Git all along: that is a backend change, not a new claim.
 func defaultIsDrift(changes []AttributedChange) bool {
 	return slices.ContainsFunc(changes, func(c AttributedChange) bool {
-		return c.At.Section == diffengine.SectionDefaultBackend && c.Op != diffengine.OpRemoved
+		return c.At.Section == diffengine.SectionDefaultBackend && len(c.At.Sub) == 0 && c.Op == diffengine.OpAdded
 	})
 }
 
 // claimIsDrift says whether the live object's claim c is drift: its rule,
 // its rule's paths or the path were added live, the rule's host was
-// renamed to c's, the path's pathType changed to c's, or its backend
-// changed live.
+// renamed to c's, or the path's pathType changed to c's. A backend changed
+// live under a path that Git has is not: the route was claimed in Git all
+// along (found in review: that made the Git object a suspect beside the
+// hand-made one that took its route).
 func claimIsDrift(changes []AttributedChange, c claim) bool {
 	for i := range changes {
 		at := &changes[i].At
@@ -720,10 +723,6 @@ func claimIsDrift(changes []AttributedChange, c claim) bool {
 		case "pathType":
 			// The locator names Git's pathType.
 			if live == string(c.pathType) {
-				return true
-			}
-		case "backend":
-			if at.Path.PathType == c.pathType {
 				return true
 			}
 		}
@@ -782,7 +781,7 @@ func tlsFindings(ing *networkingv1.Ingress, out []Finding) []Finding {
 				// live is itself critical drift), but the host is served
 				// without the object's certificate.
 				out = append(out, Finding{Kind: FindingHostWithoutTLS, Severity: diffengine.SeverityMedium, Host: h,
-					Message: fmt.Sprintf("%s is in this object's rules but no TLS entry covers it, while %s is covered: it is served over plain HTTP or with the controller's default certificate", h, strings.Join(covered, ", "))})
+					Message: fmt.Sprintf("%s is in this object's rules but no TLS entry covers it, while %s is covered: unless another Ingress gives it TLS (ingress-nginx merges the Ingresses of a host), it is served over plain HTTP or with the controller's default certificate", h, strings.Join(covered, ", "))})
 			}
 		}
 	}

@@ -159,9 +159,10 @@ func TestRouteClaimDrift(t *testing.T) {
 	// The same conflict in Git: nobody is the suspect.
 	inGit(inv, routed("web", "b", "nginx", rt{host: "shop.example.com", path: "/", svc: "web", port: 80}, rt{host: "shop.example.com", path: "/api", svc: "web", port: 80}))
 	wantFindings(t, inv, "b", "route-claimed-twice medium shop.example.com/api class=nginx a")
-	// Now b's /api backend changes live: its claim is drift again.
+	// Now b's /api backend changes live: the route was b's in Git all
+	// along, so that is a backend change, not a claim that is drift.
 	inv.UpsertLive(live(routed("web", "b", "nginx", rt{host: "shop.example.com", path: "/", svc: "web", port: 80}, rt{host: "shop.example.com", path: "/api", svc: "api", port: 80})))
-	wantFindings(t, inv, "b", "route-claimed-twice high shop.example.com/api suspect class=nginx a")
+	wantFindings(t, inv, "b", "route-claimed-twice medium shop.example.com/api class=nginx a")
 	wantFindings(t, inv, "a", "route-claimed-twice medium shop.example.com/api class=nginx b")
 
 	// A whole rule added live (another host) and a pathType changed live.
