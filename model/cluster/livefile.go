@@ -177,6 +177,8 @@ type liveReader struct {
 	sawList bool
 	// others counts the objects of other kinds skipped.
 	others int
+	// skip is the buffer JSON values are read into to be skipped.
+	skip json.RawMessage
 	// classes are the IngressClasses read, as far as the default class
 	// needs them.
 	classes []*networkingv1.IngressClass
@@ -453,13 +455,14 @@ func (r *liveReader) readJSONObject(dec *json.Decoder, in *listState) error {
 				list = l
 			}
 		default:
-			var v json.RawMessage
-			if err = dec.Decode(&v); err != nil {
+			// The value's bytes stay in r.in until the object is added:
+			// they are read into one buffer, reused, only to be skipped.
+			if err = dec.Decode(&r.skip); err != nil {
 				err = r.jsonErr(err, dec.InputOffset())
 			} else if key == "kind" || key == "apiVersion" {
 				// Not a string: the object's own decoding says so.
 				var s string
-				if json.Unmarshal(v, &s) == nil {
+				if json.Unmarshal(r.skip, &s) == nil {
 					if key == "kind" {
 						tm.Kind = s
 					} else {
@@ -627,6 +630,8 @@ type yamlSplitter struct {
 	// whose entries are indented by ind (-1 until the first entry).
 	inItems bool
 	ind     int
+	// itemsLine is the line of the last "items:" key.
+	itemsLine int
 	// isList: the document has a block sequence of items, those of list.
 	// Once they start, doc holds the lines after them, from docLine.
 	isList bool
@@ -676,7 +681,7 @@ func (y *yamlSplitter) line(l []byte, line int) error {
 		}
 	}
 	if itemsKey.Match(l) {
-		y.inItems, y.ind = true, -1
+		y.inItems, y.ind, y.itemsLine = true, -1, line
 	}
 	if l[0] == '%' {
 		l = []byte{'\n'} // a directive: it belongs to the next document
@@ -691,6 +696,11 @@ func (y *yamlSplitter) line(l []byte, line int) error {
 // startList reads the document's lines before its items, for the List's
 // kind (it types the items that have none), and starts the items.
 func (y *yamlSplitter) startList() error {
+	if y.isList {
+		// A second items key: yaml.v3 refuses a duplicate key too, and
+		// the first List's held items must not be lost.
+		return y.r.errAt(y.itemsLine, nil, "invalid YAML: the List has a second items key")
+	}
 	tm, err := y.r.yamlType(y.doc, y.docLine)
 	if err != nil {
 		return err

@@ -133,6 +133,8 @@ func TestReadLiveDumpKindlessItem(t *testing.T) {
 		{"yaml List without a kind", "items:\n" + asListItem(untyped(ingressYAML("bad", "80"))), 2, []string{"List item without a kind"}},
 		{"yaml inside a nested List", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - metadata: {name: bad}\n", 7, []string{"List item without a kind"}},
 		{"yaml apiVersion but no kind", "apiVersion: v1\nkind: IngressList\nitems:\n- apiVersion: networking.k8s.io/v1\n  metadata: {name: bad}\n", 4, []string{"List item without a kind"}},
+		{"yaml second items key", "apiVersion: v1\nitems:\n" + asListItem(untyped(ingressYAML("a", "80"))) + "kind: IngressList\nitems:\n- {}\n", 4 + strings.Count(asListItem(untyped(ingressYAML("a", "80"))), "\n"),
+			[]string{"second items key"}},
 		{"yaml bare object", serviceDoc + "---\nmetadata: {name: bad}\n", 7, []string{"object without a kind"}},
 		{"json plain List", "{\"kind\":\"List\",\"items\":[\n{\"kind\":\"Service\",\"apiVersion\":\"v1\"},\n" + sprintf(ingJSONNoKind, "bad") + "]}", 3, []string{"List item without a kind"}},
 		{"json kind after the items", "{\"items\":[\n{\"kind\":\"Service\",\"apiVersion\":\"v1\"},\n\n" + sprintf(ingJSONNoKind, "bad") + "],\"kind\":\"List\"}", 4, []string{"List item without a kind"}},
