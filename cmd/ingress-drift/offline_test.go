@@ -117,7 +117,8 @@ func readDiffCases(t *testing.T) []diffCase {
 // then one `kubectl get ingressclass,ingress -A` dumps them all, then the
 // offline checks run side by side, on that dump and on one of `kubectl
 // get --raw` (the API server's IngressClassList and IngressList, whose
-// items say no kind: they were skipped, every manifest missing-live).
+// items say no kind) and on the first dump made the item of a List (a
+// List of Lists): both shapes were skipped, every manifest missing-live.
 func TestOfflineEqualsLive(t *testing.T) {
 	env := testcluster.Get(t)
 	cases := readDiffCases(t)
@@ -192,6 +193,12 @@ func TestOfflineEqualsLive(t *testing.T) {
 		if err := os.WriteFile(rawFile, raw, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The YAML dump as the one item of a List: a List of Lists.
+		nested := "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(string(dump), "\n"), "\n", "\n  ") + "\n"
+		nestedFile := filepath.Join(t.TempDir(), "nested.yaml")
+		if err := os.WriteFile(nestedFile, []byte(nested), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		t.Run("offline", func(t *testing.T) {
 			for i, c := range cs {
 				t.Run(c.name, func(t *testing.T) {
@@ -201,6 +208,7 @@ func TestOfflineEqualsLive(t *testing.T) {
 					}
 					checkOffline(t, env, lives[i], file, c)
 					checkOffline(t, env, lives[i], rawFile, c)
+					checkOffline(t, env, lives[i], nestedFile, c)
 					ran.Add(1)
 				})
 			}

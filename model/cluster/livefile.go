@@ -81,10 +81,10 @@ type LiveDump struct {
 // IngressClasses are read, objects of other kinds skipped (a file of
 // nothing else is partial, with a warning); either of another API version
 // than networking.k8s.io/v1 is an error, since it cannot be compared, and
-// so is an object with no kind, since it may be an Ingress. Of an IngressClass only what
-// picks the default class is read (name, annotations, creationTimestamp):
-// an error there is an error of the file, since a wrong default class
-// would make wrong verdicts. Errors name the file and the line of the
+// so is an object with no kind, since it may be an Ingress. Of an
+// IngressClass only what picks the default class is read (name,
+// annotations, creationTimestamp): an error there is an error of the
+// file, since a wrong default class would make wrong verdicts. Errors name the file and the line of the
 // offending document or List item.
 //
 // The objects get attribution like watched ones (see LiveObjectFrom) when
@@ -291,7 +291,8 @@ func (r *liveReader) endList(l *listState) error {
 // and IngressClasses. in is the List the object is an item of (nil for a
 // bare object): it types an object that says neither its kind nor its
 // apiVersion. Until the List's kind is read, such an item and the items
-// after it are held (copied), so that they are added in file order.
+// after it are held (copied), so that they are added in file order (but
+// for the items of a List among them, which are not held).
 func (r *liveReader) add(raw []byte, line int, in *listState) error {
 	// Decode as an Ingress first: in an Ingress dump that is the one
 	// decode every object needs. Only when it fails is the object probed
