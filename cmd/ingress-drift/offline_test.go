@@ -115,7 +115,10 @@ func readDiffCases(t *testing.T) []diffCase {
 // without a class, other tests' too. The cases are two groups: without a
 // default class, then with one; in each, the live checks run side by side,
 // then one `kubectl get ingressclass,ingress -A` dumps them all, then the
-// offline checks run side by side.
+// offline checks run side by side, on that dump and on one of `kubectl
+// get --raw` (the API server's IngressClassList and IngressList, whose
+// items say no kind) and on the first dump made the item of a List (a
+// List of Lists): both shapes were skipped, every manifest missing-live.
 func TestOfflineEqualsLive(t *testing.T) {
 	env := testcluster.Get(t)
 	cases := readDiffCases(t)
@@ -175,6 +178,27 @@ func TestOfflineEqualsLive(t *testing.T) {
 		if err := os.WriteFile(file, dump, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The API server's own typed Lists, whose items say no kind: the
+		// classes' IngressClassList, then the IngressList, one after the
+		// other in one file.
+		var raw []byte
+		for _, res := range []string{"ingressclasses", "ingresses"} {
+			out, err := env.Cluster.Kubectl(env.Kubeconfig, "get", "--raw", "/apis/networking.k8s.io/v1/"+res).Output()
+			if err != nil {
+				t.Fatalf("kubectl get --raw %s: %v", res, err)
+			}
+			raw = append(append(raw, out...), '\n')
+		}
+		rawFile := filepath.Join(t.TempDir(), "raw.json")
+		if err := os.WriteFile(rawFile, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The YAML dump as the one item of a List: a List of Lists.
+		nested := "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(string(dump), "\n"), "\n", "\n  ") + "\n"
+		nestedFile := filepath.Join(t.TempDir(), "nested.yaml")
+		if err := os.WriteFile(nestedFile, []byte(nested), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		t.Run("offline", func(t *testing.T) {
 			for i, c := range cs {
 				t.Run(c.name, func(t *testing.T) {
@@ -183,6 +207,8 @@ func TestOfflineEqualsLive(t *testing.T) {
 						t.Fatal("its live check failed")
 					}
 					checkOffline(t, env, lives[i], file, c)
+					checkOffline(t, env, lives[i], rawFile, c)
+					checkOffline(t, env, lives[i], nestedFile, c)
 					ran.Add(1)
 				})
 			}

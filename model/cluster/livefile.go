@@ -51,9 +51,11 @@ type LiveDump struct {
 	// Warnings are problems that cost an object part of what it says (its
 	// attribution), or make the dump partial, as "file:line: message".
 	Warnings []string
-	// Partial is set when the file holds no List, only bare objects: it is
-	// not a dump of the cluster (`kubectl get ingress -A` always writes a
-	// List), so an object missing from it may well be live.
+	// Partial is set when the file holds no List, only bare objects, or
+	// only objects of other kinds (`kubectl get all -A`, which has no
+	// Ingresses): it is not a dump of the cluster's Ingresses (`kubectl
+	// get ingress -A` always writes a List), so an object missing from it
+	// may well be live.
 	Partial bool
 	// IngressClasses is how many IngressClass objects the file holds. With
 	// none, the cluster's default class is not known (a dump of `kubectl
@@ -71,12 +73,18 @@ type LiveDump struct {
 // --live-file` (offline postmortems). The file may hold a List (kubectl
 // writes one List for both kinds), a single object, several JSON objects
 // one after the other, or a multi-document YAML stream whose documents are
-// any of these. Ingresses and IngressClasses are read, objects of other
-// kinds skipped; either of another API version than networking.k8s.io/v1
-// is an error, since it cannot be compared. Of an IngressClass only what
-// picks the default class is read (name, annotations, creationTimestamp):
-// an error there is an error of the file, since a wrong default class
-// would make wrong verdicts. Errors name the file and the line of the
+// any of these. Lists are flattened as kubectl flattens them (cli-runtime's
+// FlattenListVisitor): any object with an items array is a List, at any
+// depth, and an item that says neither its kind nor its apiVersion gets
+// its typed List's (an IngressList's items are Ingresses, as `kubectl get
+// --raw /apis/networking.k8s.io/v1/ingresses` writes them). Ingresses and
+// IngressClasses are read, objects of other kinds skipped (a file of
+// nothing else is partial, with a warning); either of another API version
+// than networking.k8s.io/v1 is an error, since it cannot be compared, and
+// so is an object with no kind, since it may be an Ingress. Of an
+// IngressClass only what picks the default class is read (name,
+// annotations, creationTimestamp): an error there is an error of the
+// file, since a wrong default class would make wrong verdicts. Errors name the file and the line of the
 // offending document or List item.
 //
 // The objects get attribution like watched ones (see LiveObjectFrom) when
@@ -88,8 +96,11 @@ type LiveDump struct {
 // it.
 //
 // The file is streamed: a List is decoded item by item (JSON through the
-// decoder's tokens, YAML by splitting the items' lines), so memory grows
-// with the objects kept, not with the file.
+// decoder's tokens, at any depth; YAML by splitting the items' lines of a
+// document's List, a List inside one of its items being read whole with
+// the item), so memory grows with the objects kept, not with the file.
+// Only the items of a List that may need its kind and come before it
+// (keys sorted: apiVersion, items, kind) are held until it is read.
 func ReadLiveDump(path string) (*LiveDump, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -112,17 +123,31 @@ func ReadLiveDump(path string) (*LiveDump, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !r.sawList && len(r.dump.Objects) > 0 {
+	if len(r.dump.Objects) == 0 && len(r.classes) == 0 && r.others > 0 {
+		// `kubectl get all -A` (which has no Ingresses), say: taking it
+		// for a cluster without Ingresses would make every manifest
+		// missing-live.
+		r.dump.Partial = true
+		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s of other kinds and no Ingress or IngressClass: it is not a dump of the Ingresses, so manifests it does not hold are unknown, not missing-live; dump with `%s`", path, objectCount(r.others), DumpCommand))
+	} else if !r.sawList && len(r.dump.Objects) > 0 {
 		r.dump.Partial = true
 		what := "one object"
 		if n := len(r.dump.Objects); n > 1 {
-			what = strconv.Itoa(n) + " objects"
+			what = objectCount(n)
 		}
 		r.dump.Warnings = append(r.dump.Warnings, fmt.Sprintf("%s holds %s, not a List: it is not a dump of the cluster, so manifests it does not hold are unknown, not missing-live; dump with `%s`", path, what, DumpCommand))
 	}
 	r.dump.IngressClasses = len(r.classes)
 	r.dump.DefaultIngressClass = chooseDefaultClass(r.classes)
 	return &r.dump, nil
+}
+
+// objectCount is "1 object", "2 objects".
+func objectCount(n int) string {
+	if n == 1 {
+		return "1 object"
+	}
+	return strconv.Itoa(n) + " objects"
 }
 
 // firstByte peeks at the first byte that is not white space (0 for an
@@ -150,6 +175,10 @@ type liveReader struct {
 	dump LiveDump
 	// sawList is set once a List (an object with an items array) was read.
 	sawList bool
+	// others counts the objects of other kinds skipped.
+	others int
+	// skip is the buffer JSON values are read into to be skipped.
+	skip json.RawMessage
 	// classes are the IngressClasses read, as far as the default class
 	// needs them.
 	classes []*networkingv1.IngressClass
@@ -219,9 +248,52 @@ type typeMeta struct {
 // ingressClassKind is the kind of the objects that say the default class.
 const ingressClassKind = "IngressClass"
 
+// listState is a List being read: what it says of its items that say
+// nothing of themselves, and those of its items held until it does.
+type listState struct {
+	// tm is the List's own kind and apiVersion, as far as read; known is
+	// set once its kind was read (before its items, or at its end).
+	tm    typeMeta
+	known bool
+	// pending are the items read before the List's kind that may need
+	// it, in file order.
+	pending []pendingItem
+}
+
+type pendingItem struct {
+	raw  []byte
+	line int
+}
+
+// itemType is what kubectl gives an item of a List with neither kind nor
+// apiVersion (unstructured's decodeToList): the List's apiVersion and its
+// kind without the "List" suffix, so IngressList types its items as
+// Ingresses. A plain List gives them no kind, which is an error.
+func (l *listState) itemType() typeMeta {
+	return typeMeta{APIVersion: l.tm.APIVersion, Kind: strings.TrimSuffix(l.tm.Kind, "List")}
+}
+
+// endList adds a List's held items now that its kind is known.
+func (r *liveReader) endList(l *listState) error {
+	r.sawList = true
+	l.known = true
+	pending := l.pending
+	l.pending = nil
+	for _, p := range pending {
+		if err := r.add(p.raw, p.line, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // add decodes one object (JSON bytes) found at line, keeping Ingresses
-// and IngressClasses.
-func (r *liveReader) add(raw []byte, line int) error {
+// and IngressClasses. in is the List the object is an item of (nil for a
+// bare object): it types an object that says neither its kind nor its
+// apiVersion. Until the List's kind is read, such an item and the items
+// after it are held (copied), so that they are added in file order (but
+// for the items of a List among them, which are not held).
+func (r *liveReader) add(raw []byte, line int, in *listState) error {
 	// Decode as an Ingress first: in an Ingress dump that is the one
 	// decode every object needs. Only when it fails is the object probed
 	// for what it is, to skip other kinds and name the right problem.
@@ -234,11 +306,27 @@ func (r *liveReader) add(raw []byte, line int) error {
 			return r.errAt(line, perr, "not a Kubernetes object: %v", perr)
 		}
 	}
+	if in != nil && !in.known && (len(in.pending) > 0 || tm == typeMeta{}) {
+		in.pending = append(in.pending, pendingItem{raw: bytes.Clone(raw), line: line})
+		return nil
+	}
+	if in != nil && tm == (typeMeta{}) {
+		tm = in.itemType()
+		ing.APIVersion, ing.Kind = tm.APIVersion, tm.Kind
+	}
 	switch tm.Kind {
 	case diffengine.Kind:
 	case ingressClassKind:
 		return r.addClass(raw, line, tm.APIVersion)
+	case "":
+		// kubectl refuses it too ("Object 'Kind' is missing"): it may be
+		// an Ingress, so skipping it could make a wrong missing verdict.
+		if in != nil {
+			return r.errAt(line, nil, "List item without a kind (only a typed List such as %s gives its items one)", diffengine.Kind+"List")
+		}
+		return r.errAt(line, nil, "object without a kind")
 	default:
+		r.others++
 		return nil
 	}
 	if tm.APIVersion != diffengine.APIVersion {
@@ -248,6 +336,7 @@ func (r *liveReader) add(raw []byte, line int) error {
 		if bare, ok := withoutManagedFields(raw); ok {
 			// The object reads without its managedFields: only its
 			// attribution is lost, not the comparison.
+			bare.APIVersion, bare.Kind = tm.APIVersion, tm.Kind
 			r.dump.Warnings = append(r.dump.Warnings, r.errAt(line, nil, "Ingress %s: managedFields cannot be read (%v): its fields are not attributed to anyone",
 				model.KeyOf(bare, "").String(), err).Error())
 			r.dump.Objects = append(r.dump.Objects, LiveObjectFrom(bare))
@@ -340,72 +429,91 @@ func (r *liveReader) readJSON(br *bufio.Reader) error {
 		if tok != json.Delim('{') {
 			return r.errAt(r.in.lineAt(dec.InputOffset()-1), nil, "expected a JSON object (a List or an Ingress), found %v", tok)
 		}
-		start := dec.InputOffset() - 1
-		isList := false
-		for dec.More() {
-			keyTok, err := dec.Token()
-			if err != nil {
-				return r.jsonErr(err, dec.InputOffset())
-			}
-			if key, _ := keyTok.(string); key == "items" {
-				isList, err = r.readJSONItems(dec)
-			} else {
-				var skip json.RawMessage
-				if err = dec.Decode(&skip); err != nil {
-					err = r.jsonErr(err, dec.InputOffset())
-				}
-			}
-			if err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil { // the closing brace
-			return r.jsonErr(err, dec.InputOffset())
-		}
-		if isList {
-			r.sawList = true
-			continue
-		}
-		// lineAt forgets the bytes before start, so the object's own bytes
-		// are taken after it; add keeps none of them.
-		line := r.in.lineAt(start)
-		if err := r.add(r.in.bytes(start, dec.InputOffset()), line); err != nil {
+		if err := r.readJSONObject(dec, nil); err != nil {
 			return err
 		}
 	}
 }
 
-// readJSONItems reads the value of an "items" key. It reports whether the
-// value was an array (the object is a List).
-func (r *liveReader) readJSONItems(dec *json.Decoder) (bool, error) {
+// readJSONObject reads an object whose opening brace was just read, as an
+// item of the List in (nil: a bare object). A List (an object with an
+// items array, as kubectl tells one) is read item by item, at any depth;
+// any other object is added whole.
+func (r *liveReader) readJSONObject(dec *json.Decoder, in *listState) error {
+	start := dec.InputOffset() - 1
+	var list *listState
+	var tm typeMeta
+	for dec.More() {
+		keyTok, err := dec.Token()
+		if err != nil {
+			return r.jsonErr(err, dec.InputOffset())
+		}
+		switch key, _ := keyTok.(string); key {
+		case "items":
+			var isList bool
+			l := &listState{tm: tm, known: tm.Kind != ""}
+			if isList, err = r.readJSONItems(dec, l); isList {
+				list = l
+			}
+		default:
+			// The value's bytes stay in r.in until the object is added:
+			// they are read into one buffer, reused, only to be skipped.
+			if err = dec.Decode(&r.skip); err != nil {
+				err = r.jsonErr(err, dec.InputOffset())
+			} else if key == "kind" || key == "apiVersion" {
+				// Not a string: the object's own decoding says so.
+				var s string
+				if json.Unmarshal(r.skip, &s) == nil {
+					if key == "kind" {
+						tm.Kind = s
+					} else {
+						tm.APIVersion = s
+					}
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return r.jsonErr(err, dec.InputOffset())
+	}
+	if list != nil {
+		list.tm = tm
+		return r.endList(list)
+	}
+	// lineAt forgets the bytes before start, so the object's own bytes
+	// are taken after it; add keeps none of them. Nothing inside a
+	// non-List object asked for a line, so its bytes are all kept.
+	line := r.in.lineAt(start)
+	return r.add(r.in.bytes(start, dec.InputOffset()), line, in)
+}
+
+// readJSONItems reads the value of an "items" key, the items of l. It
+// reports whether the value was an array (the object is a List).
+func (r *liveReader) readJSONItems(dec *json.Decoder, l *listState) (bool, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return false, r.jsonErr(err, dec.InputOffset())
 	}
 	if tok != json.Delim('[') {
 		if _, ok := tok.(json.Delim); ok { // an object: skip the rest of it
-			depth := 1
-			for depth > 0 {
-				t, err := dec.Token()
-				if err != nil {
-					return false, r.jsonErr(err, dec.InputOffset())
-				}
-				switch t {
-				case json.Delim('{'), json.Delim('['):
-					depth++
-				case json.Delim('}'), json.Delim(']'):
-					depth--
-				}
+			if err := r.skipJSON(dec); err != nil {
+				return false, err
 			}
 		}
 		return false, nil
 	}
 	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		tok, err := dec.Token()
+		if err != nil {
 			return false, r.jsonErr(err, dec.InputOffset())
 		}
-		if err := r.add(raw, r.in.lineAt(dec.InputOffset()-int64(len(raw)))); err != nil {
+		if tok != json.Delim('{') {
+			return false, r.errAt(r.in.lineAt(dec.InputOffset()-1), nil, "a List item is not an object: found %v", tok)
+		}
+		if err := r.readJSONObject(dec, l); err != nil {
 			return false, err
 		}
 	}
@@ -413,6 +521,24 @@ func (r *liveReader) readJSONItems(dec *json.Decoder) (bool, error) {
 		return false, r.jsonErr(err, dec.InputOffset())
 	}
 	return true, nil
+}
+
+// skipJSON skips the rest of an object or array whose opening delimiter
+// was just read.
+func (r *liveReader) skipJSON(dec *json.Decoder) error {
+	for depth := 1; depth > 0; {
+		t, err := dec.Token()
+		if err != nil {
+			return r.jsonErr(err, dec.InputOffset())
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
 }
 
 // jsonErr places a decoding error: a syntax error at its own offset,
@@ -505,8 +631,12 @@ type yamlSplitter struct {
 	// whose entries are indented by ind (-1 until the first entry).
 	inItems bool
 	ind     int
-	// isList: the document has a block sequence of items.
+	// itemsLine is the line of the last "items:" key.
+	itemsLine int
+	// isList: the document has a block sequence of items, those of list.
+	// Once they start, doc holds the lines after them, from docLine.
 	isList bool
+	list   *listState
 }
 
 func (y *yamlSplitter) line(l []byte, line int) error {
@@ -527,7 +657,10 @@ func (y *yamlSplitter) line(l []byte, line int) error {
 		switch {
 		case !content: // blank or comment: wherever it is
 		case y.ind < 0 && isSeqEntry(l, indent):
-			y.ind, y.isList = indent, true
+			if err := y.startList(); err != nil {
+				return err
+			}
+			y.ind = indent
 		case y.ind < 0:
 			y.inItems = false // not a block sequence: the document is read whole
 		case indent == y.ind && isSeqEntry(l, indent):
@@ -549,12 +682,32 @@ func (y *yamlSplitter) line(l []byte, line int) error {
 		}
 	}
 	if itemsKey.Match(l) {
-		y.inItems, y.ind = true, -1
+		y.inItems, y.ind, y.itemsLine = true, -1, line
 	}
 	if l[0] == '%' {
 		l = []byte{'\n'} // a directive: it belongs to the next document
 	}
+	if y.isList && len(y.doc) == 0 {
+		y.docLine = line
+	}
 	y.doc = append(y.doc, l...)
+	return nil
+}
+
+// startList reads the document's lines before its items, for the List's
+// kind (it types the items that have none), and starts the items.
+func (y *yamlSplitter) startList() error {
+	if y.isList {
+		// A second items key: yaml.v3 refuses a duplicate key too, and
+		// the first List's held items must not be lost.
+		return y.r.errAt(y.itemsLine, nil, "invalid YAML: the List has a second items key")
+	}
+	tm, err := y.r.yamlType(y.doc, y.docLine)
+	if err != nil {
+		return err
+	}
+	y.isList, y.list = true, &listState{tm: tm, known: tm.Kind != ""}
+	y.doc = y.doc[:0]
 	return nil
 }
 
@@ -562,7 +715,7 @@ func (y *yamlSplitter) flushItem() error {
 	if len(y.item) == 0 {
 		return nil
 	}
-	err := y.r.addYAMLText(y.item, y.itemLine, true)
+	err := y.r.addYAMLText(y.item, y.itemLine, y.list)
 	y.item = y.item[:0]
 	return err
 }
@@ -575,36 +728,87 @@ func (y *yamlSplitter) flushDoc() error {
 	var err error
 	switch {
 	case y.isList:
-		y.r.sawList = true
+		// The lines after the items may say the List's kind (keys
+		// sorted, as kubectl writes them: apiVersion, items, kind).
+		var tm typeMeta
+		if tm, err = y.r.yamlType(y.doc, y.docLine); err == nil {
+			if tm.Kind != "" {
+				y.list.tm.Kind = tm.Kind
+			}
+			if tm.APIVersion != "" {
+				y.list.tm.APIVersion = tm.APIVersion
+			}
+			err = y.r.endList(y.list)
+		}
 	case hasContent(y.doc):
-		err = y.r.addYAMLText(y.doc, y.docLine, false)
+		err = y.r.addYAMLText(y.doc, y.docLine, nil)
 	}
-	y.doc, y.inItems, y.isList = y.doc[:0], false, false
+	y.doc, y.inItems, y.isList, y.list = y.doc[:0], false, false, nil
 	return err
 }
 
-// addYAMLText parses one document's text, or one List item's lines
-// (asItem: a one-element sequence), found at line at, and adds the object.
-func (r *liveReader) addYAMLText(text []byte, at int, asItem bool) error {
+// yamlType parses the lines of a List document outside its items, found
+// at line at, for the List's kind and apiVersion.
+func (r *liveReader) yamlType(text []byte, at int) (typeMeta, error) {
+	if !hasContent(text) {
+		return typeMeta{}, nil
+	}
+	defer func() { r.textEnd = 0 }()
+	n, err := r.parseYAML(text, at)
+	if err != nil || n == nil {
+		return typeMeta{}, err
+	}
+	if n.Kind != yaml.MappingNode {
+		return typeMeta{}, r.errAt(n.Line, nil, "expected an object (a List or an Ingress)")
+	}
+	return yamlTypeOf(n), nil
+}
+
+// yamlTypeOf is the kind and apiVersion a YAML mapping says.
+func yamlTypeOf(n *yaml.Node) typeMeta {
+	str := func(key string) string {
+		if v := mappingValue(n, key); v != nil && v.Kind == yaml.ScalarNode {
+			return v.Value
+		}
+		return ""
+	}
+	return typeMeta{APIVersion: str("apiVersion"), Kind: str("kind")}
+}
+
+// parseYAML parses a text found at line at, its lines numbered as the
+// file's; nil for an empty document. It sets textEnd, for the caller to
+// reset once done with the text's errors.
+func (r *liveReader) parseYAML(text []byte, at int) (*yaml.Node, error) {
 	shift := at - 1
 	r.textEnd = at + bytes.Count(bytes.TrimSuffix(text, []byte{'\n'}), []byte{'\n'})
-	defer func() { r.textEnd = 0 }()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
-		return r.yamlErr(err, shift)
+		return nil, r.yamlErr(err, shift)
 	}
 	if len(doc.Content) == 0 {
-		return nil // empty document, e.g. a comment before ---
+		return nil, nil // empty document, e.g. a comment before ---
 	}
 	n := doc.Content[0]
 	shiftLines(n, shift)
-	if asItem {
+	return n, nil
+}
+
+// addYAMLText parses one document's text, or one item's lines (a
+// one-element sequence) of the List in, found at line at, and adds the
+// object.
+func (r *liveReader) addYAMLText(text []byte, at int, in *listState) error {
+	defer func() { r.textEnd = 0 }()
+	n, err := r.parseYAML(text, at)
+	if err != nil || n == nil {
+		return err
+	}
+	if in != nil {
 		if n.Kind != yaml.SequenceNode || len(n.Content) != 1 {
 			return r.errAt(at, nil, "invalid YAML: a List item did not read as one item")
 		}
-		return r.addYAML(n.Content[0], false)
+		return r.addYAML(n.Content[0], in)
 	}
-	return r.addYAML(n, true)
+	return r.addYAML(n, nil)
 }
 
 // shiftLines adds shift to the line of every node under n.
@@ -642,9 +846,10 @@ func hasContent(text []byte) bool {
 	return false
 }
 
-// addYAML adds one YAML object, descending into a List's items (a
-// document the splitter left whole: a List in flow style, say).
-func (r *liveReader) addYAML(n *yaml.Node, top bool) error {
+// addYAML adds one YAML object, an item of the List in (nil: a bare
+// object), descending into a List's items at any depth (a List the
+// splitter left whole: one in flow style, or a List inside a List's item).
+func (r *liveReader) addYAML(n *yaml.Node, in *listState) error {
 	n = resolveAlias(n)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return nil
@@ -652,20 +857,20 @@ func (r *liveReader) addYAML(n *yaml.Node, top bool) error {
 	if n.Kind != yaml.MappingNode {
 		return r.errAt(n.Line, nil, "expected an object (a List or an Ingress)")
 	}
-	if items := mappingValue(n, "items"); top && items != nil && items.Kind == yaml.SequenceNode {
-		r.sawList = true
+	if items := mappingValue(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
+		list := &listState{tm: yamlTypeOf(n), known: true}
 		for _, it := range items.Content {
-			if err := r.addYAML(it, false); err != nil {
+			if err := r.addYAML(it, list); err != nil {
 				return err
 			}
 		}
-		return nil
+		return r.endList(list)
 	}
 	var buf bytes.Buffer
 	if err := writeJSON(&buf, n); err != nil {
 		return r.errAt(n.Line, err, "%v", err)
 	}
-	return r.add(buf.Bytes(), n.Line)
+	return r.add(buf.Bytes(), n.Line, in)
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {

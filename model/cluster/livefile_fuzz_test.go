@@ -59,6 +59,16 @@ func FuzzReadLiveFile(f *testing.F) {
 		"{\"items\": [\n{\"apiVersion\":\"networking.k8s.io/v1\",",
 		"[1, 2]",
 		`{"items": {"not": "a list"}, "kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": {"name": "odd"}}`,
+		// Lists in Lists, typed Lists whose items say no kind (kind before
+		// or after them), a kind-less item of a plain List.
+		yamlList("v1", "List", false, yamlList("v1", "List", true, classDoc("nginx", "2026-11-20T08:00:00Z", "true")), list),
+		yamlList("networking.k8s.io/v1", "IngressList", false, ingressYAML("typed", "80"), untyped(ingressYAML("untyped", "80"))),
+		yamlList("networking.k8s.io/v1", "IngressClassList", true, untyped(classDoc("nginx", "2026-11-20T08:00:00Z", "true"))),
+		"apiVersion: v1\nkind: List\nitems:\n" + asListItem(untyped(ingressYAML("kindless", "80"))),
+		jsonListOf("v1", "List", false, jsonListOf("networking.k8s.io/v1", "IngressList", true, sprintf(ingJSONNoKind, "a")), sentinelJSON),
+		jsonListOf("networking.k8s.io/v1", "IngressList", false, sprintf(ingJSONNoKind, "a"), sentinelJSON),
+		jsonListOf("networking.k8s.io/v1", "IngressClassList", true, sprintf(classJSONNoKind, "nginx")),
+		`{"kind":"List","items":[` + sprintf(ingJSONNoKind, "a") + `]}`,
 	} {
 		f.Add([]byte(s))
 	}
