@@ -123,6 +123,12 @@ func ReadLiveDump(path string) (*LiveDump, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(r.dump.Objects) == 0 && len(r.classes) == 0 && r.others == 0 && !r.sawList {
+		// An empty file is what a failed `kubectl get … > file` leaves:
+		// read as a cluster without Ingresses it would make every
+		// manifest missing-live.
+		return nil, &LiveFileError{File: path, Line: 1, Msg: "holds no object and no List (a failed `kubectl get` leaves an empty file); dump with `" + DumpCommand + "`"}
+	}
 	if len(r.dump.Objects) == 0 && len(r.classes) == 0 && r.others > 0 {
 		// `kubectl get all -A` (which has no Ingresses), say: taking it
 		// for a cluster without Ingresses would make every manifest
@@ -739,6 +745,13 @@ func (y *yamlSplitter) flushDoc() error {
 				y.list.tm.APIVersion = tm.APIVersion
 			}
 			err = y.r.endList(y.list)
+		}
+		if err == nil && y.list.tm.Kind == "" {
+			// kubectl writes a List's kind after its items: a List
+			// without one is a file cut short (a partial copy, a full
+			// disk), whose last item may be cut too. Read as a whole
+			// dump it would make what is missing from it missing-live.
+			err = y.r.errAt(y.docLine, nil, "this List has no kind: kubectl writes `kind: List` after the items, so the file looks cut short; dump again with `%s`", DumpCommand)
 		}
 	case hasContent(y.doc):
 		err = y.r.addYAMLText(y.doc, y.docLine, nil)

@@ -156,7 +156,6 @@ func TestReadLiveFileShapes(t *testing.T) {
 			`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"x","namespace":"shop"}}` + "\n" +
 				`{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"y","namespace":"shop"}}`,
 			[]string{"x", "y"}},
-		{"empty", "", nil},
 		// The YAML splitter's cases: items indented under the key, a
 		// block scalar whose lines look like items, a line longer than
 		// the read buffer, CRLF line ends, a List in flow style (read
@@ -170,7 +169,7 @@ func TestReadLiveFileShapes(t *testing.T) {
 			[]string{"long"}},
 		{"crlf list", strings.ReplaceAll(list, "\n", "\r\n"), []string{"in-list"}},
 		{"flow list", "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Service, metadata: {name: s}}]\n---\n" + list, []string{"in-list"}},
-		{"comment between items", "items:\n" + asListItem(ingressYAML("c1", "80")) + "# between\n\n" + asListItem(ingressYAML("c2", "80")), []string{"c1", "c2"}},
+		{"comment between items", "items:\n" + asListItem(ingressYAML("c1", "80")) + "# between\n\n" + asListItem(ingressYAML("c2", "80")) + "kind: List\n", []string{"c1", "c2"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,6 +222,13 @@ func TestReadLiveFileErrors(t *testing.T) {
 		// FuzzReadLiveFile: a value missing after a key was a bare "EOF".
 		{"json truncated after a key", "{\n\"kind\"", 2, []string{"unexpected end of JSON"}},
 		{"json bad value after a key", "{\"kind\": \"List\",\n\"x\": nope}", 2, []string{"invalid JSON"}},
+		// What a failed `kubectl get … > file` leaves, and a dump cut short
+		// (kubectl writes the List's kind after its items): read as whole
+		// dumps they would make every manifest missing-live.
+		{"empty", "", 1, []string{"holds no object and no List", "kubectl get ingressclass,ingress"}},
+		{"only a comment", "# nothing\n\n", 1, []string{"holds no object and no List"}},
+		{"yaml List cut short", "apiVersion: v1\nitems:\n" + asListItem(ingressYAML("good", "80")) + strings.Join(strings.SplitAfter(asListItem(ingressYAML("cut", "80")), "\n")[:6], ""), 1,
+			[]string{"this List has no kind", "cut short"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
