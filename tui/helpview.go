@@ -65,10 +65,11 @@ var findingKinds = []struct {
 	kind    model.FindingKind
 	meaning string
 }{
-	{model.FindingRouteClaimed, "the same host, path and pathType claimed by two or more live Ingresses of one class: " +
+	{model.FindingRouteClaimed, "the same host, path and pathType claimed by two or more live Ingresses of one class " +
+		"(Prefix and ImplementationSpecific may collide; two default backends too): " +
 		"which one serves it depends on the controller. The suspect is the object not in Git, or whose claim is drift."},
 	{model.FindingHostWithoutTLS, "a host of the rules that no TLS entry covers while other hosts of the object are covered: " +
-		"it is served in clear text."},
+		"unless another Ingress of the host gives it TLS, it is served in clear text."},
 	{model.FindingTLSHostUnserved, "a TLS entry names a host that no rule serves."},
 	{model.FindingBackendUnused, "a backend drifted to a service name or port that no other live Ingress and no manifest uses: " +
 		"a likely typo (a hint, low)."},
