@@ -191,13 +191,31 @@ func stringList(v *yaml.Node, key string, fail func(int, string, ...any)) []*yam
 	}
 	var out []*yaml.Node
 	for _, s := range v.Content {
-		if s.Kind != yaml.ScalarNode || isNull(s) || s.Value == "" {
-			fail(s.Line, "%s: expected a non-empty string", key)
-			continue
+		if _, ok := scalar(s, key, true, fail); ok {
+			out = append(out, s)
 		}
-		out = append(out, s)
 	}
 	return out
+}
+
+// scalar returns v's string, telling fail at v's line when it is none (a
+// mapping, a list or null; with nonEmpty, "" too).
+func scalar(v *yaml.Node, what string, nonEmpty bool, fail func(int, string, ...any)) (string, bool) {
+	if v.Kind == yaml.ScalarNode && !isNull(v) && (!nonEmpty || v.Value != "") {
+		return v.Value, true
+	}
+	want := "a string"
+	if nonEmpty {
+		want = "a non-empty string"
+	}
+	fail(v.Line, "%s: expected %s", what, want)
+	return "", false
+}
+
+// failing wraps fail so that it also clears *ok: a parser that reports
+// every problem of an entry, then says whether there was one.
+func failing(ok *bool, fail func(int, string, ...any)) func(int, string, ...any) {
+	return func(l int, f string, a ...any) { *ok = false; fail(l, f, a...) }
 }
 
 // parseRule reads one ignore rule and validates it with diffengine.
@@ -209,20 +227,17 @@ func parseRule(n *yaml.Node, line int, fail func(int, string, ...any)) (diffengi
 		return r, false
 	}
 	ok := true
+	fail = failing(&ok, fail)
 	strs := func(v *yaml.Node, key string) []string {
 		var out []string
-		for _, s := range stringList(v, "ignore: "+key, func(l int, f string, a ...any) { ok = false; fail(l, f, a...) }) {
+		for _, s := range stringList(v, "ignore: "+key, fail) {
 			out = append(out, s.Value)
 		}
 		return out
 	}
 	str := func(v *yaml.Node, key string) string {
-		if v.Kind != yaml.ScalarNode || isNull(v) {
-			ok = false
-			fail(v.Line, "ignore: %s: expected a string", key)
-			return ""
-		}
-		return v.Value
+		s, _ := scalar(v, "ignore: "+key, false, fail)
+		return s
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -240,7 +255,6 @@ func parseRule(n *yaml.Node, line int, fail func(int, string, ...any)) (diffengi
 		case "reason":
 			r.Reason = str(v, k.Value)
 		default:
-			ok = false
 			fail(k.Line, "ignore: unknown key %q (known: annotations, labels, paths, namespace, name, reason)", k.Value)
 		}
 	}
@@ -263,22 +277,18 @@ func parseHelmEntry(n *yaml.Node, line int, fail func(int, string, ...any)) (ren
 		return hr, false
 	}
 	ok := true
+	fail = failing(&ok, fail)
 	inRepo := func(s *yaml.Node, key string) (string, bool) {
 		p := path.Clean(s.Value)
 		if pathx.Outside(p) {
-			ok = false
 			fail(s.Line, "helm: %s: %q is not inside the repo", key, s.Value)
 			return "", false
 		}
 		return p, true
 	}
 	str := func(v *yaml.Node, key string) string {
-		if v.Kind != yaml.ScalarNode || isNull(v) || v.Value == "" {
-			ok = false
-			fail(v.Line, "helm: %s: expected a non-empty string", key)
-			return ""
-		}
-		return v.Value
+		s, _ := scalar(v, "helm: "+key, true, fail)
+		return s
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -292,13 +302,12 @@ func parseHelmEntry(n *yaml.Node, line int, fail func(int, string, ...any)) (ren
 		case "namespace":
 			hr.Namespace = str(v, k.Value)
 		case "values":
-			for _, s := range stringList(v, "helm: values", func(l int, f string, a ...any) { ok = false; fail(l, f, a...) }) {
+			for _, s := range stringList(v, "helm: values", fail) {
 				if p, in := inRepo(s, k.Value); in {
 					hr.ValueFiles = append(hr.ValueFiles, p)
 				}
 			}
 		default:
-			ok = false
 			fail(k.Line, "helm: unknown key %q (known: chart, release, namespace, values)", k.Value)
 		}
 	}
