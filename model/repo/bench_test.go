@@ -79,6 +79,21 @@ func benchRepo(b *testing.B) string {
 	return benchDir
 }
 
+// scannedRepo opens dir and scans it once into a countSink: where the
+// refresh benchmarks start from.
+func scannedRepo(b *testing.B, dir string) (*Repo, *countSink) {
+	b.Helper()
+	r, err := Open(Options{Root: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &countSink{}
+	if err := r.Scan(context.Background(), s); err != nil {
+		b.Fatal(err)
+	}
+	return r, s
+}
+
 // countSink counts calls and drops the documents.
 type countSink struct{ sources, infos int }
 
@@ -174,14 +189,7 @@ func BenchmarkScan10kInventory(b *testing.B) {
 // parse, hash, git status, SetSource, SetFileInfo) in the 10,000-file repo.
 func BenchmarkRefreshOneFile(b *testing.B) {
 	dir := benchRepo(b)
-	r, err := Open(Options{Root: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &countSink{}
-	if err := r.Scan(context.Background(), s); err != nil {
-		b.Fatal(err)
-	}
+	r, s := scannedRepo(b, dir)
 	s.sources = 0
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -304,14 +312,7 @@ func BenchmarkScanHelmRepo(b *testing.B) {
 // refresh), so the cost is one render, not 300.
 func BenchmarkRefreshHelmValueFile(b *testing.B) {
 	dir := helmBenchRepo(b)
-	r, err := Open(Options{Root: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &countSink{}
-	if err := r.Scan(context.Background(), s); err != nil {
-		b.Fatal(err)
-	}
+	r, s := scannedRepo(b, dir)
 	const changed = "envs/env-1/app-042.yaml"
 	s.sources = 0
 	b.ReportAllocs()
