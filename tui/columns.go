@@ -115,7 +115,8 @@ func layoutColumns(w int, want [numColumns]int, originKey int) []column {
 	for _, id := range growPriority {
 		s := columnSpecs[id]
 		if id == colLast {
-			steps = append(steps, step{colOrigin, min(max(originKey, s.min), columnSpecs[colOrigin].max)})
+			o := columnSpecs[colOrigin]
+			steps = append(steps, step{colOrigin, min(max(originKey, o.min), o.max)})
 		}
 		steps = append(steps, step{id, min(max(want[id], s.min), s.max)})
 	}

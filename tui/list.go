@@ -235,7 +235,8 @@ func (l listModel) afterCount() int {
 // atEnd reports whether the cursor is on the last row (or there is none),
 // where moving down scrolls on through the lines after the rows.
 func (l listModel) atEnd() bool {
-	return l.afterCount() > 0 && l.cursor >= len(l.set.visible)-1
+	// The cursor first: afterCount builds the notice rows.
+	return l.cursor >= len(l.set.visible)-1 && l.afterCount() > 0
 }
 
 // scrollAfter scrolls the window by n lines past the last row (to the end

@@ -244,13 +244,8 @@ func checkHere(t *testing.T, args ...string) result {
 	root.SetOut(&out)
 	root.SetErr(&errb)
 	err := root.ExecuteContext(t.Context())
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee exitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.code
-	case err != nil:
-		r.code = exitFatal
+	r := result{stdout: out.String(), stderr: errb.String(), code: exitCode(err)}
+	if err != nil && !errors.As(err, new(exitError)) {
 		r.stderr += "ingress-drift: " + err.Error() + "\n"
 	}
 	return r

@@ -143,9 +143,11 @@ func (e *Engine) planEdit(entry *model.Entry, plan *model.Plan, p pins) (acceptS
 	if err != nil {
 		return nil, err
 	}
-	if cur, err := yamledit.Decode(data[doc.Offset:doc.End]); err == nil && d.Origin.GitOps != nil && cur.Namespace != d.Ingress.Namespace {
-		return nil, &model.RefusedError{Reason: fmt.Sprintf("%s:%d sets namespace %q, but %s applies it in %q (its target namespace): edit the document by hand, or remove its namespace",
-			d.Origin.File, d.Origin.Line, cur.Namespace, d.Origin.GitOps, d.Ingress.Namespace)}
+	if d.Origin.GitOps != nil {
+		if cur, err := yamledit.Decode(data[doc.Offset:doc.End]); err == nil && cur.Namespace != d.Ingress.Namespace {
+			return nil, &model.RefusedError{Reason: fmt.Sprintf("%s:%d sets namespace %q, but %s applies it in %q (its target namespace): edit the document by hand, or remove its namespace",
+				d.Origin.File, d.Origin.Line, cur.Namespace, d.Origin.GitOps, d.Ingress.Namespace)}
+		}
 	}
 	want := diffengine.CleanForManifest(entry.Live.Ingress)
 	opts := e.diffOptions(d, entry.Live.Ingress)
