@@ -409,9 +409,9 @@ func (d *differ) paths(rule Locator, g, l []networkingv1.HTTPIngressPath) {
 		if c >= 0 {
 			endL = keyGroupEnd(l, j)
 		}
-		gi, lj := i, j
+		// alignEqualPaths calls back before i and j move on.
 		restG, restL := alignEqualPaths(g[i:endG], l[j:endL], func(k int) {
-			d.backend(subjPathField, sel(g[gi+k], og[gi+k]).sub("backend"), false, g[gi+k].Backend, l[lj+k].Backend)
+			d.backend(subjPathField, sel(g[i+k], og[i+k]).sub("backend"), false, g[i+k].Backend, l[j+k].Backend)
 		})
 		for _, k := range restG {
 			onlyG = append(onlyG, i+k)

@@ -195,9 +195,6 @@ var (
 		postureTest(func(v string) posture { return readParseBool.orDefault(v, insecure) }, insecure)}
 	// tlsVersionLowered: Contour's minimum TLS version lowered (default 1.2).
 	tlsVersionLowered = annotationTest{"lower version live than in Git (absent means 1.2)", tlsLowered}
-	// anyChange: every difference counts (a change only reaches a test when
-	// the two sides differ).
-	anyChange = annotationTest{"added, changed or removed", func(g, l *string) bool { return true }}
 	// caChanged: a client-certificate CA (auth-tls-secret) in Git is
 	// replaced live (another CA accepts other clients); adding one only
 	// restricts access, removing one is auth-removed.
@@ -315,30 +312,22 @@ const (
 // certificates): a new or changed value is auth-redirected (with the
 // advisories of their injection), a removal auth-removed (the check is
 // gone, nothing is redirected).
-var authEndpoints = []struct {
-	key  string
-	test annotationTest
-}{
-	{"nginx.ingress.kubernetes.io/auth-url", addedOrChanged},
-	{"nginx.ingress.kubernetes.io/auth-signin", addedOrChanged},
-	{"nginx.ingress.kubernetes.io/auth-proxy-set-headers", addedOrChanged},
-	{"nginx.ingress.kubernetes.io/auth-tls-secret", caChanged},
-	{"nginx.ingress.kubernetes.io/auth-tls-match-cn", addedOrChanged},
-	{"haproxy-ingress.github.io/auth-url", addedOrChanged},
-	{"haproxy-ingress.github.io/auth-signin", addedOrChanged},
-	{"haproxy-ingress.github.io/auth-tls-secret", caChanged},
-	{"ingress.kubernetes.io/auth-url", addedOrChanged},
-	{"ingress.kubernetes.io/auth-tls-secret", caChanged},
+var authEndpoints = []AnnotationCheck{
+	check("nginx.ingress.kubernetes.io/auth-url", addedOrChanged),
+	check("nginx.ingress.kubernetes.io/auth-signin", addedOrChanged),
+	check("nginx.ingress.kubernetes.io/auth-proxy-set-headers", addedOrChanged),
+	check("nginx.ingress.kubernetes.io/auth-tls-secret", caChanged),
+	check("nginx.ingress.kubernetes.io/auth-tls-match-cn", addedOrChanged),
+	check("haproxy-ingress.github.io/auth-url", addedOrChanged),
+	check("haproxy-ingress.github.io/auth-signin", addedOrChanged),
+	check("haproxy-ingress.github.io/auth-tls-secret", caChanged),
+	check("ingress.kubernetes.io/auth-url", addedOrChanged),
+	check("ingress.kubernetes.io/auth-tls-secret", caChanged),
 }
 
 // isAuthEndpoint reports whether key is one of authEndpoints.
 func isAuthEndpoint(key string) bool {
-	return slices.ContainsFunc(authEndpoints, func(a struct {
-		key  string
-		test annotationTest
-	}) bool {
-		return a.key == key
-	})
+	return slices.ContainsFunc(authEndpoints, func(a AnnotationCheck) bool { return a.Key == key })
 }
 
 // severityRules is the one severity table. Order matters: the critical rows
@@ -400,17 +389,11 @@ var severityRules = []SeverityRule{
 	{Name: RuleSnippetRemoved, Severity: SeverityHigh,
 		Description: "a snippet or raw-configuration annotation (the two rows above) in Git is gone live; high, not critical: a removal injects nothing, but what it did (often a deny rule, a security header, an extra check, a Skipper predicate that limited who reaches the route) is unknown and may be lost",
 		match: func(c *rawChange) bool {
-			return c.subj == subjAnnotation && isSnippetKey(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
+			return c.subj == subjAnnotation && removedTest.fn(strPtr(c.Git), strPtr(c.Live)) && isSnippetKey(c.At.Key)
 		}},
 	{Name: "auth-redirected", Severity: SeverityCritical, Advisory: advisoryAuth,
 		Description: "external authentication was added or changed live (auth-url, auth-signin, auth-proxy-set-headers: a new value sends credentials to another service), or client certificates are checked against another CA or another CN rule (auth-tls-secret changed, auth-tls-match-cn added or changed); critical, and these values were the injection point of the cited advisories. Removing one of them is auth-removed; adding a CA, auth-tls-error-page and auth-tls-pass-certificate-to-upstream only restrict or inform, so they stay controller-config-changed",
-		Annotations: func() []AnnotationCheck {
-			out := make([]AnnotationCheck, len(authEndpoints))
-			for i, a := range authEndpoints {
-				out[i] = check(a.key, a.test)
-			}
-			return out
-		}()},
+		Annotations: authEndpoints},
 	{Name: "traffic-mirrored", Severity: SeverityCritical, Advisory: advisoryMirror,
 		Description: "request mirroring was added or changed live; critical because every request, with its credentials and body, is copied to another destination, and these values were the injection point of the cited advisory",
 		Annotations: []AnnotationCheck{
@@ -489,7 +472,7 @@ var severityRules = []SeverityRule{
 			check("ingress.kubernetes.io/auth-secret", removedTest),
 		},
 		match: func(c *rawChange) bool {
-			return c.subj == subjAnnotation && isAuthEndpoint(c.At.Key) && removedTest.fn(strPtr(c.Git), strPtr(c.Live))
+			return c.subj == subjAnnotation && removedTest.fn(strPtr(c.Git), strPtr(c.Live)) && isAuthEndpoint(c.At.Key)
 		}},
 	{Name: "source-allowlist-widened", Severity: SeverityCritical,
 		Description: "a source-IP allow-list was removed or now admits addresses Git did not",

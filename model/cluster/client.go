@@ -21,9 +21,16 @@ const UserAgent = "ingress-drift"
 // the API server encodes and client-go decodes several times faster than
 // JSON for built-in types such as Ingress.
 func (t *Target) protobufConfig() *rest.Config {
-	cfg := rest.CopyConfig(t.Config)
+	cfg := t.baseConfig()
 	cfg.ContentType = runtime.ContentTypeProtobuf
 	cfg.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	return cfg
+}
+
+// baseConfig returns a copy of t's config with ingress-drift's user agent
+// unless the kubeconfig set one.
+func (t *Target) baseConfig() *rest.Config {
+	cfg := rest.CopyConfig(t.Config)
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = UserAgent
 	}

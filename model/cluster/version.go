@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/rest"
 )
 
 // ServerVersion asks the API server its Kubernetes version ("v1.37.2"):
@@ -13,11 +12,7 @@ import (
 // rendering them for this cluster would. The request deadline
 // (--request-timeout, the config's Timeout) bounds it like any request.
 func ServerVersion(ctx context.Context, t *Target) (string, error) {
-	cfg := rest.CopyConfig(t.Config)
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = UserAgent
-	}
-	c, err := discovery.NewDiscoveryClientForConfig(cfg)
+	c, err := discovery.NewDiscoveryClientForConfig(t.baseConfig())
 	if err != nil {
 		return "", fmt.Errorf("client for %s: %w", t.Server, err)
 	}
