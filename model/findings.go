@@ -331,16 +331,7 @@ func (inv *Inventory) claims(k Key, c claim) bool {
 }
 
 // hashClaim is the hash claimedBy keys a claim by.
-func hashClaim(seed maphash.Seed, c claim) uint64 {
-	var h maphash.Hash
-	h.SetSeed(seed)
-	for _, s := range [...]string{c.class, c.host, c.path, string(c.pathType)} {
-		h.WriteString(s)
-		// A separator: ("a", "b/") and ("ab", "/") are two claims.
-		h.WriteByte(0)
-	}
-	return h.Sum64()
-}
+func hashClaim(seed maphash.Seed, c claim) uint64 { return maphash.Comparable(seed, c) }
 
 // useBackend adds d users (live objects or manifests) to r, and appends
 // to others the keys (but k) whose backend-used-nowhere-else finding

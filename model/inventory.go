@@ -293,9 +293,10 @@ func samePtr[T comparable](a, b *T) bool {
 }
 
 // gitUnknown says whether an entry that no manifest defines is only
-// missing from Git as far as anyone knows, and because of what.
+// missing from Git as far as anyone knows, and because of what (for a live
+// object tracked by a GitOps object not rendered here, that object).
 // Callers hold mu.
-func (inv *Inventory) gitUnknown() (bool, []RepoError) {
+func (inv *Inventory) gitUnknown(live *LiveObject) (bool, []RepoError) {
 	switch {
 	case inv.repoBlock != nil:
 		return true, inv.repoBlock
@@ -303,6 +304,10 @@ func (inv *Inventory) gitUnknown() (bool, []RepoError) {
 		return true, nil
 	case inv.blockers != nil:
 		return true, inv.blockers
+	case len(inv.unrendered) > 0:
+		// Tracked by a GitOps object not rendered here (unrendered.go).
+		b := unrenderedFor(inv.unrendered, live)
+		return b != nil, b
 	}
 	return false, nil
 }
@@ -462,10 +467,7 @@ func (inv *Inventory) SetFileInfo(file string, info FileInfo) {
 }
 
 func fileInfoEqual(a, b FileInfo) bool {
-	if a.Status != b.Status || (a.LastCommit == nil) != (b.LastCommit == nil) {
-		return false
-	}
-	return a.LastCommit == nil || *a.LastCommit == *b.LastCommit
+	return a.Status == b.Status && samePtr(a.LastCommit, b.LastCommit)
 }
 
 // SetIgnoreRules replaces the repo's ignore rules and recomputes every
@@ -506,11 +508,7 @@ func (inv *Inventory) recompute(k Key) {
 		e.Status = StatusConflict
 	case len(docs) == 0:
 		e.Status = StatusMissingGit
-		e.GitUnknown, e.BlockedBy = inv.gitUnknown()
-		if !e.GitUnknown && len(inv.unrendered) > 0 {
-			e.BlockedBy = unrenderedFor(inv.unrendered, live)
-			e.GitUnknown = e.BlockedBy != nil
-		}
+		e.GitUnknown, e.BlockedBy = inv.gitUnknown(live)
 	case live == nil:
 		e.Status = StatusMissingLive
 		e.LiveUnknown = !inv.liveKnown
