@@ -379,10 +379,8 @@ func (inv *Inventory) useBackend(r backendRef, d int, k Key, others []Key) []Key
 func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	for _, c := range old {
 		r, sk := c.ref, c.ref.serviceKey()
-		if ks := inv.driftedTo[r]; ks != nil && !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
-			if ks.remove(k); len(ks.list) == 0 {
-				delete(inv.driftedTo, r)
-			}
+		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref == r }) {
+			removeKey(inv.driftedTo, r, k)
 		}
 		if !slices.ContainsFunc(cur, func(n changedBackend) bool { return n.ref.serviceKey() == sk }) && !serviceSeenBefore(old, c) {
 			if inv.driftedToService[sk]--; inv.driftedToService[sk] <= 0 {
@@ -392,12 +390,7 @@ func (inv *Inventory) reindexDrifted(k Key, old, cur []changedBackend) {
 	}
 	for _, c := range cur {
 		sk := c.ref.serviceKey()
-		ks := inv.driftedTo[c.ref]
-		if ks == nil {
-			ks = &keySet{}
-			inv.driftedTo[c.ref] = ks
-		}
-		ks.add(k)
+		addKey(inv.driftedTo, c.ref, k)
 		if !slices.ContainsFunc(old, func(o changedBackend) bool { return o.ref.serviceKey() == sk }) && !serviceSeenBefore(cur, c) {
 			inv.driftedToService[sk]++
 		}

@@ -601,18 +601,28 @@ func (inv *Inventory) reindexFile(k Key, old, e *Entry) {
 	if from == to {
 		return
 	}
-	if ks := inv.fileKeys[from]; ks != nil {
-		if ks.remove(k); len(ks.list) == 0 {
-			delete(inv.fileKeys, from)
-		}
-	}
+	removeKey(inv.fileKeys, from, k)
 	if to != "" {
-		ks := inv.fileKeys[to]
-		if ks == nil {
-			ks = &keySet{}
-			inv.fileKeys[to] = ks
+		addKey(inv.fileKeys, to, k)
+	}
+}
+
+// addKey adds k to the set m[at], making it if needed.
+func addKey[A comparable](m map[A]*keySet, at A, k Key) {
+	ks := m[at]
+	if ks == nil {
+		ks = &keySet{}
+		m[at] = ks
+	}
+	ks.add(k)
+}
+
+// removeKey removes k from the set m[at], and the set when it is empty.
+func removeKey[A comparable](m map[A]*keySet, at A, k Key) {
+	if ks := m[at]; ks != nil {
+		if ks.remove(k); len(ks.list) == 0 {
+			delete(m, at)
 		}
-		ks.add(k)
 	}
 }
 
