@@ -602,16 +602,16 @@ func routeFinding(c claim, pt networkingv1.PathType, others []Key, total int, no
 		// so that the cause sorts first.
 		Severity: diffengine.SeverityMedium,
 	}
-	switch {
-	case notInGit:
-		f.Severity = diffengine.SeverityHigh
-		f.Message = route + "; this object is not in Git, so it may be taking the route from them (which one serves it depends on the controller)"
-	case drift:
-		f.Severity = diffengine.SeverityHigh
-		f.Message = route + "; this object's claim was added or changed live, so it may be taking the route from them (which one serves it depends on the controller)"
-	default:
+	if !notInGit && !drift {
 		f.Message = route + "; which one serves it depends on the controller"
+		return f
 	}
+	cause := "this object's claim was added or changed live"
+	if notInGit {
+		cause = "this object is not in Git"
+	}
+	f.Severity = diffengine.SeverityHigh
+	f.Message = route + "; " + cause + ", so it may be taking the route from them (which one serves it depends on the controller)"
 	return f
 }
 
@@ -913,7 +913,7 @@ func routeWords(host, path, pathType string) string {
 	if host == "" {
 		host = "any host"
 	}
-	return fmt.Sprintf("%s%s (%s)", host, path, pathType)
+	return host + path + " (" + pathType + ")"
 }
 
 func classWords(class string) string {
