@@ -220,7 +220,7 @@ func (e *Entry) PlanNote(a Action, op Operation) string {
 	if o := e.Origin(); o != nil && o.Helm != nil && o.Helm.ValuesIncomplete != "" && (op == OpUpdateLive || op == OpCreateLive) {
 		who := "Helm"
 		if o.GitOps != nil {
-			who = controllerNames[o.GitOps.Controller]
+			who = controllerObject(o.GitOps.Controller, "", "", "")
 		}
 		notes = append(notes, "Values incomplete ("+o.Helm.ValuesIncomplete+"): what is reverted to may not be what "+who+" renders.")
 	}
@@ -272,7 +272,7 @@ func (d *Desired) AgentIgnores(live *networkingv1.Ingress) []diffengine.IgnoreRu
 	}
 	if g := d.Origin.GitOps; g != nil && g.Controller == ControllerArgoCD {
 		if _, set := d.Ingress.Labels[instanceLabel]; !set && live.Labels[instanceLabel] == g.Name {
-			r := rule(controllerNames[ControllerArgoCD]+" "+g.Kind+" "+g.Name, "Argo CD's label tracking names the Application")
+			r := rule(controllerObject(ControllerArgoCD, g.Kind, "", g.Name), "Argo CD's label tracking names the Application")
 			r.Labels = []string{instanceLabel}
 			out = append(out, r)
 		}
