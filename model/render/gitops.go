@@ -150,7 +150,7 @@ func discover(t Files, l *listingFacts) *discovery {
 	d := &discovery{definers: map[string]bool{}}
 	var cands []string
 	for _, rel := range l.files {
-		if mayDefine(rel) && !l.inChart(rel) && !l.notObjects[rel] {
+		if candidate(l.charts, l.notObjects, rel) {
 			cands = append(cands, rel)
 		}
 	}
@@ -332,8 +332,12 @@ func (l *listingFacts) appliedThrough(file string) *kustomization {
 	return nil
 }
 
-// inChart reports whether rel is a chart's (chartOwns).
-func (l *listingFacts) inChart(rel string) bool { return chartOwns(l.charts, rel) }
+// candidate reports whether discovery reads rel: a file that may hold a
+// GitOps object, not a chart's own (chartOwns), not a kustomization's
+// patch or other non-object input (notObjects).
+func candidate(charts, notObjects map[string]bool, rel string) bool {
+	return mayDefine(rel) && !chartOwns(charts, rel) && !notObjects[rel]
+}
 
 // chartOwns reports whether rel is what Helm loads as a chart of the
 // chart directories: a file at the top of one (Chart.yaml, values*.yaml,
@@ -744,7 +748,7 @@ func (p *gitopsPlan) Replans(rel string, gone bool) bool {
 	if !gone && slices.ContainsFunc(p.missing, func(m string) bool { return pathx.Under(rel, m) }) {
 		return true
 	}
-	if !gone && p.onDisk && mayDefine(rel) && !(&listingFacts{charts: p.charts}).inChart(rel) && !p.notObjects[rel] {
+	if !gone && p.onDisk && candidate(p.charts, p.notObjects, rel) {
 		data, err := readRepoFile(p.repoRoot, rel)
 		if err == nil && hasMark(data) {
 			d := &discovery{definers: map[string]bool{}}
