@@ -166,13 +166,12 @@ func planFluxHelm(t Files, facts *listingFacts, o *gitopsObject) *request {
 		return r
 	}
 	s := h.Spec
-	if s.DriftDetection != nil && (s.DriftDetection.Mode == "enabled" || s.DriftDetection.Mode == "warn") {
-		mode := s.DriftDetection.Mode
-		r.via = o.via(model.ControllerFlux, mode == "enabled" && !s.Suspend)
-		r.via.DriftDetection = mode
-	} else {
-		r.via = o.via(model.ControllerFlux, false)
+	mode := ""
+	if d := s.DriftDetection; d != nil && (d.Mode == "enabled" || d.Mode == "warn") {
+		mode = d.Mode
 	}
+	r.via = o.via(model.ControllerFlux, mode == "enabled" && !s.Suspend)
+	r.via.DriftDetection = mode
 	r.via.Suspended = s.Suspend
 	if s.ChartRef != nil {
 		r.notRendered("spec.chartRef (%s %s) is not rendered: only a chart in a GitRepository is taken for this repo", s.ChartRef.Kind, s.ChartRef.Name)

@@ -269,14 +269,14 @@ func (p *helmPlan) Render(r Root) Result {
 		fail(file, line, "%s: %s", what, msg)
 		return res
 	}
-	p.objects(&res, rel, out, tpls, fail)
+	p.objects(&res, rel, what, out, tpls, fail)
 	return res
 }
 
 // objects splits the rendered templates into objects as Helm does (NOTES.txt
 // and partials are not objects, empty documents are none), in template
 // order then document order.
-func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string, tpls map[string]tplSource, fail func(string, int, string, ...any)) {
+func (p *helmPlan) objects(res *Result, rel *helmRelease, what string, out map[string]string, tpls map[string]tplSource, fail func(string, int, string, ...any)) {
 	names := make([]string, 0, len(out))
 	for n := range out {
 		if strings.HasSuffix(n, "/NOTES.txt") || strings.HasPrefix(path.Base(n), "_") || strings.TrimSpace(out[n]) == "" {
@@ -288,8 +288,8 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 	var children []string
 	defer func() {
 		if len(children) > 0 {
-			fail(rel.File, rel.Line, "helm template of chart %s (release %s/%s) renders %s: GitOps objects a chart renders are not rendered by ingress-drift, so what they apply is unknown",
-				rel.Chart, rel.Namespace, rel.Release, strings.Join(children, ", "))
+			fail(rel.File, rel.Line, "%s renders %s: GitOps objects a chart renders are not rendered by ingress-drift, so what they apply is unknown",
+				what, strings.Join(children, ", "))
 		}
 	}()
 	for _, n := range names {
@@ -308,8 +308,7 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 				if s.file == s.template {
 					line = p.renderedLine(s.file, doc, yamlErrLine(err.Error()))
 				}
-				fail(s.file, line, "helm template of chart %s (release %s/%s): YAML parse error on %s (document %d of its output): %v",
-					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)
+				fail(s.file, line, "%s: YAML parse error on %s (document %d of its output): %v", what, s.template, i+1, err)
 				continue
 			}
 			if child := gitopsChild(j); child != "" {
@@ -317,8 +316,7 @@ func (p *helmPlan) objects(res *Result, rel *helmRelease, out map[string]string,
 			}
 			j, ok, err := p.keepObject(j, cmp.Or(rel.ObjectNamespace, rel.Namespace))
 			if err != nil {
-				fail(s.file, 0, "helm template of chart %s (release %s/%s): %s (document %d of its output): %v",
-					rel.Chart, rel.Namespace, rel.Release, s.template, i+1, err)
+				fail(s.file, 0, "%s: %s (document %d of its output): %v", what, s.template, i+1, err)
 			}
 			if !ok {
 				continue
