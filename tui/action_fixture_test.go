@@ -148,16 +148,11 @@ func fixturePlans() []*model.Plan {
 // newActionModel is newTestModel with actions and options.
 func newActionModel(t testing.TB, w, h int, acts Actions, opts ...func(*Options)) (Model, *fakeSource) {
 	t.Helper()
-	src := newFakeSource(fixtureSnapshot())
-	o := Options{Source: src, Theme: "dark", Now: clockFixed, Actions: acts}
+	o := Options{Actions: acts}
 	for _, f := range opts {
 		f(&o)
 	}
-	m := New(o)
-	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
-	ch, cancel := src.Subscribe()
-	m = update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
-	return m, src
+	return newModelOn(t, fixtureSnapshot(), w, h, o)
 }
 
 // collect runs a command and the commands of any batch it returns, and

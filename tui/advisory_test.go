@@ -3,8 +3,6 @@ package tui
 import (
 	"strings"
 	"testing"
-
-	tea "charm.land/bubbletea/v2"
 )
 
 // TestDetailAdvisory checks that a change whose severity row cites
@@ -19,11 +17,7 @@ func TestDetailAdvisory(t *testing.T) {
 			e.Changes[0].Rule, e.Changes[0].Advisory = "snippet-added-or-changed", a1+"; "+a2
 		}
 	}
-	src := newFakeSource(snap)
-	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
-	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 60})
-	ch, cancel := src.Subscribe()
-	m = update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
+	m, _ := newModelOn(t, snap, 120, 60, Options{})
 	m = press(t, selectKey(t, m, "shop/shop"), "enter")
 	screen := screenText(m)
 	lines := strings.Split(screen, "\n")

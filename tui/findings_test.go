@@ -53,11 +53,8 @@ func findingsSnapshot() model.Snapshot {
 // newSnapshotModel is newTestModel on another snapshot.
 func newSnapshotModel(t testing.TB, s model.Snapshot, w, h int, ascii bool) Model {
 	t.Helper()
-	src := newFakeSource(s)
-	m := New(Options{Source: src, Theme: "dark", Now: clockFixed, ASCII: ascii})
-	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
-	ch, cancel := src.Subscribe()
-	return update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
+	m, _ := newModelOn(t, s, w, h, Options{ASCII: ascii})
+	return m
 }
 
 // goldenSnapshot renders snap() at each golden size after selecting row

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 
@@ -15,12 +16,24 @@ import (
 // dark theme and the fixed clock. It runs no commands.
 func newTestModel(t testing.TB, w, h int) (Model, *fakeSource) {
 	t.Helper()
-	src := newFakeSource(fixtureSnapshot())
-	m := New(Options{Source: src, Theme: "dark", Now: clockFixed})
+	return newModelOn(t, fixtureSnapshot(), w, h, Options{})
+}
+
+// newModelOn is a root model on a fake source holding snap, sized and
+// loaded, with o's options; the dark theme and the fixed clock unless o
+// names others. It runs no commands.
+func newModelOn(t testing.TB, snap model.Snapshot, w, h int, o Options) (Model, *fakeSource) {
+	t.Helper()
+	src := newFakeSource(snap)
+	o.Source = src
+	o.Theme = cmp.Or(o.Theme, "dark")
+	if o.Now == nil {
+		o.Now = clockFixed
+	}
+	m := New(o)
 	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	ch, cancel := src.Subscribe()
-	m = update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
-	return m, src
+	return update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel}), src
 }
 
 func update(m Model, msg tea.Msg) Model {

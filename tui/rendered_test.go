@@ -62,11 +62,8 @@ func renderedSnapshot() model.Snapshot {
 // newRenderedModel is newTestModel on renderedSnapshot.
 func newRenderedModel(t testing.TB, w, h int, acts Actions) Model {
 	t.Helper()
-	src := newFakeSource(renderedSnapshot())
-	m := New(Options{Source: src, Theme: "dark", Now: clockFixed, Actions: acts})
-	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
-	ch, cancel := src.Subscribe()
-	return update(m, sourceReadyMsg{snap: src.Snapshot(), ch: ch, cancel: cancel})
+	m, _ := newModelOn(t, renderedSnapshot(), w, h, Options{Actions: acts})
+	return m
 }
 
 // goldenRendered renders renderedSnapshot at each golden size after
